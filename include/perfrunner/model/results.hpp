@@ -1,0 +1,142 @@
+#pragma once
+// The results model: what one run of perfrunner (or of the reference Python framework) collected.
+// The JSON mapping lives in results_json.hpp; the schema is ../shared/spec/results-schema.md.
+//
+// Container names are interned once per run (RunResult::containers) and samples refer to them by index, so a
+// run of a million container samples stays compact in memory.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace perfrunner::model {
+
+using ContainerId = std::uint32_t;
+
+// Values of one container in one sample. Reference fields first (results-schema.md §4.1), then additions (§9).
+struct ContainerSample {
+    ContainerId container = 0;
+    double memory_used_mb = 0.0;   // working set, MiB
+    double memory_limit_mb = 0.0;  // 0.0 = unlimited or unknown
+    double memory_percent = 0.0;   // used / limit * 100; 0.0 when unlimited
+    std::optional<double> cpu_percent;  // % of one core, not clamped; null when no rate could be computed
+    // perfrunner additions (absent in reference files)
+    std::optional<double> memory_rss_mb;
+    std::optional<double> memory_usage_mb;
+    std::optional<double> cpu_percent_of_quota;
+    std::optional<double> cpu_cores_effective;
+    std::optional<std::string> cadvisor_timestamp;  // ISO with ns, "Z"
+    bool stale = false;    // cAdvisor had no newer stat than the previous poll
+    bool missing = false;  // configured container not reported by cAdvisor in this sample (values meaningless)
+    bool counter_reset = false;  // CPU counter went backwards (restart); cpu_percent is null
+    std::string extra_json;      // unknown members kept verbatim: "\"k\":v,\"k2\":v2" (no braces), or empty
+};
+
+// Mean of the last window of samples of one container (stress test, results-schema.md §4.1).
+struct RollingAverage {
+    ContainerId container = 0;
+    double memory_percent = 0.0;
+    double cpu_percent = 0.0;
+};
+
+struct AgentsQueued {
+    long drivers = 0;
+    long riders = 0;
+    long total = 0;
+};
+
+// Whole-host figures from cAdvisor's root container (perfrunner addition).
+struct HostSample {
+    std::optional<double> cpu_percent;          // % of one core, summed over all cores
+    std::optional<double> cpu_percent_of_host;  // % of all cores (100 = every core busy)
+    std::optional<double> memory_used_mb;
+    std::optional<double> memory_total_mb;
+    int num_cores = 0;
+};
+
+// How well the simulation keeps up with real time (perfrunner addition), read from /simulation/status.
+struct PaceSample {
+    std::optional<std::string> state;
+    std::optional<std::string> simulated_time;  // status.current_time as sent
+    std::optional<double> achieved_speed;       // Δ simulated s / Δ wall s since the previous sample
+    std::optional<double> requested_speed;      // status.speed_multiplier
+    std::optional<double> real_time_ratio;      // achieved / requested; 1.0 keeps pace
+    std::optional<double> status_latency_ms;    // round trip of the status call
+    std::optional<long> drivers_total;
+    std::optional<long> riders_total;
+    std::optional<long> active_trips;
+};
+
+struct Sample {
+    double timestamp = 0.0;       // epoch seconds (poller clock)
+    std::string timestamp_iso;    // as read, or UTC with "Z" when written by perfrunner
+    std::vector<ContainerSample> containers;  // empty when cAdvisor failed
+    std::vector<RollingAverage> rolling_averages;  // stress test only
+    std::optional<AgentsQueued> agents_queued;     // stress test only
+    std::optional<HostSample> host;
+    std::optional<PaceSample> pace;
+    std::optional<std::string> error;  // why this sample has no (or partial) data, e.g. "cadvisor: timeout"
+    std::string extra_json;            // unknown members kept verbatim (see ContainerSample::extra_json)
+
+    const ContainerSample* find(ContainerId id) const {
+        for (const auto& c : containers) {
+            if (c.container == id) return &c;
+        }
+        return nullptr;
+    }
+};
+
+// results-schema.md §4.2. perfrunner adds `source`, `exit_code`, `evidence`.
+struct OomEvent {
+    std::string container_name;
+    double timestamp = 0.0;
+    std::string timestamp_iso;
+    long previous_restart_count = 0;
+    long current_restart_count = 0;
+    std::optional<std::string> source;  // "restart_count" | "docker_event" | "oom_killed" | "exit_code_137" | ...
+    std::optional<int> exit_code;
+    std::optional<std::string> evidence;
+    nlohmann::json extra = nlohmann::json::object();
+};
+
+struct ScenarioResult {
+    std::string scenario_name;  // "baseline", "stress_test", "duration_leak", "speed_scaling"
+    nlohmann::json scenario_params = nlohmann::json::object();
+    std::string started_at;
+    std::string completed_at;
+    double duration_seconds = 0.0;
+    std::vector<Sample> samples;
+    std::vector<OomEvent> oom_events;
+    bool aborted = false;
+    std::optional<std::string> abort_reason;
+    nlohmann::json metadata = nlohmann::json::object();  // per scenario, results-schema.md §5
+    nlohmann::json extra = nlohmann::json::object();     // unknown keys, kept on rewrite
+};
+
+struct RunResult {
+    std::string test_id;
+    std::string started_at;
+    nlohmann::json config = nlohmann::json::object();
+    std::vector<ScenarioResult> scenarios;
+    std::optional<nlohmann::json> derived_config;
+    std::string completed_at;
+    bool aborted = false;
+    std::optional<std::string> abort_reason;
+    nlohmann::json analysis = nlohmann::json::object();
+    nlohmann::json extra = nlohmann::json::object();  // schema_version, generator, verdict, exit_code, unknown keys
+
+    // Interned container names; ContainerSample::container indexes this table.
+    std::vector<std::string> containers;
+
+    ContainerId intern(std::string_view name);                 // adds the name if new
+    std::optional<ContainerId> find_container(std::string_view name) const;
+    const std::string& container_name(ContainerId id) const { return containers.at(id); }
+
+    ScenarioResult* find_scenario(std::string_view name);
+    const ScenarioResult* find_scenario(std::string_view name) const;
+};
+
+}  // namespace perfrunner::model

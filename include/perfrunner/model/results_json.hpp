@@ -1,0 +1,27 @@
+#pragma once
+// The one place that maps the results model to and from results.json (../shared/spec/results-schema.md).
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "perfrunner/model/results.hpp"
+
+namespace perfrunner::model {
+
+// Parses results.json text written by perfrunner or by the reference framework. Throws InputError with one
+// line naming the JSON path and the problem (malformed JSON, wrong type, NaN/Infinity, implausible number,
+// no scenarios).
+RunResult parse_results(std::string_view json_text, std::string_view source_name = "results.json");
+RunResult read_results_file(const std::filesystem::path& path);
+
+// Serialises with the reference key order, 2-space indent, UTF-8; no NaN/Infinity (null instead);
+// unknown keys kept. Timestamps are written as they are held in the model.
+std::string to_json_text(const RunResult& run);
+
+// Writes atomically: temporary file in the same directory, fsync, rename. Throws RuntimeFailure.
+void write_results_file(const std::filesystem::path& path, const RunResult& run);
+
+// Atomic write of any text file (used by every writer).
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+}  // namespace perfrunner::model

@@ -1,0 +1,49 @@
+#pragma once
+// Where per-container CPU and memory come from (cAdvisor in production).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace perfrunner::ports {
+
+struct ContainerReading {
+    std::string name;  // configured container name (catalogue), e.g. "rideshare-simulation"
+    double memory_used_mb = 0.0;   // working set, MiB
+    double memory_limit_mb = 0.0;  // 0 = unlimited
+    double memory_percent = 0.0;   // 0 when unlimited
+    std::optional<double> memory_rss_mb;
+    std::optional<double> memory_usage_mb;
+    std::optional<double> cpu_percent;  // % of one core across the poll interval; nullopt on first poll/reset/stale
+    double cpu_cores_effective = 1.0;
+    std::string cores_source;  // "override" | "quota" | "cpuset" | "machine" | "default"
+    std::optional<std::string> cadvisor_timestamp;
+    bool stale = false;
+    bool counter_reset = false;
+};
+
+struct HostReading {
+    std::optional<double> cpu_percent;          // % of one core, all cores summed
+    std::optional<double> cpu_percent_of_host;  // % of all cores
+    std::optional<double> memory_used_mb;
+    std::optional<double> memory_total_mb;
+    int num_cores = 0;
+};
+
+struct MetricsReading {
+    bool ok = false;                  // the source answered
+    std::string error;                // why not, one line
+    std::vector<ContainerReading> containers;
+    std::vector<std::string> missing;  // configured containers the source does not know
+    std::optional<HostReading> host;
+};
+
+class MetricsSource {
+public:
+    virtual ~MetricsSource() = default;
+    // One poll for all configured containers. Never throws for a failed poll: ok=false and error set.
+    virtual MetricsReading poll() = 0;
+    // Forget CPU baselines (after a clean restart containers get new ids and counters).
+    virtual void reset_baselines() = 0;
+};
+
+}  // namespace perfrunner::ports

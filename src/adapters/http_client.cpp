@@ -1,0 +1,230 @@
+#include "perfrunner/adapters/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace perfrunner::adapters {
+namespace {
+
+// libcurl's global state is initialised exactly once per process, before the first handle.
+void ensure_curl_global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* out = static_cast<std::string*>(user);
+    out->append(data, size * count);
+    return size * count;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+    std::string_view line(data, size * count);
+    if (line.rfind("HTTP/", 0) == 0) {
+        headers->clear();  // a new response (after a redirect or 100-continue) starts
+        return size * count;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string_view::npos) {
+        std::string name(line.substr(0, colon));
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::string value(line.substr(colon + 1));
+        const auto first = value.find_first_not_of(" \t");
+        const auto last = value.find_last_not_of(" \t\r\n");
+        value = first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
+        (*headers)[name] = value;
+    }
+    return size * count;
+}
+
+long to_ms(double seconds) { return static_cast<long>(seconds * 1000.0 + 0.5); }
+
+bool is_idempotent(const HttpRequest& request) {
+    if (request.idempotent) return *request.idempotent;
+    return request.method == "GET" || request.method == "HEAD";
+}
+
+}  // namespace
+
+std::string body_excerpt(std::string_view body, const std::string& secret, std::size_t max_chars) {
+    std::string text(body);
+    if (!secret.empty()) {
+        for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+            text.replace(pos, secret.size(), "***");
+        }
+    }
+    for (char& c : text) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    const auto last = text.find_last_not_of(' ');
+    text = last == std::string::npos ? std::string() : text.substr(0, last + 1);
+    if (text.size() > max_chars) text = text.substr(0, max_chars - 3) + "...";
+    return text;
+}
+
+double retry_after_seconds(const std::optional<std::string>& header_value, double fallback) {
+    if (!header_value || header_value->empty()) return fallback;
+    const std::string& v = *header_value;
+    if (!std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) return fallback;
+    if (v.size() > 6) return fallback;  // not a sane number of seconds
+    return static_cast<double>(std::stol(v));
+}
+
+struct HttpClient::Handle {
+    CURL* curl = nullptr;
+    Handle() {
+        ensure_curl_global_init();
+        curl = curl_easy_init();
+        if (curl == nullptr) throw RuntimeFailure("http: curl_easy_init failed (out of memory?)");
+    }
+    ~Handle() {
+        if (curl != nullptr) curl_easy_cleanup(curl);
+    }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+};
+
+HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)), handle_(std::make_unique<Handle>()) {
+    if (!options_.sleep) {
+        options_.sleep = [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); };
+    }
+}
+HttpClient::~HttpClient() = default;
+HttpClient::HttpClient(HttpClient&&) noexcept = default;
+HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
+
+HttpResponse HttpClient::attempt(const HttpRequest& request) {
+    CURL* curl = handle_->curl;
+    // reset keeps the connection cache, so keep-alive connections survive between requests.
+    curl_easy_reset(curl);
+    HttpResponse response;
+    char error_buffer[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, to_ms(options_.connect_timeout_seconds));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, to_ms(request.timeout_seconds.value_or(options_.timeout_seconds)));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+    curl_easy_setopt(curl, CURLOPT_PROXY, "");  // test traffic goes to 127.0.0.1 directly, never via a proxy
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, "perfrunner/" PERFRUNNER_VERSION);
+
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Accept: application/json");
+    std::string key_header;
+    if (!options_.api_key.empty()) {
+        key_header = "X-API-Key: " + options_.api_key;
+        headers = curl_slist_append(headers, key_header.c_str());
+    }
+    if (request.body) {
+        headers = curl_slist_append(headers, "Content-Type: application/json");
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body->c_str());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body->size()));
+    }
+    if (request.method == "POST" && !request.body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, 0L);
+    }
+    if (request.method != "GET" && request.method != "POST") {
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    } else if (request.method == "GET" && request.body) {
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "GET");  // cAdvisor's v1 API reads a body on GET
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const CURLcode rc = curl_easy_perform(curl);
+    response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+    curl_slist_free_all(headers);
+    std::fill(key_header.begin(), key_header.end(), '\0');
+
+    if (rc != CURLE_OK) {
+        std::string why = error_buffer[0] != '\0' ? std::string(error_buffer) : curl_easy_strerror(rc);
+        std::string what;
+        if (rc == CURLE_COULDNT_CONNECT) {
+            what = "connection refused or unreachable";
+        } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+            what = fmt::format("no complete answer within {:g} s", request.timeout_seconds.value_or(options_.timeout_seconds));
+        } else {
+            what = "request failed";
+        }
+        HttpError error(fmt::format("{} {}: {} ({}) (is the service running and the URL right?)", request.method,
+                                    request.url, what, body_excerpt(why, options_.api_key)),
+                        request.method, request.url, 0, "");
+        error.set_timed_out(rc == CURLE_OPERATION_TIMEDOUT);
+        throw error;
+    }
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+}
+
+HttpResponse HttpClient::send(const HttpRequest& request) {
+    const bool idempotent = is_idempotent(request);
+    double backoff = options_.backoff_initial_seconds;
+    int retries = 0;
+    for (;;) {
+        HttpResponse response;
+        try {
+            response = attempt(request);
+        } catch (const HttpError&) {
+            if (!idempotent || retries >= options_.max_retries) throw;
+            options_.sleep(backoff);
+            backoff *= 2;
+            ++retries;
+            continue;
+        }
+        response.attempts = retries + 1;
+        if (response.status == 429 && retries < options_.max_retries) {
+            std::optional<std::string> header;
+            if (auto it = response.headers.find("retry-after"); it != response.headers.end()) header = it->second;
+            options_.sleep(retry_after_seconds(header, options_.default_retry_after_seconds));
+            ++retries;
+            continue;
+        }
+        if (response.status >= 500 && idempotent && retries < options_.max_retries) {
+            options_.sleep(backoff);
+            backoff *= 2;
+            ++retries;
+            continue;
+        }
+        return response;
+    }
+}
+
+HttpError make_status_error(const HttpRequest& request, const HttpResponse& response, const std::string& secret) {
+    const std::string excerpt = body_excerpt(response.body, secret);
+    std::string hint;
+    if (response.status == 401 || response.status == 403) hint = " (check the API key: api.api_key or PERFRUNNER_API_KEY)";
+    if (response.status == 422) hint = " (the request was rejected as invalid; is the API key header sent?)";
+    if (response.status == 429) hint = " (rate limited; retries exhausted)";
+    return HttpError(fmt::format("{} {}: HTTP {}: {}{}", request.method, request.url, response.status,
+                                 excerpt.empty() ? "<empty body>" : excerpt, hint),
+                     request.method, request.url, response.status, excerpt);
+}
+
+HttpResponse HttpClient::send_ok(const HttpRequest& request) {
+    HttpResponse response = send(request);
+    if (response.status < 200 || response.status >= 300) throw make_status_error(request, response, options_.api_key);
+    return response;
+}
+
+HttpResponse HttpClient::get_ok(const std::string& url, std::optional<double> timeout_seconds) {
+    HttpRequest request;
+    request.url = url;
+    request.timeout_seconds = timeout_seconds;
+    return send_ok(request);
+}
+
+}  // namespace perfrunner::adapters

@@ -25,7 +25,7 @@ PLOTLY_JS_SHA256=2f645d1bade8182fce161b7f10f89402f8b315805250ff4a94672a28d23c390
 APT_PACKAGES=(
   # C++ build + libraries
   libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libcpp-httplib-dev pkg-config cmake g++ ccache
+  libgtest-dev libgmock-dev libcpp-httplib-dev libsimdjson-dev pkg-config cmake g++ ccache
   clang-format clang-tidy
   # real components
   docker.io containerd runc docker-compose busybox-static debootstrap chromium

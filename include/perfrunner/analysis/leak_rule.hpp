@@ -1,0 +1,72 @@
+#pragma once
+// The leak decision rule of statistics.md §6 on one container's active-phase series, as a pure function.
+// analysis::analyze feeds it from the results model; tests and the accuracy benchmark use the same path.
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "perfrunner/analysis/stats/mann_kendall.hpp"
+#include "perfrunner/analysis/stats/mser.hpp"
+#include "perfrunner/analysis/stats/ols.hpp"
+#include "perfrunner/analysis/stats/theil_sen.hpp"
+
+namespace perfrunner::analysis {
+
+struct LeakRuleSettings {
+    double threshold = 1.0;          // T_fail, per minute (memory_leak_mb_per_min / cpu_leak_percent_per_min)
+    double monitor_threshold = 0.5;  // T_monitor
+    double alpha = 0.05;
+    double warmup_seconds = 60;      // dropped from the start of the phase before MSER-5
+    int min_samples = 50;            // after truncation
+    double min_neff = 10;            // raw series (no envelope)
+    int min_windows = 10;            // envelope windows
+    double max_missing_fraction = 0.2;
+    double envelope_window_seconds = 30;
+    bool envelope_configured = false;  // the container has a configured GC window: always use the envelope
+    bool envelope_allowed = true;      // false for CPU (statistics.md §6: CPU without envelope)
+    bool leak_allowed = true;          // false for CPU: never stronger than `suspect`
+    // A sawtooth is detected when the skewness of the first differences is at or below this (GC drops are rare,
+    // large negative steps; symmetric noise, AR(1) and warm-up curves have skewness near 0).
+    double sawtooth_skewness = -1.0;
+    // Widen Sen's CI with the Hamed–Rao variance Var*(S) (autocorrelation) instead of the i.i.d. Var(S).
+    bool autocorrelation_corrected_ci = true;
+    std::optional<double> limit;  // for the projected time to the limit (same unit as y)
+    std::size_t max_points = 3000;  // series longer than this are reduced to batch means before O(n²) statistics
+};
+
+struct LeakAssessment {
+    std::string verdict;  // leak | suspect | ok | inconclusive
+    std::string reason;   // why (always set)
+    std::size_t n_input = 0, expected_samples = 0, n_used = 0;
+    std::size_t warmup_samples = 0, mser_samples = 0;  // truncated at the start
+    double missing_fraction = 0;
+    stats::Mser mser;
+    double diff_skewness = 0;
+    bool sawtooth_detected = false;
+    bool envelope_used = false;
+    double envelope_window_seconds = 0;
+    std::size_t envelope_windows = 0;
+    std::size_t batch_size = 1;  // > 1 when the series was reduced to batch means
+    double duration_minutes = 0;    // of the used series
+    stats::OlsFit ols;              // raw used series (MB/min)
+    double ols_ci_half_width = 0;
+    stats::OlsFit judged_ols;       // the series judged (envelope or raw): basis of the MDS
+    stats::TheilSen theil_sen;      // on the judged series
+    stats::MannKendall mann_kendall;
+    double mds = 0;                 // minimum detectable slope of the judged series
+    std::optional<double> needed_active_minutes;  // when underpowered / too few effective samples
+    std::optional<double> t_limit_minutes;
+    bool computed = false;  // the trend statistics were computed
+
+    nlohmann::json to_json() const;  // every number rounded, no NaN/Inf
+};
+
+// t_seconds ascending (epoch or relative), y the values; expected_samples: samples the phase had (for the
+// missing fraction; 0 = unknown). The phase starts at t_seconds.front() unless phase_start is given.
+LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const double> y, std::size_t expected_samples,
+                           const LeakRuleSettings& settings, std::optional<double> phase_start = std::nullopt);
+
+}  // namespace perfrunner::analysis

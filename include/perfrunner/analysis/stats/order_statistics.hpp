@@ -1,0 +1,20 @@
+#pragma once
+// Selection of order statistics without a full sort (nth_element), and the rank rule shared by Sen's slope CI
+// and the Hodges–Lehmann CI (statistics.md §3, §9).
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+namespace perfrunner::analysis::stats {
+
+// Values at the given 1-based ranks of `values` (reordered in place). Ranks are clamped to [1, N].
+std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std::size_t> ranks_1based);
+
+// Median via selection (mean of the two middle values for even N). values non-empty, reordered.
+double median_by_selection(std::vector<double>& values);
+
+// 1-based ranks (lower, upper) of the distribution-free CI: round((N − C)/2) and round((N + C)/2) + 1, with
+// numpy's round-half-to-even, clamped to [1, N]. C = z·sqrt(variance).
+std::pair<std::size_t, std::size_t> sen_ci_ranks(std::size_t n_pairs, double c);
+
+}  // namespace perfrunner::analysis::stats

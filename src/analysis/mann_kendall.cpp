@@ -1,0 +1,104 @@
+#include "perfrunner/analysis/stats/mann_kendall.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "perfrunner/analysis/stats/distributions.hpp"
+
+namespace perfrunner::analysis::stats {
+
+namespace {
+int sgn(double v) { return (v > 0) - (v < 0); }
+double two_sided_p(double z) { return 2.0 * (1.0 - normal_cdf(std::fabs(z))); }
+}  // namespace
+
+double mann_kendall_s(std::span<const double> y) {
+    long long s = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        for (std::size_t j = i + 1; j < y.size(); ++j) s += sgn(y[j] - y[i]);
+    }
+    return static_cast<double>(s);
+}
+
+double mann_kendall_variance(std::span<const double> y) {
+    const auto n = static_cast<double>(y.size());
+    std::vector<double> sorted(y.begin(), y.end());
+    std::sort(sorted.begin(), sorted.end());
+    double ties = 0;
+    for (std::size_t i = 0; i < sorted.size();) {
+        std::size_t j = i;
+        while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+        const auto g = static_cast<double>(j - i);
+        ties += g * (g - 1) * (2 * g + 5);
+        i = j;
+    }
+    return (n * (n - 1) * (2 * n + 5) - ties) / 18.0;
+}
+
+double mann_kendall_z(double s, double var_s) {
+    if (!(var_s > 0) || s == 0) return 0.0;
+    if (s > 0) return (s - 1) / std::sqrt(var_s);
+    return (s + 1) / std::sqrt(var_s);
+}
+
+std::vector<double> average_ranks(std::span<const double> y) {
+    const std::size_t n = y.size();
+    std::vector<std::size_t> idx(n);
+    std::iota(idx.begin(), idx.end(), std::size_t{0});
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return y[a] < y[b] || (y[a] == y[b] && a < b); });
+    std::vector<double> ranks(n);
+    for (std::size_t i = 0; i < n;) {
+        std::size_t j = i;
+        while (j < n && y[idx[j]] == y[idx[i]]) ++j;
+        const double avg = 0.5 * static_cast<double>(i + 1 + j);  // mean of ranks i+1 .. j
+        for (std::size_t k = i; k < j; ++k) ranks[idx[k]] = avg;
+        i = j;
+    }
+    return ranks;
+}
+
+MannKendall mann_kendall(std::span<const double> t, std::span<const double> y, double slope, double alpha) {
+    MannKendall r;
+    r.n = std::min(t.size(), y.size());
+    const std::size_t n = r.n;
+    if (n < 3) return r;
+    const auto nd = static_cast<double>(n);
+    r.s = mann_kendall_s(y.first(n));
+    r.var_s = mann_kendall_variance(y.first(n));
+    r.tau = r.s / (0.5 * nd * (nd - 1));
+    r.z = mann_kendall_z(r.s, r.var_s);
+    r.p = two_sided_p(r.z);
+
+    // Hamed–Rao: ACF of the ranks of the detrended series, significant lags only.
+    std::vector<double> detrended(n);
+    for (std::size_t i = 0; i < n; ++i) detrended[i] = y[i] - slope * t[i];
+    const std::vector<double> ranks = average_ranks(detrended);
+    const double mean_rank = (nd + 1) / 2.0;
+    double denom = 0;
+    for (double v : ranks) denom += (v - mean_rank) * (v - mean_rank);
+    double sum = 0;
+    if (denom > 0) {
+        const double band = normal_quantile(1.0 - alpha / 2.0) / std::sqrt(nd);
+        for (std::size_t k = 1; k < n; ++k) {
+            double num = 0;
+            for (std::size_t i = 0; i + k < n; ++i) num += (ranks[i] - mean_rank) * (ranks[i + k] - mean_rank);
+            const double rho = num / denom;
+            if (std::fabs(rho) > band) {
+                const auto nk = static_cast<double>(n - k);
+                sum += nk * (nk - 1) * (nk - 2) * rho;
+            }
+        }
+    }
+    r.n_ns_ratio = 1.0 + 2.0 / (nd * (nd - 1) * (nd - 2)) * sum;
+    if (!(r.n_ns_ratio > 0)) {
+        r.n_ns_ratio = 1.0;
+        r.hr_correction_invalid = true;
+    }
+    r.var_s_hr = r.var_s * r.n_ns_ratio;
+    r.z_hr = mann_kendall_z(r.s, r.var_s_hr);
+    r.p_hr = two_sided_p(r.z_hr);
+    return r;
+}
+
+}  // namespace perfrunner::analysis::stats

@@ -1,0 +1,49 @@
+#include "perfrunner/analysis/stats/theil_sen.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "perfrunner/analysis/stats/distributions.hpp"
+#include "perfrunner/analysis/stats/mann_kendall.hpp"
+#include "perfrunner/analysis/stats/order_statistics.hpp"
+
+namespace perfrunner::analysis::stats {
+
+TheilSen theil_sen(std::span<const double> t, std::span<const double> y, double alpha,
+                   std::optional<double> var_s) {
+    TheilSen r;
+    const std::size_t n = std::min(t.size(), y.size());
+    std::vector<double> slopes;
+    slopes.reserve(n * (n - (n > 0 ? 1 : 0)) / 2);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = i + 1; j < n; ++j) {
+            const double dt = t[j] - t[i];
+            if (dt != 0) slopes.push_back((y[j] - y[i]) / dt);
+        }
+    }
+    r.n_pairs = slopes.size();
+    if (slopes.empty()) return r;
+    r.valid = true;
+    const double var = var_s ? *var_s : mann_kendall_variance(y.first(n));
+    const double c = normal_quantile(1.0 - alpha / 2.0) * std::sqrt(std::max(var, 0.0));
+    const auto [lo_rank, hi_rank] = sen_ci_ranks(r.n_pairs, c);
+    const std::size_t m = r.n_pairs;
+    std::vector<std::size_t> ranks{lo_rank, hi_rank};
+    if (m % 2 == 1) {
+        ranks.push_back(m / 2 + 1);
+    } else {
+        ranks.push_back(m / 2);
+        ranks.push_back(m / 2 + 1);
+    }
+    const auto v = values_at_ranks(slopes, ranks);
+    r.lower = v[0];
+    r.upper = v[1];
+    r.slope = m % 2 == 1 ? v[2] : 0.5 * (v[2] + v[3]);
+    std::vector<double> residual(n);
+    for (std::size_t i = 0; i < n; ++i) residual[i] = y[i] - r.slope * t[i];
+    r.intercept = median_by_selection(residual);
+    return r;
+}
+
+}  // namespace perfrunner::analysis::stats

@@ -1,0 +1,74 @@
+#pragma once
+// `perfrunner run` without the command line: baseline -> stress -> (gate) -> duration -> speed scaling, with the
+// reference abort rules and its known bugs fixed (reference-framework.md §3, §7, §11):
+//   - every exception inside a scenario aborts that scenario with the reason and keeps its results (bug 8);
+//   - a stress abort by OOM aborts the run "stress_test_oom"; any other stress abort keeps its own reason (bug 11);
+//     drivers_queued < 2 aborts "stress_test_insufficient_agents"; otherwise duration and speed use
+//     drivers_queued // 2 agents (>= 1, bug 9) unless --agents N was given;
+//   - a stop request (SIGINT/SIGTERM) ends sampling, brings the simulation to rest and aborts the run
+//     "user_interrupt"; the interrupted scenario keeps every sample.
+// results.json is checkpointed through the sink after every phase and every N samples.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "perfrunner/error.hpp"
+#include "perfrunner/scenarios/context.hpp"
+
+namespace perfrunner::scenarios {
+
+enum class ScenarioKind { baseline, stress, duration, speed };
+
+// "baseline,stress,duration,speed" or the scenario_name values (stress_test, duration_leak, speed_scaling);
+// returned in run order without duplicates. Throws UsageError naming the unknown entry.
+std::vector<ScenarioKind> parse_scenario_selection(std::string_view csv);
+const char* scenario_name(ScenarioKind kind);
+
+struct RunOptions {
+    std::vector<ScenarioKind> scenarios{ScenarioKind::baseline, ScenarioKind::stress, ScenarioKind::duration,
+                                        ScenarioKind::speed};
+    std::optional<long> agents;  // --agents N: drivers (and riders) for duration and the speed-scaling base
+    bool keep_stack = false;     // --keep-stack: no final `down -v`
+};
+
+// Throws UsageError: duration/speed without stress need --agents N; N must be >= 1; at least one scenario.
+void validate(const RunOptions& options);
+
+// The reference `config` keys of results.json (results-schema.md §3) plus `perfrunner` (full config, redacted).
+nlohmann::json results_config_json(const config::Config& config);
+
+class RunFlow {
+public:
+    RunFlow(Ports ports, const config::Config& config, RunOptions options);
+
+    // Runs the selected scenarios; never throws for a scenario's failure (it is recorded). Returns the run.
+    model::RunResult& execute();
+
+    model::RunResult& run() { return run_; }
+    bool interrupted() const { return interrupted_; }
+    // Final `down -v` unless keep_stack; a failure is a note, never an error.
+    void teardown();
+
+private:
+    template <class Scenario>
+    model::ScenarioResult& run_scenario(Scenario& scenario);
+    void gate_after_stress(const model::ScenarioResult& stress);
+    void preflight();
+
+    Ports ports_;
+    const config::Config& config_;
+    RunOptions options_;
+    model::RunResult run_;
+    ScenarioContext ctx_;
+    bool interrupted_ = false;
+    std::optional<long> derived_agents_;
+};
+
+// 130 interrupted; 3 verdict FAIL or an OOM abort; 1 another scenario/run abort (setup failure, exception,
+// insufficient agents); 0 otherwise (PASS/WARNING).
+ExitCode exit_code_for(const model::RunResult& run, bool verdict_fail, bool interrupted);
+
+}  // namespace perfrunner::scenarios

@@ -1,0 +1,75 @@
+#pragma once
+// The sampling primitive of every scenario: one tick = metrics poll -> sample (timestamp taken once, right after
+// the poll) -> simulation status (pace) when the simulation should be running -> OOM poll; and timed collection on
+// an anchored schedule (tick k at start + k*interval; a late tick is taken at once; the schedule never drifts).
+//
+// Failures are data, not crashes: a failed metrics poll is a sample with no containers and `error` set; a failed
+// status call is recorded in the sample. Only kMaxConsecutiveStatusFailures failed status calls in a row abort
+// the scenario (the simulation is gone).
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "perfrunner/scenarios/context.hpp"
+
+namespace perfrunner::scenarios {
+
+inline constexpr int kMaxConsecutiveStatusFailures = 5;
+
+struct TickOutcome {
+    std::size_t index = 0;                           // into ScenarioResult::samples
+    std::optional<ports::SimulationStatus> status;   // when read_status and the call succeeded
+    std::vector<std::string> oom_containers;         // new OOM events in this tick
+};
+
+enum class CollectEnd { completed, stopped, oom, requested };
+
+class Sampler {
+public:
+    Sampler(ScenarioContext& context, model::ScenarioResult& scenario);
+
+    // Read /simulation/status on every tick (while the simulation runs).
+    void set_read_status(bool read) { read_status_ = read; }
+    // Forget the previous simulated time (after reset / set_speed): the next sample has no achieved speed.
+    void reset_pace() { previous_sim_ns_.reset(); }
+    // Live figures shown by the progress display.
+    void set_live(const progress::LiveFigures& live) { live_ = live; }
+
+    // Takes one sample now and appends it. Throws RuntimeFailure after too many failed status calls in a row.
+    TickOutcome tick();
+
+    // Timed collection: ticks at start + k*interval while now - start < duration. `after_each` returning true
+    // ends the collection early (CollectEnd::requested). Ends at once on OOM or a stop request.
+    CollectEnd collect(double duration_seconds, double interval_seconds,
+                       const std::function<bool(const TickOutcome&)>& after_each = {});
+
+    // Sleeps until `epoch_seconds`; throws Interrupted when a stop was requested.
+    void sleep_until(double epoch_seconds);
+
+    // Writes the run through the sink now (errors are reported once as a note, never thrown).
+    void checkpoint();
+
+    bool oom_seen() const { return !oom_names_.empty(); }
+    // "OOM detected in: a, b" (reference wording).
+    std::string oom_reason() const;
+    std::size_t sample_count() const { return scenario_.samples.size(); }
+
+private:
+    void read_pace(model::Sample& sample, TickOutcome& outcome);
+    void poll_oom(model::Sample& sample, TickOutcome& outcome);
+
+    ScenarioContext& ctx_;
+    model::ScenarioResult& scenario_;
+    bool read_status_ = false;
+    std::optional<long long> previous_sim_ns_;
+    double previous_wall_ = 0.0;
+    int consecutive_status_failures_ = 0;
+    std::vector<std::string> oom_names_;
+    progress::LiveFigures live_;
+    std::size_t since_checkpoint_ = 0;
+    bool checkpoint_failure_reported_ = false;
+};
+
+}  // namespace perfrunner::scenarios

@@ -1,0 +1,261 @@
+#include "perfrunner/scenarios/run_flow.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "perfrunner/model/timestamps.hpp"
+#include "perfrunner/scenarios/baseline.hpp"
+#include "perfrunner/scenarios/duration_leak.hpp"
+#include "perfrunner/scenarios/scenario_support.hpp"
+#include "perfrunner/scenarios/speed_scaling.hpp"
+#include "perfrunner/scenarios/stress.hpp"
+
+namespace perfrunner::scenarios {
+namespace {
+
+std::string trim(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string_view::npos) return {};
+    const auto e = s.find_last_not_of(" \t");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+// Reference files write whole minutes as ints; keep that where the value is whole.
+nlohmann::json whole_as_int(double v) {
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return static_cast<long long>(v);
+    return v;
+}
+
+bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+
+}  // namespace
+
+const char* scenario_name(ScenarioKind kind) {
+    switch (kind) {
+        case ScenarioKind::baseline: return "baseline";
+        case ScenarioKind::stress: return "stress_test";
+        case ScenarioKind::duration: return "duration_leak";
+        case ScenarioKind::speed: return "speed_scaling";
+    }
+    return "?";
+}
+
+std::vector<ScenarioKind> parse_scenario_selection(std::string_view csv) {
+    std::vector<ScenarioKind> picked;
+    std::size_t pos = 0;
+    while (pos <= csv.size()) {
+        const auto comma = csv.find(',', pos);
+        const std::string item = trim(csv.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+        pos = comma == std::string_view::npos ? csv.size() + 1 : comma + 1;
+        if (item.empty()) continue;
+        ScenarioKind k;
+        if (item == "baseline") {
+            k = ScenarioKind::baseline;
+        } else if (item == "stress" || item == "stress_test") {
+            k = ScenarioKind::stress;
+        } else if (item == "duration" || item == "duration_leak" || item == "leak") {
+            k = ScenarioKind::duration;
+        } else if (item == "speed" || item == "speed_scaling") {
+            k = ScenarioKind::speed;
+        } else {
+            throw UsageError("--scenarios: unknown scenario \"" + item +
+                             "\" (use baseline, stress, duration, speed or their scenario_name values)");
+        }
+        if (std::find(picked.begin(), picked.end(), k) == picked.end()) picked.push_back(k);
+    }
+    if (picked.empty()) throw UsageError("--scenarios: no scenario given (use e.g. baseline,stress)");
+    std::sort(picked.begin(), picked.end());  // always the run order
+    return picked;
+}
+
+void validate(const RunOptions& options) {
+    if (options.scenarios.empty()) throw UsageError("--scenarios: no scenario selected");
+    const auto has = [&](ScenarioKind k) {
+        return std::find(options.scenarios.begin(), options.scenarios.end(), k) != options.scenarios.end();
+    };
+    if (options.agents && *options.agents < 1) {
+        throw UsageError("--agents: must be at least 1, got " + std::to_string(*options.agents));
+    }
+    if ((has(ScenarioKind::duration) || has(ScenarioKind::speed)) && !has(ScenarioKind::stress) && !options.agents) {
+        throw UsageError("--scenarios: duration and speed scaling size their load from the stress test; "
+                         "add stress to --scenarios or give --agents N");
+    }
+}
+
+nlohmann::json results_config_json(const config::Config& config) {
+    const auto& sc = config.scenarios;
+    nlohmann::json j = nlohmann::json::object();
+    j["api"] = {{"base_url", config.api.base_url}};
+    j["docker"] = {{"compose_file", config.docker.compose_file}, {"profiles", config.docker.profiles}};
+    j["sampling"] = {{"interval_seconds", config.sampling.interval_seconds},
+                     {"warmup_seconds", config.sampling.warmup_seconds}};
+    nlohmann::json s = nlohmann::json::object();
+    s["duration_active_minutes"] = whole_as_int(sc.duration_active_minutes);
+    s["duration_cooldown_minutes"] = whole_as_int(sc.duration_cooldown_minutes);
+    s["duration_drain_timeout_seconds"] = whole_as_int(sc.duration_drain_timeout_seconds);
+    s["stress_cpu_threshold_percent"] = sc.stress_cpu_threshold_percent;
+    s["stress_memory_threshold_percent"] = sc.stress_memory_threshold_percent;
+    s["speed_scaling_step_duration_minutes"] = whole_as_int(sc.speed_scaling_step_duration_minutes);
+    s["speed_scaling_max_multiplier"] = sc.speed_scaling_max_multiplier;
+    j["scenarios"] = s;
+    j["perfrunner"] = config::to_json(config, /*redact_api_key=*/true);
+    return j;
+}
+
+RunFlow::RunFlow(Ports ports, const config::Config& config, RunOptions options)
+    : ports_(ports), config_(config), options_(std::move(options)), ctx_{ports_, config_, run_} {
+    validate(options_);
+}
+
+template <class Scenario>
+model::ScenarioResult& RunFlow::run_scenario(Scenario& scenario) {
+    run_.scenarios.emplace_back();
+    model::ScenarioResult& r = run_.scenarios.back();  // no other scenario is added while this one runs
+    r.scenario_name = Scenario::kName;
+    r.scenario_params = scenario.params();
+    const double t0 = ports_.clock.now();
+    r.started_at = model::iso_utc(t0);
+    ports_.sink.checkpoint(run_);
+    try {
+        scenario.run(ctx_, r);
+    } catch (const Interrupted&) {
+        r.aborted = true;
+        r.abort_reason = "user_interrupt";
+    } catch (const SetupFailed& e) {
+        r.aborted = true;
+        r.abort_reason = std::string("Setup failed: ") + e.what();
+    } catch (const std::exception& e) {
+        r.aborted = true;
+        r.abort_reason = e.what();
+    }
+    if (ports_.stop.stop_requested()) {
+        interrupted_ = true;
+        if (!r.aborted) {
+            r.aborted = true;
+            r.abort_reason = "user_interrupt";
+        }
+        bring_to_rest(ctx_);
+    }
+    const double t1 = ports_.clock.now();
+    r.completed_at = model::iso_utc(t1);
+    r.duration_seconds = t1 - t0;
+    if (r.aborted) ports_.progress.note(std::string(Scenario::kName) + " aborted: " + r.abort_reason.value_or(""));
+    try {
+        ports_.sink.checkpoint(run_);
+    } catch (const std::exception& e) {
+        ports_.progress.note(std::string("checkpoint of results failed: ") + e.what());
+    }
+    return r;
+}
+
+void RunFlow::preflight() {
+    // Informational only: the first scenario's clean restart brings a stopped stack up.
+    nlohmann::json p = nlohmann::json::object();
+    const bool api = ports_.simulation.health();
+    const auto reading = ports_.metrics.poll();
+    p["api_reachable"] = api;
+    p["metrics_reachable"] = reading.ok;
+    if (!reading.ok) p["metrics_error"] = reading.error;
+    run_.extra["preflight"] = p;
+    if (!api || !reading.ok) {
+        ports_.progress.note(std::string("preflight: ") + (api ? "" : "simulation API not reachable; ") +
+                             (reading.ok ? "" : "metrics source not answering; ") +
+                             "the first clean restart starts the stack");
+    }
+}
+
+void RunFlow::gate_after_stress(const model::ScenarioResult& stress) {
+    if (stress.aborted) {
+        run_.aborted = true;
+        const bool oom = !stress.oom_events.empty() || starts_with(stress.abort_reason.value_or(""), "OOM detected");
+        run_.abort_reason = oom ? std::string("stress_test_oom") : stress.abort_reason.value_or("stress_test_aborted");
+        return;
+    }
+    const long drivers = stress.metadata.value("drivers_queued", 0L);
+    if (drivers < 2) {
+        run_.aborted = true;
+        run_.abort_reason = "stress_test_insufficient_agents";
+        return;
+    }
+    derived_agents_ = drivers / 2;
+    run_.derived_config = nlohmann::json{{"duration_agent_count", *derived_agents_}, {"stress_drivers_queued", drivers}};
+}
+
+model::RunResult& RunFlow::execute() {
+    const double start = ports_.clock.now();
+    run_.test_id = model::test_id_utc(start);
+    run_.started_at = model::iso_utc(start);
+    run_.config = results_config_json(config_);
+    run_.extra["schema_version"] = "perfrunner-results/1";
+    run_.extra["generator"] = {{"name", "perfrunner"}, {"version", PERFRUNNER_VERSION}};
+    ports_.sink.checkpoint(run_);
+    preflight();
+
+    const auto selected = [&](ScenarioKind k) {
+        return std::find(options_.scenarios.begin(), options_.scenarios.end(), k) != options_.scenarios.end();
+    };
+    for (const ScenarioKind kind : options_.scenarios) {
+        if (interrupted_ || run_.aborted || ports_.stop.stop_requested()) break;
+        switch (kind) {
+            case ScenarioKind::baseline: {
+                BaselineScenario s(config_);
+                run_scenario(s);
+                break;
+            }
+            case ScenarioKind::stress: {
+                StressScenario s(config_, /*clean_restart_first=*/!selected(ScenarioKind::baseline));
+                const auto& r = run_scenario(s);
+                if (!interrupted_) gate_after_stress(r);
+                break;
+            }
+            case ScenarioKind::duration: {
+                const long n = options_.agents.value_or(derived_agents_.value_or(0));
+                DurationLeakScenario s(config_, {n, n, options_.agents ? "cli_agents" : "stress_test_drivers_queued_half"});
+                run_scenario(s);
+                break;
+            }
+            case ScenarioKind::speed: {
+                const long n = options_.agents.value_or(derived_agents_.value_or(0));
+                SpeedScalingScenario s(config_, n, options_.agents ? "cli_agents" : "stress_test_drivers_queued_half");
+                run_scenario(s);
+                break;
+            }
+        }
+    }
+    if (ports_.stop.stop_requested()) interrupted_ = true;
+    if (interrupted_) {
+        run_.aborted = true;
+        run_.abort_reason = "user_interrupt";
+    }
+    run_.completed_at = model::iso_utc(ports_.clock.now());
+    ports_.sink.checkpoint(run_);
+    return run_;
+}
+
+void RunFlow::teardown() {
+    if (options_.keep_stack) return;
+    ports_.progress.phase_started({"teardown", "down -v", ports_.clock.now(), 0.0});
+    try {
+        ports_.stack.down();
+    } catch (const std::exception& e) {
+        ports_.progress.note(std::string("teardown (down -v) failed: ") + e.what());
+    }
+}
+
+ExitCode exit_code_for(const model::RunResult& run, bool verdict_fail, bool interrupted) {
+    if (interrupted) return ExitCode::interrupted;
+    if (verdict_fail) return ExitCode::verdict_fail;
+    bool oom = run.aborted && run.abort_reason == std::optional<std::string>("stress_test_oom");
+    bool other_abort = run.aborted && !oom;
+    for (const auto& s : run.scenarios) {
+        if (!s.oom_events.empty()) oom = true;
+        if (s.aborted && s.oom_events.empty() && !starts_with(s.abort_reason.value_or(""), "OOM detected")) {
+            other_abort = true;
+        }
+    }
+    if (oom) return ExitCode::verdict_fail;
+    if (other_abort) return ExitCode::runtime_error;
+    return ExitCode::ok;
+}
+
+}  // namespace perfrunner::scenarios

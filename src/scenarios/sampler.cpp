@@ -1,0 +1,189 @@
+#include "perfrunner/scenarios/sampler.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "perfrunner/error.hpp"
+#include "perfrunner/model/timestamps.hpp"
+
+namespace perfrunner::scenarios {
+namespace {
+
+void append_error(model::Sample& sample, const std::string& text) {
+    if (sample.error && !sample.error->empty()) {
+        *sample.error += "; " + text;
+    } else {
+        sample.error = text;
+    }
+}
+
+model::ContainerSample to_sample(model::RunResult& run, const ports::ContainerReading& r) {
+    model::ContainerSample c;
+    c.container = run.intern(r.name);
+    c.memory_used_mb = r.memory_used_mb;
+    c.memory_limit_mb = r.memory_limit_mb;
+    c.memory_percent = r.memory_percent;
+    c.cpu_percent = r.cpu_percent;
+    c.memory_rss_mb = r.memory_rss_mb;
+    c.memory_usage_mb = r.memory_usage_mb;
+    c.cpu_cores_effective = r.cpu_cores_effective;
+    if (r.cpu_percent && r.cpu_cores_effective > 0) c.cpu_percent_of_quota = *r.cpu_percent / r.cpu_cores_effective;
+    c.cadvisor_timestamp = r.cadvisor_timestamp;
+    c.stale = r.stale;
+    c.counter_reset = r.counter_reset;
+    return c;
+}
+
+}  // namespace
+
+Sampler::Sampler(ScenarioContext& context, model::ScenarioResult& scenario) : ctx_(context), scenario_(scenario) {}
+
+TickOutcome Sampler::tick() {
+    auto& ports = ctx_.ports;
+    const ports::MetricsReading reading = ports.metrics.poll();
+
+    model::Sample sample;
+    // One clock read for both forms of the timestamp (reference bug 15: two reads, naive local time).
+    sample.timestamp = ports.clock.now();
+    sample.timestamp_iso = model::iso_utc(sample.timestamp);
+    if (reading.ok) {
+        sample.containers.reserve(reading.containers.size() + reading.missing.size());
+        for (const auto& r : reading.containers) sample.containers.push_back(to_sample(ctx_.run, r));
+        for (const auto& name : reading.missing) {
+            model::ContainerSample c;
+            c.container = ctx_.run.intern(name);
+            c.missing = true;
+            sample.containers.push_back(c);
+        }
+        if (reading.host) {
+            model::HostSample h;
+            h.cpu_percent = reading.host->cpu_percent;
+            h.cpu_percent_of_host = reading.host->cpu_percent_of_host;
+            h.memory_used_mb = reading.host->memory_used_mb;
+            h.memory_total_mb = reading.host->memory_total_mb;
+            h.num_cores = reading.host->num_cores;
+            sample.host = h;
+        }
+    } else {
+        // A dead cAdvisor is a gap in the data, not the end of the run.
+        append_error(sample, "metrics: " + (reading.error.empty() ? std::string("no answer") : reading.error));
+    }
+
+    TickOutcome outcome;
+    if (read_status_) read_pace(sample, outcome);
+    poll_oom(sample, outcome);
+
+    scenario_.samples.push_back(std::move(sample));
+    outcome.index = scenario_.samples.size() - 1;
+    ports.progress.sample_taken(ctx_.run, scenario_.samples.back(), live_);
+
+    const int every = std::max(1, ctx_.config.sampling.checkpoint_every_samples);
+    if (++since_checkpoint_ >= static_cast<std::size_t>(every)) checkpoint();
+
+    if (consecutive_status_failures_ >= kMaxConsecutiveStatusFailures) {
+        throw RuntimeFailure("simulation API: " + std::to_string(consecutive_status_failures_) +
+                             " status calls failed in a row (is the simulation service still up?)");
+    }
+    return outcome;
+}
+
+void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome) {
+    ports::SimulationStatus status;
+    try {
+        status = ctx_.ports.simulation.status();
+    } catch (const std::exception& e) {
+        ++consecutive_status_failures_;
+        append_error(sample, std::string("simulation status: ") + e.what());
+        previous_sim_ns_.reset();
+        return;
+    }
+    consecutive_status_failures_ = 0;
+    const double wall = ctx_.ports.clock.now();
+    model::PaceSample pace;
+    pace.state = status.state;
+    pace.simulated_time = status.current_time;
+    pace.requested_speed = status.speed_multiplier;
+    pace.status_latency_ms = status.latency_ms;
+    pace.drivers_total = status.drivers_total;
+    pace.riders_total = status.riders_total;
+    pace.active_trips = status.active_trips_count;
+    const auto parsed = model::parse_iso(status.current_time);
+    if (parsed && status.state == "running") {
+        if (previous_sim_ns_ && wall > previous_wall_) {
+            const double sim_delta = static_cast<double>(parsed->epoch_ns - *previous_sim_ns_) / 1e9;
+            const double achieved = sim_delta / (wall - previous_wall_);
+            pace.achieved_speed = achieved;
+            if (status.speed_multiplier > 0) pace.real_time_ratio = achieved / status.speed_multiplier;
+        }
+        previous_sim_ns_ = parsed->epoch_ns;
+        previous_wall_ = wall;
+    } else {
+        previous_sim_ns_.reset();  // not running: simulated time stands still by design
+    }
+    sample.pace = pace;
+    outcome.status = status;
+}
+
+void Sampler::poll_oom(model::Sample& sample, TickOutcome& outcome) {
+    std::vector<model::OomEvent> events;
+    try {
+        events = ctx_.ports.stack.poll_oom(sample.timestamp);
+    } catch (const std::exception& e) {
+        append_error(sample, std::string("oom check: ") + e.what());
+        return;
+    }
+    for (auto& ev : events) {
+        if (ev.timestamp_iso.empty()) ev.timestamp_iso = model::iso_utc(ev.timestamp);
+        if (std::find(oom_names_.begin(), oom_names_.end(), ev.container_name) == oom_names_.end()) {
+            oom_names_.push_back(ev.container_name);
+        }
+        outcome.oom_containers.push_back(ev.container_name);
+        ctx_.ports.progress.note("OOM event: " + ev.container_name);
+        scenario_.oom_events.push_back(std::move(ev));
+    }
+}
+
+CollectEnd Sampler::collect(double duration_seconds, double interval_seconds,
+                            const std::function<bool(const TickOutcome&)>& after_each) {
+    auto& clock = ctx_.ports.clock;
+    const double start = clock.now();
+    const double end = start + duration_seconds;
+    const double interval = interval_seconds > 0 ? interval_seconds : 1.0;
+    for (long k = 1; clock.now() < end; ++k) {
+        if (ctx_.ports.stop.stop_requested()) return CollectEnd::stopped;
+        const TickOutcome outcome = tick();
+        if (!outcome.oom_containers.empty()) return CollectEnd::oom;
+        if (after_each && after_each(outcome)) return CollectEnd::requested;
+        // Anchored: tick k is due at start + k*interval whatever the previous tick cost.
+        const double due = std::min(start + static_cast<double>(k) * interval, end);
+        if (!clock.sleep_until(due) || ctx_.ports.stop.stop_requested()) return CollectEnd::stopped;
+    }
+    return CollectEnd::completed;
+}
+
+void Sampler::sleep_until(double epoch_seconds) {
+    if (!ctx_.ports.clock.sleep_until(epoch_seconds) || ctx_.ports.stop.stop_requested()) throw Interrupted{};
+}
+
+void Sampler::checkpoint() {
+    since_checkpoint_ = 0;
+    try {
+        ctx_.ports.sink.checkpoint(ctx_.run);
+    } catch (const std::exception& e) {
+        if (!checkpoint_failure_reported_) {
+            ctx_.ports.progress.note(std::string("checkpoint of results failed (run goes on): ") + e.what());
+            checkpoint_failure_reported_ = true;
+        }
+    }
+}
+
+std::string Sampler::oom_reason() const {
+    std::string reason = "OOM detected in: ";
+    for (std::size_t i = 0; i < oom_names_.size(); ++i) {
+        if (i > 0) reason += ", ";
+        reason += oom_names_[i];
+    }
+    return reason;
+}
+
+}  // namespace perfrunner::scenarios

@@ -1,6 +1,10 @@
 #pragma once
 // An in-process HTTP server on 127.0.0.1 (cpp-httplib 0.11.4) for unit tests of one HTTP adapter.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <stdexcept>
@@ -11,7 +15,8 @@ namespace perfrunner::testing {
 
 class FakeHttpServer {
 public:
-    FakeHttpServer() = default;
+    // Short keep-alive so stop() does not wait 5 s for an idle client connection.
+    FakeHttpServer() { server_.set_keep_alive_timeout(1); }
     ~FakeHttpServer() { stop(); }
     FakeHttpServer(const FakeHttpServer&) = delete;
     FakeHttpServer& operator=(const FakeHttpServer&) = delete;
@@ -45,10 +50,20 @@ private:
 
 // A port on 127.0.0.1 that nothing listens on (bound, then closed).
 inline int unused_local_port() {
-    httplib::Server probe;
-    const int port = probe.bind_to_any_port("127.0.0.1");
-    probe.stop();
-    return port;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket() failed");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        ::close(fd);
+        throw std::runtime_error("bind() failed");
+    }
+    ::close(fd);  // never listened: connecting is refused
+    return ntohs(addr.sin_port);
 }
 
 }  // namespace perfrunner::testing

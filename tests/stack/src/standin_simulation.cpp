@@ -54,6 +54,7 @@ struct Knobs {
   double drain_timeout_s = 7200;   // simulated seconds
   double unpaced_speed = 1000;     // effective speed when the multiplier is exactly 100 (pacing disabled)
   double tick_s = 0.1;             // wall seconds per engine tick
+  double trip_scale = 1.0;         // multiplies every trip phase duration (pickup, ride, idle)
   long seed = 42;
   bool quiet = false;
 };
@@ -74,6 +75,7 @@ Knobs read_knobs() {
   k.drain_timeout_s = env_double("SIM_DRAIN_TIMEOUT_S", k.drain_timeout_s, 1, 1e9);
   k.unpaced_speed = env_double("SIM_UNPACED_SPEED", k.unpaced_speed, 1, 1e6);
   k.tick_s = env_double("SIM_TICK_MS", 100, 10, 1000) / 1000.0;
+  k.trip_scale = env_double("SIM_TRIP_SCALE", 1.0, 0.01, 100);
   k.seed = env_long("SIM_SEED", 42, 0, 1L << 62);
   k.quiet = env_bool("SIM_QUIET", false);
   return k;
@@ -177,7 +179,7 @@ class Engine {
     for (auto& r : riders_) {
       if (r.st == RS::Waiting && r.trip < 0) {
         r.st = RS::Offline;
-        r.next_request = sim_elapsed_ + uni(5, 60);
+        r.next_request = sim_elapsed_ + idle_time();
       }
     }
     waiting_.clear();
@@ -329,6 +331,10 @@ class Engine {
 
  private:
   double uni(double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng_); }
+  // simulated durations of the trip model (seconds, × SIM_TRIP_SCALE)
+  double idle_time() { return k_.trip_scale * uni(5, 30); }
+  double pickup_time() { return k_.trip_scale * uni(5, 20); }
+  double ride_time() { return k_.trip_scale * uni(20, 60); }
   double eff_speed() const { return speed_ == 100 ? k_.unpaced_speed : static_cast<double>(speed_); }
   void log(const std::string& s) {
     if (!k_.quiet) std::fprintf(stderr, "[simulation] %s\n", s.c_str());
@@ -372,7 +378,7 @@ class Engine {
   void spawn_rider() {
     Rider r;
     r.st = RS::Offline;
-    r.next_request = sim_elapsed_ + uni(1, 10);
+    r.next_request = sim_elapsed_ + k_.trip_scale * uni(1, 10);
     r.mem = Block(static_cast<size_t>(k_.mem_per_agent_kb) * 1024);
     riders_.push_back(std::move(r));
   }
@@ -406,7 +412,7 @@ class Engine {
         idle_drivers_.pop_back();
         auto& d = drivers_[di];
         long id = next_trip_++;
-        trips_[id] = Trip{di, ri, false, now + uni(10, 40)};
+        trips_[id] = Trip{di, ri, false, now + pickup_time()};
         d.st = DS::Pickup;
         d.trip = id;
         r.trip = id;
@@ -417,7 +423,7 @@ class Engine {
       for (auto& r : riders_) {
         if (r.st == RS::Waiting && r.trip < 0 && now - r.waiting_since > 300) {
           r.st = RS::Offline;
-          r.next_request = now + uni(5, 60);
+          r.next_request = now + idle_time();
           ++trip_events_;
         }
       }
@@ -428,7 +434,7 @@ class Engine {
       Trip& t = it->second;
       if (!t.picked_up && now >= t.due) {
         t.picked_up = true;
-        t.due = now + uni(30, 120);
+        t.due = now + ride_time();
         drivers_[t.driver].st = DS::Destination;
         riders_[t.rider].st = RS::InTrip;
         trip_events_ += 1;
@@ -472,7 +478,7 @@ class Engine {
     idle_drivers_.push_back(t.driver);
     r.st = RS::Offline;
     r.trip = -1;
-    r.next_request = now + uni(5, 60);
+    r.next_request = now + idle_time();
     trip_events_ += 1;
     ++status_events_;
   }

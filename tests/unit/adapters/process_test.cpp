@@ -1,0 +1,78 @@
+// run_process: argv without a shell, timeouts that kill the process group, stderr captured.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "perfrunner/adapters/process.hpp"
+#include "perfrunner/error.hpp"
+
+using perfrunner::adapters::describe_failure;
+using perfrunner::adapters::ProcessOptions;
+using perfrunner::adapters::run_process;
+
+TEST(Process, ArgvWithSpacesAndShellCharactersIsPassedVerbatim) {
+    const auto r = run_process({"printf", "%s|", "two words", "$HOME", "a;b", "'q'"});
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(r.out, "two words|$HOME|a;b|'q'|");
+}
+
+TEST(Process, StderrAndExitCodeAreCapturedIntoTheFailureMessage) {
+    ProcessOptions options;
+    const std::vector<std::string> argv{"sh", "-c", "echo out; echo 'bad thing happened' >&2; exit 3"};
+    const auto r = run_process(argv, options);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_EQ(r.out, "out\n");
+    EXPECT_EQ(r.err, "bad thing happened\n");
+    const auto message = describe_failure(argv, r, options);
+    EXPECT_NE(message.find("exit 3"), std::string::npos) << message;
+    EXPECT_NE(message.find("bad thing happened"), std::string::npos) << message;
+    EXPECT_NE(message.find("'echo out; echo"), std::string::npos) << message;
+}
+
+TEST(Process, TimeoutKillsTheWholeProcessGroup) {
+    const std::string pidfile = ::testing::TempDir() + "/perfrunner_process_test_grandchild.pid";
+    std::remove(pidfile.c_str());
+    ProcessOptions options;
+    options.timeout_seconds = 0.5;
+    const auto t0 = std::chrono::steady_clock::now();
+    // The grandchild (sleep) would keep the pipes open forever if only the shell were killed.
+    const auto r = run_process({"sh", "-c", "sleep 30 & echo $! > " + pidfile + "; wait"}, options);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_TRUE(r.timed_out);
+    EXPECT_FALSE(r.ok());
+    EXPECT_LT(elapsed, 3.0);
+    std::ifstream in(pidfile);
+    int grandchild = 0;
+    ASSERT_TRUE(in >> grandchild);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Gone, or a zombie waiting for a PID 1 that may not reap (no init system on these machines).
+    std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
+    std::string pid_field, comm, state;
+    if (stat >> pid_field >> comm >> state) EXPECT_EQ(state, "Z") << "grandchild " << grandchild << " still running";
+    const auto message = describe_failure({"sh"}, r, options);
+    EXPECT_NE(message.find("timed out after 0.5 s"), std::string::npos) << message;
+}
+
+TEST(Process, MissingProgramIsAClearError) {
+    try {
+        run_process({"perfrunner-no-such-program-xyz", "--version"});
+        FAIL();
+    } catch (const perfrunner::RuntimeFailure& e) {
+        EXPECT_NE(std::string(e.what()).find("perfrunner-no-such-program-xyz"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("PATH"), std::string::npos);
+    }
+}
+
+TEST(Process, StdinDataAndLargeOutput) {
+    ProcessOptions options;
+    options.stdin_data = std::string(200000, 'a');
+    const auto r = run_process({"wc", "-c"}, options);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(std::stol(r.out), 200000);
+    const auto big = run_process({"head", "-c", "1000000", "/dev/zero"});
+    EXPECT_EQ(big.out.size(), 1000000u);
+}

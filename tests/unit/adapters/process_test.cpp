@@ -52,7 +52,9 @@ TEST(Process, TimeoutKillsTheWholeProcessGroup) {
     // Gone, or a zombie waiting for a PID 1 that may not reap (no init system on these machines).
     std::ifstream stat("/proc/" + std::to_string(grandchild) + "/stat");
     std::string pid_field, comm, state;
-    if (stat >> pid_field >> comm >> state) EXPECT_EQ(state, "Z") << "grandchild " << grandchild << " still running";
+    if (stat >> pid_field >> comm >> state) {
+        EXPECT_EQ(state, "Z") << "grandchild " << grandchild << " still running";
+    }
     const auto message = describe_failure({"sh"}, r, options);
     EXPECT_NE(message.find("timed out after 0.5 s"), std::string::npos) << message;
 }

@@ -26,7 +26,7 @@ for f in "$SIM_BIN" "$KAFKA_BIN"; do [ -x "$f" ] || { echo "missing binary $f" >
 SELF_SHA=$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)
 
 # ldd closure of a binary: resolved library paths plus the dynamic loader
-closure() { ldd "$1" | awk '/=> \//{print $3} /^\s*\/[^ ]+ \(/{print $1}' | sort -u; }
+closure() { ldd "$1" | awk '/=> \//{print $3} /^[ \t]*\/[^ ]+ \(/{print $1}' | sort -u; }
 
 # inputs_sha <files...>: hash of the contents of every input file + this script
 inputs_sha() { { echo "$SELF_SHA"; for f in "$@"; do sha256sum "$(readlink -f "$f")" | cut -d' ' -f1; done; } | sha256sum | cut -d' ' -f1; }

@@ -1,0 +1,67 @@
+#include "perfrunner/report/charts_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "perfrunner/error.hpp"
+#include "perfrunner/report/chart_page.hpp"
+#include "perfrunner/report/chart_plan.hpp"
+#include "perfrunner/resources.hpp"
+#include "perfrunner/report/text_file.hpp"
+
+namespace perfrunner::report {
+
+void ChartsWriter::write(const ReportContext& context) {
+    const auto charts_dir = context.run_dir / "charts";
+    const auto plans = plan_charts(context);
+
+    // plotly.js once per run; every chart refers to it relatively, so the folder opens offline.
+    if (const auto plotly = resource("plotly.min.js")) {
+        write_text_file(charts_dir / "plotly.min.js", *plotly);
+    } else {
+        spdlog::warn("plotly.min.js is not embedded in this binary: charts are written but need "
+                     "charts/plotly.min.js to display (run tests/stack/setup.sh and rebuild)");
+    }
+
+    std::vector<ScreenshotJob> jobs;
+    for (const auto& plan : plans) {
+        const auto figure = build_chart(context, plan);
+        const auto html_path = charts_dir / (plan.path + ".html");
+        write_text_file(html_path, render_chart_page(plan, figure, path_to_charts_root(plan) + "plotly.min.js"));
+        jobs.push_back({html_path, charts_dir / (plan.path + ".png"), figure.width, figure.height + 20});
+    }
+
+    std::vector<std::string> png_errors;
+    if (context.png != PngMode::never && !jobs.empty()) {
+        const auto chromium = find_chromium();
+        if (!chromium) {
+            if (context.png == PngMode::always) {
+                throw RuntimeFailure("charts: Chromium not found (looked for chromium, chromium-browser, google-chrome "
+                                     "on PATH and $PERFRUNNER_CHROMIUM); install it (apt-get install chromium) or "
+                                     "use --png never");
+            }
+            spdlog::warn("charts: Chromium not found on PATH, PNGs skipped (install chromium, or --png never to "
+                         "silence this)");
+        } else {
+            png_errors = take_screenshots(*chromium, jobs, options_);
+        }
+    }
+
+    const auto has_png = [&](const ChartPlan& p) {
+        std::error_code ec;
+        return std::filesystem::is_regular_file(charts_dir / (p.path + ".png"), ec);
+    };
+    write_text_file(charts_dir / "index.html", render_chart_index(context.run.test_id, plans, has_png));
+
+    if (!png_errors.empty()) {
+        const std::string first = png_errors.front();
+        const std::string more =
+            png_errors.size() > 1 ? " (and " + std::to_string(png_errors.size() - 1) + " more)" : std::string();
+        if (context.png == PngMode::always) {
+            throw RuntimeFailure("charts: PNG screenshot failed: " + first + more +
+                                 " (check that Chromium runs headless, or use --png never)");
+        }
+        spdlog::warn("charts: PNG screenshot failed: {}{}", first, more);
+    }
+}
+
+}  // namespace perfrunner::report

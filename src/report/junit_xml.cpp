@@ -1,0 +1,158 @@
+#include "perfrunner/report/junit_xml.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "perfrunner/report/escape.hpp"
+#include "perfrunner/report/format.hpp"
+#include "perfrunner/report/text_file.hpp"
+
+namespace perfrunner::report {
+
+namespace {
+
+// XML 1.0 forbids most control characters even as references: drop them, then escape.
+std::string x(std::string_view s) {
+    std::string clean;
+    clean.reserve(s.size());
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
+        clean += c;
+    }
+    return html_escape(clean);
+}
+
+struct TestCase {
+    std::string suite;  // scenario name, or "run"
+    std::string name;
+    bool failed = false;
+    std::string failure_type, failure_message, detail;
+};
+
+std::string check_name_of(const analysis::Finding& f) {
+    if (!f.check_name.empty()) return f.check_name;
+    std::string n = f.scenario_name.empty() ? "run" : f.scenario_name;
+    if (!f.container.empty()) n += "/" + f.container;
+    return n + "/" + (f.category.empty() ? "finding" : f.category);
+}
+
+}  // namespace
+
+std::string render_junit_xml(const ReportContext& context) {
+    const auto& run = context.run;
+    const auto& a = context.analysis;
+    std::vector<TestCase> cases;
+    std::set<std::string> finding_checks;
+    for (const auto& f : a.findings) finding_checks.insert(check_name_of(f));
+    auto passing = [&](const std::string& suite, const std::string& name, std::string detail) {
+        if (finding_checks.count(name)) return;  // the finding is the test case for this check
+        cases.push_back({suite, name, false, "", "", std::move(detail)});
+    };
+
+    for (const auto& s : run.scenarios) {
+        TestCase c{s.scenario_name, s.scenario_name + "/completed", s.aborted, "", "", ""};
+        if (s.aborted) {
+            c.failure_type = "scenario_aborted";
+            c.failure_message = "scenario aborted: " + s.abort_reason.value_or("no reason recorded");
+        } else {
+            c.detail = std::to_string(s.samples.size()) + " samples";
+        }
+        cases.push_back(std::move(c));
+        if (s.oom_events.empty()) passing(s.scenario_name, s.scenario_name + "/oom_event", "no OOM events");
+    }
+    for (const auto& f : a.findings) {
+        TestCase c;
+        c.suite = f.scenario_name.empty() ? "run" : f.scenario_name;
+        c.name = check_name_of(f);
+        c.failed = f.severity == analysis::Severity::critical;
+        c.failure_type = f.category;
+        c.failure_message = f.message;
+        std::ostringstream d;
+        d << severity_name(f.severity) << ": " << f.message;
+        if (f.metric_value || f.threshold) {
+            d << " (value " << format_number(f.metric_value, 2) << ", threshold " << format_number(f.threshold, 2) << ")";
+        }
+        if (!f.recommendation.empty()) d << "; recommendation: " << f.recommendation;
+        c.detail = d.str();
+        cases.push_back(std::move(c));
+    }
+    // Level checks run on baseline and duration (stress and speed scaling saturate on purpose).
+    for (const auto& s : a.scenario_summaries) {
+        if (s.scenario_name != "baseline" && s.scenario_name != "duration_leak") continue;
+        for (const auto& c : s.containers) {
+            const auto prefix = s.scenario_name + "/" + c.container + "/";
+            passing(s.scenario_name, prefix + "high_memory_usage",
+                    "memory max " + format_number(c.memory_mb.max, 1) + " MB of limit " +
+                        (c.memory_limit_mb > 0 ? format_number(c.memory_limit_mb, 1) + " MB" : "unlimited"));
+            passing(s.scenario_name, prefix + "high_cpu_usage",
+                    "CPU max " + format_number(c.cpu_percent.max, 1) + " % of one core (" +
+                        format_number(c.cpu_cores_effective, 2) + " effective cores)");
+        }
+    }
+    if (a.duration) {
+        for (const auto& l : a.duration->leaks) {
+            passing("duration_leak", "duration_leak/" + l.container + "/memory_leak",
+                    "leak verdict " + l.verdict + ", tier " + l.tier + ", OLS slope " +
+                        format_number(l.ols_memory_slope_mb_per_min, 3) + " MB/min" +
+                        (l.reason.empty() ? "" : "; " + l.reason));
+        }
+    }
+    if (a.stress) {
+        auto opt = [](const std::optional<long>& v) { return v ? std::to_string(*v) : std::string("n/a"); };
+        passing("stress_test", "stress_test/capacity",
+                "last healthy " + opt(a.stress->last_healthy) + ", breaking point " + opt(a.stress->breaking_point) +
+                    ", recommended load " + opt(a.stress->recommended_load));
+    }
+    if (a.speed) {
+        passing("speed_scaling", "speed_scaling/max_speed",
+                "max speed passed " + std::to_string(a.speed->max_speed_passed) + "x, last step run " +
+                    std::to_string(a.speed->max_speed_achieved) + "x");
+    }
+
+    std::vector<std::string> suites;
+    for (const auto& c : cases) {
+        if (std::find(suites.begin(), suites.end(), c.suite) == suites.end()) suites.push_back(c.suite);
+    }
+    const auto failures = std::count_if(cases.begin(), cases.end(), [](const TestCase& c) { return c.failed; });
+    std::ostringstream out;
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out << "<testsuites name=\"perfrunner " << x(run.test_id) << "\" tests=\"" << cases.size() << "\" failures=\""
+        << failures << "\" errors=\"0\">\n";
+    for (const auto& suite : suites) {
+        std::size_t n = 0, f = 0;
+        for (const auto& c : cases) {
+            if (c.suite != suite) continue;
+            ++n;
+            f += c.failed ? 1 : 0;
+        }
+        out << "  <testsuite name=\"perfrunner." << x(suite) << "\" tests=\"" << n << "\" failures=\"" << f
+            << "\" errors=\"0\" skipped=\"0\">\n";
+        for (const auto& c : cases) {
+            if (c.suite != suite) continue;
+            out << "    <testcase classname=\"perfrunner." << x(suite) << "\" name=\"" << x(c.name) << "\"";
+            if (!c.failed && c.detail.empty()) {
+                out << "/>\n";
+                continue;
+            }
+            out << ">\n";
+            if (c.failed) {
+                out << "      <failure type=\"" << x(c.failure_type) << "\" message=\"" << x(c.failure_message)
+                    << "\">" << x(c.detail.empty() ? c.failure_message : c.detail) << "</failure>\n";
+            } else {
+                out << "      <system-out>" << x(c.detail) << "</system-out>\n";
+            }
+            out << "    </testcase>\n";
+        }
+        out << "  </testsuite>\n";
+    }
+    out << "</testsuites>\n";
+    return out.str();
+}
+
+void JunitXmlWriter::write(const ReportContext& context) {
+    write_text_file(context.run_dir / "junit.xml", render_junit_xml(context));
+}
+
+}  // namespace perfrunner::report

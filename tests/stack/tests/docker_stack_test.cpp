@@ -204,7 +204,8 @@ TEST_F(DockerStack, OomKillIsVisibleInInspectAndEvents) {
     killed = restarts > 0 || oom == "true" || exit_code == 137;
   }
   EXPECT_TRUE(killed) << "docker inspect: " << state;
-  const std::string until = trim(sh("date +%s").out);
+  sleep_s(1.0);  // docker events --until is exclusive at one-second resolution
+  const std::string until = std::to_string(std::stol(trim(sh("date +%s").out)) + 1);
   auto ev = sh("docker events --since " + std::to_string(std::stol(since) - 1) + " --until " + until +
                " --filter container=" + name + " --filter event=oom --format '{{json .}}'");
   EXPECT_NE(ev.out.find("\"oom\""), std::string::npos) << "docker events: " << ev.out;

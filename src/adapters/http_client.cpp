@@ -173,27 +173,28 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
 HttpResponse HttpClient::send(const HttpRequest& request) {
     const bool idempotent = is_idempotent(request);
     double backoff = options_.backoff_initial_seconds;
+    const int max_retries = request.max_retries.value_or(options_.max_retries);
     int retries = 0;
     for (;;) {
         HttpResponse response;
         try {
             response = attempt(request);
         } catch (const HttpError&) {
-            if (!idempotent || retries >= options_.max_retries) throw;
+            if (!idempotent || retries >= max_retries) throw;
             options_.sleep(backoff);
             backoff *= 2;
             ++retries;
             continue;
         }
         response.attempts = retries + 1;
-        if (response.status == 429 && retries < options_.max_retries) {
+        if (response.status == 429 && retries < max_retries) {
             std::optional<std::string> header;
             if (auto it = response.headers.find("retry-after"); it != response.headers.end()) header = it->second;
             options_.sleep(retry_after_seconds(header, options_.default_retry_after_seconds));
             ++retries;
             continue;
         }
-        if (response.status >= 500 && idempotent && retries < options_.max_retries) {
+        if (response.status >= 500 && idempotent && retries < max_retries) {
             options_.sleep(backoff);
             backoff *= 2;
             ++retries;

@@ -33,6 +33,7 @@ struct HttpRequest {
     std::optional<std::string> body;  // sent as application/json when set
     std::optional<bool> idempotent;   // default: true for GET and HEAD
     std::optional<double> timeout_seconds;  // overrides the client's total timeout
+    std::optional<int> max_retries;         // overrides the client's max_retries
 };
 
 struct HttpResponse {

@@ -134,7 +134,7 @@ TEST(HttpClient, Status429WaitsRetryAfterThenSucceedsEvenForPost) {
     fake.start();
     SleepRecorder sleeps;
     HttpClient client(fast_options(sleeps));
-    HttpRequest request{"POST", fake.url() + "/agents/drivers", R"({"count":5})", std::nullopt, std::nullopt};
+    HttpRequest request{"POST", fake.url() + "/agents/drivers", R"({"count":5})", std::nullopt, std::nullopt, std::nullopt};
     const auto response = client.send_ok(request);
     EXPECT_EQ(response.body, R"({"queued":5})");
     EXPECT_EQ(response.attempts, 3);
@@ -185,7 +185,7 @@ TEST(HttpClient, Status500RetriedForGetOnlyThenClearError) {
     EXPECT_NE(what.find("HTTP 500: Internal Server Error"), std::string::npos) << what;
     EXPECT_EQ(gets.load(), 4) << "1 try + max_retries";
     EXPECT_EQ(sleeps.waits, (std::vector<double>{0.5, 1.0, 2.0})) << "exponential backoff";
-    what = error_of([&] { client.send_ok({"POST", fake.url() + "/simulation/stop", "{}", std::nullopt, std::nullopt}); });
+    what = error_of([&] { client.send_ok({"POST", fake.url() + "/simulation/stop", "{}", std::nullopt, std::nullopt, std::nullopt}); });
     EXPECT_NE(what.find("POST " + fake.url() + "/simulation/stop: HTTP 500"), std::string::npos) << what;
     EXPECT_EQ(posts.load(), 1) << "a POST is not idempotent: never retried on 500";
 }
@@ -220,7 +220,7 @@ TEST(HttpClient, SlowServerBeyondTimeoutFailsFastWithoutRetryForPost) {
     fake.start();
     SleepRecorder sleeps;
     HttpClient client(fast_options(sleeps));
-    HttpRequest request{"POST", fake.url() + "/slow", "{}", std::nullopt, 0.3};
+    HttpRequest request{"POST", fake.url() + "/slow", "{}", std::nullopt, 0.3, std::nullopt};
     const auto t0 = std::chrono::steady_clock::now();
     try {
         client.send_ok(request);

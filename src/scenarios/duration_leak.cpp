@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "perfrunner/analysis/duration.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
@@ -54,6 +55,15 @@ void DurationLeakScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
     }
     store_phase_metadata(result);
     bring_to_rest(ctx);
+    if (!result.aborted) {
+        // Phase, leak and cooldown analysis of the shared analysis module (the same code `analyze` runs).
+        try {
+            const nlohmann::json analysed = analysis::duration_metadata(ctx.run, result, config_);
+            for (const auto& [key, value] : analysed.items()) result.metadata[key] = value;
+        } catch (const std::exception& e) {
+            ctx.ports.progress.note(std::string("duration analysis failed (samples kept): ") + e.what());
+        }
+    }
 }
 
 void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {

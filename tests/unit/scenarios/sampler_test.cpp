@@ -1,0 +1,126 @@
+#include <gtest/gtest.h>
+
+#include "fakes/harness.hpp"
+#include "perfrunner/error.hpp"
+#include "perfrunner/scenarios/sampler.hpp"
+
+using namespace perfrunner;
+using perfrunner::fakes::Harness;
+
+namespace {
+
+struct SamplerFixture : ::testing::Test {
+    Harness h;
+    model::RunResult run;
+    model::ScenarioResult& scenario = run.scenarios.emplace_back();
+    scenarios::ScenarioContext ctx{{h.clock, h.stop, h.metrics, h.stack, h.simulation, h.sink, h.progress}, h.config, run};
+};
+
+TEST_F(SamplerFixture, AnchoredScheduleTakesALateTickAtOnceAndDoesNotDrift) {
+    // Every poll costs 0.1 s; poll 3 costs 5 s (ticks 4 and 5 are then late).
+    h.metrics.poll_cost = [](long i) { return i == 3 ? 5.0 : 0.1; };
+    scenarios::Sampler sampler(ctx, scenario);
+    const double start = h.clock.now();
+    EXPECT_EQ(sampler.collect(30.0, 2.0), scenarios::CollectEnd::completed);
+    ASSERT_EQ(scenario.samples.size(), 15u);  // no tick lost
+    const auto& s = scenario.samples;
+    EXPECT_NEAR(s[2].timestamp - start, 4.1, 1e-6);
+    EXPECT_NEAR(s[3].timestamp - start, 11.0, 1e-6);  // the slow poll
+    EXPECT_NEAR(s[4].timestamp - start, 11.1, 1e-6);  // due at 8: taken at once
+    EXPECT_NEAR(s[5].timestamp - start, 11.2, 1e-6);  // due at 10: taken at once
+    for (std::size_t k = 6; k < s.size(); ++k) {
+        EXPECT_NEAR(s[k].timestamp - start, 2.0 * static_cast<double>(k) + 0.1, 1e-6) << "tick " << k;  // no drift
+    }
+    EXPECT_NEAR(h.clock.now() - start, 30.0, 1e-6);
+}
+
+TEST_F(SamplerFixture, TimestampAndIsoComeFromOneClockRead) {
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.tick();
+    const auto& s = scenario.samples.at(0);
+    EXPECT_EQ(s.timestamp_iso, model::iso_utc(s.timestamp));
+    EXPECT_EQ(s.timestamp_iso.back(), 'Z');
+}
+
+TEST_F(SamplerFixture, FailedPollIsAGapAndMissingContainersAreMarked) {
+    int n = 0;
+    h.metrics.script = [&](double) {
+        ports::MetricsReading m;
+        if (n++ == 0) {
+            m.ok = false;
+            m.error = "connection refused";
+            return m;
+        }
+        m.ok = true;
+        m.containers = {fakes::reading("rideshare-simulation", 10, 5)};
+        m.missing = {"rideshare-kafka"};
+        return m;
+    };
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.tick();
+    sampler.tick();
+    ASSERT_EQ(scenario.samples.size(), 2u);
+    EXPECT_TRUE(scenario.samples[0].containers.empty());
+    ASSERT_TRUE(scenario.samples[0].error.has_value());
+    EXPECT_NE(scenario.samples[0].error->find("connection refused"), std::string::npos);
+    ASSERT_EQ(scenario.samples[1].containers.size(), 2u);
+    EXPECT_FALSE(scenario.samples[1].containers[0].missing);
+    EXPECT_TRUE(scenario.samples[1].containers[1].missing);
+    EXPECT_EQ(run.container_name(scenario.samples[1].containers[1].container), "rideshare-kafka");
+}
+
+TEST_F(SamplerFixture, PaceRecordsAchievedSpeedRealTimeRatioAndLatency) {
+    h.simulation.pace = [](int) { return 0.5; };
+    h.simulation.speed = 4;
+    h.simulation.state = "running";
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.set_read_status(true);
+    sampler.collect(10.0, 2.0);
+    ASSERT_EQ(scenario.samples.size(), 5u);
+    EXPECT_FALSE(scenario.samples[0].pace->achieved_speed.has_value());  // no previous simulated time
+    const auto& p = *scenario.samples[3].pace;
+    ASSERT_TRUE(p.achieved_speed && p.real_time_ratio);
+    EXPECT_NEAR(*p.achieved_speed, 2.0, 1e-6);
+    EXPECT_NEAR(*p.real_time_ratio, 0.5, 1e-6);
+    EXPECT_DOUBLE_EQ(*p.status_latency_ms, 3.0);
+    EXPECT_EQ(*p.state, "running");
+}
+
+TEST_F(SamplerFixture, StatusFailuresAreRecordedAndOnlyARunOfThemAborts) {
+    h.simulation.state = "running";
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.set_read_status(true);
+    h.simulation.fail_status_calls = scenarios::kMaxConsecutiveStatusFailures - 1;
+    for (int i = 0; i < scenarios::kMaxConsecutiveStatusFailures; ++i) sampler.tick();
+    EXPECT_TRUE(scenario.samples[0].error.has_value());
+    EXPECT_FALSE(scenario.samples.back().error.has_value());
+    h.simulation.fail_status_calls = scenarios::kMaxConsecutiveStatusFailures;
+    for (int i = 0; i < scenarios::kMaxConsecutiveStatusFailures - 1; ++i) sampler.tick();
+    EXPECT_THROW(sampler.tick(), RuntimeFailure);
+    EXPECT_EQ(scenario.samples.size(), 2u * scenarios::kMaxConsecutiveStatusFailures);  // the failing one is kept
+}
+
+TEST_F(SamplerFixture, ChecksOomOnEveryTickAndEndsCollection) {
+    h.stack.schedule_oom("rideshare-kafka", h.t0() + 7.0);
+    scenarios::Sampler sampler(ctx, scenario);
+    EXPECT_EQ(sampler.collect(30.0, 2.0), scenarios::CollectEnd::oom);
+    EXPECT_EQ(h.stack.oom_polls, 5);  // ticks at 0, 2, 4, 6, 8
+    ASSERT_EQ(scenario.oom_events.size(), 1u);
+    EXPECT_EQ(sampler.oom_reason(), "OOM detected in: rideshare-kafka");
+}
+
+TEST_F(SamplerFixture, CheckpointsEveryNSamples) {
+    h.config.sampling.checkpoint_every_samples = 4;
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.collect(30.0, 2.0);  // 15 samples
+    EXPECT_EQ(h.sink.sample_counts, (std::vector<std::size_t>{4, 8, 12}));
+}
+
+TEST_F(SamplerFixture, StopRequestEndsCollection) {
+    h.clock.stop_at(h.t0() + 9.0);
+    scenarios::Sampler sampler(ctx, scenario);
+    EXPECT_EQ(sampler.collect(30.0, 2.0), scenarios::CollectEnd::stopped);
+    EXPECT_EQ(scenario.samples.size(), 5u);
+}
+
+}  // namespace

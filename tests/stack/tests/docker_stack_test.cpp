@@ -101,6 +101,7 @@ TEST_F(DockerStack, SimulationAndKafkaFollowLoad) {
     std::string label;
     Load sim, kafka;
     int trips = 0;
+    double ratio = -1;
   };
   std::vector<Point> pts;
   auto sample = [&](const std::string& label) {
@@ -124,6 +125,8 @@ TEST_F(DockerStack, SimulationAndKafkaFollowLoad) {
     p.sim = rate(a_sim, b_sim);
     p.kafka = rate(a_k, b_k);
     p.trips = api.status().value("active_trips_count", -1);
+    auto perf = api.get("/metrics/performance").json_body();
+    if (perf.is_object()) p.ratio = perf["resources"].value("real_time_ratio", -1.0);
     pts.push_back(p);
   };
   auto spawn = [&](int per_type) {
@@ -142,10 +145,12 @@ TEST_F(DockerStack, SimulationAndKafkaFollowLoad) {
   ASSERT_EQ(api.post("/simulation/reset").status, 200);
   sample("after reset");
 
-  std::printf("[figures] %-12s %12s %16s %12s %8s\n", "load", "sim CPU %", "sim working set", "kafka CPU %", "trips");
+  std::printf("[figures] %-12s %12s %16s %12s %8s %10s\n", "load", "sim CPU %", "sim working set", "kafka CPU %", "trips",
+              "rt ratio");
   for (auto& p : pts)
-    std::printf("[figures] %-12s %12.1f %13.1f MB %12.1f %8d\n", p.label.c_str(), p.sim.cpu_percent, p.sim.working_set_mb,
-                p.kafka.cpu_percent, p.trips);
+    std::printf("[figures] %-12s %12.1f %13.1f MB %12.1f %8d %10.2f\n", p.label.c_str(), p.sim.cpu_percent,
+                p.sim.working_set_mb, p.kafka.cpu_percent, p.trips, p.ratio);
+  std::printf("[figures] host load average: %s", sh("cat /proc/loadavg").out.c_str());
   ASSERT_EQ(pts.size(), 4u);
   for (auto& p : pts) ASSERT_GE(p.sim.cpu_percent, 0.0) << p.label << ": no cAdvisor samples";
   const auto &z = pts[0], &m = pts[1], &h = pts[2], &r = pts[3];
@@ -239,4 +244,57 @@ TEST(StackTeardown, DownLeavesNothingBehind) {
   EXPECT_EQ(trim(ps.out), "") << "stray processes";
   auto httpd = sh("grep -l '127.0.0.1:18379' /proc/[0-9]*/cmdline 2>/dev/null | grep -v self || true");
   EXPECT_EQ(trim(httpd.out), "") << "stray redis stand-in";
+}
+
+// The stress ramp perfrunner's stress scenario runs (10 drivers + 10 riders every 3 s at speed 1) against the
+// stack's defaults: reports the time and agent count at which the simulation reaches 90 % of its memory limit
+// or of its CPU quota. ~1.5 min: runs only with PERFRUNNER_STACK_STRESS=1.
+TEST_F(DockerStack, StressRampSaturatesWithinTwoMinutes) {
+  const char* gate = std::getenv("PERFRUNNER_STACK_STRESS");
+  if (gate == nullptr || std::string(gate) != "1") GTEST_SKIP() << "~1.5 min: set PERFRUNNER_STACK_STRESS=1";
+  need_cadvisor();
+  if (IsSkipped()) return;
+  auto insp = sh("docker inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.RestartCount}}' rideshare-simulation");
+  std::istringstream is(insp.out);
+  double mem_limit = 0, nano = 0;
+  int restarts0 = 0;
+  is >> mem_limit >> nano >> restarts0;
+  const double cores = nano / 1e9;
+  ASSERT_GT(mem_limit, 0);
+  Api api = stack_api();
+  ASSERT_EQ(api.post("/simulation/reset").status, 200);
+  ASSERT_EQ(api.put("/simulation/speed", R"({"multiplier":1})").status, 200);
+  ASSERT_EQ(api.post("/simulation/start").status, 200);
+  const double t0 = now_s();
+  auto prev = cadvisor_newest("rideshare-simulation");
+  int requested = 0;
+  bool hit = false;
+  std::printf("[stress] %6s %9s %8s %10s %8s %8s\n", "t s", "requested", "active", "WS MB", "WS %", "CPU %q");
+  while (now_s() - t0 < 150 && !hit) {
+    api.post("/agents/drivers?mode=immediate", R"({"count":10})");
+    api.post("/agents/riders?mode=immediate", R"({"count":10})");
+    requested += 20;
+    sleep_s(3.0);
+    auto cur = cadvisor_newest("rideshare-simulation");
+    auto s = api.status();
+    if (!cur || !prev || cur->id != prev->id || cur->ts_ns <= prev->ts_ns) {
+      prev = cur;
+      continue;
+    }
+    const double cpu_q = 100.0 * static_cast<double>(cur->cpu_total - prev->cpu_total) /
+                         static_cast<double>(cur->ts_ns - prev->ts_ns) / cores;
+    const double ws_pct = 100.0 * static_cast<double>(cur->working_set) / mem_limit;
+    const int active = s.is_object() ? s.value("drivers_total", 0) + s.value("riders_total", 0) : -1;
+    std::printf("[stress] %6.0f %9d %8d %10.1f %8.1f %8.1f\n", now_s() - t0, requested, active,
+                static_cast<double>(cur->working_set) / 1048576.0, ws_pct, cpu_q);
+    if (ws_pct >= 90 || cpu_q >= 90) {
+      hit = true;
+      std::printf("[stress] 90 %% threshold (%s) reached after %.0f s at %d active agents (%d requested)\n",
+                  ws_pct >= 90 ? "memory" : "CPU", now_s() - t0, active, requested);
+    }
+    prev = cur;
+  }
+  api.post("/simulation/reset");
+  EXPECT_TRUE(hit) << "no 90 % threshold within 150 s";
+  EXPECT_LT(now_s() - t0, 150);
 }

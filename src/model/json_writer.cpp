@@ -1,0 +1,260 @@
+#include "json_writer.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "perfrunner/error.hpp"
+
+namespace perfrunner::model::detail {
+namespace {
+
+// Reference key order (results-schema.md §3-§6) of the generic objects, by context path. `children` names the
+// context of every member value (for maps keyed by container or phase); without it a member's context is
+// "<context>.<key>", an array element's is "<context>[]".
+struct Order {
+    std::vector<std::string_view> keys;
+    std::string_view children;
+};
+
+const std::map<std::string_view, Order, std::less<>>& order_table() {
+    static const std::map<std::string_view, Order, std::less<>> table = {
+        {"config", {{"api", "docker", "sampling", "scenarios"}, {}}},
+        {"config.api", {{"base_url"}, {}}},
+        {"config.docker", {{"compose_file", "profiles"}, {}}},
+        {"config.sampling", {{"interval_seconds", "warmup_seconds"}, {}}},
+        {"config.scenarios",
+         {{"duration_active_minutes", "duration_cooldown_minutes", "duration_drain_timeout_seconds",
+           "stress_cpu_threshold_percent", "stress_memory_threshold_percent", "speed_scaling_step_duration_minutes",
+           "speed_scaling_max_multiplier"},
+          {}}},
+        {"params.stress_test",
+         {{"cpu_threshold_percent", "memory_threshold_percent", "rolling_window_seconds", "rolling_window_samples",
+           "spawn_batch_size", "spawn_interval_seconds", "max_duration_minutes"},
+          {}}},
+        {"params.duration_leak",
+         {{"active_minutes", "cooldown_minutes", "drain_timeout_seconds", "drivers", "riders", "agent_count_source"}, {}}},
+        {"params.speed_scaling", {{"base_agent_count", "step_duration_minutes", "max_multiplier", "agent_count_source"}, {}}},
+        {"metadata.stress_test",
+         {{"trigger", "total_agents_queued", "drivers_queued", "riders_queued", "peak_values", "duration_seconds",
+           "batch_count"},
+          {}}},
+        {"metadata.stress_test.trigger", {{"container", "metric", "value", "threshold"}, {}}},
+        {"metadata.stress_test.peak_values", {{}, "peak"}},
+        {"peak", {{"memory_percent", "cpu_percent"}, {}}},
+        {"metadata.duration_leak",
+         {{"phase_analysis", "leak_analysis", "cooldown_analysis", "phase_timestamps", "phase_sample_counts",
+           "drain_duration_seconds"},
+          {}}},
+        {"metadata.duration_leak.phase_analysis", {{"active", "drain", "cooldown"}, "phase"}},
+        {"phase", {{}, "slopes"}},
+        {"metadata.duration_leak.leak_analysis", {{}, "slopes"}},
+        {"slopes", {{"memory_slope_mb_per_min", "cpu_slope_percent_per_min", "memory_leak_detected", "cpu_leak_detected"}, {}}},
+        {"metadata.duration_leak.cooldown_analysis", {{}, "cooldown"}},
+        {"cooldown", {{"active_end_mb", "cooldown_end_mb", "delta_mb", "delta_percent", "memory_released"}, {}}},
+        {"metadata.duration_leak.phase_timestamps",
+         {{"active_start", "active_end", "drain_start", "drain_end", "cooldown_start", "cooldown_end"}, {}}},
+        {"metadata.duration_leak.phase_sample_counts", {{"active", "drain", "cooldown"}, {}}},
+        {"metadata.speed_scaling", {{"step_results", "total_steps", "max_speed_achieved", "stopped_by_threshold"}, {}}},
+        {"metadata.speed_scaling.step_results[]",
+         {{"step", "multiplier", "agent_count", "sample_count", "duration_seconds", "threshold_hit", "trigger"}, {}}},
+        {"metadata.speed_scaling.step_results[].trigger", {{"container", "metric", "value", "threshold"}, {}}},
+        {"derived_config", {{"duration_agent_count", "stress_drivers_queued"}, {}}},
+        {"analysis", {{"scenario_summaries"}, {}}},
+        {"analysis.scenario_summaries[]", {{"total_samples", "containers_sampled", "containers", "scenario_name"}, {}}},
+        {"analysis.scenario_summaries[].containers", {{}, "summary"}},
+        {"summary",
+         {{"memory_mean_mb", "memory_max_mb", "memory_p95_mb", "memory_limit_mb", "cpu_mean_percent", "cpu_max_percent",
+           "memory_slope_mb_per_min", "cpu_slope_percent_per_min"},
+          {}}},
+        {"oom_event",
+         {{"container_name", "timestamp", "timestamp_iso", "previous_restart_count", "current_restart_count"}, {}}},
+    };
+    return table;
+}
+
+std::string child_context(std::string_view context, const Order* order, std::string_view key) {
+    if (order != nullptr && !order->children.empty()) return std::string(order->children);
+    std::string out(context);
+    out += '.';
+    out += key;
+    return out;
+}
+
+}  // namespace
+
+void JsonWriter::newline_indent(std::size_t depth) {
+    out_.push_back('\n');
+    out_.append(depth * 2, ' ');
+}
+
+void JsonWriter::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!stack_.empty()) {
+        if (!stack_.back().empty) out_.push_back(',');
+        stack_.back().empty = false;
+        newline_indent(stack_.size());
+    }
+}
+
+void JsonWriter::open(char ch, bool /*is_object*/) {
+    before_value();
+    out_.push_back(ch);
+    stack_.push_back(Level{});
+}
+
+void JsonWriter::close(char ch) {
+    const bool empty = stack_.back().empty;
+    stack_.pop_back();
+    if (!empty) newline_indent(stack_.size());
+    out_.push_back(ch);
+    maybe_flush();
+}
+
+void JsonWriter::key(std::string_view name) {
+    before_value();
+    quoted(name);
+    out_.append(": ");
+    after_key_ = true;
+}
+
+void JsonWriter::string(std::string_view s) {
+    before_value();
+    quoted(s);
+}
+
+void JsonWriter::quoted(std::string_view s) {
+    out_.push_back('"');
+    for (char c : s) {
+        switch (c) {
+            case '"': out_.append("\\\""); break;
+            case '\\': out_.append("\\\\"); break;
+            case '\n': out_.append("\\n"); break;
+            case '\r': out_.append("\\r"); break;
+            case '\t': out_.append("\\t"); break;
+            case '\b': out_.append("\\b"); break;
+            case '\f': out_.append("\\f"); break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(c));
+                } else {
+                    out_.push_back(c);
+                }
+        }
+    }
+    out_.push_back('"');
+}
+
+void JsonWriter::number(double v) {
+    before_value();
+    if (!std::isfinite(v)) {
+        out_.append("null");
+        return;
+    }
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof(buf), v);
+    std::string_view text(buf, static_cast<std::size_t>(res.ptr - buf));
+    out_.append(text);
+    if (text.find_first_of(".e") == std::string_view::npos) out_.append(".0");
+}
+
+void JsonWriter::integer(std::int64_t v) {
+    before_value();
+    char buf[32];
+    auto res = std::to_chars(buf, buf + sizeof(buf), v);
+    out_.append(buf, static_cast<std::size_t>(res.ptr - buf));
+}
+
+void JsonWriter::boolean(bool v) {
+    before_value();
+    out_.append(v ? "true" : "false");
+}
+
+void JsonWriter::null() {
+    before_value();
+    out_.append("null");
+}
+
+void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
+    switch (value.type()) {
+        case nlohmann::json::value_t::object: {
+            const auto& table = order_table();
+            auto it = table.find(context);
+            const Order* order = it == table.end() ? nullptr : &it->second;
+            begin_object();
+            if (order != nullptr) {
+                for (auto k : order->keys) {
+                    auto m = value.find(std::string(k));
+                    if (m == value.end()) continue;
+                    key(k);
+                    json(*m, child_context(context, order, k));
+                }
+            }
+            for (const auto& [k, v] : value.items()) {
+                if (order != nullptr && std::find(order->keys.begin(), order->keys.end(), k) != order->keys.end()) continue;
+                key(k);
+                json(v, child_context(context, order, k));
+            }
+            end_object();
+            break;
+        }
+        case nlohmann::json::value_t::array: {
+            const auto& table = order_table();
+            auto it = table.find(context);
+            std::string element = it != table.end() && !it->second.children.empty() ? std::string(it->second.children)
+                                                                                    : std::string(context) + "[]";
+            begin_array();
+            for (const auto& v : value) json(v, element);
+            end_array();
+            break;
+        }
+        case nlohmann::json::value_t::string:
+            string(value.get_ref<const std::string&>());
+            break;
+        case nlohmann::json::value_t::boolean: boolean(value.get<bool>()); break;
+        case nlohmann::json::value_t::number_integer: integer(value.get<std::int64_t>()); break;
+        case nlohmann::json::value_t::number_unsigned: {
+            before_value();
+            fmt::format_to(std::back_inserter(out_), "{}", value.get<std::uint64_t>());
+            break;
+        }
+        case nlohmann::json::value_t::number_float: number(value.get<double>()); break;
+        default: null(); break;
+    }
+}
+
+void JsonWriter::members_text(std::string_view members, std::string_view context) {
+    if (members.empty()) return;
+    std::string text = "{";
+    text.append(members);
+    text.push_back('}');
+    auto parsed = nlohmann::json::parse(text, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return;
+    for (const auto& [k, v] : parsed.items()) {
+        key(k);
+        json(v, std::string(context) + "." + k);
+    }
+}
+
+std::string JsonWriter::take() {
+    std::string out;
+    out.swap(out_);
+    return out;
+}
+
+void JsonWriter::flush() {
+    if (sink_ == nullptr || out_.empty()) return;
+    if (std::fwrite(out_.data(), 1, out_.size(), sink_) != out_.size()) {
+        throw RuntimeFailure(fmt::format("cannot write results: {} (check free disk space)", std::strerror(errno)));
+    }
+    out_.clear();
+}
+
+}  // namespace perfrunner::model::detail

@@ -1,0 +1,62 @@
+#pragma once
+// Internal to the model layer: a small pretty-printing JSON writer in the layout of Python's
+// json.dump(indent=2) (the reference framework's format), fast enough for a million samples.
+// Output goes to a string, or is streamed to a FILE in 1 MiB chunks when one is given.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace perfrunner::model::detail {
+
+class JsonWriter {
+public:
+    explicit JsonWriter(std::FILE* sink = nullptr) : sink_(sink) {}
+
+    void begin_object() { open('{', true); }
+    void end_object() { close('}'); }
+    void begin_array() { open('[', false); }
+    void end_array() { close(']'); }
+
+    void key(std::string_view name);
+
+    void string(std::string_view s);
+    void number(double v);        // always with a decimal point or exponent ("2.0"); NaN/Inf -> null
+    void integer(std::int64_t v);
+    void boolean(bool v);
+    void null();
+
+    // Generic JSON (metadata, params, config, analysis). `context` selects the reference key order of known
+    // objects (see json_writer.cpp); other objects keep nlohmann's (alphabetical) order.
+    void json(const nlohmann::json& value, std::string_view context);
+
+    // Members of `"k":v,"k2":v2` text (ContainerSample/Sample::extra_json), written inside the current object.
+    void members_text(std::string_view members, std::string_view context);
+
+    void raw(std::string_view text) { out_.append(text); }  // verbatim, e.g. the final newline
+    std::string take();  // the text written so far (string mode)
+    void flush();        // streams the buffer to the FILE (file mode); throws RuntimeFailure on write errors
+
+private:
+    void before_value();
+    void quoted(std::string_view s);
+    void open(char ch, bool is_object);
+    void close(char ch);
+    void newline_indent(std::size_t depth);
+    void maybe_flush() {
+        if (sink_ != nullptr && out_.size() >= (1u << 20)) flush();
+    }
+
+    struct Level {
+        bool empty = true;
+    };
+    std::FILE* sink_;
+    std::string out_;
+    std::vector<Level> stack_;
+    bool after_key_ = false;
+};
+
+}  // namespace perfrunner::model::detail

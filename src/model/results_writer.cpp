@@ -1,0 +1,335 @@
+// results.json writing: reference key order (results-schema.md §2, §4), then perfrunner additions (§9).
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "json_writer.hpp"
+#include "perfrunner/error.hpp"
+#include "perfrunner/model/results_json.hpp"
+
+namespace perfrunner::model {
+namespace {
+
+using detail::JsonWriter;
+
+void optional_number(JsonWriter& w, std::string_view key, const std::optional<double>& v) {
+    w.key(key);
+    if (v) {
+        w.number(*v);
+    } else {
+        w.null();
+    }
+}
+
+void optional_string(JsonWriter& w, std::string_view key, const std::optional<std::string>& v) {
+    w.key(key);
+    if (v) {
+        w.string(*v);
+    } else {
+        w.null();
+    }
+}
+
+void optional_integer(JsonWriter& w, std::string_view key, const std::optional<long>& v) {
+    w.key(key);
+    if (v) {
+        w.integer(*v);
+    } else {
+        w.null();
+    }
+}
+
+void write_container(JsonWriter& w, const RunResult& run, const ContainerSample& c) {
+    w.key(run.container_name(c.container));
+    w.begin_object();
+    w.key("memory_used_mb");
+    w.number(c.memory_used_mb);
+    w.key("memory_limit_mb");
+    w.number(c.memory_limit_mb);
+    w.key("memory_percent");
+    w.number(c.memory_percent);
+    optional_number(w, "cpu_percent", c.cpu_percent);
+    // Additions only when known, so reference-shaped data stays reference-shaped.
+    if (c.memory_rss_mb) optional_number(w, "memory_rss_mb", c.memory_rss_mb);
+    if (c.memory_usage_mb) optional_number(w, "memory_usage_mb", c.memory_usage_mb);
+    if (c.cpu_percent_of_quota) optional_number(w, "cpu_percent_of_quota", c.cpu_percent_of_quota);
+    if (c.cpu_cores_effective) optional_number(w, "cpu_cores_effective", c.cpu_cores_effective);
+    if (c.cadvisor_timestamp) optional_string(w, "cadvisor_timestamp", c.cadvisor_timestamp);
+    if (c.stale) {
+        w.key("stale");
+        w.boolean(true);
+    }
+    if (c.missing) {
+        w.key("missing");
+        w.boolean(true);
+    }
+    if (c.counter_reset) {
+        w.key("counter_reset");
+        w.boolean(true);
+    }
+    w.members_text(c.extra_json, "container_sample");
+    w.end_object();
+}
+
+void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
+    w.begin_object();
+    w.key("timestamp");
+    w.number(s.timestamp);
+    w.key("timestamp_iso");
+    w.string(s.timestamp_iso);
+    w.key("containers");
+    w.begin_object();
+    for (const auto& c : s.containers) write_container(w, run, c);
+    w.end_object();
+    if (!s.rolling_averages.empty()) {
+        w.key("rolling_averages");
+        w.begin_object();
+        for (const auto& r : s.rolling_averages) {
+            w.key(run.container_name(r.container));
+            w.begin_object();
+            w.key("memory_percent");
+            w.number(r.memory_percent);
+            w.key("cpu_percent");
+            w.number(r.cpu_percent);
+            w.end_object();
+        }
+        w.end_object();
+    }
+    if (s.agents_queued) {
+        w.key("agents_queued");
+        w.begin_object();
+        w.key("drivers");
+        w.integer(s.agents_queued->drivers);
+        w.key("riders");
+        w.integer(s.agents_queued->riders);
+        w.key("total");
+        w.integer(s.agents_queued->total);
+        w.end_object();
+    }
+    if (s.host) {
+        const auto& h = *s.host;
+        w.key("host");
+        w.begin_object();
+        optional_number(w, "cpu_percent", h.cpu_percent);
+        optional_number(w, "cpu_percent_of_host", h.cpu_percent_of_host);
+        optional_number(w, "memory_used_mb", h.memory_used_mb);
+        optional_number(w, "memory_total_mb", h.memory_total_mb);
+        w.key("num_cores");
+        w.integer(h.num_cores);
+        w.end_object();
+    }
+    if (s.pace) {
+        const auto& p = *s.pace;
+        w.key("pace");
+        w.begin_object();
+        optional_string(w, "state", p.state);
+        optional_string(w, "simulated_time", p.simulated_time);
+        optional_number(w, "achieved_speed", p.achieved_speed);
+        optional_number(w, "requested_speed", p.requested_speed);
+        optional_number(w, "real_time_ratio", p.real_time_ratio);
+        optional_number(w, "status_latency_ms", p.status_latency_ms);
+        optional_integer(w, "drivers_total", p.drivers_total);
+        optional_integer(w, "riders_total", p.riders_total);
+        optional_integer(w, "active_trips", p.active_trips);
+        w.end_object();
+    }
+    if (s.error) optional_string(w, "error", s.error);
+    w.members_text(s.extra_json, "sample");
+    w.end_object();
+}
+
+void write_oom_event(JsonWriter& w, const OomEvent& e) {
+    w.begin_object();
+    w.key("container_name");
+    w.string(e.container_name);
+    w.key("timestamp");
+    w.number(e.timestamp);
+    w.key("timestamp_iso");
+    w.string(e.timestamp_iso);
+    w.key("previous_restart_count");
+    w.integer(e.previous_restart_count);
+    w.key("current_restart_count");
+    w.integer(e.current_restart_count);
+    if (e.source) optional_string(w, "source", e.source);
+    if (e.exit_code) {
+        w.key("exit_code");
+        w.integer(*e.exit_code);
+    }
+    if (e.evidence) optional_string(w, "evidence", e.evidence);
+    if (e.extra.is_object()) {
+        for (const auto& [k, v] : e.extra.items()) {
+            w.key(k);
+            w.json(v, "oom_event." + k);
+        }
+    }
+    w.end_object();
+}
+
+void write_scenario(JsonWriter& w, const RunResult& run, const ScenarioResult& s) {
+    w.begin_object();
+    w.key("scenario_name");
+    w.string(s.scenario_name);
+    w.key("scenario_params");
+    w.json(s.scenario_params.is_null() ? nlohmann::json::object() : s.scenario_params, "params." + s.scenario_name);
+    w.key("started_at");
+    w.string(s.started_at);
+    w.key("completed_at");
+    w.string(s.completed_at);
+    w.key("duration_seconds");
+    w.number(s.duration_seconds);
+    w.key("samples");
+    w.begin_array();
+    for (const auto& sample : s.samples) write_sample(w, run, sample);
+    w.end_array();
+    w.key("oom_events");
+    w.begin_array();
+    for (const auto& e : s.oom_events) write_oom_event(w, e);
+    w.end_array();
+    w.key("aborted");
+    w.boolean(s.aborted);
+    optional_string(w, "abort_reason", s.abort_reason);
+    w.key("metadata");
+    w.json(s.metadata.is_null() ? nlohmann::json::object() : s.metadata, "metadata." + s.scenario_name);
+    if (s.extra.is_object()) {
+        for (const auto& [k, v] : s.extra.items()) {
+            w.key(k);
+            w.json(v, "scenario." + k);
+        }
+    }
+    w.end_object();
+}
+
+void write_run(JsonWriter& w, const RunResult& run) {
+    w.begin_object();
+    w.key("test_id");
+    w.string(run.test_id);
+    w.key("started_at");
+    w.string(run.started_at);
+    w.key("config");
+    w.json(run.config.is_null() ? nlohmann::json::object() : run.config, "config");
+    w.key("scenarios");
+    w.begin_array();
+    for (const auto& s : run.scenarios) write_scenario(w, run, s);
+    w.end_array();
+    if (run.derived_config) {
+        w.key("derived_config");
+        w.json(*run.derived_config, "derived_config");
+    }
+    w.key("completed_at");
+    w.string(run.completed_at);
+    if (run.aborted) {
+        w.key("aborted");
+        w.boolean(true);
+        optional_string(w, "abort_reason", run.abort_reason);
+    }
+    w.key("analysis");
+    w.json(run.analysis.is_null() ? nlohmann::json::object() : run.analysis, "analysis");
+    if (run.extra.is_object()) {
+        for (const auto& [k, v] : run.extra.items()) {
+            w.key(k);
+            w.json(v, k);
+        }
+    }
+    w.end_object();
+}
+
+std::string errno_text() { return std::strerror(errno); }
+
+// A temporary file next to `path` (same file system, so rename is atomic).
+struct TempFile {
+    std::filesystem::path path;
+    int fd = -1;
+
+    explicit TempFile(const std::filesystem::path& target) {
+        std::random_device rd;
+        const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+        for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
+            path = dir / fmt::format(".{}.tmp-{}-{:08x}", target.filename().string(), ::getpid(), rd());
+            fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (fd < 0 && errno != EEXIST) break;
+        }
+        if (fd < 0) {
+            throw RuntimeFailure(fmt::format("cannot create a file in {}: {} (check that the directory exists and is writable)",
+                                             dir.string(), errno_text()));
+        }
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile() {
+        if (fd >= 0) ::close(fd);
+        if (!path.empty()) ::unlink(path.c_str());
+    }
+
+    // fsync, close and rename over the target; afterwards nothing is left to clean up.
+    void commit(const std::filesystem::path& target) {
+        if (::fsync(fd) != 0) throw RuntimeFailure(fmt::format("cannot sync {}: {}", path.string(), errno_text()));
+        const int closing = fd;
+        fd = -1;
+        if (::close(closing) != 0) throw RuntimeFailure(fmt::format("cannot write {}: {}", path.string(), errno_text()));
+        if (::rename(path.c_str(), target.c_str()) != 0) {
+            throw RuntimeFailure(fmt::format("cannot replace {}: {}", target.string(), errno_text()));
+        }
+        path.clear();
+        // Make the rename itself durable (best effort).
+        const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+        if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+            (void)::fsync(dfd);
+            ::close(dfd);
+        }
+    }
+};
+
+void write_all_fd(int fd, std::string_view content, const std::filesystem::path& path) {
+    while (!content.empty()) {
+        const ssize_t n = ::write(fd, content.data(), content.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw RuntimeFailure(fmt::format("cannot write {}: {} (check free disk space)", path.string(), errno_text()));
+        }
+        content.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace
+
+std::string to_json_text(const RunResult& run) {
+    JsonWriter w;
+    write_run(w, run);
+    std::string text = w.take();
+    text.push_back('\n');
+    return text;
+}
+
+void write_results_file(const std::filesystem::path& path, const RunResult& run) {
+    TempFile tmp(path);
+    // Streamed in 1 MiB chunks: a million-sample run never needs a second copy of the file in memory.
+    std::FILE* f = ::fdopen(::dup(tmp.fd), "wb");
+    if (f == nullptr) throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
+    try {
+        JsonWriter w(f);
+        write_run(w, run);
+        w.raw("\n");
+        w.flush();
+        if (std::fflush(f) != 0) {
+            throw RuntimeFailure(fmt::format("cannot write {}: {} (check free disk space)", tmp.path.string(), errno_text()));
+        }
+    } catch (...) {
+        std::fclose(f);
+        throw;
+    }
+    if (std::fclose(f) != 0) throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
+    tmp.commit(path);
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+    TempFile tmp(path);
+    write_all_fd(tmp.fd, content, tmp.path);
+    tmp.commit(path);
+}
+
+}  // namespace perfrunner::model

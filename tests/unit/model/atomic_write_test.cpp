@@ -1,0 +1,118 @@
+// Atomic writes: the target is either the old or the new file, never half of one, and no temp file remains.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "perfrunner/error.hpp"
+#include "perfrunner/model/results_json.hpp"
+
+namespace fs = std::filesystem;
+using namespace perfrunner::model;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("perfrunner-atomic-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator())); }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+RunResult small_run() {
+    RunResult run;
+    run.test_id = "t";
+    ScenarioResult s;
+    s.scenario_name = "baseline";
+    Sample a;
+    a.timestamp = 1.5;
+    ContainerSample c;
+    c.container = run.intern("rideshare-redis");
+    c.memory_used_mb = 15.4;
+    a.containers.push_back(c);
+    s.samples.push_back(a);
+    run.scenarios.push_back(s);
+    return run;
+}
+
+}  // namespace
+
+TEST(AtomicWrite, ReplacesContentAndLeavesNoTempFile) {
+    TempDir dir;
+    const auto target = dir.path / "report.md";
+    write_file_atomically(target, "first");
+    write_file_atomically(target, "second version");
+    EXPECT_EQ(slurp(target), "second version");
+    EXPECT_EQ(dir.entries(), 1u);
+}
+
+TEST(AtomicWrite, ResultsFileMatchesToJsonTextAndParsesBack) {
+    TempDir dir;
+    const auto target = dir.path / "results.json";
+    const RunResult run = small_run();
+    write_results_file(target, run);
+    EXPECT_EQ(slurp(target), to_json_text(run));
+    EXPECT_EQ(to_json_text(read_results_file(target)), to_json_text(run));
+    EXPECT_EQ(dir.entries(), 1u);
+}
+
+TEST(AtomicWrite, FailureLeavesTheOldFileWholeAndNoTempFile) {
+    TempDir dir;
+    const auto target = dir.path / "results.json";
+    write_file_atomically(target, "old content");
+    // A target whose rename must fail: a non-empty directory with the same name next to a file write.
+    const auto blocked = dir.path / "blocked";
+    fs::create_directories(blocked / "child");
+    EXPECT_THROW(write_file_atomically(blocked, "new"), perfrunner::RuntimeFailure);
+    EXPECT_TRUE(fs::is_directory(blocked));
+    EXPECT_EQ(slurp(target), "old content");
+    EXPECT_EQ(dir.entries(), 2u);  // results.json + blocked/, no temp file
+    EXPECT_THROW(write_file_atomically(dir.path / "missing-dir" / "x.json", "new"), perfrunner::RuntimeFailure);
+}
+
+TEST(AtomicWrite, FullDiskKeepsTheOldFile) {
+    // /dev/full-like failure: a file system without space is hard to get as a test; a too-small tmpfs is not
+    // available unprivileged everywhere, so use RLIMIT_FSIZE instead (writes beyond it fail with EFBIG).
+    TempDir dir;
+    const auto target = dir.path / "results.json";
+    write_file_atomically(target, "old content");
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit lim{1000, 1000};
+        ::setrlimit(RLIMIT_FSIZE, &lim);
+        try {
+            write_file_atomically(target, std::string(5000, 'x'));
+        } catch (const perfrunner::RuntimeFailure&) {
+            ::_exit(0);
+        }
+        ::_exit(1);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "the write beyond the size limit did not throw RuntimeFailure";
+    EXPECT_EQ(slurp(target), "old content");
+    EXPECT_EQ(dir.entries(), 1u);
+}

@@ -58,7 +58,7 @@ LeakRuleSettings leak_settings(const config::Config& config, const std::string& 
     s.threshold = th.memory_leak_mb_per_min;
     s.monitor_threshold = th.memory_leak_monitor_mb_per_min;
     s.alpha = a.leak_alpha > 0 && a.leak_alpha < 1 ? a.leak_alpha : 0.05;
-    s.warmup_seconds = a.leak_warmup_seconds >= 0 ? a.leak_warmup_seconds : 60;
+    s.warmup_seconds = a.leak_warmup_seconds >= 0 ? a.leak_warmup_seconds : s.warmup_seconds;
     s.min_samples = a.leak_min_samples > 0 ? a.leak_min_samples : s.min_samples;
     s.min_neff = a.leak_min_neff > 0 ? a.leak_min_neff : s.min_neff;
     s.min_windows = a.leak_min_windows > 0 ? a.leak_min_windows : s.min_windows;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "perfrunner/analysis/json_numbers.hpp"
+#include "perfrunner/analysis/stats/distributions.hpp"
 #include "perfrunner/analysis/stats/envelope.hpp"
 #include "perfrunner/analysis/stats/power.hpp"
 
@@ -69,24 +70,46 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     std::string blocker;  // first reason that forbids a verdict
     if (a.missing_fraction > s.max_missing_fraction) blocker = "missing_data";
 
-    // 1. warm-up, then MSER-5 (around a linear steady state).
+    // 1. warm-up, steady-state check, then MSER-5 (around a linear steady state).
     const double start = phase_start.value_or(t_seconds[0]);
     std::size_t first = 0;
     while (first < n && t_seconds[first] < start + s.warmup_seconds) ++first;
     a.warmup_samples = first;
-    a.mser = stats::mser5_linear(y_in.subspan(first, n - first));
-    if (a.mser.valid) {
-        a.mser_samples = a.mser.truncate_samples;
-        if (a.mser.at_boundary && blocker.empty()) blocker = "no_steady_state";
-    }
-    first += a.mser_samples;
     std::vector<double> t, y;
     for (std::size_t i = first; i < n; ++i) {
         t.push_back((t_seconds[i] - t_seconds[first]) / 60.0);
         y.push_back(y_in[i]);
     }
+    // Steady-state check (a decelerating curve is a transient, a leak has a constant slope): while the first half
+    // grows significantly faster than the second, drop the first half.
+    for (int round = 0; s.settle_check && round < 3 && t.size() >= 24; ++round) {
+        const std::size_t half = t.size() / 2;
+        const auto f1 = stats::ols_fit(std::span<const double>(t).first(half), std::span<const double>(y).first(half));
+        const auto f2 = stats::ols_fit(std::span<const double>(t).subspan(half), std::span<const double>(y).subspan(half));
+        if (!f1.valid || !f2.valid) break;
+        const double se = std::sqrt(f1.se_eff * f1.se_eff + f2.se_eff * f2.se_eff);
+        const double z = se > 0 ? (f1.slope - f2.slope) / se : 0.0;
+        if (round == 0) a.settle_z = z;
+        if (!(z > stats::normal_quantile(1.0 - s.settle_alpha))) break;
+        a.settling_detected = true;
+        a.settle_samples += half;
+        t.erase(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(half));
+        y.erase(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(half));
+    }
+    first += a.settle_samples;
+    // MSER-5 around a linear steady state.
+    a.mser = stats::mser5_linear(y);
+    if (a.mser.valid) {
+        a.mser_samples = a.mser.truncate_samples;
+        if (a.mser.at_boundary && blocker.empty()) blocker = "no_steady_state";
+    }
+    first += a.mser_samples;
+    t.erase(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(a.mser_samples));
+    y.erase(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(a.mser_samples));
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = (t_seconds[first + i] - t_seconds[first]) / 60.0;
     a.n_used = t.size();
     if (a.n_used < static_cast<std::size_t>(std::max(s.min_samples, 3))) {
+        if (a.settling_detected && blocker.empty()) blocker = "no_steady_state";
         a.reason = blocker.empty() ? "too_few_samples" : blocker;
         return a;
     }
@@ -99,6 +122,11 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         return a;
     }
     a.ols_ci_half_width = stats::ols_ci_half_width(a.ols, s.alpha);
+    {
+        const auto nn = static_cast<double>(a.ols.n);
+        a.rho_corrected = std::clamp(a.ols.rho + (1.0 + 3.0 * a.ols.rho) / nn, 0.0, 0.99);
+        a.n_eff_corrected = nn * (1.0 - a.rho_corrected) / (1.0 + a.rho_corrected);
+    }
 
     // 3. series to judge: the lower envelope where a sawtooth is present or configured.
     a.diff_skewness = skewness_of_differences(y);
@@ -114,7 +142,7 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         if (a.envelope_windows < static_cast<std::size_t>(std::max(s.min_windows, 3)) && blocker.empty()) {
             blocker = "too_few_windows";
         }
-    } else if (a.ols.n_eff < s.min_neff && blocker.empty()) {
+    } else if (a.n_eff_corrected < s.min_neff && blocker.empty()) {
         blocker = "too_few_effective_samples";
     }
     if (jt.size() > s.max_points) {
@@ -133,7 +161,34 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     a.theil_sen = s.autocorrelation_corrected_ci
                       ? stats::theil_sen(jt, jy, s.alpha, a.mann_kendall.var_s_hr)
                       : ts_naive;
-    a.mds = stats::minimum_detectable_slope(a.judged_ols.valid ? a.judged_ols.se_eff : a.ols.se_eff);
+    {
+        // MDS of the judged series with the bias-corrected ρ (ρ̂ underestimates strong autocorrelation).
+        const auto& f = a.judged_ols.valid ? a.judged_ols : a.ols;
+        const double rho = std::clamp(f.rho + (1.0 + 3.0 * f.rho) / static_cast<double>(f.n), 0.0, 0.99);
+        a.mds = stats::minimum_detectable_slope(f.se * std::sqrt((1.0 + rho) / (1.0 - rho)));
+        a.upper_bound = std::max(a.theil_sen.upper, f.slope + stats::ols_ci_half_width(f, s.alpha));
+    }
+    {
+        // On the raw series `leak` needs both lower bounds above the threshold: Sen's (robust to outliers, but its Hamed–Rao
+        // widening underestimates strong AR(1) dependence) and OLS's with the bias-corrected ρ (calibrated for
+        // autocorrelated noise, not robust). One-sided at alpha, or the lower end of the two-sided 1 − α CI.
+        const double level_alpha = s.one_sided_lower_bound ? 2 * s.alpha : s.alpha;
+        const double sen_lower =
+            s.one_sided_lower_bound
+                ? (s.autocorrelation_corrected_ci ? stats::theil_sen(jt, jy, level_alpha, a.mann_kendall.var_s_hr)
+                                                  : stats::theil_sen(jt, jy, level_alpha))
+                      .lower
+                : a.theil_sen.lower;
+        const auto& f = a.judged_ols.valid ? a.judged_ols : a.ols;
+        const double rho = std::clamp(f.rho + (1.0 + 3.0 * f.rho) / static_cast<double>(f.n), 0.0, 0.99);
+        stats::OlsFit corrected = f;
+        corrected.se_eff = f.se * std::sqrt((1.0 + rho) / (1.0 - rho));
+        corrected.n_eff = static_cast<double>(f.n) * (1.0 - rho) / (1.0 + rho);
+        corrected.df_eff = std::max(corrected.n_eff - 2.0, 1.0);
+        const double ols_lower = f.slope - stats::ols_ci_half_width(corrected, level_alpha);
+        // On the envelope (a few window minima) ρ̂ and the t quantile are too unstable: Sen's bound alone.
+        a.decision_lower_bound = a.envelope_used ? sen_lower : std::min(sen_lower, ols_lower);
+    }
     a.computed = true;
     if (s.limit && *s.limit > 0 && a.theil_sen.slope > 0) {
         const double y_end = a.theil_sen.intercept + a.theil_sen.slope * jt.back();
@@ -148,7 +203,7 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         if (blocker == "too_few_effective_samples" && !a.needed_active_minutes) {
             // n_eff scales with the length too: n_eff ∝ D.
             a.needed_active_minutes = (t_seconds[first] - start) / 60.0 +
-                                      a.duration_minutes * s.min_neff / std::max(a.ols.n_eff, 0.1);
+                                      a.duration_minutes * s.min_neff / std::max(a.n_eff_corrected, 0.1);
         }
         a.reason = blocker;
         return a;
@@ -157,13 +212,14 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     // 5. verdict.
     const bool significant = a.mann_kendall.p_hr < s.alpha;
     const double b = a.theil_sen.slope;
-    if (s.leak_allowed && significant && a.theil_sen.lower > s.threshold) {
+    if (s.leak_allowed && significant && a.decision_lower_bound > s.threshold) {
         a.verdict = "leak";
         a.reason = "significant_trend_above_threshold";
     } else if ((significant && b > s.monitor_threshold) || b > s.threshold) {
         a.verdict = "suspect";
         a.reason = b > s.threshold ? "slope_above_threshold" : "significant_trend_above_monitor";
-    } else if (a.mds > s.threshold) {
+    } else if (a.mds > s.threshold || !(a.upper_bound < s.threshold)) {
+        // `ok` only when the phase could have seen a leak and the data exclude one at the threshold.
         a.verdict = "inconclusive";
         a.reason = "underpowered";
     } else {
@@ -181,7 +237,8 @@ nlohmann::json LeakAssessment::to_json() const {
     j["n"] = n_input;
     j["expected_samples"] = expected_samples;
     j["n_used"] = n_used;
-    j["truncated_samples"] = warmup_samples + mser_samples;
+    j["truncated_samples"] = warmup_samples + settle_samples + mser_samples;
+    j["settle_samples"] = settle_samples;
     j["warmup_samples"] = warmup_samples;
     j["mser_samples"] = mser_samples;
     j["mser_batches"] = mser.batches;
@@ -204,6 +261,12 @@ nlohmann::json LeakAssessment::to_json() const {
     j["residual_sd"] = have_ols ? rounded(ols.residual_sd, 4) : json(nullptr);
     j["rho"] = have_ols ? rounded(ols.rho, 4) : json(nullptr);
     j["n_eff"] = have_ols ? rounded(ols.n_eff, 2) : json(nullptr);
+    j["rho_corrected"] = have_ols ? rounded(rho_corrected, 4) : json(nullptr);
+    j["n_eff_corrected"] = have_ols ? rounded(n_eff_corrected, 2) : json(nullptr);
+    j["settling_detected"] = settling_detected;
+    j["settle_z"] = rounded(settle_z, 3);
+    j["decision_lower_bound"] = computed ? rounded(decision_lower_bound, 4) : json(nullptr);
+    j["upper_bound"] = computed ? rounded(upper_bound, 4) : json(nullptr);
     j["sen_slope"] = computed ? rounded(theil_sen.slope, 4) : json(nullptr);
     j["sen_ci95"] = computed ? json::array({rounded(theil_sen.lower, 4), rounded(theil_sen.upper, 4)}) : json(nullptr);
     j["mk_s"] = computed ? json(mann_kendall.s) : json(nullptr);

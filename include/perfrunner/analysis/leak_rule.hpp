@@ -19,10 +19,10 @@ struct LeakRuleSettings {
     double threshold = 1.0;          // T_fail, per minute (memory_leak_mb_per_min / cpu_leak_percent_per_min)
     double monitor_threshold = 0.5;  // T_monitor
     double alpha = 0.05;
-    double warmup_seconds = 60;      // dropped from the start of the phase before MSER-5
+    double warmup_seconds = 30;      // dropped from the start of the phase before MSER-5
     int min_samples = 50;            // after truncation
     double min_neff = 10;            // raw series (no envelope)
-    int min_windows = 10;            // envelope windows
+    int min_windows = 6;             // envelope windows (a 5-min phase has 9 windows of 30 s after warm-up)
     double max_missing_fraction = 0.2;
     double envelope_window_seconds = 30;
     bool envelope_configured = false;  // the container has a configured GC window: always use the envelope
@@ -33,6 +33,13 @@ struct LeakRuleSettings {
     double sawtooth_skewness = -1.0;
     // Widen Sen's CI with the Hamed–Rao variance Var*(S) (autocorrelation) instead of the i.i.d. Var(S).
     bool autocorrelation_corrected_ci = true;
+    // Steady-state check: when the first half of the used series grows faster than the second half by more than
+    // z_{1-settle_alpha} standard errors (a decelerating warm-up, not a constant leak), judge the second half only.
+    bool settle_check = true;
+    // `leak` needs the one-sided (1 − alpha) lower bound above the threshold (the lower end of the two-sided
+    // 1 − 2α interval); false = the lower end of the two-sided 1 − α interval (more conservative).
+    bool one_sided_lower_bound = true;
+    double settle_alpha = 0.01;
     std::optional<double> limit;  // for the projected time to the limit (same unit as y)
     std::size_t max_points = 3000;  // series longer than this are reduced to batch means before O(n²) statistics
 };
@@ -41,7 +48,7 @@ struct LeakAssessment {
     std::string verdict;  // leak | suspect | ok | inconclusive
     std::string reason;   // why (always set)
     std::size_t n_input = 0, expected_samples = 0, n_used = 0;
-    std::size_t warmup_samples = 0, mser_samples = 0;  // truncated at the start
+    std::size_t warmup_samples = 0, settle_samples = 0, mser_samples = 0;  // truncated at the start
     double missing_fraction = 0;
     stats::Mser mser;
     double diff_skewness = 0;
@@ -49,6 +56,12 @@ struct LeakAssessment {
     bool envelope_used = false;
     double envelope_window_seconds = 0;
     std::size_t envelope_windows = 0;
+    bool settling_detected = false;  // the first half was dropped by the steady-state check
+    double settle_z = 0;             // (b_first − b_second) / SE of the difference
+    double rho_corrected = 0;        // ρ̂ + (1 + 3ρ̂)/n (small-sample bias of the AR(1) estimate), clamped
+    double n_eff_corrected = 0;
+    double decision_lower_bound = 0;  // the bound compared with the threshold for `leak`
+    double upper_bound = 0;          // max(Sen upper, OLS upper): `ok` needs it below the threshold
     std::size_t batch_size = 1;  // > 1 when the series was reduced to batch means
     double duration_minutes = 0;    // of the used series
     stats::OlsFit ols;              // raw used series (MB/min)

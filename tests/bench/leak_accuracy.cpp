@@ -1,0 +1,200 @@
+// Accuracy benchmark of the leak verdict (issue 6 part 3, statistics.md §6 and §8). Not a test: prints a table.
+//
+// Synthetic memory series (2-s samples, base 500 MB) for five noise models, each with true leaks of 0, 0.5, 1 and
+// 2 MB/min, 200 seeded trials per cell, active phases of 5 and 20 minutes. Every series goes through perfrunner's
+// real path: a model::RunResult with a `duration_leak` scenario -> analysis::analyze -> the per-container verdict.
+// For each cell it prints how often the seed's rule (endpoint slope of the active phase > 1 MB/min) flags a leak,
+// how often the new rule says leak / suspect / ok / inconclusive, and the mean minimum detectable slope.
+//
+// Usage: leak_accuracy [trials]   (default 200)
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "perfrunner/analysis/analysis.hpp"
+#include "perfrunner/config/config.hpp"
+#include "perfrunner/model/results.hpp"
+
+namespace {
+
+using perfrunner::config::Config;
+namespace model = perfrunner::model;
+
+enum class Noise { white, ar1, fast_gc, slow_gc, warmup };
+const char* noise_name(Noise n) {
+    switch (n) {
+        case Noise::white: return "white s2";
+        case Noise::ar1: return "AR(1) .9";
+        case Noise::fast_gc: return "GC 30s/12MB";
+        case Noise::slow_gc: return "GC 120s/40MB";
+        case Noise::warmup: return "warm-up 30MB";
+    }
+    return "?";
+}
+
+constexpr double kInterval = 2.0;  // seconds
+constexpr double kBase = 500.0;    // MB
+
+std::vector<double> generate(Noise noise, double leak_mb_per_min, std::size_t n, std::mt19937_64& rng) {
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    std::vector<double> y(n);
+    const double phase = uniform(rng);
+    double ar = 2.0 * normal(rng);  // AR(1) starts in its stationary distribution (marginal σ 2)
+    for (std::size_t i = 0; i < n; ++i) {
+        const double t = static_cast<double>(i) * kInterval;  // seconds
+        double v = kBase + leak_mb_per_min * t / 60.0;
+        switch (noise) {
+            case Noise::white: v += 2.0 * normal(rng); break;
+            case Noise::ar1:
+                if (i > 0) ar = 0.9 * ar + 2.0 * std::sqrt(1.0 - 0.81) * normal(rng);
+                v += ar;
+                break;
+            case Noise::fast_gc: {
+                const double x = t / 30.0 + phase;
+                v += 12.0 * (x - std::floor(x)) + normal(rng);
+                break;
+            }
+            case Noise::slow_gc: {
+                const double x = t / 120.0 + phase;
+                v += 40.0 * (x - std::floor(x)) + normal(rng);
+                break;
+            }
+            case Noise::warmup: v += 30.0 * (1.0 - std::exp(-t / 60.0)) + 2.0 * normal(rng); break;
+        }
+        y[i] = v;
+    }
+    return y;
+}
+
+model::RunResult make_run(const std::vector<double>& y) {
+    model::RunResult run;
+    run.test_id = "leak_accuracy";
+    const auto id = run.intern("rideshare-bench");
+    model::ScenarioResult sc;
+    sc.scenario_name = "duration_leak";
+    const double t0 = 1.8e9;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        model::Sample s;
+        s.timestamp = t0 + static_cast<double>(i) * kInterval;
+        model::ContainerSample c;
+        c.container = id;
+        c.memory_used_mb = y[i];
+        c.memory_limit_mb = 4096.0;
+        c.memory_percent = y[i] / 4096.0 * 100.0;
+        c.cpu_percent = 10.0;
+        s.containers.push_back(c);
+        sc.samples.push_back(std::move(s));
+    }
+    sc.metadata = {{"phase_sample_counts", {{"active", y.size()}, {"drain", 0}, {"cooldown", 0}}},
+                   {"phase_timestamps", {{"active_start", t0}}}};
+    run.scenarios.push_back(std::move(sc));
+    return run;
+}
+
+// The defaults proposed for config/perfrunner.json (statistics.md §6, tuned with this benchmark).
+Config bench_config() {
+    Config c;
+    c.thresholds.memory_leak_mb_per_min = 1.0;
+    c.thresholds.memory_leak_monitor_mb_per_min = 0.5;
+    c.thresholds.memory_warning_percent = 70;
+    c.thresholds.memory_critical_percent = 85;
+    c.thresholds.cpu_leak_percent_per_min = 5.0;
+    c.thresholds.cpu_warning_percent = 70;
+    c.thresholds.cpu_critical_percent = 85;
+    c.analysis.leak_alpha = 0.05;
+    c.analysis.leak_warmup_seconds = 30;
+    c.analysis.leak_min_samples = 50;
+    c.analysis.leak_min_neff = 10;
+    c.analysis.leak_min_windows = 6;
+    c.analysis.leak_envelope_window_seconds = 30;
+    c.analysis.cooldown_active_window_seconds = 60;
+    c.analysis.cooldown_window_seconds = 120;
+    if (const char* e = std::getenv("LEAK_WARMUP")) c.analysis.leak_warmup_seconds = std::atof(e);
+    if (const char* e = std::getenv("LEAK_MIN_SAMPLES")) c.analysis.leak_min_samples = std::atoi(e);
+    if (const char* e = std::getenv("LEAK_MIN_NEFF")) c.analysis.leak_min_neff = std::atof(e);
+    if (const char* e = std::getenv("LEAK_MIN_WINDOWS")) c.analysis.leak_min_windows = std::atoi(e);
+    if (const char* e = std::getenv("LEAK_WINDOW")) c.analysis.leak_envelope_window_seconds = std::atof(e);
+    return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int trials = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
+    const Config config = bench_config();
+    const Noise noises[] = {Noise::white, Noise::ar1, Noise::fast_gc, Noise::slow_gc, Noise::warmup};
+    const double leaks[] = {0.0, 0.5, 1.0, 2.0};
+    const double phases[] = {5.0, 20.0};
+    std::printf("leak accuracy: %d trials per cell, 2-s samples, threshold %.1f MB/min, warm-up %.0f s, "
+                "envelope %.0f s, min_samples %d, min_neff %.0f, min_windows %d\n",
+                trials, config.thresholds.memory_leak_mb_per_min, config.analysis.leak_warmup_seconds,
+                config.analysis.leak_envelope_window_seconds, config.analysis.leak_min_samples,
+                config.analysis.leak_min_neff, config.analysis.leak_min_windows);
+    std::printf("seed = endpoint slope > T (reference); new = statistics.md §6 rule. Rates in %%. "
+                "leak=0 rows: a `leak` is a false positive.\n\n");
+    std::vector<std::string> spec_misses, mds_misses;
+    for (const double minutes : phases) {
+        const auto n = static_cast<std::size_t>(minutes * 60.0 / kInterval);
+        std::printf("active phase %.0f min (n = %zu)\n", minutes, n);
+        std::printf("%-13s %5s | %6s | %6s %7s %6s %6s | %7s %6s | %s\n", "noise", "leak", "seed", "leak", "suspect", "ok",
+                    "inconc", "MDS", "env%", "inconclusive reasons (count)");
+        for (const Noise noise : noises) {
+            for (const double leak : leaks) {
+                std::mt19937_64 rng(0x5eed'0000ULL + static_cast<unsigned>(noise) * 1000 +
+                                    static_cast<unsigned>(leak * 10) * 10 + static_cast<unsigned>(minutes));
+                std::map<std::string, int> reasons;
+                int seed_hits = 0, n_leak = 0, n_suspect = 0, n_ok = 0, n_inconclusive = 0, n_env = 0, n_mds = 0;
+                double mds_sum = 0;
+                for (int k = 0; k < trials; ++k) {
+                    const auto run = make_run(generate(noise, leak, n, rng));
+                    const auto analysis = perfrunner::analysis::analyze(run, config);
+                    const auto& l = analysis.duration->leaks.at(0);
+                    if (std::getenv("LEAK_DEBUG") && k < 8 && std::string(noise_name(noise)) == std::getenv("LEAK_DEBUG") &&
+                        leak == std::atof(std::getenv("LEAK_DEBUG_RATE") ? std::getenv("LEAK_DEBUG_RATE") : "0")) {
+                        std::printf("%s\n", l.statistics.dump().c_str());
+                    }
+                    if (l.seed_memory_leak_detected) ++seed_hits;
+                    if (l.verdict == "leak") ++n_leak;
+                    else if (l.verdict == "suspect") ++n_suspect;
+                    else if (l.verdict == "ok") ++n_ok;
+                    else {
+                        ++n_inconclusive;
+                        ++reasons[l.reason];
+                    }
+                    if (l.statistics.value("envelope_used", false)) ++n_env;
+                    if (l.statistics.contains("mds") && l.statistics["mds"].is_number()) {
+                        mds_sum += l.statistics["mds"].get<double>();
+                        ++n_mds;
+                    }
+                }
+                const auto pct = [&](int v) { return 100.0 * v / trials; };
+                const double mds = n_mds > 0 ? mds_sum / n_mds : NAN;
+                std::string why;
+                for (const auto& [r, c] : reasons) why += " " + r + ":" + std::to_string(c);
+                std::printf("%-13s %5.1f | %6.1f | %6.1f %7.1f %6.1f %6.1f | %7.3f %6.1f |%s\n", noise_name(noise), leak,
+                            pct(seed_hits), pct(n_leak), pct(n_suspect), pct(n_ok), pct(n_inconclusive), mds,
+                            pct(n_env), why.c_str());
+                const std::string cell = std::string(noise_name(noise)) + " " + std::to_string(int(minutes)) + " min";
+                if (leak == 0.0 && pct(n_leak) > 2.0) spec_misses.push_back("FP " + cell);
+                if (leak == 2.0 && n_ok > 0) spec_misses.push_back("ok at 2 MB/min " + cell);
+                const bool spec_cell = minutes == 5.0 && (noise == Noise::white || noise == Noise::fast_gc);
+                if (leak == 2.0 && spec_cell && pct(n_leak) < 95.0) spec_misses.push_back("detection " + cell);
+                if (leak == 2.0 && mds < 2.0 && pct(n_leak) < 95.0) mds_misses.push_back(cell);
+            }
+        }
+        std::printf("\n");
+    }
+    std::printf("statistics.md §6 goals (leak on <= 2%% of no-leak series in every cell; >= 95%% leak at 2 MB/min "
+                "for white noise and the 30-s sawtooth at 5 min; never ok at 2 MB/min): %s\n",
+                spec_misses.empty() ? "met" : "NOT met");
+    for (const auto& m : spec_misses) std::printf("  miss: %s\n", m.c_str());
+    std::printf("issue 6 stricter reading (>= 95%% leak at 2 MB/min wherever the mean MDS < 2): %s\n",
+                mds_misses.empty() ? "met" : "NOT met");
+    for (const auto& m : mds_misses) std::printf("  below 95%%: %s\n", m.c_str());
+    return 0;
+}

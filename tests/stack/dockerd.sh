@@ -5,6 +5,9 @@
 #
 #   PERFRUNNER_DOCKERD_LOG   log file      (default /var/log/perfrunner-dockerd.log)
 #   PERFRUNNER_DOCKERD_WAIT  start timeout (default 30 s)
+#   PERFRUNNER_DOCKER_CPU_SHARES  cpu.shares of the parent cgroup of all containers (cgroup v1 /docker, default 8192;
+#                            0 = leave it). With the default 1024, ALL containers together weigh as much as ONE
+#                            host process, so a parallel build on the host starves the stack and its CPU figures.
 set -euo pipefail
 
 PIDFILE=/var/run/docker.pid
@@ -25,6 +28,16 @@ our_pid() {   # PID from the pidfile if that process is a live dockerd
   echo "$p"
 }
 answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+tune_cgroup() {
+  local shares=${PERFRUNNER_DOCKER_CPU_SHARES:-8192} g=/sys/fs/cgroup/cpu/docker
+  [ "$shares" != 0 ] || return 0
+  [ -d /sys/fs/cgroup/cpu ] || return 0          # cgroup v1 only (the team's machines)
+  mkdir -p "$g" 2>/dev/null || return 0
+  if [ "$(cat "$g/cpu.shares" 2>/dev/null)" != "$shares" ]; then
+    echo "$shares" >"$g/cpu.shares" 2>/dev/null && log "cgroup $g cpu.shares = $shares" || true
+  fi
+}
 
 unmount_leftovers() {
   local m
@@ -51,8 +64,8 @@ cmd_status() {
 
 cmd_start() {
   local p
-  if p=$(our_pid) && answers; then log "already running (pid $p)"; return 0; fi
-  if ! our_pid >/dev/null && answers; then log "a docker daemon already answers on $SOCK: nothing to do"; return 0; fi
+  if p=$(our_pid) && answers; then log "already running (pid $p)"; tune_cgroup; return 0; fi
+  if ! our_pid >/dev/null && answers; then log "a docker daemon already answers on $SOCK: nothing to do"; tune_cgroup; return 0; fi
   if p=$(our_pid); then
     log "dockerd pid $p alive but not answering: waiting"
   else
@@ -69,7 +82,7 @@ cmd_start() {
   fi
   local i n=$((WAIT_S * 5))
   for ((i = 0; i < n; i++)); do
-    if answers; then log "docker info answers after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/5}') s"; return 0; fi
+    if answers; then log "docker info answers after $(awk -v i="$i" 'BEGIN{printf "%.1f", i/5}') s"; tune_cgroup; return 0; fi
     if ! pid_alive "$p"; then p=$(our_pid) || break; fi
     sleep 0.2
   done

@@ -2,7 +2,12 @@
 // working set following the load, the kafka worker following trips, a real OOM kill, and a clean tear-down.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "stack_env.hpp"
@@ -154,9 +159,16 @@ TEST_F(DockerStack, SimulationAndKafkaFollowLoad) {
   ASSERT_EQ(pts.size(), 4u);
   for (auto& p : pts) ASSERT_GE(p.sim.cpu_percent, 0.0) << p.label << ": no cAdvisor samples";
   const auto &z = pts[0], &m = pts[1], &h = pts[2], &r = pts[3];
-  // the simulation container
+  // the simulation container. The host may be busy (parallel builds): CPU then rises only as far as the
+  // container gets CPU, which the stand-in reports as a real-time ratio < 1 (its simulated clock falls behind).
   EXPECT_GT(m.sim.cpu_percent, z.sim.cpu_percent + 5);
-  EXPECT_GT(h.sim.cpu_percent, m.sim.cpu_percent + 15);
+  EXPECT_GT(h.sim.cpu_percent, z.sim.cpu_percent + 15);
+  if (h.ratio >= 0.9) {
+    EXPECT_GT(h.sim.cpu_percent, m.sim.cpu_percent + 15) << "CPU demand was met (ratio " << h.ratio << ")";
+  } else {
+    EXPECT_LT(h.ratio, m.ratio) << "CPU at 200 agents not above 50 agents' although not starved";
+    std::printf("[figures] note: simulation CPU-starved at 200 agents (real-time ratio %.2f): host busy\n", h.ratio);
+  }
   EXPECT_GT(m.sim.working_set_mb, z.sim.working_set_mb + 30);
   EXPECT_GT(h.sim.working_set_mb, m.sim.working_set_mb + 120);
   EXPECT_LT(r.sim.cpu_percent, h.sim.cpu_percent / 3);
@@ -239,11 +251,21 @@ TEST(StackTeardown, DownLeavesNothingBehind) {
     listening_only_on_loopback(port, listening);
     EXPECT_FALSE(listening) << "port " << port << " still listening";
   }
-  // no process of the stack (comm names are truncated to 15 characters)
-  auto ps = sh("for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null); case \"$c\" in perfrunner-stan*|cadvisor) echo \"${p#/proc/} $c\";; esac; done");
-  EXPECT_EQ(trim(ps.out), "") << "stray processes";
-  auto httpd = sh("grep -l '127.0.0.1:18379' /proc/[0-9]*/cmdline 2>/dev/null | grep -v self || true");
-  EXPECT_EQ(trim(httpd.out), "") << "stray redis stand-in";
+  // no process of the stack: our binaries (comm truncated to 15 characters), cAdvisor, the busybox httpd "redis"
+  std::string stray;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string pid = e.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos || pid == std::to_string(getpid())) continue;
+    std::ifstream fc(e.path() / "comm"), fl(e.path() / "cmdline");
+    std::string comm, cmd;
+    std::getline(fc, comm);
+    std::getline(fl, cmd, '\x01');
+    std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+    if (comm.rfind("perfrunner-stan", 0) == 0 || comm == "cadvisor" ||
+        (comm == "httpd" && cmd.find("127.0.0.1:18379") != std::string::npos))
+      stray += pid + " " + comm + ": " + cmd + "\n";
+  }
+  EXPECT_EQ(stray, "") << "stray processes of the stack";
 }
 
 // The stress ramp perfrunner's stress scenario runs (10 drivers + 10 riders every 3 s at speed 1) against the

@@ -1,0 +1,250 @@
+// Statistics primitives against hand-computed values (statistics.md §1–5, §7, §9) and published quantiles.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "perfrunner/analysis/stats/descriptive.hpp"
+#include "perfrunner/analysis/stats/distributions.hpp"
+#include "perfrunner/analysis/stats/endpoint_slope.hpp"
+#include "perfrunner/analysis/stats/envelope.hpp"
+#include "perfrunner/analysis/stats/hodges_lehmann.hpp"
+#include "perfrunner/analysis/stats/mann_kendall.hpp"
+#include "perfrunner/analysis/stats/mser.hpp"
+#include "perfrunner/analysis/stats/ols.hpp"
+#include "perfrunner/analysis/stats/order_statistics.hpp"
+#include "perfrunner/analysis/stats/power.hpp"
+#include "perfrunner/analysis/stats/theil_sen.hpp"
+
+namespace stats = perfrunner::analysis::stats;
+
+TEST(Distributions, NormalQuantilesMatchTables) {
+    EXPECT_NEAR(stats::normal_quantile(0.975), 1.959964, 1e-6);
+    EXPECT_NEAR(stats::normal_quantile(0.95), 1.644854, 1e-6);
+    EXPECT_NEAR(stats::normal_quantile(0.80), 0.841621, 1e-6);
+    EXPECT_NEAR(stats::normal_cdf(0.0), 0.5, 1e-15);
+    EXPECT_NEAR(stats::normal_cdf(-1.959964), 0.025, 1e-6);
+}
+
+TEST(Distributions, StudentTQuantilesMatchTables) {
+    // Printed t tables: t(0.975; 1) = 12.706, t(0.975; 10) = 2.228, t(0.95; 5) = 2.015, t(0.975; 30) = 2.042.
+    EXPECT_NEAR(stats::student_t_quantile(0.975, 1), 12.7062, 1e-3);
+    EXPECT_NEAR(stats::student_t_quantile(0.975, 10), 2.228139, 1e-5);
+    EXPECT_NEAR(stats::student_t_quantile(0.95, 5), 2.015048, 1e-5);
+    EXPECT_NEAR(stats::student_t_quantile(0.975, 30), 2.042272, 1e-5);
+    EXPECT_NEAR(stats::student_t_quantile(0.025, 10), -2.228139, 1e-5);
+    // t with 1 df is Cauchy: F(1) = 0.75.
+    EXPECT_NEAR(stats::student_t_cdf(1.0, 1.0), 0.75, 1e-10);
+}
+
+TEST(Descriptive, PercentilesInterpolateLinearlyLikeNumpy) {
+    const std::vector<double> v{1, 2, 3, 4, 10};
+    const auto s = stats::describe(v);
+    EXPECT_EQ(s.n, 5u);
+    EXPECT_DOUBLE_EQ(s.mean, 4.0);
+    EXPECT_DOUBLE_EQ(s.std, std::sqrt((9 + 4 + 1 + 0 + 36) / 5.0));  // population std
+    EXPECT_DOUBLE_EQ(s.min, 1);
+    EXPECT_DOUBLE_EQ(s.max, 10);
+    EXPECT_DOUBLE_EQ(s.p50, 3);
+    EXPECT_NEAR(s.p95, 4 + 0.8 * 6, 1e-12);   // position 0.95·4 = 3.8
+    EXPECT_NEAR(s.p99, 4 + 0.96 * 6, 1e-12);  // position 3.96
+    EXPECT_EQ(stats::describe(std::vector<double>{}).n, 0u);
+}
+
+TEST(Ols, PlainSlopeAndReferenceVariant) {
+    // y = 2t + 1 exactly, plus a bump: Sxx = 10, Sxy by hand.
+    const std::vector<double> t{0, 1, 2, 3, 4};
+    const std::vector<double> y{1, 3, 6, 7, 9};
+    // t̄ = 2, ȳ = 5.2; Sxy = (-2)(-4.2) + (-1)(-2.2) + 0 + 1·1.8 + 2·3.8 = 8.4 + 2.2 + 1.8 + 7.6 = 20
+    const auto fit = stats::ols_fit(t, y);
+    ASSERT_TRUE(fit.valid);
+    EXPECT_DOUBLE_EQ(fit.slope, 2.0);
+    EXPECT_DOUBLE_EQ(fit.intercept, 5.2 - 2.0 * 2.0);
+    // residuals: 1-1.2=-0.2, 3-3.2=-0.2, 6-5.2=0.8, 7-7.2=-0.2, 9-9.2=-0.2 ⇒ SSR = 0.8, s² = 0.8/3
+    EXPECT_NEAR(fit.residual_sd, std::sqrt(0.8 / 3), 1e-12);
+    EXPECT_NEAR(fit.se, std::sqrt(0.8 / 3) / std::sqrt(10.0), 1e-12);
+    // ρ̂ = Σ r_i r_{i-1} / Σ r² = (0.04 - 0.16 - 0.16 + 0.04)/0.8 = -0.3 ⇒ clamped to 0
+    EXPECT_DOUBLE_EQ(fit.rho, 0.0);
+    EXPECT_DOUBLE_EQ(fit.n_eff, 5.0);
+    // The reference's cov/var slope carries the factor n/(n-1).
+    EXPECT_NEAR(*stats::reference_cov_slope(t, y), 2.0 * 5.0 / 4.0, 1e-12);
+    EXPECT_FALSE(stats::ols_slope(std::vector<double>{1}, std::vector<double>{1}).has_value());
+}
+
+TEST(Ols, AutocorrelationInflatesTheStandardError) {
+    const std::vector<double> r{1, 1, 1, -1, -1, -1, 1, 1, 1};
+    // Σ r_i r_{i-1} = 1+1-1+1+1-1+1+1 = 4, Σ r² = 9
+    EXPECT_NEAR(stats::lag1_autocorrelation(r), 4.0 / 9.0, 1e-12);
+    std::vector<double> t, y;
+    for (int i = 0; i < 9; ++i) {
+        t.push_back(i);
+        y.push_back(0.5 * i + r[static_cast<std::size_t>(i)]);
+    }
+    const auto fit = stats::ols_fit(t, y);
+    EXPECT_GT(fit.rho, 0.0);
+    EXPECT_NEAR(fit.se_eff, fit.se * std::sqrt((1 + fit.rho) / (1 - fit.rho)), 1e-12);
+    EXPECT_NEAR(fit.n_eff, 9 * (1 - fit.rho) / (1 + fit.rho), 1e-12);
+}
+
+TEST(EndpointSlope, ReferenceFormulaOne) {
+    EXPECT_DOUBLE_EQ(*stats::endpoint_slope(std::vector<double>{0, 1, 2}, std::vector<double>{10, 50, 16}), 3.0);
+    EXPECT_DOUBLE_EQ(*stats::endpoint_slope(std::vector<double>{1, 1}, std::vector<double>{10, 50}), 0.0);
+    EXPECT_FALSE(stats::endpoint_slope(std::vector<double>{1}, std::vector<double>{1}).has_value());
+}
+
+TEST(MannKendall, ScoreAndTieCorrectedVariance) {
+    const std::vector<double> y{1, 2, 4, 3, 5};
+    // pairs: 10, discordant only (4,3) ⇒ S = 9 − 1 = 8
+    EXPECT_DOUBLE_EQ(stats::mann_kendall_s(y), 8.0);
+    EXPECT_NEAR(stats::mann_kendall_variance(y), 5.0 * 4 * 15 / 18, 1e-12);
+    // ties: {2,2} and {3,3,3}: [n(n-1)(2n+5) − 2·1·9 − 3·2·11]/18 with n = 6
+    const std::vector<double> tied{2, 3, 2, 3, 3, 1};
+    EXPECT_NEAR(stats::mann_kendall_variance(tied), (6.0 * 5 * 17 - 18 - 66) / 18, 1e-12);
+    EXPECT_DOUBLE_EQ(stats::mann_kendall_z(8, 16.0), 7.0 / 4.0);
+    EXPECT_DOUBLE_EQ(stats::mann_kendall_z(-8, 16.0), -7.0 / 4.0);
+    EXPECT_DOUBLE_EQ(stats::mann_kendall_z(0, 16.0), 0.0);
+}
+
+TEST(MannKendall, FullTestOnAMonotoneSeries) {
+    std::vector<double> t, y;
+    for (int i = 0; i < 10; ++i) {
+        t.push_back(i);
+        y.push_back(i * i);  // strictly increasing: S = 45, τ = 1
+    }
+    const auto mk = stats::mann_kendall(t, y, 9.0);
+    EXPECT_DOUBLE_EQ(mk.s, 45.0);
+    EXPECT_DOUBLE_EQ(mk.tau, 1.0);
+    const double var = 10.0 * 9 * 25 / 18;
+    EXPECT_NEAR(mk.z, 44.0 / std::sqrt(var), 1e-12);
+    EXPECT_NEAR(mk.p, 2 * (1 - stats::normal_cdf(44.0 / std::sqrt(var))), 1e-12);
+    EXPECT_GT(mk.n_ns_ratio, 0.0);
+    EXPECT_NEAR(mk.var_s_hr, var * mk.n_ns_ratio, 1e-9);
+}
+
+TEST(MannKendall, HamedRaoByHand) {
+    // n = 6, detrended with slope 0: y' = y; ranks of y = {1,2,3,4,5,6} in order ⇒ ACF of ranks of a ramp.
+    const std::vector<double> t{0, 1, 2, 3, 4, 5};
+    const std::vector<double> y{1, 2, 3, 4, 5, 6};
+    // R̄ = 3.5, deviations -2.5..2.5, Σd² = 17.5. ρ1 = (−2.5·−1.5 + −1.5·−.5 + −.5·.5 + .5·1.5 + 1.5·2.5)/17.5
+    //   = (3.75 + .75 − .25 + .75 + 3.75)/17.5 = 8.75/17.5 = 0.5. Band z/√6 = 0.8002 ⇒ not significant.
+    // ρ2 = (−2.5·−.5 + −1.5·.5 + −.5·1.5 + .5·2.5)/17.5 = (1.25 − .75 − .75 + 1.25)/17.5 = 0.0571;
+    // ρ3 = (−2.5·.5 + −1.5·1.5 + −.5·2.5)/17.5 = −4.75/17.5 = −0.2714; ρ4 = (−2.5·1.5 + −1.5·2.5)/17.5 = −0.4286;
+    // ρ5 = −6.25/17.5 = −0.357. None exceeds 0.8002 ⇒ n/n* = 1.
+    const auto mk = stats::mann_kendall(t, y, 0.0);
+    EXPECT_DOUBLE_EQ(mk.n_ns_ratio, 1.0);
+    EXPECT_DOUBLE_EQ(mk.p_hr, mk.p);
+    // Blocks of rising values: ranks 3.5,5.5,7.5,9,1,2,3.5,5.5,10..12 (ties averaged); only lag 1 is beyond
+    // the band 1.96/√12 = 0.566: ρ1 = 0.58451 (checked with an independent script) ⇒ n/n* = 1 + 2/1320·(11·10·9·ρ1).
+    const std::vector<double> t12{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+    const std::vector<double> blocks{3, 4, 5, 6, 1, 2, 3, 4, 8, 9, 10, 11};
+    const auto mk2 = stats::mann_kendall(t12, blocks, 0.0);
+    EXPECT_NEAR(mk2.n_ns_ratio, 1 + 2.0 / 1320 * 990 * 0.5845070422535211, 1e-9);
+    EXPECT_NEAR(mk2.var_s_hr, mk2.var_s * mk2.n_ns_ratio, 1e-9);
+    EXPECT_LT(std::fabs(mk2.z_hr), std::fabs(mk2.z));
+    // Alternating ranks 1,8,2,7,3,6,4,5: ρ1 = −0.8155 is significant and makes n/n* = −0.019 ⇒ guard: 1, flagged.
+    const std::vector<double> t8{0, 1, 2, 3, 4, 5, 6, 7};
+    const auto mk3 = stats::mann_kendall(t8, std::vector<double>{1, 8, 2, 7, 3, 6, 4, 5}, 0.0);
+    EXPECT_TRUE(mk3.hr_correction_invalid);
+    EXPECT_DOUBLE_EQ(mk3.n_ns_ratio, 1.0);
+}
+
+TEST(MannKendall, AverageRanksForTies) {
+    const auto r = stats::average_ranks(std::vector<double>{10, 20, 10, 30});
+    EXPECT_EQ(r, (std::vector<double>{1.5, 3, 1.5, 4}));
+}
+
+TEST(TheilSen, SlopeAndSenCiRanksByHand) {
+    const std::vector<double> t{1, 2, 3, 4, 5};
+    const std::vector<double> y{1, 2, 4, 3, 5};
+    // sorted pairwise slopes: −1, .5, .5, .667, 1, 1, 1, 1.5, 2, 2 (N = 10) ⇒ median 1
+    const auto ts = stats::theil_sen(t, y);
+    ASSERT_TRUE(ts.valid);
+    EXPECT_EQ(ts.n_pairs, 10u);
+    EXPECT_DOUBLE_EQ(ts.slope, 1.0);
+    EXPECT_DOUBLE_EQ(ts.intercept, 0.0);  // median(0, 0, 1, −1, 0)
+    // Var(S) = 5·4·15/18 = 16.667, C = 1.96·4.082 = 8.0015: lower rank round(0.999) = 1, upper round(9.0007)+1 = 10
+    EXPECT_DOUBLE_EQ(ts.lower, -1.0);
+    EXPECT_DOUBLE_EQ(ts.upper, 2.0);
+    // A larger variance (e.g. Hamed–Rao) cannot narrow the interval.
+    const auto wide = stats::theil_sen(t, y, 0.05, 100.0);
+    EXPECT_LE(wide.lower, ts.lower);
+    EXPECT_GE(wide.upper, ts.upper);
+}
+
+TEST(TheilSen, RankRuleRoundsHalfToEvenLikeNumpy) {
+    // (10 − 1)/2 = 4.5 → 4; (10 + 1)/2 = 5.5 → 6, +1 = 7
+    EXPECT_EQ(stats::sen_ci_ranks(10, 1.0), (std::pair<std::size_t, std::size_t>{4, 7}));
+    // (10 − 3)/2 = 3.5 → 4; (13)/2 = 6.5 → 6, +1 = 7
+    EXPECT_EQ(stats::sen_ci_ranks(10, 3.0), (std::pair<std::size_t, std::size_t>{4, 7}));
+    EXPECT_EQ(stats::sen_ci_ranks(10, 50.0), (std::pair<std::size_t, std::size_t>{1, 10}));
+}
+
+TEST(TheilSen, RobustToASpikeAndFastForThreeThousandPoints) {
+    std::vector<double> t, y;
+    for (int i = 0; i < 3000; ++i) {
+        t.push_back(i / 30.0);
+        y.push_back(100 + 0.5 * (i / 30.0) + ((i * 7919) % 13) * 0.1);
+    }
+    y[1500] += 1000;  // one spike
+    const auto ts = stats::theil_sen(t, y);
+    EXPECT_NEAR(ts.slope, 0.5, 0.01);
+    EXPECT_LT(ts.lower, ts.slope);
+    EXPECT_GT(ts.upper, ts.slope);
+}
+
+TEST(OrderStatistics, SelectionMatchesSorting) {
+    std::vector<double> v{5, 3, 9, 1, 7, 2, 8};
+    const auto r = stats::values_at_ranks(v, {7, 1, 4, 4});
+    EXPECT_EQ(r, (std::vector<double>{9, 1, 5, 5}));
+    std::vector<double> even{4, 1, 3, 2};
+    EXPECT_DOUBLE_EQ(stats::median_by_selection(even), 2.5);
+}
+
+TEST(Mser, DropsTheTransientBatch) {
+    std::vector<double> y(30, 0.0);
+    for (int i = 0; i < 5; ++i) y[static_cast<std::size_t>(i)] = 10.0;
+    // Batch means 10,0,0,0,0,0: MSER(0) = (8.33² + 5·1.67²)/36 = 2.31, MSER(1) = 0 ⇒ d* = 1
+    const auto m = stats::mser5(y);
+    EXPECT_EQ(m.batches, 6u);
+    EXPECT_EQ(m.d_star, 1u);
+    EXPECT_EQ(m.truncate_samples, 5u);
+    EXPECT_FALSE(m.at_boundary);
+}
+
+TEST(Mser, PlainMserCallsALineUnsettledTheLinearVariantDoesNot) {
+    std::vector<double> y;
+    for (int i = 0; i < 60; ++i) y.push_back(i + ((i * 31) % 7) * 0.3);
+    const auto plain = stats::mser5(y);
+    EXPECT_TRUE(plain.at_boundary);  // d* = ⌊12/2⌋ = 6
+    EXPECT_EQ(plain.d_star, 6u);
+    const auto lin = stats::mser5_linear(y);
+    EXPECT_FALSE(lin.at_boundary);
+    EXPECT_EQ(stats::mser5(std::vector<double>{1, 2, 3}).valid, false);
+}
+
+TEST(Envelope, MinimumPerWindow) {
+    const std::vector<double> t{0, 1, 2, 3, 4, 5, 6};
+    const std::vector<double> y{5, 3, 4, 9, 2, 8, 7};
+    const auto e = stats::lower_envelope(t, y, 3.0);  // windows [0,3), [3,6), [6,9)
+    EXPECT_EQ(e.t, (std::vector<double>{1, 4, 6}));
+    EXPECT_EQ(e.y, (std::vector<double>{3, 2, 7}));
+}
+
+TEST(HodgesLehmann, ShiftAndCiByHand) {
+    const std::vector<double> a{1, 2, 3}, c{4, 5, 6};
+    // differences 1,2,2,3,3,3,4,4,5 ⇒ median 3; C = 1.96·√(9·7/3) = 8.98 ⇒ ranks 1 and 9 (clamped)
+    const auto hl = stats::hodges_lehmann(a, c);
+    EXPECT_DOUBLE_EQ(hl.shift, 3.0);
+    EXPECT_DOUBLE_EQ(hl.lower, 1.0);
+    EXPECT_DOUBLE_EQ(hl.upper, 5.0);
+    EXPECT_FALSE(stats::hodges_lehmann(std::vector<double>{}, c).valid);
+}
+
+TEST(Power, MinimumDetectableSlopeTable) {
+    // statistics.md §2: σ = 2, 2-s samples, 5 min, ρ = 0: SE = 2·√(12/(150·25)) = 0.113, MDS 0.28
+    const double se = 2.0 * std::sqrt(12.0 / (150.0 * 25.0));
+    EXPECT_NEAR(stats::minimum_detectable_slope(se), 0.28, 0.005);
+    EXPECT_NEAR(stats::minimum_detectable_slope(1.0), 1.644854 + 0.841621, 1e-5);
+    // SE ∝ D^(-3/2): halving the MDS needs 2^(2/3) times the length.
+    EXPECT_NEAR(stats::duration_for_mds(5.0, 2.0, 1.0), 5.0 * std::pow(2.0, 2.0 / 3.0), 1e-12);
+}

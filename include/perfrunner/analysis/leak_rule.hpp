@@ -41,7 +41,7 @@ struct LeakRuleSettings {
     bool one_sided_lower_bound = true;
     double settle_alpha = 0.01;
     std::optional<double> limit;  // for the projected time to the limit (same unit as y)
-    std::size_t max_points = 3000;  // series longer than this are reduced to batch means before O(n²) statistics
+    std::size_t max_points = 1000;  // longer series are reduced to batch means before the O(n²) statistics
 };
 
 struct LeakAssessment {

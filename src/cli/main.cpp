@@ -1,2 +1,133 @@
+// perfrunner's command line: parse, load the config, call one command, map errors to exit codes.
 #include <cstdio>
-int main() { std::puts("perfrunner skeleton"); return 0; }
+#include <exception>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "perfrunner/error.hpp"
+#include "signals.hpp"
+
+namespace {
+
+using namespace perfrunner;
+
+constexpr const char* kExitCodes =
+    "\nExit codes:\n"
+    "  0    verdict PASS or WARNING\n"
+    "  1    runtime error (a service, docker or the file system failed)\n"
+    "  2    usage, config or input error\n"
+    "  3    verdict FAIL\n"
+    "  130  interrupted (SIGINT/SIGTERM)\n";
+
+int print_error(const std::string& message) {
+    std::string line = message;
+    for (auto& ch : line) {
+        if (ch == '\n' || ch == '\r') ch = ' ';
+    }
+    std::fprintf(stderr, "perfrunner: %s\n", line.c_str());
+    return 0;
+}
+
+void setup_logging(const cli::GlobalOptions& global) {
+    auto logger = spdlog::stderr_color_mt("perfrunner");
+    logger->set_pattern("[%H:%M:%S] [%^%l%$] %v");
+    spdlog::set_default_logger(logger);
+    auto level = spdlog::level::from_str(global.log_level);
+    if (global.quiet && level < spdlog::level::warn) level = spdlog::level::warn;
+    spdlog::set_level(level);
+}
+
+config::Config load_config(const cli::GlobalOptions& global) {
+    config::LoadOptions load;
+    load.config_file = global.config_file;
+    load.set_overrides = global.set_overrides;
+    return config::load(load);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"perfrunner: load tests for the Docker Compose rideshare platform", "perfrunner"};
+    app.footer(kExitCodes);
+    app.set_version_flag("--version", std::string("perfrunner ") + PERFRUNNER_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();  // global options are accepted after the subcommand too
+
+    cli::GlobalOptions global;
+    app.add_option("--config", global.config_file, "Config file (JSON, comments allowed) merged over the defaults");
+    app.add_option("--set", global.set_overrides, "Override one config value: key.path=value (repeatable)")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    app.add_option("--log-level", global.log_level, "Log level on stderr")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+    app.add_flag("-q,--quiet", global.quiet, "Warnings and errors only");
+
+    cli::RunOptions run_options;
+    auto* run = app.add_subcommand("run", "Run baseline, stress, duration/leak and speed-scaling scenarios");
+    run->add_option("--output", run_options.output_dir, "Output folder (default: output.output_dir)");
+    run->add_option("--png", run_options.png, "Chart PNGs")->check(CLI::IsMember({"auto", "always", "never"}));
+    run->add_option("--scenarios", run_options.scenarios,
+                    "Comma list of baseline, stress, duration, speed (or their scenario_name values); default all");
+    run->add_option("--agents", run_options.agents, "Drivers (and riders) for duration and speed scaling (>= 1)");
+    run->add_flag("--keep-stack", run_options.keep_stack, "Leave the stack up after the run (no final down -v)");
+
+    cli::CheckOptions check_options;
+    auto* check = app.add_subcommand("check", "Preflight: cAdvisor, the simulation API, docker and the containers");
+    check->add_flag("--json", check_options.json, "Print the checks as one JSON document");
+
+    cli::AnalyzeOptions analyze_options;
+    auto* analyze = app.add_subcommand("analyze", "Analyse a results.json and write the verdict, reports and charts");
+    analyze->add_option("RESULTS_JSON", analyze_options.results_json, "results.json of perfrunner or the reference framework")
+        ->required();
+    analyze->add_option("--output", analyze_options.output_dir, "Output folder (default: the file's folder)");
+    analyze->add_option("--png", analyze_options.png, "Chart PNGs (auto: skip with a warning without Chromium)")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+
+    cli::ConfigOptions config_options;
+    auto* config_cmd = app.add_subcommand("config", "Print the effective configuration as JSON (API key redacted)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(std::string(e.what()) + " (see perfrunner --help)");
+        return static_cast<int>(ExitCode::usage_error);
+    }
+
+    try {
+        setup_logging(global);
+        cli::install_signal_handlers();
+        const config::Config cfg = load_config(global);
+        int code = static_cast<int>(ExitCode::usage_error);
+        if (run->parsed()) {
+            run_options.global = global;
+            code = cli::run_command(cfg, run_options);
+        } else if (check->parsed()) {
+            check_options.global = global;
+            code = cli::check_command(cfg, check_options);
+        } else if (analyze->parsed()) {
+            analyze_options.global = global;
+            code = cli::analyze_command(cfg, analyze_options);
+        } else if (config_cmd->parsed()) {
+            config_options.global = global;
+            code = cli::config_command(cfg, config_options);
+        }
+        spdlog::shutdown();
+        return code;
+    } catch (const Error& e) {
+        print_error(e.what());
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        print_error(std::string("internal error: ") + e.what() + " (please report this)");
+        return static_cast<int>(ExitCode::runtime_error);
+    }
+}

@@ -1,0 +1,210 @@
+// Real headless Chromium: a chart page rendered to PNG and decoded enough to see that it is not blank; the
+// timeout kills the whole process group.
+#include <gtest/gtest.h>
+
+#include <dlfcn.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstring>
+#include <unordered_set>
+
+#include "perfrunner/report/chart_page.hpp"
+#include "perfrunner/report/charts_writer.hpp"
+#include "perfrunner/report/chromium.hpp"
+#include "unit/report/fixtures.hpp"
+
+namespace perfrunner::report {
+namespace {
+
+std::optional<std::filesystem::path> chromium_or_skip_reason(std::string& reason) {
+    auto c = find_chromium();
+    if (!c) reason = "Chromium not found on PATH";
+    return c;
+}
+
+#define REQUIRE_CHROMIUM(var)                                                           \
+    std::string skip_reason;                                                            \
+    const auto var = chromium_or_skip_reason(skip_reason);                              \
+    if (!var) {                                                                         \
+        if (std::getenv("PERFRUNNER_REQUIRE_CHROMIUM")) FAIL() << skip_reason;          \
+        GTEST_SKIP() << skip_reason;                                                    \
+    }
+
+// Decoded 8-bit RGB/RGBA PNG (non-interlaced, as Chromium writes them). zlib is opened at run time so the test
+// needs no extra link dependency.
+struct Image {
+    std::uint32_t width = 0, height = 0;
+    unsigned channels = 0;
+    std::vector<std::uint8_t> pixels;  // rows without filter bytes
+    std::string error;
+};
+
+std::uint32_t be32(const std::string& s, std::size_t p) {
+    return (std::uint32_t(std::uint8_t(s[p])) << 24) | (std::uint32_t(std::uint8_t(s[p + 1])) << 16) |
+           (std::uint32_t(std::uint8_t(s[p + 2])) << 8) | std::uint32_t(std::uint8_t(s[p + 3]));
+}
+
+Image decode_png(const std::string& png) {
+    Image img;
+    if (png.size() < 8 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) return {0, 0, 0, {}, "not a PNG"};
+    std::string idat;
+    int bit_depth = 0, colour_type = 0, interlace = 0;
+    for (std::size_t p = 8; p + 8 <= png.size();) {
+        const auto len = be32(png, p);
+        const auto type = png.substr(p + 4, 4);
+        if (p + 12 + len > png.size()) return {0, 0, 0, {}, "truncated chunk"};
+        if (type == "IHDR") {
+            img.width = be32(png, p + 8);
+            img.height = be32(png, p + 12);
+            bit_depth = std::uint8_t(png[p + 16]);
+            colour_type = std::uint8_t(png[p + 17]);
+            interlace = std::uint8_t(png[p + 20]);
+        } else if (type == "IDAT") {
+            idat += png.substr(p + 8, len);
+        }
+        p += 12 + len;
+    }
+    if (bit_depth != 8 || interlace != 0 || (colour_type != 2 && colour_type != 6)) {
+        return {0, 0, 0, {}, "unsupported PNG format"};
+    }
+    img.channels = colour_type == 6 ? 4 : 3;
+    void* z = ::dlopen("libz.so.1", RTLD_NOW);
+    if (!z) return {0, 0, 0, {}, "libz.so.1 not loadable"};
+    using Uncompress = int (*)(unsigned char*, unsigned long*, const unsigned char*, unsigned long);
+    auto uncompress = reinterpret_cast<Uncompress>(::dlsym(z, "uncompress"));
+    const std::size_t stride = std::size_t(img.width) * img.channels;
+    std::vector<std::uint8_t> raw(std::size_t(img.height) * (stride + 1));
+    unsigned long raw_len = raw.size();
+    const int rc = uncompress(raw.data(), &raw_len, reinterpret_cast<const unsigned char*>(idat.data()), idat.size());
+    ::dlclose(z);
+    if (rc != 0 || raw_len != raw.size()) return {0, 0, 0, {}, "inflate failed"};
+    img.pixels.resize(std::size_t(img.height) * stride);
+    const unsigned bpp = img.channels;
+    for (std::size_t y = 0; y < img.height; ++y) {
+        const std::uint8_t filter = raw[y * (stride + 1)];
+        const std::uint8_t* in = &raw[y * (stride + 1) + 1];
+        std::uint8_t* out = &img.pixels[y * stride];
+        const std::uint8_t* up = y ? &img.pixels[(y - 1) * stride] : nullptr;
+        for (std::size_t x = 0; x < stride; ++x) {
+            const int a = x >= bpp ? out[x - bpp] : 0, b = up ? up[x] : 0, c = (up && x >= bpp) ? up[x - bpp] : 0;
+            int pred = 0;
+            switch (filter) {
+                case 0: pred = 0; break;
+                case 1: pred = a; break;
+                case 2: pred = b; break;
+                case 3: pred = (a + b) / 2; break;
+                case 4: {
+                    const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+                    pred = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c);
+                    break;
+                }
+                default: return {0, 0, 0, {}, "bad filter type"};
+            }
+            out[x] = static_cast<std::uint8_t>(in[x] + pred);
+        }
+    }
+    return img;
+}
+
+std::size_t distinct_colours(const Image& img) {
+    std::unordered_set<std::uint32_t> colours;
+    for (std::size_t i = 0; i + img.channels <= img.pixels.size(); i += img.channels) {
+        colours.insert((std::uint32_t(img.pixels[i]) << 16) | (std::uint32_t(img.pixels[i + 1]) << 8) | img.pixels[i + 2]);
+    }
+    return colours.size();
+}
+
+std::size_t pixels_near(const Image& img, int r, int g, int b) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i + img.channels <= img.pixels.size(); i += img.channels) {
+        n += std::abs(img.pixels[i] - r) < 6 && std::abs(img.pixels[i + 1] - g) < 6 && std::abs(img.pixels[i + 2] - b) < 6;
+    }
+    return n;
+}
+
+TEST(PngDecoder, SeesABlankPageAsOneColour) {
+    REQUIRE_CHROMIUM(chromium);
+    testing::TempDir dir;
+    const auto html = dir.path / "blank.html";
+    { std::ofstream(html) << "<!DOCTYPE html><html><body style=\"background:#fff\"></body></html>"; }
+    const auto errors = take_screenshots(*chromium, {{html, dir.path / "blank.png", 400, 300}});
+    ASSERT_TRUE(errors.empty()) << errors.front();
+    const auto img = decode_png(testing::read_file(dir.path / "blank.png"));
+    ASSERT_EQ(img.error, "");
+    EXPECT_EQ(img.width, 400u);
+    EXPECT_EQ(img.height, 300u);
+    EXPECT_EQ(distinct_colours(img), 1u);
+}
+
+TEST(Chromium, RendersAChartPageToANonBlankPng) {
+    REQUIRE_CHROMIUM(chromium);
+    const auto run = testing::make_run();
+    const auto analysis = testing::make_analysis();
+    const auto config = testing::make_config();
+    testing::TempDir dir;
+    ReportContext ctx{run, analysis, config, dir.path, PngMode::always};
+    const auto t0 = std::chrono::steady_clock::now();
+    ChartsWriter().write(ctx);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto charts = dir.path / "charts";
+    std::size_t pngs = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(charts)) pngs += e.path().extension() == ".png";
+    EXPECT_EQ(pngs, 13u);
+    RecordProperty("png_count", static_cast<int>(pngs));
+    RecordProperty("charts_seconds", std::to_string(seconds));
+    std::printf("[ info     ] %zu charts with PNGs in %.1f s (%.2f s per PNG, 2 in parallel)\n", pngs, seconds,
+                seconds / static_cast<double>(pngs ? pngs : 1));
+
+    const auto img = decode_png(testing::read_file(charts / "stress" / "stress_comparison_cpu.png"));
+    ASSERT_EQ(img.error, "");
+    EXPECT_EQ(img.width, 1200u);
+    EXPECT_GT(distinct_colours(img), 20u);
+    // The bars were drawn by plotly.js from the embedded data: red (Kafka), orange (Simulation), green.
+    EXPECT_GT(pixels_near(img, 0xd6, 0x27, 0x28), 2000u);
+    EXPECT_GT(pixels_near(img, 0xff, 0x7f, 0x0e), 2000u);
+    EXPECT_GT(pixels_near(img, 0x2c, 0xa0, 0x2c), 500u);
+    const auto index = testing::read_file(charts / "index.html");
+    EXPECT_NE(index.find("href=\"stress/stress_comparison_cpu.png\">Static PNG"), std::string::npos);
+}
+
+TEST(Chromium, TimeoutKillsTheWholeProcessGroup) {
+    testing::TempDir dir;
+    const auto fake = dir.path / "fake-chromium";
+    const auto pid_file = dir.path / "child.pid";
+    {
+        std::ofstream(fake) << "#!/bin/sh\nsleep 300 &\necho $! > " << pid_file.string() << "\nsleep 300\n";
+    }
+    std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+    ScreenshotOptions options;
+    options.timeout = std::chrono::milliseconds(800);
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto errors = take_screenshots(fake, {{dir.path / "x.html", dir.path / "x.png", 100, 100}}, options);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].find("did not finish"), std::string::npos) << errors[0];
+    EXPECT_LT(seconds, 5.0);
+    const auto child = std::stol(testing::read_file(pid_file));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Dead, or a zombie waiting for an init that does not reap: either way no longer running.
+    const auto stat = testing::read_file("/proc/" + std::to_string(child) + "/stat");
+    const auto state = stat.empty() ? 'X' : stat[stat.rfind(')') + 2];
+    EXPECT_TRUE(state == 'X' || state == 'Z') << "the browser's child survived the timeout: " << stat;
+}
+
+TEST(Chromium, ArgvHasTheHeadlessFlagsAndNoShell) {
+    ScreenshotJob job{"/tmp/a b/c.html", "/tmp/out.png", 1200, 620};
+    const auto argv = screenshot_argv("/usr/bin/chromium", job, "/tmp/profile", {});
+    const std::vector<std::string> required = {
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic", "--user-data-dir=/tmp/profile",
+        "--virtual-time-budget=5000", "--window-size=1200,620", "--screenshot=/tmp/out.png"};
+    for (const auto& flag : required) {
+        EXPECT_NE(std::find(argv.begin(), argv.end(), flag), argv.end()) << flag;
+    }
+    EXPECT_EQ(argv.front(), "/usr/bin/chromium");
+    EXPECT_EQ(argv.back(), "file:///tmp/a%20b/c.html");
+}
+
+}  // namespace
+}  // namespace perfrunner::report

@@ -183,7 +183,7 @@ void RunFlow::gate_after_stress(const model::ScenarioResult& stress) {
 
 model::RunResult& RunFlow::execute() {
     const double start = ports_.clock.now();
-    run_.test_id = model::test_id_utc(start);
+    run_.test_id = options_.test_id.value_or(model::test_id_utc(start));
     run_.started_at = model::iso_utc(start);
     run_.config = results_config_json(config_);
     run_.extra["schema_version"] = "perfrunner-results/1";

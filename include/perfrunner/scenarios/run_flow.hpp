@@ -32,6 +32,7 @@ struct RunOptions {
                                         ScenarioKind::speed};
     std::optional<long> agents;  // --agents N: drivers (and riders) for duration and the speed-scaling base
     bool keep_stack = false;     // --keep-stack: no final `down -v`
+    std::optional<std::string> test_id;  // the run directory's name; default: test_id_utc(start)
 };
 
 // Throws UsageError: duration/speed without stress need --agents N; N must be >= 1; at least one scenario.

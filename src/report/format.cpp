@@ -8,23 +8,9 @@
 
 namespace perfrunner::report {
 
-const char* severity_name(analysis::Severity severity) {
-    switch (severity) {
-        case analysis::Severity::critical: return "critical";
-        case analysis::Severity::warning: return "warning";
-        case analysis::Severity::info: break;
-    }
-    return "info";
-}
+const char* severity_name(analysis::Severity severity) { return analysis::to_string(severity); }
 
-const char* verdict_name(analysis::Verdict verdict) {
-    switch (verdict) {
-        case analysis::Verdict::fail: return "fail";
-        case analysis::Verdict::warning: return "warning";
-        case analysis::Verdict::pass: break;
-    }
-    return "pass";
-}
+const char* verdict_name(analysis::Verdict verdict) { return analysis::to_string(verdict); }
 
 std::string verdict_label(analysis::Verdict verdict) {
     std::string s = verdict_name(verdict);

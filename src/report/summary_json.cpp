@@ -14,32 +14,18 @@ ojson optional_long(const std::optional<long>& v) {
     return *v;
 }
 
-ojson finding_object(const analysis::Finding& f) {
-    ojson o;
-    o["severity"] = severity_name(f.severity);
-    o["category"] = f.category;
-    o["container"] = f.container;
-    o["message"] = f.message;
-    o["metric_value"] = number_or_null(f.metric_value, 2);
-    o["threshold"] = number_or_null(f.threshold, 2);
-    o["scenario_name"] = f.scenario_name;
-    o["recommendation"] = f.recommendation;
-    o["check_name"] = f.check_name;  // perfrunner addition
-    return o;
-}
-
-ojson health_object(const analysis::ContainerHealth& h) {
-    ojson o;
-    o["container_name"] = h.container_name;
-    o["display_name"] = h.display_name;
-    o["memory_current_mb"] = number_or_null(h.memory_current_mb, 1);
-    o["memory_limit_mb"] = number_or_null(h.memory_limit_mb, 1);
-    o["memory_percent"] = number_or_null(h.memory_percent, 1);
-    o["memory_leak_rate_mb_per_min"] = number_or_null(h.memory_leak_rate_mb_per_min, 3);
-    o["cpu_current_percent"] = number_or_null(h.cpu_current_percent, 1);
-    o["cpu_peak_percent"] = number_or_null(h.cpu_peak_percent, 1);
-    o["status"] = h.status;
-    return o;
+// analysis::verdict_json holds the values (one rounding rule for results.json and summary.json); its objects are
+// unordered, so the reference key order is restored here.
+ojson ordered(const nlohmann::json& obj, std::initializer_list<const char*> first) {
+    if (!obj.is_object()) return ojson::parse(obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    ojson out = ojson::object();
+    for (const char* k : first) {
+        if (obj.contains(k)) out[k] = ojson::parse(obj[k].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    for (const auto& [k, v] : obj.items()) {
+        if (!out.contains(k)) out[k] = ojson::parse(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    return out;
 }
 
 ojson leak_object(const analysis::LeakResult& l) {
@@ -76,18 +62,20 @@ ojson to_ordered(const nlohmann::json& j) {
 }  // namespace
 
 nlohmann::ordered_json verdict_object(const analysis::Analysis& a) {
-    ojson v;
-    v["overall_status"] = verdict_name(a.verdict);
+    const nlohmann::json base = analysis::verdict_json(a);
+    ojson v = ordered(base, {"overall_status", "findings", "recommendations", "container_health", "scenarios_passed",
+                             "scenarios_failed", "total_oom_events", "critical_count", "warning_count"});
     v["findings"] = ojson::array();
-    for (const auto& f : a.findings) v["findings"].push_back(finding_object(f));
-    v["recommendations"] = a.recommendations;
+    for (const auto& f : base.value("findings", nlohmann::json::array())) {
+        v["findings"].push_back(ordered(f, {"severity", "category", "container", "message", "metric_value", "threshold",
+                                            "scenario_name", "recommendation"}));
+    }
     v["container_health"] = ojson::array();
-    for (const auto& h : a.container_health) v["container_health"].push_back(health_object(h));
-    v["scenarios_passed"] = a.scenarios_passed;
-    v["scenarios_failed"] = a.scenarios_failed;
-    v["total_oom_events"] = a.total_oom_events;
-    v["critical_count"] = a.critical_count;
-    v["warning_count"] = a.warning_count;
+    for (const auto& h : base.value("container_health", nlohmann::json::array())) {
+        v["container_health"].push_back(ordered(h, {"container_name", "display_name", "memory_current_mb",
+                                                    "memory_limit_mb", "memory_percent", "memory_leak_rate_mb_per_min",
+                                                    "cpu_current_percent", "cpu_peak_percent", "status"}));
+    }
     // perfrunner additions (results-schema.md §9)
     if (a.duration) {
         ojson leaks = ojson::object();

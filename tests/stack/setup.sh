@@ -55,7 +55,7 @@ else
 fi
 
 # ---------------------------------------------------------------- private apt state fetch (environment.md §5)
-MIRROR=$(awk '$1=="URIs:" {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+MIRROR=${PERFRUNNER_DEBIAN_MIRROR:-$(awk '$1=="URIs:" {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}
 if [ -z "$MIRROR" ] && [ -f /etc/apt/sources.list ]; then
   MIRROR=$(awk '$1=="deb" {print $2; exit}' /etc/apt/sources.list)
 fi
@@ -63,7 +63,7 @@ fi
 fetch_deb() {   # usage: fetch_deb <suite> <package[=version]> <outdir>; leaves /etc/apt and system lists untouched
   [ -n "$MIRROR" ] || { warn "no Debian mirror found in the apt sources"; return 1; }
   local S O rc=0
-  S=$(mktemp -d); mkdir -p "$S/lists/partial" "$S/cache/archives/partial"
+  S=$(mktemp -d); chmod 755 "$S"; mkdir -p "$S/lists/partial" "$S/cache/archives/partial"
   echo "deb $MIRROR $1 main" > "$S/sources.list"
   O=(-o "Dir::Etc::SourceList=$S/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$S/lists"
      -o "Dir::Cache=$S/cache" -o Dir::State::status=/var/lib/dpkg/status)

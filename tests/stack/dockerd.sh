@@ -39,12 +39,17 @@ tune_cgroup() {
   fi
 }
 
-unmount_leftovers() {
-  local m
-  # netns bind mounts (default + per-container) and leftover container rootfs mounts of the exec root
-  for m in $(awk -v r="$EXEC_ROOT/" 'index($2, r)==1 {print $2}' /proc/self/mounts | sort -r); do
+unmount_leftovers() {   # netns bind mounts and any other mount left under the exec root (/var/run -> /run)
+  local m root
+  root=$(readlink -f "$EXEC_ROOT" 2>/dev/null || echo "$EXEC_ROOT")
+  for m in $(awk -v a="$root/" -v b="$EXEC_ROOT/" 'index($2, a)==1 || index($2, b)==1 {print $2}' /proc/self/mounts | sort -r); do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
   done
+}
+remove_exec_root() {   # only once nothing is mounted below it any more
+  local root
+  root=$(readlink -f "$EXEC_ROOT" 2>/dev/null || echo "$EXEC_ROOT")
+  if ! awk -v a="$root/" 'index($2, a)==1 {f=1} END{exit !f}' /proc/self/mounts; then rm -rf "$root"; fi
 }
 
 cmd_status() {
@@ -103,6 +108,7 @@ cmd_stop() {
   for ((i = 0; i < 150; i++)); do pid_alive "$p" || break; sleep 0.1; done
   if pid_alive "$p"; then log "still alive after 15 s: SIGKILL"; kill -KILL "$p" 2>/dev/null || true; sleep 0.5; fi
   unmount_leftovers
+  remove_exec_root
   rm -f "$PIDFILE"
   [ -S "$SOCK" ] && rm -f "$SOCK"
   log "stopped"

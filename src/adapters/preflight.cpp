@@ -141,7 +141,7 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
         out.ok("cadvisor", "GET /healthz", base + " answers 200");
     } catch (const std::exception& e) {
         out.problem("cadvisor", "GET /healthz", "unreachable",
-                    fmt::format("cAdvisor: not reachable: {} (is cAdvisor running? docker.cadvisor_url)", e.what()));
+                    fmt::format("cAdvisor: not reachable: {} (docker.cadvisor_url)", e.what()));
         return limits;
     }
     std::vector<cadvisor::ContainerInfo> containers;
@@ -167,12 +167,30 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
     auto first = sampler.poll();
     std::this_thread::sleep_for(std::chrono::duration<double>(options.cpu_interval_seconds));
     auto second = sampler.poll();
-    for (int i = 0; i < 2 && second.ok &&
-                    std::any_of(second.containers.begin(), second.containers.end(), [](const auto& r) { return r.stale; });
-         ++i) {
-        std::this_thread::sleep_for(std::chrono::seconds(1));  // a container without a new stat yet
+    // A container (or the host) without a new stat since the previous poll has no CPU figure yet: poll again
+    // (up to 3 times, 1 s apart) and keep the first figure each one gets.
+    std::map<std::string, double> cpu;
+    std::optional<double> host_cpu;
+    auto remember = [&](const ports::MetricsReading& r) {
+        for (const auto& c : r.containers) {
+            if (c.cpu_percent && !cpu.count(c.name)) cpu[c.name] = *c.cpu_percent;
+        }
+        if (r.host && r.host->cpu_percent_of_host && !host_cpu) host_cpu = r.host->cpu_percent_of_host;
+    };
+    auto complete = [&](const ports::MetricsReading& r) {
+        return std::all_of(r.containers.begin(), r.containers.end(), [&](const auto& c) { return cpu.count(c.name) > 0; }) &&
+               (!r.host || host_cpu);
+    };
+    if (second.ok) remember(second);
+    for (int i = 0; i < 3 && second.ok && !complete(second); ++i) {
+        std::this_thread::sleep_for(std::chrono::seconds(1));
         second = sampler.poll();
+        if (second.ok) remember(second);
     }
+    for (auto& r : second.containers) {
+        if (auto it = cpu.find(r.name); it != cpu.end()) r.cpu_percent = it->second;
+    }
+    if (second.host && host_cpu) second.host->cpu_percent_of_host = host_cpu;
     if (!second.ok) {
         out.problem("cadvisor", "poll", second.error, fmt::format("cAdvisor: {}", second.error));
         return limits;

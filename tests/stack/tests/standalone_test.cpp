@@ -169,3 +169,16 @@ TEST(Standalone, BindsLoopbackOnly) {
   EXPECT_TRUE(listening_only_on_loopback(18029, listening));
   EXPECT_TRUE(listening);
 }
+
+TEST(Standalone, SpeedExactly100DisablesPacing) {
+  LocalStandin p(18030, kLight);
+  ASSERT_TRUE(p.ready());
+  Api api = p.api();
+  ASSERT_EQ(api.put("/simulation/speed", R"({"multiplier":99})").status, 200);
+  ASSERT_EQ(api.post("/simulation/start").status, 200);
+  const double paced = sim_rate(api, 1.0);
+  EXPECT_NEAR(paced, 99.0, 15.0);
+  ASSERT_EQ(api.put("/simulation/speed", R"({"multiplier":100})").status, 200);
+  const double unpaced = sim_rate(api, 1.0);
+  EXPECT_GT(unpaced, 300.0) << "multiplier 100 runs as fast as possible";
+}

@@ -31,9 +31,15 @@ SeriesStats describe(std::span<const double> values) {
     if (values.empty()) return s;
     std::vector<double> sorted(values.begin(), values.end());
     std::sort(sorted.begin(), sorted.end());
-    double sum = 0;
-    for (double v : sorted) sum += v;
-    s.mean = sum / static_cast<double>(s.n);
+    // Compensated (Neumaier) summation: the mean is exact to the last bit, so values that sit on a rounding
+    // half (e.g. 16.85 from 1-dp inputs) round like numpy's pairwise sum rather than drifting below it.
+    double sum = 0, compensation = 0;
+    for (double v : values) {
+        const double t = sum + v;
+        compensation += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
+        sum = t;
+    }
+    s.mean = (sum + compensation) / static_cast<double>(s.n);
     double ss = 0;
     for (double v : sorted) ss += (v - s.mean) * (v - s.mean);
     s.std = std::sqrt(ss / static_cast<double>(s.n));

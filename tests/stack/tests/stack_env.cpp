@@ -118,7 +118,8 @@ Response Api::put(const std::string& path, const std::string& body, bool with_ke
 }
 json Api::status() const {
   auto r = get("/simulation/status");
-  return r.status == 200 ? r.json_body() : json(nullptr);
+  json j = r.status == 200 ? r.json_body() : json(nullptr);
+  return j.is_object() ? j : json::object();  // callers use value() with defaults
 }
 bool Api::wait_state(const std::string& state, double timeout_s) const {
   const double t0 = now_s();

@@ -44,7 +44,7 @@ struct Api {
   Response put(const std::string& path, const std::string& body, bool with_key = true) const;
   Response call(const std::string& method, const std::string& path, const std::optional<std::string>& body,
                 const std::vector<std::string>& headers) const;
-  json status() const;  // GET /simulation/status, json (null on error)
+  json status() const;  // GET /simulation/status as a json object ({} on error)
   bool wait_state(const std::string& state, double timeout_s) const;
   // spawn n drivers and n riders (chunked), wait until the queues are empty; false on timeout
   bool spawn_and_wait(int drivers, int riders, double timeout_s) const;

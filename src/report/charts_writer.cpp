@@ -22,12 +22,23 @@ void ChartsWriter::write(const ReportContext& context) {
                      "charts/plotly.min.js to display (run tests/stack/setup.sh and rebuild)");
     }
 
+    // One chart that cannot be built (odd metadata in a hand-edited file) does not cost the others.
     std::vector<ScreenshotJob> jobs;
+    std::vector<std::string> chart_errors;
     for (const auto& plan : plans) {
-        const auto figure = build_chart(context, plan);
-        const auto html_path = charts_dir / (plan.path + ".html");
-        write_text_file(html_path, render_chart_page(plan, figure, path_to_charts_root(plan) + "plotly.min.js"));
-        jobs.push_back({html_path, charts_dir / (plan.path + ".png"), figure.width, figure.height + 20});
+        const auto png_path = charts_dir / (plan.path + ".png");
+        std::error_code ec;
+        std::filesystem::remove(png_path, ec);  // a PNG of an earlier analysis would not match the new page
+        try {
+            const auto figure = build_chart(context, plan);
+            const auto html_path = charts_dir / (plan.path + ".html");
+            write_text_file(html_path, render_chart_page(plan, figure, path_to_charts_root(plan) + "plotly.min.js"));
+            jobs.push_back({html_path, png_path, figure.width, figure.height + 20});
+        } catch (const RuntimeFailure&) {
+            throw;  // the file system or a missing template: the next chart would fail the same way
+        } catch (const std::exception& e) {
+            chart_errors.push_back(plan.path + ": " + e.what());
+        }
     }
 
     std::vector<std::string> png_errors;
@@ -52,6 +63,10 @@ void ChartsWriter::write(const ReportContext& context) {
     };
     write_text_file(charts_dir / "index.html", render_chart_index(context.run.test_id, plans, has_png));
 
+    if (!chart_errors.empty()) {
+        throw RuntimeFailure("charts: " + std::to_string(chart_errors.size()) + " chart(s) could not be built, first: " +
+                             chart_errors.front() + " (the other charts were written)");
+    }
     if (!png_errors.empty()) {
         const std::string first = png_errors.front();
         const std::string more =

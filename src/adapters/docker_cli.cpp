@@ -371,7 +371,9 @@ std::vector<ports::ContainerState> DockerCli::inspect(const std::vector<std::str
     if (r.timed_out || r.out.find('[') == std::string::npos) {
         if (r.ok()) return {};
         if (r.err.find("No such") != std::string::npos) return {};
-        throw RuntimeFailure(describe_failure(argv, r, ProcessOptions{options_.command_timeout_seconds, {}, {}}));
+        ProcessOptions po;
+        po.timeout_seconds = options_.command_timeout_seconds;
+        throw RuntimeFailure(describe_failure(argv, r, po));
     }
     try {
         return parse_inspect(r.out);

@@ -122,9 +122,23 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
 
+    std::vector<std::string> env_strings;
+    std::vector<char*> envp;
+    char** child_env = environ;
+    if (!options.environment.empty()) {
+        for (char** e = environ; *e != nullptr; ++e) {
+            const std::string entry(*e);
+            if (!options.environment.count(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
+        }
+        for (const auto& [k, v] : options.environment) env_strings.push_back(k + "=" + v);
+        for (auto& e : env_strings) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        child_env = envp.data();
+    }
+
     const auto t0 = std::chrono::steady_clock::now();
     pid_t pid = 0;
-    const int rc = ::posix_spawnp(&pid, args[0], &spawn.actions, &spawn.attr, args.data(), environ);
+    const int rc = ::posix_spawnp(&pid, args[0], &spawn.actions, &spawn.attr, args.data(), child_env);
     if (rc != 0) {
         throw RuntimeFailure(fmt::format("cannot run `{}`: {} (is {} installed and on PATH?)", format_command(argv),
                                          std::strerror(rc), argv[0]));

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a program from an argv vector (never through a shell) with a timeout, capturing stdout and stderr.
 // The child runs in its own process group; on timeout the whole group is killed (TERM, then KILL).
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@ struct ProcessOptions {
     double timeout_seconds = 120.0;
     std::optional<std::string> working_directory;
     std::optional<std::string> stdin_data;  // written to the child's stdin, then closed (else /dev/null)
+    std::map<std::string, std::string> environment;  // set (or replaced) in the child's inherited environment
 };
 
 struct ProcessResult {

@@ -124,6 +124,14 @@ void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome) {
     outcome.status = status;
 }
 
+bool Sampler::watched(const std::string& container) const {
+    if (ctx_.config.containers.empty()) return true;
+    for (const auto& c : ctx_.config.containers) {
+        if (c.name == container) return true;
+    }
+    return false;
+}
+
 void Sampler::poll_oom(model::Sample& sample, TickOutcome& outcome) {
     std::vector<model::OomEvent> events;
     try {
@@ -133,6 +141,11 @@ void Sampler::poll_oom(model::Sample& sample, TickOutcome& outcome) {
         return;
     }
     for (auto& ev : events) {
+        if (!watched(ev.container_name)) {
+            // Another container on the same docker engine (not part of the stack under test).
+            ctx_.ports.progress.note("OOM event of an unrelated container ignored: " + ev.container_name);
+            continue;
+        }
         if (ev.timestamp_iso.empty()) ev.timestamp_iso = model::iso_utc(ev.timestamp);
         if (std::find(oom_names_.begin(), oom_names_.end(), ev.container_name) == oom_names_.end()) {
             oom_names_.push_back(ev.container_name);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "perfrunner/error.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
@@ -168,9 +170,9 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
             if (auto trig = window.check()) {
                 trigger_ = trig;
                 stop_reason_ = "threshold";
-                ctx.ports.progress.note("stress trigger: " + trig->container + " " + trig->metric + " " +
-                                        std::to_string(round_to(trig->value, 2)) + " (threshold " +
-                                        std::to_string(round_to(trig->threshold, 2)) + ")");
+                ctx.ports.progress.note(fmt::format("stress trigger: {} {} {:.2f} (threshold {:.2f}) at {} drivers queued",
+                                                    trig->container, trig->metric, trig->value, trig->threshold,
+                                                    drivers_queued_));
                 break;
             }
         }

@@ -59,6 +59,7 @@ public:
 private:
     void read_pace(model::Sample& sample, TickOutcome& outcome);
     void poll_oom(model::Sample& sample, TickOutcome& outcome);
+    bool watched(const std::string& container) const;  // in the container catalogue
 
     ScenarioContext& ctx_;
     model::ScenarioResult& scenario_;

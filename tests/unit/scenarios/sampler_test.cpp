@@ -124,3 +124,15 @@ TEST_F(SamplerFixture, StopRequestEndsCollection) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(SamplerFixture, OomOfAContainerOutsideTheCatalogueIsIgnored) {
+    h.stack.schedule_oom("someone-elses-test-container", h.t0() + 3.0);
+    scenarios::Sampler sampler(ctx, scenario);
+    EXPECT_EQ(sampler.collect(10.0, 2.0), scenarios::CollectEnd::completed);
+    EXPECT_TRUE(scenario.oom_events.empty());
+    EXPECT_FALSE(sampler.oom_seen());
+}
+
+}  // namespace

@@ -145,7 +145,6 @@ void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResul
     const double drain_start = clock.now();
     phase_timestamps_["drain_start"] = drain_start;
     ctx.ports.progress.phase_started({kName, "drain", drain_start, sc.duration_drain_timeout_seconds});
-    drain_end_reason_ = "client_timeout";
     auto finish_drain = [&] {
         const double drain_end = clock.now();
         phase_timestamps_["drain_end"] = drain_end;
@@ -158,6 +157,7 @@ void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResul
             throw_if_stopped(ctx);
             const TickOutcome t = sampler.tick();
             if (!t.oom_containers.empty()) {
+                drain_end_reason_ = "oom_abort";
                 finish_drain();
                 result.aborted = true;
                 result.abort_reason = sampler.oom_reason();
@@ -169,12 +169,14 @@ void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResul
             }
             const double due = drain_start + static_cast<double>(k) * interval;
             if (due - drain_start >= sc.duration_drain_timeout_seconds) {
+                drain_end_reason_ = "client_timeout";
                 sampler.sleep_until(std::max(clock.now(), drain_start + sc.duration_drain_timeout_seconds));
                 break;
             }
             sampler.sleep_until(due);
         }
     } catch (...) {
+        if (drain_end_reason_.empty()) drain_end_reason_ = "interrupted";
         finish_drain();
         throw;
     }

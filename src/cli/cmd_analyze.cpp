@@ -1,5 +1,6 @@
 // `perfrunner analyze RESULTS_JSON`: read a results.json (ours or the reference framework's), analyse it with
 // today's config, write the analysis back (atomically, only after the analysis succeeded) and every report.
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 
@@ -23,6 +24,11 @@ report::PngMode png_mode(const std::string& text) {
     return report::PngMode::automatic;
 }
 
+std::string upper(std::string text) {
+    for (auto& ch : text) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return text;
+}
+
 fs::path output_directory(const AnalyzeOptions& options, const fs::path& input) {
     if (options.output_dir) return fs::path(*options.output_dir);
     return input.has_parent_path() ? input.parent_path() : fs::path(".");
@@ -36,14 +42,14 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     if (!fs::is_regular_file(input, ec)) {
         throw InputError(fmt::format("{}: no such results file (give the path of a results.json)", input.string()));
     }
-    spdlog::info("reading {}", input.string());
+    spdlog::debug("reading {}", input.string());
     model::RunResult run = model::read_results_file(input);
 
     const fs::path out_dir = output_directory(options, input);
     fs::create_directories(out_dir, ec);
     if (ec) throw RuntimeFailure(fmt::format("cannot create output directory {}: {}", out_dir.string(), ec.message()));
 
-    spdlog::info("analysing {} scenarios", run.scenarios.size());
+    spdlog::debug("analysing {} scenarios", run.scenarios.size());
     const analysis::Analysis result = analysis::analyze(run, config);
     const int exit_code = static_cast<int>(result.verdict == analysis::Verdict::fail ? ExitCode::verdict_fail : ExitCode::ok);
 
@@ -56,7 +62,7 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     // Atomic: the input (when it is the target) is replaced only now, in one rename.
     const fs::path results_path = out_dir / "results.json";
     model::write_results_file(results_path, run);
-    spdlog::info("wrote {}", results_path.string());
+    spdlog::debug("wrote {}", results_path.string());
 
     const report::ReportContext context{run, result, config, out_dir,
                                         png_mode(options.png.value_or(config.output.png))};
@@ -65,7 +71,7 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
 
     if (!options.global.quiet) {
         std::cout << fmt::format("verdict: {} ({} findings: {} critical, {} warning)\n",
-                                 analysis::to_string(result.verdict), result.findings.size(), result.critical_count,
+                                 upper(analysis::to_string(result.verdict)), result.findings.size(), result.critical_count,
                                  result.warning_count)
                   << fmt::format("outputs: {}/ (results.json, summary.json, report.md, report.html, junit.xml, charts/)\n",
                                  out_dir.string());

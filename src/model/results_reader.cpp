@@ -108,7 +108,12 @@ public:
         return number(v);
     }
 
-    double number_or_zero(od::value& v) const { return optional_number(v).value_or(0.0); }
+    // Reference fields that are numbers; a null (never written by the reference) reads as 0.0.
+    double number_or_zero(od::value& v) const {
+        od::json_type t;
+        if (v.type().get(t) == simdjson::SUCCESS && t == od::json_type::null) return 0.0;
+        return number(v);
+    }
 
     long integer(od::value& v) const {
         const double d = number(v, 9.0e15);

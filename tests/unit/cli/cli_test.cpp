@@ -1,0 +1,250 @@
+// The real `perfrunner` binary: exit codes, one-line errors, and input files left byte-for-byte untouched.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void spit(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("perfrunner-cli-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+
+// Runs the binary with argv (no shell), stdout/stderr captured through files, in `cwd`.
+Result run(const std::vector<std::string>& args, const fs::path& cwd, std::vector<std::string> env = {}) {
+    const fs::path out = cwd / ".stdout";
+    const fs::path err = cwd / ".stderr";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(o, 1);
+        ::dup2(e, 2);
+        if (::chdir(cwd.c_str()) != 0) ::_exit(127);
+        ::unsetenv("PERFRUNNER_API_KEY");
+        ::unsetenv("PERFRUNNER_API_URL");
+        ::unsetenv("PERFRUNNER_CADVISOR_URL");
+        for (auto& kv : env) ::putenv(kv.data());
+        std::vector<char*> argv;
+        std::string binary = PERFRUNNER_BINARY;
+        argv.push_back(binary.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(binary.c_str(), argv.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    Result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    fs::remove(out);
+    fs::remove(err);
+    return r;
+}
+
+const fs::path kReference = fs::path(PERFRUNNER_SHARED_DIR) / "reference-results/py-framework-results.json";
+
+// stderr holds exactly one line "perfrunner: ...".
+void expect_one_error_line(const Result& r, const std::string& part) {
+    EXPECT_THAT(r.err, StartsWith("perfrunner: ")) << r.err;
+    EXPECT_THAT(r.err, HasSubstr(part)) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+
+TEST(Cli, VersionAndHelpDocumentExitCodes) {
+    TempDir dir;
+    auto v = run({"--version"}, dir.path);
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_THAT(v.out, HasSubstr("perfrunner " PERFRUNNER_VERSION));
+    auto h = run({"--help"}, dir.path);
+    EXPECT_EQ(h.exit_code, 0);
+    for (const char* s : {"run", "check", "analyze", "config", "--config", "--set", "--log-level", "--quiet",
+                          "0    verdict PASS or WARNING", "2    usage, config or input error", "3    verdict FAIL",
+                          "130  interrupted"}) {
+        EXPECT_THAT(h.out, HasSubstr(s));
+    }
+}
+
+TEST(Cli, UsageErrorsExitTwoWithOneLine) {
+    TempDir dir;
+    expect_one_error_line(run({}, dir.path), "subcommand");
+    auto r = run({"analyze", "--no-such-option", "x.json"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "--no-such-option");
+    r = run({"analyze", "x.json", "--png", "sometimes"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "--png");
+    r = run({"analyze"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "RESULTS_JSON");
+}
+
+TEST(Cli, ConfigPrintsEffectiveConfigWithKeyRedacted) {
+    TempDir dir;
+    spit(dir.path / "c.json", "// partial\n{\"api\": {\"timeout\": 9}}");
+    auto r = run({"config", "--config", "c.json", "--set", "sampling.interval_seconds=0.5"}, dir.path,
+                 {"PERFRUNNER_API_KEY=secret-from-env"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["api"]["timeout"], 9.0);
+    EXPECT_EQ(j["sampling"]["interval_seconds"], 0.5);
+    EXPECT_EQ(j["api"]["api_key"], "***");
+    EXPECT_EQ(r.out.find("secret-from-env"), std::string::npos);
+    EXPECT_EQ(r.err.find("secret-from-env"), std::string::npos);
+}
+
+TEST(Cli, ConfigErrorsExitTwoWithOneLine) {
+    TempDir dir;
+    auto r = run({"config", "--set", "thresholds.memory_warning_percent=150"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "config key thresholds.memory_warning_percent = 150: expected a percentage in (0, 100]");
+    r = run({"--config", "missing.json", "config"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "missing.json");
+    spit(dir.path / "bad.json", "{\"api\": {\"timout\": 5}}");
+    r = run({"config", "--config", "bad.json"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "config key api.timout = 5: expected no such key");
+}
+
+TEST(Cli, RunAndCheckExist) {
+    TempDir dir;
+    EXPECT_THAT(run({"run", "--help"}, dir.path).out, HasSubstr("run"));
+    EXPECT_EQ(run({"check", "--help"}, dir.path).exit_code, 0);
+}
+
+TEST(Cli, AnalyzeReferenceFileWritesAnalysisVerdictAndReports) {
+    TempDir dir;
+    fs::copy_file(kReference, dir.path / "results.json");
+    auto r = run({"analyze", "results.json", "--png", "never"}, dir.path);
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.exit_code << " " << r.err;
+    const auto j = nlohmann::json::parse(slurp(dir.path / "results.json"));
+    ASSERT_TRUE(j.contains("verdict"));
+    const std::string status = j["verdict"]["overall_status"];
+    EXPECT_EQ(r.exit_code, status == "fail" ? 3 : 0);
+    EXPECT_EQ(j["exit_code"], r.exit_code);
+    EXPECT_EQ(j["schema_version"], "perfrunner-results/1");
+    EXPECT_EQ(j["generator"]["name"], "perfrunner");
+    EXPECT_EQ(j["analysis"]["scenario_summaries"].size(), 4u);
+    // the reference data survives the rewrite
+    const auto original = nlohmann::json::parse(slurp(kReference));
+    EXPECT_EQ(j["scenarios"], original["scenarios"]);
+    EXPECT_EQ(j["config"], original["config"]);
+    for (const char* f : {"summary.json", "report.md", "report.html", "junit.xml", "charts/index.html"}) {
+        EXPECT_TRUE(fs::exists(dir.path / f)) << f;
+    }
+    EXPECT_THAT(r.out, HasSubstr("verdict: "));
+    // no temporary files left next to the outputs
+    for (const auto& e : fs::directory_iterator(dir.path)) {
+        EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+    }
+}
+
+TEST(Cli, AnalyzeToAnotherFolderLeavesTheInputUntouched) {
+    TempDir dir;
+    fs::copy_file(kReference, dir.path / "in.json");
+    auto r = run({"analyze", "in.json", "--output", "out", "--png", "never", "--quiet"}, dir.path);
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
+    EXPECT_EQ(slurp(dir.path / "in.json"), slurp(kReference));
+    EXPECT_TRUE(fs::exists(dir.path / "out/results.json"));
+    EXPECT_TRUE(r.out.empty()) << r.out;  // --quiet: no summary
+}
+
+struct Hostile {
+    const char* name;
+    std::string text;
+    const char* message;
+};
+
+class HostileAnalyze : public ::testing::TestWithParam<Hostile> {};
+
+TEST_P(HostileAnalyze, ExitTwoOneLineInputUnchanged) {
+    TempDir dir;
+    const auto& p = GetParam();
+    spit(dir.path / "results.json", p.text);
+    auto r = run({"analyze", "results.json", "--png", "never"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, p.message);
+    EXPECT_EQ(slurp(dir.path / "results.json"), p.text);  // byte for byte
+    for (const char* f : {"summary.json", "report.md", "report.html", "junit.xml", "charts"}) {
+        EXPECT_FALSE(fs::exists(dir.path / f)) << f;
+    }
+    std::size_t entries = 0;
+    for (const auto& e : fs::directory_iterator(dir.path)) {
+        (void)e;
+        ++entries;
+    }
+    EXPECT_EQ(entries, 1u);  // nothing but the input
+}
+
+std::string reference_text() { return slurp(kReference); }
+
+std::string replace_first(std::string text, const std::string& from, const std::string& to) {
+    const auto pos = text.find(from);
+    if (pos != std::string::npos) text.replace(pos, from.size(), to);
+    return text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Inputs, HostileAnalyze,
+    ::testing::Values(
+        Hostile{"truncated", reference_text().substr(0, 300000), "malformed JSON"},
+        Hostile{"garbage", "\x7f" "ELF\x02\x01 not json at all", "malformed JSON"},
+        Hostile{"wrong_type", replace_first(reference_text(), "\"cpu_percent\": 1.0", "\"cpu_percent\": \"abc\""),
+                "scenarios[0].samples[0].containers.rideshare-kafka.cpu_percent: expected a number, got \"abc\""},
+        Hostile{"nan", replace_first(reference_text(), "\"memory_used_mb\": 222.9", "\"memory_used_mb\": NaN"),
+                "scenarios[0].samples[0].containers.rideshare-kafka.memory_used_mb: expected a number, got NaN"},
+        Hostile{"huge", replace_first(reference_text(), "\"memory_used_mb\": 222.9", "\"memory_used_mb\": 1e308"),
+                "implausible number 1e308"},
+        Hostile{"empty_scenarios", R"({"test_id": "x", "scenarios": [], "analysis": {}})", "\"scenarios\" is empty"},
+        Hostile{"no_scenarios", R"({"test_id": "x"})", "no \"scenarios\" array"},
+        Hostile{"empty_file", "", "malformed JSON"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(Cli, MissingInputFileIsExitTwo) {
+    TempDir dir;
+    auto r = run({"analyze", "nope.json"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "nope.json: no such results file");
+}

@@ -172,13 +172,19 @@ void RunFlow::gate_after_stress(const model::ScenarioResult& stress) {
         return;
     }
     const long drivers = stress.metadata.value("drivers_queued", 0L);
-    if (drivers < 2) {
+    // Step mode measures live agents: size later scenarios from the last healthy level (statistics.md §10.2).
+    const auto lh = stress.metadata.find("last_healthy");
+    const bool from_last_healthy = lh != stress.metadata.end() && lh->is_number_integer();
+    const long basis = from_last_healthy ? lh->get<long>() : drivers;
+    if (basis < 2) {
         run_.aborted = true;
         run_.abort_reason = "stress_test_insufficient_agents";
         return;
     }
-    derived_agents_ = drivers / 2;
+    derived_agents_ = basis / 2;
+    derived_source_ = from_last_healthy ? "stress_test_last_healthy_half" : "stress_test_drivers_queued_half";
     run_.derived_config = nlohmann::json{{"duration_agent_count", *derived_agents_}, {"stress_drivers_queued", drivers}};
+    if (from_last_healthy) (*run_.derived_config)["stress_last_healthy"] = basis;
 }
 
 model::RunResult& RunFlow::execute() {
@@ -210,13 +216,13 @@ model::RunResult& RunFlow::execute() {
             }
             case ScenarioKind::duration: {
                 const long n = options_.agents.value_or(derived_agents_.value_or(0));
-                DurationLeakScenario s(config_, {n, n, options_.agents ? "cli_agents" : "stress_test_drivers_queued_half"});
+                DurationLeakScenario s(config_, {n, n, options_.agents ? "cli_agents" : derived_source_});
                 run_scenario(s);
                 break;
             }
             case ScenarioKind::speed: {
                 const long n = options_.agents.value_or(derived_agents_.value_or(0));
-                SpeedScalingScenario s(config_, n, options_.agents ? "cli_agents" : "stress_test_drivers_queued_half");
+                SpeedScalingScenario s(config_, n, options_.agents ? "cli_agents" : derived_source_);
                 run_scenario(s);
                 break;
             }

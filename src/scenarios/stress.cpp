@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "perfrunner/analysis/stress_rule.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
@@ -12,7 +13,7 @@
 namespace perfrunner::scenarios {
 
 StressScenario::StressScenario(const config::Config& config, bool clean_restart_first)
-    : config_(config), clean_restart_first_(clean_restart_first) {
+    : config_(config), clean_restart_first_(clean_restart_first), step_mode_(config.scenarios.stress_mode == "step") {
     const double interval = config.sampling.interval_seconds > 0 ? config.sampling.interval_seconds : 1.0;
     window_ = static_cast<std::size_t>(
         std::max(1.0, std::round(config.scenarios.stress_rolling_window_seconds / interval)));
@@ -65,6 +66,15 @@ void StressScenario::store_metadata(model::ScenarioResult& result) const {
     m["live_drivers"] = live_drivers_ ? nlohmann::json(*live_drivers_) : nlohmann::json(nullptr);
     m["live_riders"] = live_riders_ ? nlohmann::json(*live_riders_) : nlohmann::json(nullptr);
     m["stop_reason"] = stop_reason_;
+    if (step_mode_) {
+        m["steps"] = steps_;
+        m["last_healthy"] = last_healthy_ ? nlohmann::json(*last_healthy_) : nlohmann::json(nullptr);
+        m["breaking_point"] = breaking_point_ ? nlohmann::json(*breaking_point_) : nlohmann::json(nullptr);
+        m["headroom_recommendation"] =
+            last_healthy_ ? nlohmann::json(static_cast<long>(std::floor(0.8 * static_cast<double>(*last_healthy_))))
+                          : nlohmann::json(nullptr);
+        if (!step_trigger_.is_null()) m["trigger_detail"] = step_trigger_;
+    }
     result.metadata = std::move(m);
 }
 
@@ -78,7 +88,11 @@ void StressScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
     }
     Sampler sampler(ctx, result);
     try {
-        run_ramp(ctx, result, sampler);
+        if (step_mode_) {
+            run_step(ctx, result, sampler);
+        } else {
+            run_ramp(ctx, result, sampler);
+        }
     } catch (const Interrupted&) {
         stop_reason_ = "user_interrupt";
         if (loop_end_ == 0.0) loop_end_ = clock.now();
@@ -96,9 +110,7 @@ void StressScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
     bring_to_rest(ctx);
 }
 
-void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
-    auto& clock = ctx.ports.clock;
-    const auto& sc = config_.scenarios;
+void StressScenario::start_simulation(ScenarioContext& ctx) {
     try {
         ctx.ports.simulation.start();
     } catch (const Error& e) {
@@ -107,6 +119,12 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
         if (status.state != "running") throw;
         ctx.ports.progress.note(std::string("start: ") + e.what() + " (simulation already running)");
     }
+}
+
+void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
+    auto& clock = ctx.ports.clock;
+    const auto& sc = config_.scenarios;
+    start_simulation(ctx);
     sampler.set_read_status(true);
     sampler.reset_pace();
 
@@ -178,6 +196,143 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
         }
         const double wake = std::min({next_spawn, next_sample, loop_start_ + max_duration});
         sampler.sleep_until(wake);
+    }
+    loop_end_ = clock.now();
+}
+
+}  // namespace perfrunner::scenarios
+
+namespace perfrunner::scenarios {
+namespace {
+
+// The analysis module's window shape from the samples [from, to) of the scenario.
+analysis::StressWindow window_of(const model::RunResult& run, const config::Config& config,
+                                 const std::vector<model::Sample>& samples, std::size_t from) {
+    analysis::StressWindow w;
+    for (const auto& spec : config.containers) {
+        const auto id = run.find_container(spec.name);
+        if (!id) continue;
+        analysis::ContainerWindow c;
+        c.container = spec.name;
+        c.cpu_cores = spec.cpu_cores.value_or(1.0);
+        for (std::size_t i = from; i < samples.size(); ++i) {
+            const auto* cs = samples[i].find(*id);
+            if (cs == nullptr || cs->missing) continue;
+            if (cs->cpu_cores_effective && *cs->cpu_cores_effective > 0) c.cpu_cores = *cs->cpu_cores_effective;
+            c.memory_percent.push_back(cs->memory_percent);
+            if (cs->cpu_percent) c.cpu_percent.push_back(*cs->cpu_percent);
+        }
+        if (!c.memory_percent.empty()) w.containers.push_back(std::move(c));
+    }
+    for (std::size_t i = from; i < samples.size(); ++i) {
+        const auto& s = samples[i];
+        if (s.pace && s.pace->real_time_ratio) w.real_time_ratio.push_back(*s.pace->real_time_ratio);
+        if (s.host && s.host->cpu_percent_of_host) w.host_cpu_percent.push_back(*s.host->cpu_percent_of_host);
+    }
+    return w;
+}
+
+}  // namespace
+
+void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
+    auto& clock = ctx.ports.clock;
+    auto& sim = ctx.ports.simulation;
+    const auto& sc = config_.scenarios;
+    const auto settings = analysis::StressRuleSettings::from(config_);
+    const double interval = config_.sampling.interval_seconds > 0 ? config_.sampling.interval_seconds : 1.0;
+    const int window = std::max(1, sc.stress_window_samples);
+    const long batch = std::max(1, sc.stress_spawn_batch_size);
+    const double max_duration = sc.stress_max_duration_minutes * 60.0;
+
+    start_simulation(ctx);
+    sampler.set_read_status(true);
+    sampler.reset_pace();
+    loop_start_ = clock.now();
+    stop_reason_ = "time_limit";
+    auto after_tick = [&](const TickOutcome& t) {
+        const model::Sample& s = result.samples[t.index];
+        note_peaks(ctx.run, s);
+        if (t.status) {
+            live_drivers_ = t.status->drivers_total;
+            live_riders_ = t.status->riders_total;
+        }
+        // Critical: memory at or above the critical share in any sample stops at once.
+        const auto critical = analysis::critical_breach(window_of(ctx.run, config_, result.samples, t.index), settings);
+        if (critical) {
+            step_trigger_ = critical->to_json();
+            trigger_ = Trigger{critical->container, critical->metric, critical->value, critical->threshold};
+            return true;
+        }
+        return false;
+    };
+    for (long level = 1; clock.now() - loop_start_ < max_duration; ++level) {
+        throw_if_stopped(ctx);
+        drivers_queued_ += spawn_drivers_noting(ctx, batch);
+        riders_queued_ += spawn_riders_noting(ctx, batch);
+        ++batch_count_;
+        sampler.set_live({drivers_queued_, riders_queued_});
+        const std::string label = "level " + std::to_string(level);
+        ctx.ports.progress.phase_started({kName, label + " spawn", clock.now(), 0.0});
+        const auto wait = sim.wait_for_spawn(spawn_wait_timeout(config_, batch, 1.0));
+        throw_if_stopped(ctx);
+        long live = drivers_queued_;
+        try {
+            const auto st = sim.status();
+            live = st.drivers_total;
+            live_drivers_ = st.drivers_total;
+            live_riders_ = st.riders_total;
+        } catch (const std::exception& e) {
+            ctx.ports.progress.note(std::string("status after spawn failed: ") + e.what());
+        }
+        // Settle (sampled: OOM and critical memory are still watched), then the judged window.
+        ctx.ports.progress.phase_started({kName, label + " settle", clock.now(), sc.stress_settle_seconds});
+        CollectEnd end = sampler.collect(sc.stress_settle_seconds, interval, after_tick);
+        std::size_t from = sampler.sample_count();
+        if (end == CollectEnd::completed) {
+            ctx.ports.progress.phase_started({kName, label + " window", clock.now(), window * interval});
+            end = sampler.collect(static_cast<double>(window) * interval, interval, after_tick);
+        }
+        nlohmann::json step = {{"level", level},         {"drivers_queued", drivers_queued_},
+                               {"live_drivers", live},     {"live_riders", live_riders_.value_or(0)},
+                               {"spawn_drained", wait.drained}, {"window_samples", sampler.sample_count() - from}};
+        if (end == CollectEnd::stopped) {
+            steps_.push_back(step);
+            throw Interrupted{};
+        }
+        if (end == CollectEnd::oom) {
+            step["breach"] = true;
+            step["critical"] = "oom";
+            steps_.push_back(step);
+            breaking_point_ = live;
+            stop_reason_ = "oom";
+            result.aborted = true;
+            result.abort_reason = sampler.oom_reason();
+            break;
+        }
+        if (end == CollectEnd::requested) {  // critical memory
+            step["breach"] = true;
+            step["trigger"] = step_trigger_;
+            steps_.push_back(step);
+            breaking_point_ = live;
+            stop_reason_ = "critical";
+            break;
+        }
+        const auto breach = analysis::evaluate_window(window_of(ctx.run, config_, result.samples, from), settings);
+        step["breach"] = breach.has_value();
+        if (breach) {
+            step_trigger_ = breach->to_json();
+            step["trigger"] = step_trigger_;
+            steps_.push_back(step);
+            trigger_ = Trigger{breach->container, breach->metric, breach->value, breach->threshold};
+            breaking_point_ = live;
+            stop_reason_ = "breach";
+            ctx.ports.progress.note(fmt::format("stress breach at level {} ({} live drivers): {} {} {:.2f}", level, live,
+                                                breach->container, breach->metric, breach->value));
+            break;
+        }
+        steps_.push_back(step);
+        last_healthy_ = live;
+        sampler.checkpoint();
     }
     loop_end_ = clock.now();
 }

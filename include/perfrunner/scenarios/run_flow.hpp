@@ -66,6 +66,7 @@ private:
     ScenarioContext ctx_;
     bool interrupted_ = false;
     std::optional<long> derived_agents_;
+    std::string derived_source_ = "stress_test_drivers_queued_half";
 };
 
 // 130 interrupted; 3 verdict FAIL or an OOM abort; 1 another scenario/run abort (setup failure, exception,

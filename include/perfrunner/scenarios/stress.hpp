@@ -30,7 +30,10 @@ private:
         double memory_percent = 0.0;
         double cpu_percent = 0.0;
     };
+    void start_simulation(ScenarioContext& ctx);
     void run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
+    // statistics.md §10.1: one level at a time; wait for the spawn queue, settle, judge a window of W samples.
+    void run_step(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
     void note_peaks(const model::RunResult& run, const model::Sample& sample);
     void store_metadata(model::ScenarioResult& result) const;
 
@@ -45,6 +48,11 @@ private:
     std::vector<std::string> peak_order_;
     double loop_start_ = 0.0, loop_end_ = 0.0;
     std::string stop_reason_ = "not_started";
+    // step mode (statistics.md §10.2)
+    bool step_mode_ = false;
+    nlohmann::json steps_ = nlohmann::json::array();
+    nlohmann::json step_trigger_;  // analysis::Trigger::to_json of the breach
+    std::optional<long> last_healthy_, breaking_point_;
 };
 
 }  // namespace perfrunner::scenarios

@@ -163,3 +163,26 @@ TEST_F(RunFlowTest, SubsetRunsOnlyTheSelectedScenarios) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(RunFlowTest, StepModeSizesLaterScenariosFromTheLastHealthyLevel) {
+    h.config.scenarios.stress_mode = "step";
+    h.metrics.script = [this](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.containers = {fakes::reading("rideshare-simulation", 20.0, 2.0 * static_cast<double>(h.simulation.drivers_live))};
+        return m;
+    };
+    scenarios::RunOptions o;
+    o.scenarios = {ScenarioKind::stress, ScenarioKind::duration};
+    auto f = flow(o);
+    auto& run = f.execute();
+    ASSERT_EQ(run.scenarios.size(), 2u);
+    ASSERT_TRUE(run.derived_config.has_value());
+    EXPECT_EQ((*run.derived_config)["stress_last_healthy"], 40);
+    EXPECT_EQ((*run.derived_config)["duration_agent_count"], 20);
+    EXPECT_EQ(run.scenarios[1].scenario_params["agent_count_source"], "stress_test_last_healthy_half");
+}
+
+}  // namespace

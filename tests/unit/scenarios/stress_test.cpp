@@ -128,3 +128,46 @@ TEST_F(StressTest, ExceptionStillStoresMetadataAndStops) {
 }
 
 }  // namespace
+
+namespace {
+
+// Step mode (statistics.md §10.1): load counted in live agents after the queue drained; settle; judged window.
+struct StressStepTest : StressTest {
+    StressStepTest() {
+        h.config.scenarios.stress_mode = "step";
+        // Simulation CPU follows live drivers: 2 % of one core per driver -> 90 % at 45 drivers.
+        script([this](double, ports::MetricsReading& m) {
+            m.containers[0].cpu_percent = 2.0 * static_cast<double>(h.simulation.drivers_live);
+        });
+    }
+};
+
+TEST_F(StressStepTest, ReportsLastHealthyBreakingPointAndHeadroom) {
+    run_stress();
+    const auto& md = stress.metadata;
+    EXPECT_EQ(md["stop_reason"], "breach");
+    EXPECT_EQ(md["last_healthy"], 40);
+    EXPECT_EQ(md["breaking_point"], 50);
+    EXPECT_EQ(md["headroom_recommendation"], 32);
+    ASSERT_EQ(md["steps"].size(), 5u);
+    EXPECT_TRUE(md["steps"][4]["breach"].get<bool>());
+    EXPECT_FALSE(md["steps"][3]["breach"].get<bool>());
+    EXPECT_EQ(md["trigger"]["container"], "rideshare-simulation");
+    EXPECT_EQ(md["trigger"]["metric"], "cpu");
+    EXPECT_EQ(md["steps"][0]["window_samples"], 10);
+    EXPECT_EQ(h.simulation.count("wait_for_spawn"), 5);
+    EXPECT_EQ(h.simulation.state, "stopped");
+}
+
+TEST_F(StressStepTest, CriticalMemoryStopsAtOnce) {
+    script([this](double, ports::MetricsReading& m) {
+        m.containers[0].memory_percent = h.simulation.drivers_live >= 30 ? 96.0 : 40.0;
+    });
+    run_stress();
+    EXPECT_EQ(stress.metadata["stop_reason"], "critical");
+    EXPECT_EQ(stress.metadata["breaking_point"], 30);
+    EXPECT_EQ(stress.metadata["last_healthy"], 20);
+    EXPECT_EQ(stress.metadata["trigger"]["metric"], "memory");
+}
+
+}  // namespace

@@ -168,6 +168,7 @@ namespace {
 
 TEST_F(RunFlowTest, StepModeSizesLaterScenariosFromTheLastHealthyLevel) {
     h.config.scenarios.stress_mode = "step";
+    h.config.scenarios.stress_max_duration_minutes = 30;  // each level costs spawn + 20 s settle + 20 s window
     h.metrics.script = [this](double) {
         ports::MetricsReading m;
         m.ok = true;

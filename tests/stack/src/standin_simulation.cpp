@@ -34,7 +34,7 @@
 
 #include "standin_common.hpp"
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keys in FastAPI model order
 using standin::Block;
 
 namespace {
@@ -675,6 +675,7 @@ class App {
   App(const Knobs& k, Engine& e) : k_(k), eng_(e), rl_(k.rate_limits) {}
 
   void install(httplib::Server& s) {
+    srv_ = &s;
     s.Get("/health", [](const httplib::Request&, httplib::Response& res) { reply(res, 200, json{{"status", "ok"}}); });
     s.Get("/health/detailed", [this](const httplib::Request&, httplib::Response& res) {
       json st = eng_.status();
@@ -693,25 +694,25 @@ class App {
     s.Get("/simulation/status", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "status", 100, nullptr, [this](httplib::Response& res) { reply(res, 200, eng_.status()); });
     });
-    s.Post("/simulation/start", [this](const httplib::Request& q, httplib::Response& r) {
+    add("POST", "/simulation/start", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "start", 10, nullptr, [this](httplib::Response& res) {
         if (eng_.start() == Outcome::BadState) return detail(res, 400, "Simulation already running");
         reply(res, 200, json{{"status", "started"}, {"message", nullptr}});
       });
     });
-    s.Post("/simulation/pause", [this](const httplib::Request& q, httplib::Response& r) {
+    add("POST", "/simulation/pause", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "pause", 10, nullptr, [this](httplib::Response& res) {
         if (eng_.pause() == Outcome::BadState) return detail(res, 400, "Simulation not running");
         reply(res, 200, json{{"status", "pausing"}, {"message", "Draining in-flight trips"}});
       });
     });
-    s.Post("/simulation/resume", [this](const httplib::Request& q, httplib::Response& r) {
+    add("POST", "/simulation/resume", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "resume", 10, nullptr, [this](httplib::Response& res) {
         if (eng_.resume() == Outcome::BadState) return detail(res, 400, "Simulation not paused");
         reply(res, 200, json{{"status", "resumed"}, {"message", nullptr}});
       });
     });
-    s.Post("/simulation/stop", [this](const httplib::Request& q, httplib::Response& r) {
+    add("POST", "/simulation/stop", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "stop", 10, nullptr, [this](httplib::Response& res) {
         switch (eng_.stop()) {
           case Outcome::BadState: return detail(res, 400, "Simulation already stopped");
@@ -721,13 +722,13 @@ class App {
         reply(res, 200, json{{"status", "stopped"}, {"message", nullptr}});
       });
     });
-    s.Post("/simulation/reset", [this](const httplib::Request& q, httplib::Response& r) {
+    add("POST", "/simulation/reset", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "reset", 10, nullptr, [this](httplib::Response& res) {
         eng_.reset();
         reply(res, 200, json{{"status", "reset"}, {"message", "Simulation reset to initial state"}});
       });
     });
-    s.Put("/simulation/speed", [this](const httplib::Request& q, httplib::Response& r) {
+    add("PUT", "/simulation/speed", [this](const httplib::Request& q, httplib::Response& r) {
       auto mult = std::make_shared<long long>(0);
       route(
           q, r, "speed", 10,
@@ -747,8 +748,8 @@ class App {
             reply(res, 200, json{{"speed", m}});
           });
     });
-    s.Post("/agents/drivers", [this](const httplib::Request& q, httplib::Response& r) { spawn(q, r, true); });
-    s.Post("/agents/riders", [this](const httplib::Request& q, httplib::Response& r) { spawn(q, r, false); });
+    add("POST", "/agents/drivers", [this](const httplib::Request& q, httplib::Response& r) { spawn(q, r, true); });
+    add("POST", "/agents/riders", [this](const httplib::Request& q, httplib::Response& r) { spawn(q, r, false); });
     s.Get("/agents/spawn-status", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "spawn_status", 60, nullptr, [this](httplib::Response& res) { reply(res, 200, eng_.spawn_status()); });
     });
@@ -771,6 +772,27 @@ class App {
       s.Delete(path, not_allowed);
       s.Patch(path, not_allowed);
     }
+    // httplib 0.11 answers 400 to a POST/PUT without Content-Length before routing; FastAPI treats it as an
+    // empty body. Dispatch such requests ourselves in the pre-routing handler (it runs before the body is read).
+    s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH" && req.method != "DELETE")
+        return httplib::Server::HandlerResponse::Unhandled;
+      if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
+        return httplib::Server::HandlerResponse::Unhandled;
+      auto it = handlers_.find({req.method, req.path});
+      if (it != handlers_.end()) {
+        it->second(req, res);
+      } else {
+        bool known = false;
+        for (auto& [k, h] : handlers_) known = known || k.second == req.path;
+        if (known || req.path == "/health" || req.path == "/simulation/status" || req.path == "/auth/validate" ||
+            req.path == "/agents/spawn-status" || req.path == "/metrics/performance" || req.path == "/health/detailed")
+          detail(res, 405, "Method Not Allowed");
+        else
+          detail(res, 404, "Not Found");
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    });
     s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
       if (res.status == 404) {
@@ -783,6 +805,12 @@ class App {
 
  private:
   using Validate = std::function<void(const httplib::Request&, json&)>;
+
+  void add(const std::string& method, const std::string& path, httplib::Server::Handler h) {
+    handlers_[{method, path}] = h;
+    if (method == "POST") srv_->Post(path, h);
+    else srv_->Put(path, h);
+  }
 
   // FastAPI order: header presence (422, combined with the other validation errors) → API key dependency
   // (500 not configured, 401 wrong) → query/body validation (422) → slowapi limit (429) → handler.
@@ -857,6 +885,8 @@ class App {
   Knobs k_;
   Engine& eng_;
   RateLimiter rl_;
+  httplib::Server* srv_ = nullptr;
+  std::map<std::pair<std::string, std::string>, httplib::Server::Handler> handlers_;
 };
 
 }  // namespace

@@ -382,3 +382,12 @@ TEST_F(ApiContract, UnknownRouteIs404AndWrongMethodIs405) {
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.json_body(), (json{{"detail", "Method Not Allowed"}}));
 }
+
+TEST_F(ApiContract, PostWithoutBodyIsAcceptedLikeFastApi) {
+  auto r = api().call("POST", "/simulation/start", std::nullopt, {"X-API-Key: " + api().key});
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(st()["state"], "running");
+  r = api().call("POST", "/agents/drivers?mode=immediate", std::nullopt, {"X-API-Key: " + api().key});
+  expect_validation_error(r, json::array({"body"}));
+  EXPECT_EQ(api().call("POST", "/simulation/reset", std::nullopt, {"X-API-Key: " + api().key}).status, 200);
+}

@@ -19,18 +19,24 @@ constexpr std::size_t kDefaultMaxPoints = 2000;
 constexpr std::size_t kMaxComparisonBars = 10;
 constexpr int kDurationRowHeight = 200;
 constexpr std::array<const char*, 10> kPalette = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                                                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+                                                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
 
-std::string esc(std::string_view s) { return html_escape(s); }
+std::string esc(std::string_view s) {
+    return html_escape(s);
+}
 
-const char* colour(std::size_t i) { return kPalette[i % kPalette.size()]; }
+const char* colour(std::size_t i) {
+    return kPalette[i % kPalette.size()];
+}
 
 std::size_t max_points(const config::Config& cfg) {
     return cfg.analysis.chart_max_points > 0 ? static_cast<std::size_t>(cfg.analysis.chart_max_points)
                                              : kDefaultMaxPoints;
 }
 
-double positive_or(double value, double fallback) { return value > 0 && std::isfinite(value) ? value : fallback; }
+double positive_or(double value, double fallback) {
+    return value > 0 && std::isfinite(value) ? value : fallback;
+}
 
 double number_in(const json& obj, const char* key, double fallback) {
     if (obj.is_object() && obj.contains(key) && obj[key].is_number()) return obj[key].get<double>();
@@ -54,8 +60,8 @@ json base_layout(const std::string& title, int height) {
     return layout;
 }
 
-json line_trace(std::vector<double> x, std::vector<double> y, const std::string& name, std::size_t colour_index,
-                std::size_t points) {
+json line_trace(std::vector<double> x, std::vector<double> y, const std::string& name,
+                std::size_t colour_index, std::size_t points) {
     lttb_downsample(x, y, points);
     json t;
     t["type"] = "scatter";
@@ -67,7 +73,8 @@ json line_trace(std::vector<double> x, std::vector<double> y, const std::string&
     return t;
 }
 
-json constant_line(double x0, double x1, double y, const std::string& name, const char* dash, const char* col) {
+json constant_line(double x0, double x1, double y, const std::string& name, const char* dash,
+                   const char* col) {
     json t;
     t["type"] = "scatter";
     t["mode"] = "lines";
@@ -105,8 +112,9 @@ ChartFigure heatmap(const ReportContext& ctx, const ChartPlan& plan) {
         y.push_back(esc(s.scenario_name));
         json row = json::array();
         for (const auto& c : plan.containers) {
-            const auto it = std::find_if(s.containers.begin(), s.containers.end(),
-                                         [&](const analysis::ContainerSummary& cs) { return cs.container == c; });
+            const auto it =
+                std::find_if(s.containers.begin(), s.containers.end(),
+                             [&](const analysis::ContainerSummary& cs) { return cs.container == c; });
             const analysis::SeriesStats* st =
                 it == s.containers.end() ? nullptr : (cpu ? &it->cpu_percent : &it->memory_mb);
             if (st && st->n > 0 && std::isfinite(st->mean)) {
@@ -126,8 +134,8 @@ ChartFigure heatmap(const ReportContext& ctx, const ChartPlan& plan) {
     trace["texttemplate"] = "%{z:.1f}";
     trace["hovertemplate"] = "%{y}<br>%{x}: %{z:.1f}<extra></extra>";
     if (cpu) {  // RdYlGn reversed: green low, red high
-        trace["colorscale"] = json::array({json::array({0, "#1a9850"}), json::array({0.5, "#ffffbf"}),
-                                           json::array({1, "#d73027"})});
+        trace["colorscale"] = json::array(
+            {json::array({0, "#1a9850"}), json::array({0.5, "#ffffbf"}), json::array({1, "#d73027"})});
     } else {
         trace["colorscale"] = "Blues";
         trace["reversescale"] = true;  // Plotly's "Blues" runs dark to light
@@ -165,7 +173,8 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
                 for (const auto& s : scenario->samples) {
                     const auto* c = s.find(*id);
                     if (!c || c->missing) continue;
-                    const std::optional<double> v = memory ? std::optional<double>(c->memory_used_mb) : c->cpu_percent;
+                    const std::optional<double> v =
+                        memory ? std::optional<double>(c->memory_used_mb) : c->cpu_percent;
                     if (!v || !std::isfinite(*v)) continue;
                     xs.push_back((s.timestamp - t0) / 60.0);
                     ys.push_back(*v);
@@ -173,7 +182,8 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
             }
         }
         const std::string axis = r == 0 ? "y" : "y" + std::to_string(r + 1);
-        json t = line_trace(std::move(xs), std::move(ys), display_name(ctx.config, name), r, max_points(ctx.config));
+        json t = line_trace(std::move(xs), std::move(ys), display_name(ctx.config, name), r,
+                            max_points(ctx.config));
         t["xaxis"] = "x";
         t["yaxis"] = axis;
         data.push_back(std::move(t));
@@ -198,17 +208,33 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
         const auto& samples = scenario->samples;
         std::size_t start = 0;
         const std::array<std::pair<const char*, const char*>, 3> phases = {
-            {{"active", "rgba(44,160,44,0.12)"}, {"drain", "rgba(255,127,14,0.15)"}, {"cooldown", "rgba(31,119,180,0.12)"}}};
+            {{"active", "rgba(44,160,44,0.12)"},
+             {"drain", "rgba(255,127,14,0.15)"},
+             {"cooldown", "rgba(31,119,180,0.12)"}}};
         for (std::size_t p = 0; p < phases.size(); ++p) {
             const auto n = static_cast<std::size_t>(std::max(0.0, number_in(counts, phases[p].first, 0.0)));
             if (n == 0 || start >= samples.size()) continue;
             const std::size_t end = std::min(samples.size(), start + n);  // exclusive
             const double x0 = (samples[start].timestamp - t0) / 60.0;
-            const double x1 = ((end < samples.size() ? samples[end].timestamp : samples[end - 1].timestamp) - t0) / 60.0;
-            shapes.push_back({{"type", "rect"}, {"xref", "x"}, {"yref", "paper"}, {"x0", x0}, {"x1", x1}, {"y0", 0},
-                              {"y1", 1}, {"fillcolor", phases[p].second}, {"line", {{"width", 0}}}, {"layer", "below"}});
-            annotations.push_back({{"x", (x0 + x1) / 2}, {"y", 1.0}, {"xref", "x"}, {"yref", "paper"},
-                                   {"yanchor", "bottom"}, {"showarrow", false}, {"text", phases[p].first}});
+            const double x1 =
+                ((end < samples.size() ? samples[end].timestamp : samples[end - 1].timestamp) - t0) / 60.0;
+            shapes.push_back({{"type", "rect"},
+                              {"xref", "x"},
+                              {"yref", "paper"},
+                              {"x0", x0},
+                              {"x1", x1},
+                              {"y0", 0},
+                              {"y1", 1},
+                              {"fillcolor", phases[p].second},
+                              {"line", {{"width", 0}}},
+                              {"layer", "below"}});
+            annotations.push_back({{"x", (x0 + x1) / 2},
+                                   {"y", 1.0},
+                                   {"xref", "x"},
+                                   {"yref", "paper"},
+                                   {"yanchor", "bottom"},
+                                   {"showarrow", false},
+                                   {"text", phases[p].first}});
             start = end;
         }
     }
@@ -255,20 +281,22 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
                 y_max = std::max(y_max, *v);
             }
         }
-        data.push_back(line_trace(std::move(xs), std::move(ys), display_name(ctx.config, plan.containers[i]), i,
-                                  max_points(ctx.config)));
+        data.push_back(line_trace(std::move(xs), std::move(ys), display_name(ctx.config, plan.containers[i]),
+                                  i, max_points(ctx.config)));
     }
     // Threshold lines: memory % of the limit; CPU % of one core scaled by each container's effective cores.
-    const double base = memory ? number_in(params, "memory_threshold_percent",
-                                           positive_or(ctx.config.scenarios.stress_memory_threshold_percent, 90.0))
-                               : number_in(params, "cpu_threshold_percent",
-                                           positive_or(ctx.config.scenarios.stress_cpu_threshold_percent, 90.0));
+    const double base =
+        memory ? number_in(params, "memory_threshold_percent",
+                           positive_or(ctx.config.scenarios.stress_memory_threshold_percent, 90.0))
+               : number_in(params, "cpu_threshold_percent",
+                           positive_or(ctx.config.scenarios.stress_cpu_threshold_percent, 90.0));
     std::map<double, std::vector<std::string>> by_threshold;
     if (memory) {
         by_threshold[base] = {};
     } else {
         for (const auto& c : plan.containers) {
-            by_threshold[base * effective_cores(ctx.config, ctx.analysis, c)].push_back(display_name(ctx.config, c));
+            by_threshold[base * effective_cores(ctx.config, ctx.analysis, c)].push_back(
+                display_name(ctx.config, c));
         }
     }
     for (const auto& [threshold, names] : by_threshold) {
@@ -281,8 +309,9 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
         data.push_back(constant_line(0, t_last, threshold, label, "dash", "red"));
         y_max = std::max(y_max, threshold);
     }
-    const json trigger = ctx.analysis.stress && ctx.analysis.stress->trigger.is_object() ? ctx.analysis.stress->trigger
-                                                                                          : (meta.is_object() ? meta.value("trigger", json()) : json());
+    const json trigger = ctx.analysis.stress && ctx.analysis.stress->trigger.is_object()
+                             ? ctx.analysis.stress->trigger
+                             : (meta.is_object() ? meta.value("trigger", json()) : json());
     if (trigger.is_object() && string_in(trigger, "metric") == (memory ? "memory" : "cpu")) {
         json t;
         t["type"] = "scatter";
@@ -299,8 +328,9 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
     f.height = 550;
     json layout = base_layout(title, f.height);
     layout["xaxis"] = {{"title", {{"text", "Seconds since the first stress sample"}}}};
-    layout["yaxis"] = {{"title", {{"text", std::string(rolling ? "Rolling mean " : "") +
-                                               (memory ? "memory % of limit" : "CPU % of one core")}}},
+    layout["yaxis"] = {{"title",
+                        {{"text", std::string(rolling ? "Rolling mean " : "") +
+                                      (memory ? "memory % of limit" : "CPU % of one core")}}},
                        {"rangemode", "tozero"}};
     f.figure = {{"data", data}, {"layout", layout}};
     return f;
@@ -325,7 +355,8 @@ ChartFigure stress_comparison(const ReportContext& ctx, const ChartPlan& plan) {
         if (!std::isfinite(v)) continue;
         (std::find(prio.begin(), prio.end(), c) != prio.end() ? bars : rest).emplace_back(c, v);
     }
-    std::stable_sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(rest.begin(), rest.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     bars.insert(bars.end(), rest.begin(), rest.end());
     if (bars.size() > kMaxComparisonBars) bars.resize(kMaxComparisonBars);
 
@@ -334,8 +365,12 @@ ChartFigure stress_comparison(const ReportContext& ctx, const ChartPlan& plan) {
     double v_max = 0;
     for (const auto& [c, v] : bars) {
         const double scale = memory ? 1.0 : effective_cores(ctx.config, ctx.analysis, c);
-        const double warn = (memory ? positive_or(th.memory_warning_percent, 70) : positive_or(th.cpu_warning_percent, 70)) * scale;
-        const double crit = (memory ? positive_or(th.memory_critical_percent, 85) : positive_or(th.cpu_critical_percent, 85)) * scale;
+        const double warn =
+            (memory ? positive_or(th.memory_warning_percent, 70) : positive_or(th.cpu_warning_percent, 70)) *
+            scale;
+        const double crit = (memory ? positive_or(th.memory_critical_percent, 85)
+                                    : positive_or(th.cpu_critical_percent, 85)) *
+                            scale;
         x.push_back(esc(display_name(ctx.config, c)));
         y.push_back(round_to(v, 2));
         text.push_back(format_number(v, 1));
@@ -373,7 +408,8 @@ ChartFigure speed_scaling(const ReportContext& ctx, const ChartPlan& plan) {
         json y = json::array();
         for (const auto& st : steps) {
             const auto& means = memory ? st.mean_memory_percent : st.mean_cpu_percent;
-            const auto it = std::find_if(means.begin(), means.end(), [&](const auto& p) { return p.first == c; });
+            const auto it =
+                std::find_if(means.begin(), means.end(), [&](const auto& p) { return p.first == c; });
             if (it != means.end() && std::isfinite(it->second)) {
                 y.push_back(round_to(it->second, 2));
             } else {
@@ -395,7 +431,12 @@ ChartFigure speed_scaling(const ReportContext& ctx, const ChartPlan& plan) {
     layout["xaxis"] = {{"title", {{"text", "Speed multiplier"}}}, {"type", "category"}};
     layout["yaxis"] = {{"title", {{"text", memory ? "Mean memory % of limit" : "Mean CPU % of one core"}}}};
     layout["annotations"] = json::array(
-        {{{"xref", "paper"}, {"yref", "paper"}, {"x", 1.0}, {"y", 1.08}, {"showarrow", false}, {"xanchor", "right"},
+        {{{"xref", "paper"},
+          {"yref", "paper"},
+          {"x", 1.0},
+          {"y", 1.08},
+          {"showarrow", false},
+          {"xanchor", "right"},
           {"text", "Max speed passed: " + std::to_string(ctx.analysis.speed->max_speed_passed) + "x"}}});
     f.figure = {{"data", data}, {"layout", layout}};
     return f;
@@ -412,7 +453,9 @@ ChartFigure real_time_ratio(const ReportContext& ctx, const ChartPlan& plan) {
         std::vector<double> xs, ys;
         const double t0 = s->samples.front().timestamp;
         for (const auto& sample : s->samples) {
-            if (!sample.pace || !sample.pace->real_time_ratio || !std::isfinite(*sample.pace->real_time_ratio)) continue;
+            if (!sample.pace || !sample.pace->real_time_ratio ||
+                !std::isfinite(*sample.pace->real_time_ratio))
+                continue;
             xs.push_back((sample.timestamp - t0) / 60.0);
             ys.push_back(*sample.pace->real_time_ratio);
         }
@@ -422,7 +465,8 @@ ChartFigure real_time_ratio(const ReportContext& ctx, const ChartPlan& plan) {
     }
     if (ctx.config.scenarios.stress_rtr_floor > 0) {
         data.push_back(constant_line(0, x_max, ctx.config.scenarios.stress_rtr_floor,
-                                     "Floor " + format_number(ctx.config.scenarios.stress_rtr_floor, 2), "dash", "red"));
+                                     "Floor " + format_number(ctx.config.scenarios.stress_rtr_floor, 2),
+                                     "dash", "red"));
     }
     ChartFigure f;
     f.height = 500;
@@ -438,14 +482,19 @@ ChartFigure real_time_ratio(const ReportContext& ctx, const ChartPlan& plan) {
 ChartFigure build_chart(const ReportContext& context, const ChartPlan& plan) {
     switch (plan.kind) {
         case ChartKind::cpu_heatmap:
-        case ChartKind::memory_heatmap: return heatmap(context, plan);
-        case ChartKind::duration_timeline: return duration_timeline(context, plan);
-        case ChartKind::stress_timeline: return stress_timeline(context, plan);
-        case ChartKind::stress_comparison: return stress_comparison(context, plan);
+        case ChartKind::memory_heatmap:
+            return heatmap(context, plan);
+        case ChartKind::duration_timeline:
+            return duration_timeline(context, plan);
+        case ChartKind::stress_timeline:
+            return stress_timeline(context, plan);
+        case ChartKind::stress_comparison:
+            return stress_comparison(context, plan);
         case ChartKind::speed_scaling:
             if (context.analysis.speed) return speed_scaling(context, plan);
             break;
-        case ChartKind::real_time_ratio: return real_time_ratio(context, plan);
+        case ChartKind::real_time_ratio:
+            return real_time_ratio(context, plan);
     }
     ChartFigure empty;
     empty.figure = {{"data", json::array()}, {"layout", base_layout(plan.title, empty.height)}};

@@ -37,7 +37,8 @@ std::string render_chart_index(const std::string& test_id, const std::vector<Cha
         sections += cards.empty() ? "<p class=\"empty\">No charts generated</p>\n"
                                   : "<div class=\"cards\">\n" + cards + "</div>\n";
     }
-    return fill_template(template_text("index.html"), {{"test_id", html_escape(test_id)}, {"sections", sections}});
+    return fill_template(template_text("index.html"),
+                         {{"test_id", html_escape(test_id)}, {"sections", sections}});
 }
 
 }  // namespace perfrunner::report

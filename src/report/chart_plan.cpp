@@ -20,7 +20,8 @@ std::vector<std::string> summary_containers(const analysis::Analysis& a, const s
     return out;
 }
 
-std::vector<std::string> sampled_containers(const model::RunResult& run, const model::ScenarioResult& scenario) {
+std::vector<std::string> sampled_containers(const model::RunResult& run,
+                                            const model::ScenarioResult& scenario) {
     std::set<model::ContainerId> ids;
     for (const auto& s : scenario.samples) {
         for (const auto& c : s.containers) {
@@ -44,8 +45,8 @@ std::vector<std::string> priority_subset(const config::Config& config, std::vect
         if (std::find(p.begin(), p.end(), c) != p.end()) out.push_back(c);
     }
     if (out.empty()) {
-        out.assign(ordered.begin(), ordered.begin() + static_cast<std::ptrdiff_t>(
-                                                           std::min(ordered.size(), kPriorityChartContainers)));
+        out.assign(ordered.begin(), ordered.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                          ordered.size(), kPriorityChartContainers)));
     }
     return out;
 }
@@ -78,9 +79,14 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
         plans.push_back({"Overview", "overview/memory_heatmap", "Mean Memory (MB) by Scenario and Container",
                          ChartKind::memory_heatmap, ChartMetric::memory, all});
     }
-    if (has_real_time_ratio(run.find_scenario("stress_test")) || has_real_time_ratio(run.find_scenario("speed_scaling"))) {
-        plans.push_back({"Overview", "overview/real_time_ratio_timeline", "Simulation Real-Time Ratio",
-                         ChartKind::real_time_ratio, ChartMetric::none, {}});
+    if (has_real_time_ratio(run.find_scenario("stress_test")) ||
+        has_real_time_ratio(run.find_scenario("speed_scaling"))) {
+        plans.push_back({"Overview",
+                         "overview/real_time_ratio_timeline",
+                         "Simulation Real-Time Ratio",
+                         ChartKind::real_time_ratio,
+                         ChartMetric::none,
+                         {}});
     }
 
     // Duration / leak
@@ -96,8 +102,9 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
                 ChartPlan p;
                 p.section = "Duration/Leak";
                 p.path = "duration/duration_timeline_" + m + (files > 1 ? "_" + std::to_string(k + 1) : "");
-                p.title = std::string("Duration Test ") + (metric == ChartMetric::memory ? "Memory (MB)" : "CPU %") +
-                          " Timeline" + (files > 1 ? " (" + std::to_string(k + 1) + "/" + std::to_string(files) + ")" : "");
+                p.title = std::string("Duration Test ") +
+                          (metric == ChartMetric::memory ? "Memory (MB)" : "CPU %") + " Timeline" +
+                          (files > 1 ? " (" + std::to_string(k + 1) + "/" + std::to_string(files) + ")" : "");
                 p.kind = ChartKind::duration_timeline;
                 p.metric = metric;
                 const auto begin = k * per;
@@ -145,10 +152,12 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
             for (const auto& [c, v] : st.mean_memory_percent) present.push_back(c);
         }
         const auto shown = priority_subset(cfg, std::move(present));
-        plans.push_back({"Speed Scaling", "speed_scaling/speed_scaling_cpu", "Speed Scaling: Mean CPU % per Step",
-                         ChartKind::speed_scaling, ChartMetric::cpu, shown});
+        plans.push_back({"Speed Scaling", "speed_scaling/speed_scaling_cpu",
+                         "Speed Scaling: Mean CPU % per Step", ChartKind::speed_scaling, ChartMetric::cpu,
+                         shown});
         plans.push_back({"Speed Scaling", "speed_scaling/speed_scaling_memory",
-                         "Speed Scaling: Mean Memory % per Step", ChartKind::speed_scaling, ChartMetric::memory, shown});
+                         "Speed Scaling: Mean Memory % per Step", ChartKind::speed_scaling,
+                         ChartMetric::memory, shown});
     }
     return plans;
 }

@@ -5,8 +5,8 @@
 #include "perfrunner/error.hpp"
 #include "perfrunner/report/chart_page.hpp"
 #include "perfrunner/report/chart_plan.hpp"
-#include "perfrunner/resources.hpp"
 #include "perfrunner/report/text_file.hpp"
+#include "perfrunner/resources.hpp"
 
 namespace perfrunner::report {
 
@@ -18,8 +18,9 @@ void ChartsWriter::write(const ReportContext& context) {
     if (const auto plotly = resource("plotly.min.js")) {
         write_text_file(charts_dir / "plotly.min.js", *plotly);
     } else {
-        spdlog::warn("plotly.min.js is not embedded in this binary: charts are written but need "
-                     "charts/plotly.min.js to display (run tests/stack/setup.sh and rebuild)");
+        spdlog::warn(
+            "plotly.min.js is not embedded in this binary: charts are written but need "
+            "charts/plotly.min.js to display (run tests/stack/setup.sh and rebuild)");
     }
 
     // One chart that cannot be built (odd metadata in a hand-edited file) does not cost the others.
@@ -32,7 +33,8 @@ void ChartsWriter::write(const ReportContext& context) {
         try {
             const auto figure = build_chart(context, plan);
             const auto html_path = charts_dir / (plan.path + ".html");
-            write_text_file(html_path, render_chart_page(plan, figure, path_to_charts_root(plan) + "plotly.min.js"));
+            write_text_file(html_path,
+                            render_chart_page(plan, figure, path_to_charts_root(plan) + "plotly.min.js"));
             jobs.push_back({html_path, png_path, figure.width, figure.height + 20});
         } catch (const RuntimeFailure&) {
             throw;  // the file system or a missing template: the next chart would fail the same way
@@ -46,12 +48,14 @@ void ChartsWriter::write(const ReportContext& context) {
         const auto chromium = find_chromium();
         if (!chromium) {
             if (context.png == PngMode::always) {
-                throw RuntimeFailure("charts: Chromium not found (looked for chromium, chromium-browser, google-chrome "
-                                     "on PATH and $PERFRUNNER_CHROMIUM); install it (apt-get install chromium) or "
-                                     "use --png never");
+                throw RuntimeFailure(
+                    "charts: Chromium not found (looked for chromium, chromium-browser, google-chrome "
+                    "on PATH and $PERFRUNNER_CHROMIUM); install it (apt-get install chromium) or "
+                    "use --png never");
             }
-            spdlog::warn("charts: Chromium not found on PATH, PNGs skipped (install chromium, or --png never to "
-                         "silence this)");
+            spdlog::warn(
+                "charts: Chromium not found on PATH, PNGs skipped (install chromium, or --png never to "
+                "silence this)");
         } else {
             png_errors = take_screenshots(*chromium, jobs, options_);
         }
@@ -64,13 +68,15 @@ void ChartsWriter::write(const ReportContext& context) {
     write_text_file(charts_dir / "index.html", render_chart_index(context.run.test_id, plans, has_png));
 
     if (!chart_errors.empty()) {
-        throw RuntimeFailure("charts: " + std::to_string(chart_errors.size()) + " chart(s) could not be built, first: " +
-                             chart_errors.front() + " (the other charts were written)");
+        throw RuntimeFailure("charts: " + std::to_string(chart_errors.size()) +
+                             " chart(s) could not be built, first: " + chart_errors.front() +
+                             " (the other charts were written)");
     }
     if (!png_errors.empty()) {
         const std::string first = png_errors.front();
-        const std::string more =
-            png_errors.size() > 1 ? " (and " + std::to_string(png_errors.size() - 1) + " more)" : std::string();
+        const std::string more = png_errors.size() > 1
+                                     ? " (and " + std::to_string(png_errors.size() - 1) + " more)"
+                                     : std::string();
         if (context.png == PngMode::always) {
             throw RuntimeFailure("charts: PNG screenshot failed: " + first + more +
                                  " (check that Chromium runs headless, or use --png never)");

@@ -47,7 +47,8 @@ std::string last_meaningful_line(const std::filesystem::path& log) {
     std::ifstream in(log);
     std::string line, last;
     while (std::getline(in, line)) {
-        if (line.empty() || line.find("dbus") != std::string::npos || line.find("unexpected operator") != std::string::npos) {
+        if (line.empty() || line.find("dbus") != std::string::npos ||
+            line.find("unexpected operator") != std::string::npos) {
             continue;
         }
         last = line;
@@ -59,7 +60,8 @@ std::string last_meaningful_line(const std::filesystem::path& log) {
 struct TempDir {
     std::filesystem::path path;
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "perfrunner-chromium-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "perfrunner-chromium-XXXXXX").string();
         if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
     }
     ~TempDir() {
@@ -71,9 +73,11 @@ struct TempDir {
 };
 
 // Runs one screenshot; returns an error line or "".
-std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& job, const ScreenshotOptions& options) {
+std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& job,
+                    const ScreenshotOptions& options) {
     TempDir profile;
-    if (profile.path.empty()) return job.png.string() + ": cannot create a temporary Chromium profile directory";
+    if (profile.path.empty())
+        return job.png.string() + ": cannot create a temporary Chromium profile directory";
     const auto log = profile.path / "chromium.log";
     std::error_code ec;
     std::filesystem::remove(job.png, ec);  // a stale PNG must not pass for a new one
@@ -88,7 +92,8 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
     posix_spawn_file_actions_init(&actions);
     posix_spawnattr_init(&attr);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     posix_spawnattr_setpgroup(&attr, 0);  // own process group: a hang is killed with all its children
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
@@ -102,8 +107,10 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
     bool timed_out = false;
     for (;;) {
         siginfo_t info{};
-        // WNOWAIT leaves the leader a zombie, so its process-group id stays reserved until the group is killed.
-        if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) {
+        // WNOWAIT leaves the leader a zombie, so its process-group id stays reserved until the group is
+        // killed.
+        if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            info.si_pid == pid) {
             break;
         }
         if (std::chrono::steady_clock::now() >= deadline) {
@@ -182,7 +189,8 @@ std::vector<std::string> screenshot_argv(const std::filesystem::path& chromium, 
             file_url(html)};
 }
 
-std::vector<std::string> take_screenshots(const std::filesystem::path& chromium, const std::vector<ScreenshotJob>& jobs,
+std::vector<std::string> take_screenshots(const std::filesystem::path& chromium,
+                                          const std::vector<ScreenshotJob>& jobs,
                                           const ScreenshotOptions& options) {
     std::vector<std::string> errors;
     std::mutex errors_mutex;

@@ -8,9 +8,13 @@
 
 namespace perfrunner::report {
 
-const char* severity_name(analysis::Severity severity) { return analysis::to_string(severity); }
+const char* severity_name(analysis::Severity severity) {
+    return analysis::to_string(severity);
+}
 
-const char* verdict_name(analysis::Verdict verdict) { return analysis::to_string(verdict); }
+const char* verdict_name(analysis::Verdict verdict) {
+    return analysis::to_string(verdict);
+}
 
 std::string verdict_label(analysis::Verdict verdict) {
     std::string s = verdict_name(verdict);
@@ -63,7 +67,8 @@ std::string display_name(const config::Config& config, const std::string& contai
     return out;
 }
 
-double effective_cores(const config::Config& config, const analysis::Analysis& analysis, const std::string& container) {
+double effective_cores(const config::Config& config, const analysis::Analysis& analysis,
+                       const std::string& container) {
     for (const auto& spec : config.containers) {
         if (spec.name == container && spec.cpu_cores && *spec.cpu_cores > 0) return *spec.cpu_cores;
     }
@@ -81,7 +86,8 @@ std::vector<std::string> order_containers(const config::Config& config, std::vec
     std::vector<std::string> out;
     out.reserve(names.size());
     for (const auto& p : config.analysis.priority_containers) {
-        if (std::binary_search(names.begin(), names.end(), p) && std::find(out.begin(), out.end(), p) == out.end()) {
+        if (std::binary_search(names.begin(), names.end(), p) &&
+            std::find(out.begin(), out.end(), p) == out.end()) {
             out.push_back(p);
         }
     }
@@ -134,7 +140,8 @@ std::optional<Instant> parse_instant(std::string_view s) {
                se = digits(17, 2);
     if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31) return std::nullopt;
     Instant out;
-    out.seconds = static_cast<double>(days_from_civil(*y, *mo, *d)) * 86400.0 + *h * 3600.0 + *mi * 60.0 + *se;
+    out.seconds =
+        static_cast<double>(days_from_civil(*y, *mo, *d)) * 86400.0 + *h * 3600.0 + *mi * 60.0 + *se;
     std::size_t pos = 19;
     if (pos < s.size() && s[pos] == '.') {
         double scale = 0.1;

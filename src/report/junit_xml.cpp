@@ -72,7 +72,8 @@ std::string render_junit_xml(const ReportContext& context) {
         std::ostringstream d;
         d << severity_name(f.severity) << ": " << f.message;
         if (f.metric_value || f.threshold) {
-            d << " (value " << format_number(f.metric_value, 2) << ", threshold " << format_number(f.threshold, 2) << ")";
+            d << " (value " << format_number(f.metric_value, 2) << ", threshold "
+              << format_number(f.threshold, 2) << ")";
         }
         if (!f.recommendation.empty()) d << "; recommendation: " << f.recommendation;
         c.detail = d.str();
@@ -102,8 +103,8 @@ std::string render_junit_xml(const ReportContext& context) {
     if (a.stress) {
         auto opt = [](const std::optional<long>& v) { return v ? std::to_string(*v) : std::string("n/a"); };
         passing("stress_test", "stress_test/capacity",
-                "last healthy " + opt(a.stress->last_healthy) + ", breaking point " + opt(a.stress->breaking_point) +
-                    ", recommended load " + opt(a.stress->recommended_load));
+                "last healthy " + opt(a.stress->last_healthy) + ", breaking point " +
+                    opt(a.stress->breaking_point) + ", recommended load " + opt(a.stress->recommended_load));
     }
     if (a.speed) {
         passing("speed_scaling", "speed_scaling/max_speed",
@@ -115,11 +116,12 @@ std::string render_junit_xml(const ReportContext& context) {
     for (const auto& c : cases) {
         if (std::find(suites.begin(), suites.end(), c.suite) == suites.end()) suites.push_back(c.suite);
     }
-    const auto failures = std::count_if(cases.begin(), cases.end(), [](const TestCase& c) { return c.failed; });
+    const auto failures =
+        std::count_if(cases.begin(), cases.end(), [](const TestCase& c) { return c.failed; });
     std::ostringstream out;
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out << "<testsuites name=\"perfrunner " << x(run.test_id) << "\" tests=\"" << cases.size() << "\" failures=\""
-        << failures << "\" errors=\"0\">\n";
+    out << "<testsuites name=\"perfrunner " << x(run.test_id) << "\" tests=\"" << cases.size()
+        << "\" failures=\"" << failures << "\" errors=\"0\">\n";
     for (const auto& suite : suites) {
         std::size_t n = 0, f = 0;
         for (const auto& c : cases) {
@@ -138,8 +140,9 @@ std::string render_junit_xml(const ReportContext& context) {
             }
             out << ">\n";
             if (c.failed) {
-                out << "      <failure type=\"" << x(c.failure_type) << "\" message=\"" << x(c.failure_message)
-                    << "\">" << x(c.detail.empty() ? c.failure_message : c.detail) << "</failure>\n";
+                out << "      <failure type=\"" << x(c.failure_type) << "\" message=\""
+                    << x(c.failure_message) << "\">" << x(c.detail.empty() ? c.failure_message : c.detail)
+                    << "</failure>\n";
             } else {
                 out << "      <system-out>" << x(c.detail) << "</system-out>\n";
             }

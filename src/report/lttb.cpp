@@ -4,7 +4,8 @@
 
 namespace perfrunner::report {
 
-std::vector<std::size_t> lttb_indices(std::span<const double> x, std::span<const double> y, std::size_t max_points) {
+std::vector<std::size_t> lttb_indices(std::span<const double> x, std::span<const double> y,
+                                      std::size_t max_points) {
     const std::size_t n = std::min(x.size(), y.size());
     std::vector<std::size_t> keep;
     if (n <= max_points || n <= 2) {
@@ -16,15 +17,16 @@ std::vector<std::size_t> lttb_indices(std::span<const double> x, std::span<const
 
     keep.reserve(max_points);
     keep.push_back(0);
-    // The n - 2 inner points are split into max_points - 2 buckets; from each bucket the point forming the largest
-    // triangle with the previously kept point and the mean of the next bucket is kept.
+    // The n - 2 inner points are split into max_points - 2 buckets; from each bucket the point forming the
+    // largest triangle with the previously kept point and the mean of the next bucket is kept.
     const double bucket = static_cast<double>(n - 2) / static_cast<double>(max_points - 2);
     std::size_t a = 0;
     for (std::size_t b = 0; b < max_points - 2; ++b) {
         const auto begin = static_cast<std::size_t>(std::floor(static_cast<double>(b) * bucket)) + 1;
         const auto end = static_cast<std::size_t>(std::floor(static_cast<double>(b + 1) * bucket)) + 1;
         const auto next_begin = end;
-        const auto next_end = std::min(n, static_cast<std::size_t>(std::floor(static_cast<double>(b + 2) * bucket)) + 1);
+        const auto next_end =
+            std::min(n, static_cast<std::size_t>(std::floor(static_cast<double>(b + 2) * bucket)) + 1);
         double avg_x = 0, avg_y = 0;
         if (next_begin < next_end && b + 1 < max_points - 2) {
             for (std::size_t i = next_begin; i < next_end; ++i) {

@@ -12,19 +12,24 @@ namespace perfrunner::report {
 
 namespace {
 
-std::string h(std::string_view s) { return html_escape(s); }
+std::string h(std::string_view s) {
+    return html_escape(s);
+}
 
 std::string card(const std::string& label, const std::string& value) {
     return "<div class=\"card\"><div class=\"label\">" + h(label) + "</div><div class=\"value\">" + h(value) +
            "</div></div>";
 }
 
-std::string long_or_na(const std::optional<long>& v) { return v ? std::to_string(*v) : "n/a"; }
+std::string long_or_na(const std::optional<long>& v) {
+    return v ? std::to_string(*v) : "n/a";
+}
 
 std::string json_text(const nlohmann::json& obj, const char* key) {
     if (!obj.is_object() || !obj.contains(key)) return "?";
     const auto& v = obj[key];
-    return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return v.is_string() ? v.get<std::string>()
+                         : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -35,7 +40,8 @@ std::string render_html_report(const ReportContext& context) {
     std::ostringstream b;
 
     // Verdict first.
-    b << "<div class=\"verdict " << verdict_name(a.verdict) << "\">Verdict: " << verdict_label(a.verdict) << "</div>\n";
+    b << "<div class=\"verdict " << verdict_name(a.verdict) << "\">Verdict: " << verdict_label(a.verdict)
+      << "</div>\n";
     b << "<h1>Performance Test Report</h1>\n";
     b << "<div class=\"cards\">" << card("Test ID", run.test_id) << card("Started", run.started_at)
       << card("Completed", run.completed_at);
@@ -43,9 +49,11 @@ std::string render_html_report(const ReportContext& context) {
     b << card("Duration", seconds ? format_hms(*seconds) : "n/a")
       << card("Scenarios passed", std::to_string(a.scenarios_passed))
       << card("Scenarios failed", std::to_string(a.scenarios_failed))
-      << card("OOM events", std::to_string(a.total_oom_events)) << card("Critical", std::to_string(a.critical_count))
+      << card("OOM events", std::to_string(a.total_oom_events))
+      << card("Critical", std::to_string(a.critical_count))
       << card("Warnings", std::to_string(a.warning_count)) << "</div>\n";
-    if (run.aborted) b << "<p><strong>Run aborted:</strong> " << h(run.abort_reason.value_or("unknown")) << "</p>\n";
+    if (run.aborted)
+        b << "<p><strong>Run aborted:</strong> " << h(run.abort_reason.value_or("unknown")) << "</p>\n";
 
     b << "<h2>Findings</h2>\n";
     if (a.findings.empty()) {
@@ -53,13 +61,14 @@ std::string render_html_report(const ReportContext& context) {
     } else {
         b << "<table><tr><th>Severity</th><th>Scenario</th><th>Container</th><th>Finding</th><th>Value</th>"
              "<th>Threshold</th><th>Recommendation</th></tr>\n";
-        for (const auto sev : {analysis::Severity::critical, analysis::Severity::warning, analysis::Severity::info}) {
+        for (const auto sev :
+             {analysis::Severity::critical, analysis::Severity::warning, analysis::Severity::info}) {
             for (const auto& f : a.findings) {
                 if (f.severity != sev) continue;
                 b << "<tr class=\"" << severity_name(sev) << "\"><td>" << severity_name(sev) << "</td><td>"
-                  << h(f.scenario_name) << "</td><td>" << h(f.container) << "</td><td>" << h(f.message) << "</td><td>"
-                  << format_number(f.metric_value, 2) << "</td><td>" << format_number(f.threshold, 2) << "</td><td>"
-                  << h(f.recommendation) << "</td></tr>\n";
+                  << h(f.scenario_name) << "</td><td>" << h(f.container) << "</td><td>" << h(f.message)
+                  << "</td><td>" << format_number(f.metric_value, 2) << "</td><td>"
+                  << format_number(f.threshold, 2) << "</td><td>" << h(f.recommendation) << "</td></tr>\n";
             }
         }
         b << "</table>\n";
@@ -77,15 +86,17 @@ std::string render_html_report(const ReportContext& context) {
               << format_number(c.memory_current_mb, 1) << "</td><td>"
               << (c.memory_limit_mb > 0 ? format_number(c.memory_limit_mb, 1) : "unlimited") << "</td><td>"
               << (c.memory_limit_mb > 0 ? format_number(c.memory_percent, 1) : "n/a") << "</td><td>"
-              << format_number(c.memory_leak_rate_mb_per_min, 3) << "</td><td>" << format_number(c.cpu_current_percent, 1)
-              << "</td><td>" << format_number(c.cpu_peak_percent, 1) << "</td><td class=\"status-" << h(c.status)
-              << "\">" << h(c.status) << "</td></tr>\n";
+              << format_number(c.memory_leak_rate_mb_per_min, 3) << "</td><td>"
+              << format_number(c.cpu_current_percent, 1) << "</td><td>"
+              << format_number(c.cpu_peak_percent, 1) << "</td><td class=\"status-" << h(c.status) << "\">"
+              << h(c.status) << "</td></tr>\n";
         }
         b << "</table>\n";
     }
 
     if (a.duration && !a.duration->leaks.empty()) {
-        b << "<h2>Leak Analysis (duration test, active phase)</h2>\n<table><tr><th>Container</th><th>Verdict</th>"
+        b << "<h2>Leak Analysis (duration test, active "
+             "phase)</h2>\n<table><tr><th>Container</th><th>Verdict</th>"
              "<th>Tier</th><th>OLS slope (MB/min)</th><th>Seed slope (MB/min)</th><th>Reason</th></tr>\n";
         for (const auto& l : a.duration->leaks) {
             b << "<tr><td>" << h(display_name(context.config, l.container)) << "</td><td>" << h(l.verdict)
@@ -101,7 +112,8 @@ std::string render_html_report(const ReportContext& context) {
         std::string trigger = "none (time limit)";
         if (s.trigger.is_object()) {
             trigger = json_text(s.trigger, "container") + " " + json_text(s.trigger, "metric") + " at " +
-                      json_text(s.trigger, "value") + " (threshold " + json_text(s.trigger, "threshold") + ")";
+                      json_text(s.trigger, "value") + " (threshold " + json_text(s.trigger, "threshold") +
+                      ")";
         }
         b << "<tr><th>Trigger</th><td>" << h(trigger) << "</td></tr>"
           << "<tr><th>Drivers queued</th><td>" << long_or_na(s.drivers_queued) << "</td></tr>"
@@ -113,10 +125,12 @@ std::string render_html_report(const ReportContext& context) {
         b << "<h2>Speed Scaling</h2>\n<p>Max speed passed: <strong>" << a.speed->max_speed_passed
           << "x</strong>; last step run: " << a.speed->max_speed_achieved << "x.</p>\n";
     }
-    if (run.derived_config && run.derived_config->is_object() && run.derived_config->contains("duration_agent_count")) {
+    if (run.derived_config && run.derived_config->is_object() &&
+        run.derived_config->contains("duration_agent_count")) {
         b << "<h2>Derived Configuration</h2>\n<p>Duration and speed-scaling tests used "
           << h(json_text(*run.derived_config, "duration_agent_count")) << " agents per type, half of the "
-          << h(json_text(*run.derived_config, "stress_drivers_queued")) << " drivers queued by the stress test.</p>\n";
+          << h(json_text(*run.derived_config, "stress_drivers_queued"))
+          << " drivers queued by the stress test.</p>\n";
     }
     b << "<h2>Recommendations</h2>\n";
     if (a.recommendations.empty()) {
@@ -133,7 +147,8 @@ std::string render_html_report(const ReportContext& context) {
     for (const auto& p : plans) {
         std::error_code ec;
         const bool png = std::filesystem::is_regular_file(charts_dir / (p.path + ".png"), ec);
-        b << "<li>" << h(p.section) << ": <a href=\"charts/" << h(p.path) << ".html\">" << h(p.title) << "</a>";
+        b << "<li>" << h(p.section) << ": <a href=\"charts/" << h(p.path) << ".html\">" << h(p.title)
+          << "</a>";
         if (png) b << " (<a href=\"charts/" << h(p.path) << ".png\">PNG</a>)";
         b << "</li>\n";
     }
@@ -141,7 +156,8 @@ std::string render_html_report(const ReportContext& context) {
     for (const auto& p : plans) {
         std::error_code ec;
         if (p.section == "Overview" && std::filesystem::is_regular_file(charts_dir / (p.path + ".png"), ec)) {
-            b << "<img class=\"chart\" alt=\"" << h(p.title) << "\" src=\"charts/" << h(p.path) << ".png\">\n";
+            b << "<img class=\"chart\" alt=\"" << h(p.title) << "\" src=\"charts/" << h(p.path)
+              << ".png\">\n";
         }
     }
     return fill_template(template_text("report.html"), {{"test_id", h(run.test_id)}, {"body", b.str()}});

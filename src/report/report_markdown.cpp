@@ -10,7 +10,9 @@ namespace perfrunner::report {
 
 namespace {
 
-std::string md(std::string_view s) { return markdown_escape(s); }
+std::string md(std::string_view s) {
+    return markdown_escape(s);
+}
 
 std::string status_label(const std::string& status) {
     if (status == "critical") return "CRIT";
@@ -19,14 +21,17 @@ std::string status_label(const std::string& status) {
     return md(status);
 }
 
-std::string long_or_na(const std::optional<long>& v) { return v ? std::to_string(*v) : "n/a"; }
+std::string long_or_na(const std::optional<long>& v) {
+    return v ? std::to_string(*v) : "n/a";
+}
 
 std::string trigger_text(const nlohmann::json& trigger) {
     if (!trigger.is_object()) return "none (time limit)";
     auto text = [&](const char* key) {
         if (!trigger.contains(key)) return std::string("?");
         const auto& v = trigger[key];
-        return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return v.is_string() ? v.get<std::string>()
+                             : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     };
     std::string s = text("container") + " " + text("metric");
     if (trigger.contains("value") && trigger["value"].is_number()) {
@@ -47,8 +52,8 @@ void findings_section(std::ostringstream& out, const analysis::Analysis& a, anal
         any = true;
         out << "- **" << md(f.scenario_name.empty() ? "run" : f.scenario_name) << "**: " << md(f.message);
         if (f.metric_value || f.threshold) {
-            out << " (value " << format_number(f.metric_value, 2) << ", threshold " << format_number(f.threshold, 2)
-                << ")";
+            out << " (value " << format_number(f.metric_value, 2) << ", threshold "
+                << format_number(f.threshold, 2) << ")";
         }
         if (!f.recommendation.empty()) out << " — Recommendation: " << md(f.recommendation);
         out << "\n";
@@ -90,15 +95,16 @@ std::string render_markdown_report(const ReportContext& context) {
     if (a.container_health.empty()) {
         out << "No container data.\n\n";
     } else {
-        out << "| Container | Memory (MB) | Limit (MB) | Usage % | Leak Rate (MB/min) | CPU Peak (%) | Status |\n"
+        out << "| Container | Memory (MB) | Limit (MB) | Usage % | Leak Rate (MB/min) | CPU Peak (%) | "
+               "Status |\n"
                "|---|---|---|---|---|---|---|\n";
         for (const auto& h : a.container_health) {
             out << "| " << md(h.display_name.empty() ? h.container_name : h.display_name) << " | "
                 << format_number(h.memory_current_mb, 1) << " | "
-                << (h.memory_limit_mb > 0 ? format_number(h.memory_limit_mb, 1) : std::string("unlimited")) << " | "
-                << (h.memory_limit_mb > 0 ? format_number(h.memory_percent, 1) : std::string("n/a")) << " | "
-                << format_number(h.memory_leak_rate_mb_per_min, 3) << " | " << format_number(h.cpu_peak_percent, 1)
-                << " | " << status_label(h.status) << " |\n";
+                << (h.memory_limit_mb > 0 ? format_number(h.memory_limit_mb, 1) : std::string("unlimited"))
+                << " | " << (h.memory_limit_mb > 0 ? format_number(h.memory_percent, 1) : std::string("n/a"))
+                << " | " << format_number(h.memory_leak_rate_mb_per_min, 3) << " | "
+                << format_number(h.cpu_peak_percent, 1) << " | " << status_label(h.status) << " |\n";
         }
         out << "\n";
     }
@@ -108,12 +114,13 @@ std::string render_markdown_report(const ReportContext& context) {
         if (a.duration->leaks.empty()) {
             out << "No leak results.\n\n";
         } else {
-            out << "| Container | Verdict | Tier | OLS slope (MB/min) | Seed slope (MB/min) | Seed CPU slope (%/min) | "
+            out << "| Container | Verdict | Tier | OLS slope (MB/min) | Seed slope (MB/min) | Seed CPU slope "
+                   "(%/min) | "
                    "Reason |\n|---|---|---|---|---|---|---|\n";
             for (const auto& l : a.duration->leaks) {
-                out << "| " << md(display_name(context.config, l.container)) << " | " << md(l.verdict) << " | "
-                    << md(l.tier) << " | " << format_number(l.ols_memory_slope_mb_per_min, 3) << " | "
-                    << format_number(l.seed_memory_slope_mb_per_min, 3)
+                out << "| " << md(display_name(context.config, l.container)) << " | " << md(l.verdict)
+                    << " | " << md(l.tier) << " | " << format_number(l.ols_memory_slope_mb_per_min, 3)
+                    << " | " << format_number(l.seed_memory_slope_mb_per_min, 3)
                     << (l.seed_memory_leak_detected ? " (leak flag)" : "") << " | "
                     << format_number(l.seed_cpu_slope_percent_per_min, 3)
                     << (l.seed_cpu_leak_detected ? " (leak flag)" : "") << " | " << md(l.reason) << " |\n";
@@ -121,13 +128,16 @@ std::string render_markdown_report(const ReportContext& context) {
             out << "\nTiers: < 0.5 MB/min normal, 0.5–1.0 monitor, > 1.0 investigate.\n\n";
         }
         if (!a.duration->cooldown.empty()) {
-            out << "### Cooldown\n\n| Container | Active end (MB) | Cooldown end (MB) | Delta (MB) | Delta % | "
+            out << "### Cooldown\n\n| Container | Active end (MB) | Cooldown end (MB) | Delta (MB) | Delta % "
+                   "| "
                    "Classification |\n|---|---|---|---|---|---|\n";
             for (const auto& c : a.duration->cooldown) {
                 out << "| " << md(display_name(context.config, c.container)) << " | "
-                    << format_number(c.active_end_mb, 2) << " | " << format_number(c.cooldown_end_mb, 2) << " | "
-                    << format_number(c.delta_mb, 2) << " | " << format_number(c.delta_percent, 2) << " | "
-                    << md(c.classification.empty() ? (c.memory_released ? "released" : "retained") : c.classification)
+                    << format_number(c.active_end_mb, 2) << " | " << format_number(c.cooldown_end_mb, 2)
+                    << " | " << format_number(c.delta_mb, 2) << " | " << format_number(c.delta_percent, 2)
+                    << " | "
+                    << md(c.classification.empty() ? (c.memory_released ? "released" : "retained")
+                                                   : c.classification)
                     << " |\n";
             }
             out << "\n";
@@ -147,10 +157,12 @@ std::string render_markdown_report(const ReportContext& context) {
     if (a.speed) {
         const auto& sp = *a.speed;
         out << "## Speed Scaling\n\n";
-        out << "Max speed passed: **" << sp.max_speed_passed << "x** (last step without a threshold hit); last step "
+        out << "Max speed passed: **" << sp.max_speed_passed
+            << "x** (last step without a threshold hit); last step "
             << "run: " << sp.max_speed_achieved << "x.\n\n";
         if (!sp.steps.empty()) {
-            out << "| Step | Multiplier | Agents | Samples | Threshold hit | Trigger | Mean real-time ratio |\n"
+            out << "| Step | Multiplier | Agents | Samples | Threshold hit | Trigger | Mean real-time ratio "
+                   "|\n"
                    "|---|---|---|---|---|---|---|\n";
             for (const auto& st : sp.steps) {
                 out << "| " << st.step << " | " << st.multiplier << "x | " << st.agent_count << " | "
@@ -166,11 +178,13 @@ std::string render_markdown_report(const ReportContext& context) {
     const auto& d = run.derived_config;
     if (d && d->is_object() && d->contains("duration_agent_count")) {
         const auto dump = [](const nlohmann::json& v) {
-            return v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            return v.is_string() ? v.get<std::string>()
+                                 : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         };
         out << "The duration and speed-scaling tests used " << md(dump(d->at("duration_agent_count")))
             << " agents per type, half of the "
-            << md(d->contains("stress_drivers_queued") ? dump(d->at("stress_drivers_queued")) : std::string("?"))
+            << md(d->contains("stress_drivers_queued") ? dump(d->at("stress_drivers_queued"))
+                                                       : std::string("?"))
             << " drivers queued by the stress test.\n\n";
     } else {
         out << "No derived configuration (the stress test did not provide an agent count).\n\n";

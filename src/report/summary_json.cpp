@@ -14,16 +14,19 @@ ojson optional_long(const std::optional<long>& v) {
     return *v;
 }
 
-// analysis::verdict_json holds the values (one rounding rule for results.json and summary.json); its objects are
-// unordered, so the reference key order is restored here.
+// analysis::verdict_json holds the values (one rounding rule for results.json and summary.json); its objects
+// are unordered, so the reference key order is restored here.
 ojson ordered(const nlohmann::json& obj, std::initializer_list<const char*> first) {
-    if (!obj.is_object()) return ojson::parse(obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (!obj.is_object())
+        return ojson::parse(obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     ojson out = ojson::object();
     for (const char* k : first) {
-        if (obj.contains(k)) out[k] = ojson::parse(obj[k].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        if (obj.contains(k))
+            out[k] = ojson::parse(obj[k].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     for (const auto& [k, v] : obj.items()) {
-        if (!out.contains(k)) out[k] = ojson::parse(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        if (!out.contains(k))
+            out[k] = ojson::parse(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     return out;
 }
@@ -38,7 +41,8 @@ ojson leak_object(const analysis::LeakResult& l) {
     o["seed_cpu_slope_percent_per_min"] = number_or_null(l.seed_cpu_slope_percent_per_min, 3);
     o["seed_memory_leak_detected"] = l.seed_memory_leak_detected;
     o["seed_cpu_leak_detected"] = l.seed_cpu_leak_detected;
-    o["statistics"] = ojson::parse(l.statistics.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    o["statistics"] =
+        ojson::parse(l.statistics.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return o;
 }
 
@@ -63,18 +67,19 @@ ojson to_ordered(const nlohmann::json& j) {
 
 nlohmann::ordered_json verdict_object(const analysis::Analysis& a) {
     const nlohmann::json base = analysis::verdict_json(a);
-    ojson v = ordered(base, {"overall_status", "findings", "recommendations", "container_health", "scenarios_passed",
-                             "scenarios_failed", "total_oom_events", "critical_count", "warning_count"});
+    ojson v = ordered(
+        base, {"overall_status", "findings", "recommendations", "container_health", "scenarios_passed",
+               "scenarios_failed", "total_oom_events", "critical_count", "warning_count"});
     v["findings"] = ojson::array();
     for (const auto& f : base.value("findings", nlohmann::json::array())) {
-        v["findings"].push_back(ordered(f, {"severity", "category", "container", "message", "metric_value", "threshold",
-                                            "scenario_name", "recommendation"}));
+        v["findings"].push_back(ordered(f, {"severity", "category", "container", "message", "metric_value",
+                                            "threshold", "scenario_name", "recommendation"}));
     }
     v["container_health"] = ojson::array();
     for (const auto& h : base.value("container_health", nlohmann::json::array())) {
-        v["container_health"].push_back(ordered(h, {"container_name", "display_name", "memory_current_mb",
-                                                    "memory_limit_mb", "memory_percent", "memory_leak_rate_mb_per_min",
-                                                    "cpu_current_percent", "cpu_peak_percent", "status"}));
+        v["container_health"].push_back(ordered(
+            h, {"container_name", "display_name", "memory_current_mb", "memory_limit_mb", "memory_percent",
+                "memory_leak_rate_mb_per_min", "cpu_current_percent", "cpu_peak_percent", "status"}));
     }
     // perfrunner additions (results-schema.md §9)
     if (a.duration) {
@@ -118,7 +123,8 @@ nlohmann::ordered_json summary_document(const ReportContext& context) {
 }
 
 void SummaryJsonWriter::write(const ReportContext& context) {
-    const auto text = summary_document(context).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    const auto text =
+        summary_document(context).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     write_text_file(context.run_dir / "summary.json", text + "\n");
 }
 

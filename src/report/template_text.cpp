@@ -9,8 +9,10 @@ std::string_view template_text(std::string_view file) {
     const std::string name = "templates/" + std::string(file);
     const auto text = resource(name);
     if (!text) {
-        throw RuntimeFailure("template " + name + " is not embedded in this binary (rebuild perfrunner from a "
-                             "checkout that has config/" + name + ")");
+        throw RuntimeFailure("template " + name +
+                             " is not embedded in this binary (rebuild perfrunner from a "
+                             "checkout that has config/" +
+                             name + ")");
     }
     return *text;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Which charts a run gets (reference-framework.md §9 plus the real-time-ratio timeline), decided cheaply before
-// any figure is built, so report.html and charts/index.html can link them all.
+// Which charts a run gets (reference-framework.md §9 plus the real-time-ratio timeline), decided cheaply
+// before any figure is built, so report.html and charts/index.html can link them all.
 #include <array>
 #include <string>
 #include <vector>
@@ -20,7 +20,8 @@ enum class ChartKind {
 };
 enum class ChartMetric { none, memory, cpu };
 
-inline constexpr std::array<const char*, 4> kChartSections = {"Overview", "Duration/Leak", "Stress", "Speed Scaling"};
+inline constexpr std::array<const char*, 4> kChartSections = {"Overview", "Duration/Leak", "Stress",
+                                                              "Speed Scaling"};
 
 struct ChartPlan {
     std::string section;  // one of kChartSections

@@ -6,7 +6,7 @@
 namespace perfrunner::report {
 
 class ChartsWriter : public Writer {
-public:
+  public:
     ChartsWriter() = default;
     explicit ChartsWriter(ScreenshotOptions options) : options_(options) {}
     std::string name() const override { return "charts"; }
@@ -14,7 +14,7 @@ public:
     // Chromium is missing or any screenshot fails.
     void write(const ReportContext& context) override;
 
-private:
+  private:
     ScreenshotOptions options_;
 };
 

@@ -1,7 +1,7 @@
 #pragma once
-// PNG screenshots of chart pages with headless Chromium (environment.md §9). The browser is found at run time;
-// every call gets a fresh profile directory, an argv vector (never a shell string), a timeout, and a kill of its
-// whole process group when it hangs.
+// PNG screenshots of chart pages with headless Chromium (environment.md §9). The browser is found at run
+// time; every call gets a fresh profile directory, an argv vector (never a shell string), a timeout, and a
+// kill of its whole process group when it hangs.
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -10,8 +10,8 @@
 
 namespace perfrunner::report {
 
-// $PERFRUNNER_CHROMIUM when it names an executable, else the first of chromium, chromium-browser, google-chrome
-// on PATH.
+// $PERFRUNNER_CHROMIUM when it names an executable, else the first of chromium, chromium-browser,
+// google-chrome on PATH.
 std::optional<std::filesystem::path> find_chromium();
 
 struct ScreenshotJob {
@@ -22,7 +22,8 @@ struct ScreenshotJob {
 };
 
 struct ScreenshotOptions {
-    std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // per screenshot, then the process group is killed
+    std::chrono::milliseconds timeout{
+        std::chrono::seconds(60)};  // per screenshot, then the process group is killed
     int virtual_time_budget_ms = 5000;
     unsigned parallel = 2;
 };
@@ -33,7 +34,8 @@ std::vector<std::string> screenshot_argv(const std::filesystem::path& chromium, 
                                          const ScreenshotOptions& options);
 
 // Runs the jobs, `parallel` at a time. Returns one line per failed job (empty = all PNGs written).
-std::vector<std::string> take_screenshots(const std::filesystem::path& chromium, const std::vector<ScreenshotJob>& jobs,
+std::vector<std::string> take_screenshots(const std::filesystem::path& chromium,
+                                          const std::vector<ScreenshotJob>& jobs,
                                           const ScreenshotOptions& options = {});
 
 }  // namespace perfrunner::report

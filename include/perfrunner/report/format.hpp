@@ -23,11 +23,13 @@ nlohmann::ordered_json number_or_null(std::optional<double> value, int decimals)
 // Fixed-point text, "n/a" when absent or not finite.
 std::string format_number(std::optional<double> value, int decimals);
 
-// Catalogue display name, else "rideshare-" stripped and title-cased ("stream-processor" -> "Stream Processor").
+// Catalogue display name, else "rideshare-" stripped and title-cased ("stream-processor" -> "Stream
+// Processor").
 std::string display_name(const config::Config& config, const std::string& container);
 
 // Effective CPU cores: catalogue override, else the value the analysis recorded, else 1.0.
-double effective_cores(const config::Config& config, const analysis::Analysis& analysis, const std::string& container);
+double effective_cores(const config::Config& config, const analysis::Analysis& analysis,
+                       const std::string& container);
 
 // Priority containers first (in their configured order), then by name; duplicates removed.
 std::vector<std::string> order_containers(const config::Config& config, std::vector<std::string> names);

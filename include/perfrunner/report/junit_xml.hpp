@@ -10,7 +10,7 @@ namespace perfrunner::report {
 std::string render_junit_xml(const ReportContext& context);
 
 class JunitXmlWriter : public Writer {
-public:
+  public:
     std::string name() const override { return "junit.xml"; }
     void write(const ReportContext& context) override;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// report.html: one page, verdict first, findings table, container health, links to every chart. Every piece of
-// data-derived text is HTML-escaped.
+// report.html: one page, verdict first, findings table, container health, links to every chart. Every piece
+// of data-derived text is HTML-escaped.
 #include <string>
 
 #include "perfrunner/report/writer.hpp"
@@ -11,7 +11,7 @@ namespace perfrunner::report {
 std::string render_html_report(const ReportContext& context);
 
 class HtmlReportWriter : public Writer {
-public:
+  public:
     std::string name() const override { return "report.html"; }
     void write(const ReportContext& context) override;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// report.md (reference-framework.md §10): summary table, findings by severity, container health, leak verdicts,
-// stress capacity, speed scaling, derived configuration, recommendations.
+// report.md (reference-framework.md §10): summary table, findings by severity, container health, leak
+// verdicts, stress capacity, speed scaling, derived configuration, recommendations.
 #include <string>
 
 #include "perfrunner/report/writer.hpp"
@@ -10,7 +10,7 @@ namespace perfrunner::report {
 std::string render_markdown_report(const ReportContext& context);
 
 class MarkdownReportWriter : public Writer {
-public:
+  public:
     std::string name() const override { return "report.md"; }
     void write(const ReportContext& context) override;
 };

@@ -15,7 +15,7 @@ nlohmann::ordered_json verdict_object(const analysis::Analysis& analysis);
 nlohmann::ordered_json summary_document(const ReportContext& context);
 
 class SummaryJsonWriter : public Writer {
-public:
+  public:
     std::string name() const override { return "summary.json"; }
     void write(const ReportContext& context) override;
 };

@@ -28,7 +28,9 @@ struct Charts {
     explicit Charts(std::size_t duration_samples = 120) : run(testing::make_run(duration_samples)) {}
     ReportContext context() const { return {run, analysis, config, dir.path, PngMode::never}; }
     void write() { ChartsWriter().write(context()); }
-    std::string page(const std::string& path) const { return testing::read_file(dir.path / "charts" / (path + ".html")); }
+    std::string page(const std::string& path) const {
+        return testing::read_file(dir.path / "charts" / (path + ".html"));
+    }
     json figure(const std::string& path) const { return testing::embedded_figure(page(path)); }
 };
 
@@ -43,12 +45,19 @@ TEST(ChartPlan, EveryReferenceChartIsPlanned) {
     Charts c;
     std::vector<std::string> paths;
     for (const auto& p : plan_charts(c.context())) paths.push_back(p.path);
-    const std::vector<std::string> expected = {
-        "overview/cpu_heatmap", "overview/memory_heatmap", "overview/real_time_ratio_timeline",
-        "duration/duration_timeline_memory_1", "duration/duration_timeline_memory_2",
-        "duration/duration_timeline_cpu_1", "duration/duration_timeline_cpu_2", "stress/stress_timeline_memory",
-        "stress/stress_timeline_cpu", "stress/stress_comparison_memory", "stress/stress_comparison_cpu",
-        "speed_scaling/speed_scaling_cpu", "speed_scaling/speed_scaling_memory"};
+    const std::vector<std::string> expected = {"overview/cpu_heatmap",
+                                               "overview/memory_heatmap",
+                                               "overview/real_time_ratio_timeline",
+                                               "duration/duration_timeline_memory_1",
+                                               "duration/duration_timeline_memory_2",
+                                               "duration/duration_timeline_cpu_1",
+                                               "duration/duration_timeline_cpu_2",
+                                               "stress/stress_timeline_memory",
+                                               "stress/stress_timeline_cpu",
+                                               "stress/stress_comparison_memory",
+                                               "stress/stress_comparison_cpu",
+                                               "speed_scaling/speed_scaling_cpu",
+                                               "speed_scaling/speed_scaling_memory"};
     EXPECT_EQ(paths, expected);
 }
 
@@ -85,8 +94,9 @@ TEST(Charts, WritesEveryPagePlotlyOnceAndAnIndex) {
     }
     EXPECT_LE(js_files, 1u);
     const auto index = testing::read_file(charts / "index.html");
-    for (const char* s : {"<h2>Overview</h2>", "<h2>Duration/Leak</h2>", "<h2>Stress</h2>", "<h2>Speed Scaling</h2>",
-                          "href=\"stress/stress_comparison_cpu.html\"", "href=\"duration/duration_timeline_cpu_2.html\""}) {
+    for (const char* s :
+         {"<h2>Overview</h2>", "<h2>Duration/Leak</h2>", "<h2>Stress</h2>", "<h2>Speed Scaling</h2>",
+          "href=\"stress/stress_comparison_cpu.html\"", "href=\"duration/duration_timeline_cpu_2.html\""}) {
         EXPECT_NE(index.find(s), std::string::npos) << s;
     }
     EXPECT_EQ(index.find("No charts generated"), std::string::npos);
@@ -102,7 +112,8 @@ TEST(Charts, IndexSaysNoChartsForEmptySections) {
     c.write();
     const auto index = testing::read_file(c.dir.path / "charts" / "index.html");
     std::size_t empty = 0;
-    for (auto p = index.find("No charts generated"); p != std::string::npos; p = index.find("No charts generated", p + 1)) {
+    for (auto p = index.find("No charts generated"); p != std::string::npos;
+         p = index.find("No charts generated", p + 1)) {
         ++empty;
     }
     EXPECT_EQ(empty, 3u);
@@ -117,7 +128,8 @@ TEST(Charts, HeatmapsHoldTheScenarioMeansAndNullForMissingCells) {
     EXPECT_EQ(t["type"], "heatmap");
     EXPECT_EQ(t["y"], json({"baseline", "stress_test", "duration_leak", "speed_scaling"}));
     // Columns: priority first, then by name; display names cut to 15 characters and HTML-escaped.
-    EXPECT_EQ(t["x"], json({"Simulation", "Kafka", html_escape(std::string(kHostile).substr(0, 15)), "Redis"}));
+    EXPECT_EQ(t["x"],
+              json({"Simulation", "Kafka", html_escape(std::string(kHostile).substr(0, 15)), "Redis"}));
     EXPECT_EQ(t["z"][0], json({5.0, 20.0, 1.0, nullptr}));  // redis has no baseline data: null, not 0
     EXPECT_EQ(t["z"][1], json({52.5, 96.0, nullptr, nullptr}));
     EXPECT_EQ(t["z"][2], json({10.0, 20.0, 30.0, 40.0}));
@@ -224,7 +236,8 @@ TEST(Charts, SpeedScalingBarsPerStep) {
     EXPECT_EQ((*sim)["x"], json({"2x", "4x"}));
     EXPECT_EQ((*sim)["y"], json({51.5, 55.5}));
     EXPECT_EQ((*trace_named(cpu, "Kafka"))["y"], json({22.25, nullptr}));
-    EXPECT_EQ((*trace_named(c.figure("speed_scaling/speed_scaling_memory"), "Simulation"))["y"], json({48.8, 49.0}));
+    EXPECT_EQ((*trace_named(c.figure("speed_scaling/speed_scaling_memory"), "Simulation"))["y"],
+              json({48.8, 49.0}));
 }
 
 TEST(Charts, RealTimeRatioTimelineWithFloor) {
@@ -248,12 +261,14 @@ TEST(Charts, HostileContainerNameNeverReachesHtmlRaw) {
         EXPECT_EQ(html.find("alert(1)</"), std::string::npos) << e.path();
         EXPECT_EQ(html.find("<script>alert"), std::string::npos) << e.path();
         std::size_t scripts = 0;
-        for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) ++scripts;
+        for (auto p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1))
+            ++scripts;
         if (e.path().filename() != "index.html") {
             EXPECT_EQ(scripts, 3u) << e.path();
         }
     }
-    // The name is still there, as text: escaped for Plotly's HTML-like labels, then JSON-escaped for the script.
+    // The name is still there, as text: escaped for Plotly's HTML-like labels, then JSON-escaped for the
+    // script.
     const auto html = c.page("duration/duration_timeline_memory_2");
     EXPECT_NE(html.find("\\u0026lt;/script\\u0026gt;\\u0026lt;script\\u0026gt;alert(1)"), std::string::npos);
 }
@@ -262,7 +277,8 @@ TEST(Charts, PngAlwaysFailsClearlyWithoutChromium) {
     Charts c;
     testing::TempDir empty_path;
     const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";
-    const std::string old_forced = std::getenv("PERFRUNNER_CHROMIUM") ? std::getenv("PERFRUNNER_CHROMIUM") : "";
+    const std::string old_forced =
+        std::getenv("PERFRUNNER_CHROMIUM") ? std::getenv("PERFRUNNER_CHROMIUM") : "";
     ::setenv("PATH", empty_path.path.c_str(), 1);
     ::unsetenv("PERFRUNNER_CHROMIUM");
     ReportContext ctx{c.run, c.analysis, c.config, c.dir.path, PngMode::always};

@@ -24,16 +24,16 @@ std::optional<std::filesystem::path> chromium_or_skip_reason(std::string& reason
     return c;
 }
 
-#define REQUIRE_CHROMIUM(var)                                                           \
-    std::string skip_reason;                                                            \
-    const auto var = chromium_or_skip_reason(skip_reason);                              \
-    if (!var) {                                                                         \
-        if (std::getenv("PERFRUNNER_REQUIRE_CHROMIUM")) FAIL() << skip_reason;          \
-        GTEST_SKIP() << skip_reason;                                                    \
+#define REQUIRE_CHROMIUM(var)                                                  \
+    std::string skip_reason;                                                   \
+    const auto var = chromium_or_skip_reason(skip_reason);                     \
+    if (!var) {                                                                \
+        if (std::getenv("PERFRUNNER_REQUIRE_CHROMIUM")) FAIL() << skip_reason; \
+        GTEST_SKIP() << skip_reason;                                           \
     }
 
-// Decoded 8-bit RGB/RGBA PNG (non-interlaced, as Chromium writes them). zlib is opened at run time so the test
-// needs no extra link dependency.
+// Decoded 8-bit RGB/RGBA PNG (non-interlaced, as Chromium writes them). zlib is opened at run time so the
+// test needs no extra link dependency.
 struct Image {
     std::uint32_t width = 0, height = 0;
     unsigned channels = 0;
@@ -77,7 +77,8 @@ Image decode_png(const std::string& png) {
     const std::size_t stride = std::size_t(img.width) * img.channels;
     std::vector<std::uint8_t> raw(std::size_t(img.height) * (stride + 1));
     unsigned long raw_len = raw.size();
-    const int rc = uncompress(raw.data(), &raw_len, reinterpret_cast<const unsigned char*>(idat.data()), idat.size());
+    const int rc =
+        uncompress(raw.data(), &raw_len, reinterpret_cast<const unsigned char*>(idat.data()), idat.size());
     ::dlclose(z);
     if (rc != 0 || raw_len != raw.size()) return {0, 0, 0, {}, "inflate failed"};
     img.pixels.resize(std::size_t(img.height) * stride);
@@ -88,19 +89,29 @@ Image decode_png(const std::string& png) {
         std::uint8_t* out = &img.pixels[y * stride];
         const std::uint8_t* up = y ? &img.pixels[(y - 1) * stride] : nullptr;
         for (std::size_t x = 0; x < stride; ++x) {
-            const int a = x >= bpp ? out[x - bpp] : 0, b = up ? up[x] : 0, c = (up && x >= bpp) ? up[x - bpp] : 0;
+            const int a = x >= bpp ? out[x - bpp] : 0, b = up ? up[x] : 0,
+                      c = (up && x >= bpp) ? up[x - bpp] : 0;
             int pred = 0;
             switch (filter) {
-                case 0: pred = 0; break;
-                case 1: pred = a; break;
-                case 2: pred = b; break;
-                case 3: pred = (a + b) / 2; break;
+                case 0:
+                    pred = 0;
+                    break;
+                case 1:
+                    pred = a;
+                    break;
+                case 2:
+                    pred = b;
+                    break;
+                case 3:
+                    pred = (a + b) / 2;
+                    break;
                 case 4: {
                     const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
                     pred = (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c);
                     break;
                 }
-                default: return {0, 0, 0, {}, "bad filter type"};
+                default:
+                    return {0, 0, 0, {}, "bad filter type"};
             }
             out[x] = static_cast<std::uint8_t>(in[x] + pred);
         }
@@ -111,7 +122,8 @@ Image decode_png(const std::string& png) {
 std::size_t distinct_colours(const Image& img) {
     std::unordered_set<std::uint32_t> colours;
     for (std::size_t i = 0; i + img.channels <= img.pixels.size(); i += img.channels) {
-        colours.insert((std::uint32_t(img.pixels[i]) << 16) | (std::uint32_t(img.pixels[i + 1]) << 8) | img.pixels[i + 2]);
+        colours.insert((std::uint32_t(img.pixels[i]) << 16) | (std::uint32_t(img.pixels[i + 1]) << 8) |
+                       img.pixels[i + 2]);
     }
     return colours.size();
 }
@@ -119,7 +131,8 @@ std::size_t distinct_colours(const Image& img) {
 std::size_t pixels_near(const Image& img, int r, int g, int b) {
     std::size_t n = 0;
     for (std::size_t i = 0; i + img.channels <= img.pixels.size(); i += img.channels) {
-        n += std::abs(img.pixels[i] - r) < 6 && std::abs(img.pixels[i + 1] - g) < 6 && std::abs(img.pixels[i + 2] - b) < 6;
+        n += std::abs(img.pixels[i] - r) < 6 && std::abs(img.pixels[i + 1] - g) < 6 &&
+             std::abs(img.pixels[i + 2] - b) < 6;
     }
     return n;
 }
@@ -155,13 +168,14 @@ TEST(Chromium, RendersAChartPageToANonBlankPng) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto charts = dir.path / "charts";
     std::size_t pngs = 0;
-    for (const auto& e : std::filesystem::recursive_directory_iterator(charts)) pngs += e.path().extension() == ".png";
+    for (const auto& e : std::filesystem::recursive_directory_iterator(charts))
+        pngs += e.path().extension() == ".png";
     EXPECT_EQ(pngs, plan_charts(ctx).size());
     EXPECT_EQ(pngs, 7u);
     RecordProperty("png_count", static_cast<int>(pngs));
     RecordProperty("charts_seconds", std::to_string(seconds));
-    std::printf("[ info     ] %zu charts with PNGs in %.1f s (%.2f s per PNG, 2 in parallel)\n", pngs, seconds,
-                seconds / static_cast<double>(pngs ? pngs : 1));
+    std::printf("[ info     ] %zu charts with PNGs in %.1f s (%.2f s per PNG, 2 in parallel)\n", pngs,
+                seconds, seconds / static_cast<double>(pngs ? pngs : 1));
 
     const auto img = decode_png(testing::read_file(charts / "stress" / "stress_comparison_cpu.png"));
     ASSERT_EQ(img.error, "");
@@ -185,14 +199,13 @@ TEST(Chromium, TimeoutKillsTheWholeProcessGroup) {
     testing::TempDir dir;
     const auto fake = dir.path / "fake-chromium";
     const auto pid_file = dir.path / "child.pid";
-    {
-        std::ofstream(fake) << "#!/bin/sh\nsleep 300 &\necho $! > " << pid_file.string() << "\nsleep 300\n";
-    }
+    { std::ofstream(fake) << "#!/bin/sh\nsleep 300 &\necho $! > " << pid_file.string() << "\nsleep 300\n"; }
     std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
     ScreenshotOptions options;
     options.timeout = std::chrono::milliseconds(800);
     const auto t0 = std::chrono::steady_clock::now();
-    const auto errors = take_screenshots(fake, {{dir.path / "x.html", dir.path / "x.png", 100, 100}}, options);
+    const auto errors =
+        take_screenshots(fake, {{dir.path / "x.html", dir.path / "x.png", 100, 100}}, options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_NE(errors[0].find("did not finish"), std::string::npos) << errors[0];
@@ -208,10 +221,18 @@ TEST(Chromium, TimeoutKillsTheWholeProcessGroup) {
 TEST(Chromium, ArgvHasTheHeadlessFlagsAndNoShell) {
     ScreenshotJob job{"/tmp/a b/c.html", "/tmp/out.png", 1200, 620};
     const auto argv = screenshot_argv("/usr/bin/chromium", job, "/tmp/profile", {});
-    const std::vector<std::string> required = {
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic", "--user-data-dir=/tmp/profile",
-        "--virtual-time-budget=5000", "--window-size=1200,620", "--screenshot=/tmp/out.png"};
+    const std::vector<std::string> required = {"--headless",
+                                               "--no-sandbox",
+                                               "--disable-gpu",
+                                               "--disable-background-networking",
+                                               "--disable-component-update",
+                                               "--disable-sync",
+                                               "--no-first-run",
+                                               "--disable-quic",
+                                               "--user-data-dir=/tmp/profile",
+                                               "--virtual-time-budget=5000",
+                                               "--window-size=1200,620",
+                                               "--screenshot=/tmp/out.png"};
     for (const auto& flag : required) {
         EXPECT_NE(std::find(argv.begin(), argv.end(), flag), argv.end()) << flag;
     }

@@ -43,7 +43,8 @@ inline config::Config make_config() {
 
 // Memory of container `k` at sample i of the duration test: a slope plus a deterministic wiggle.
 inline double duration_memory(std::size_t k, std::size_t i) {
-    return 100.0 * static_cast<double>(k + 1) + 0.5 * static_cast<double>(i) + 3.0 * std::sin(static_cast<double>(i));
+    return 100.0 * static_cast<double>(k + 1) + 0.5 * static_cast<double>(i) +
+           3.0 * std::sin(static_cast<double>(i));
 }
 inline double duration_cpu(std::size_t k, std::size_t i) {
     return 10.0 * static_cast<double>(k + 1) + std::cos(static_cast<double>(i) * 0.7) * 4.0;
@@ -56,7 +57,8 @@ inline model::Sample sample_at(double t) {
     return s;
 }
 
-inline model::ContainerSample container(model::ContainerId id, double mem, double limit, std::optional<double> cpu) {
+inline model::ContainerSample container(model::ContainerId id, double mem, double limit,
+                                        std::optional<double> cpu) {
     model::ContainerSample c;
     c.container = id;
     c.memory_used_mb = mem;
@@ -102,13 +104,14 @@ inline model::RunResult make_run(std::size_t duration_samples = 120) {
         s.pace = pace;
         stress.samples.push_back(s);
     }
-    stress.metadata = {{"trigger", {{"container", kKafka}, {"metric", "cpu"}, {"value", 136.2}, {"threshold", 135.0}}},
-                       {"total_agents_queued", 200},
-                       {"drivers_queued", 100},
-                       {"peak_values",
-                        {{kSim, {{"memory_percent", 60.0}, {"cpu_percent", 80.0}}},
-                         {kKafka, {{"memory_percent", 50.0}, {"cpu_percent", 136.2}}},
-                         {kHostile, {{"memory_percent", 88.0}, {"cpu_percent", 20.0}}}}}};
+    stress.metadata = {
+        {"trigger", {{"container", kKafka}, {"metric", "cpu"}, {"value", 136.2}, {"threshold", 135.0}}},
+        {"total_agents_queued", 200},
+        {"drivers_queued", 100},
+        {"peak_values",
+         {{kSim, {{"memory_percent", 60.0}, {"cpu_percent", 80.0}}},
+          {kKafka, {{"memory_percent", 50.0}, {"cpu_percent", 136.2}}},
+          {kHostile, {{"memory_percent", 88.0}, {"cpu_percent", 20.0}}}}}};
     run.scenarios.push_back(stress);
 
     model::ScenarioResult duration;
@@ -122,8 +125,9 @@ inline model::RunResult make_run(std::size_t duration_samples = 120) {
         }
         duration.samples.push_back(s);
     }
-    duration.metadata = {{"phase_sample_counts",
-                          {{"active", active}, {"drain", drain}, {"cooldown", duration_samples - active - drain}}}};
+    duration.metadata = {
+        {"phase_sample_counts",
+         {{"active", active}, {"drain", drain}, {"cooldown", duration_samples - active - drain}}}};
     run.scenarios.push_back(duration);
 
     model::ScenarioResult speed;
@@ -141,7 +145,8 @@ inline model::RunResult make_run(std::size_t duration_samples = 120) {
     return run;
 }
 
-inline analysis::ContainerSummary summary(const std::string& name, double mem_mean, double cpu_mean, double cores = 1.0) {
+inline analysis::ContainerSummary summary(const std::string& name, double mem_mean, double cpu_mean,
+                                          double cores = 1.0) {
     analysis::ContainerSummary c;
     c.container = name;
     c.memory_mb.n = c.cpu_percent.n = 5;
@@ -156,11 +161,16 @@ inline analysis::ContainerSummary summary(const std::string& name, double mem_me
 
 inline analysis::Analysis make_analysis() {
     analysis::Analysis a;
-    a.scenario_summaries.push_back({"baseline", 5, {summary(kSim, 302.0, 5.0), summary(kKafka, 700.0, 20.0, 1.5),
-                                                    summary(kHostile, 50.0, 1.0)}});
-    a.scenario_summaries.push_back({"stress_test", 10, {summary(kSim, 445.0, 52.5), summary(kKafka, 704.5, 96.0, 1.5)}});
-    a.scenario_summaries.push_back({"duration_leak", 120, {summary(kSim, 130.0, 10.0), summary(kKafka, 230.0, 20.0, 1.5),
-                                                          summary(kHostile, 330.0, 30.0), summary(kRedis, 430.0, 40.0)}});
+    a.scenario_summaries.push_back(
+        {"baseline",
+         5,
+         {summary(kSim, 302.0, 5.0), summary(kKafka, 700.0, 20.0, 1.5), summary(kHostile, 50.0, 1.0)}});
+    a.scenario_summaries.push_back(
+        {"stress_test", 10, {summary(kSim, 445.0, 52.5), summary(kKafka, 704.5, 96.0, 1.5)}});
+    a.scenario_summaries.push_back({"duration_leak",
+                                    120,
+                                    {summary(kSim, 130.0, 10.0), summary(kKafka, 230.0, 20.0, 1.5),
+                                     summary(kHostile, 330.0, 30.0), summary(kRedis, 430.0, 40.0)}});
     a.scenario_summaries.push_back({"speed_scaling", 8, {summary(kSim, 500.0, 53.5)}});
 
     analysis::Finding oom;
@@ -191,7 +201,8 @@ inline analysis::Analysis make_analysis() {
     info.scenario_name = "duration_leak";
     info.check_name = "duration_leak/rideshare-kafka/cpu_leak";
     a.findings.push_back(info);
-    a.recommendations = {"Increase memory limit or optimize memory usage", "Profile memory allocation and check for leaks"};
+    a.recommendations = {"Increase memory limit or optimize memory usage",
+                         "Profile memory allocation and check for leaks"};
 
     analysis::ContainerHealth h;
     h.container_name = kSim;
@@ -288,7 +299,8 @@ inline analysis::Analysis make_analysis() {
 struct TempDir {
     std::filesystem::path path;
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "perfrunner-report-test-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "perfrunner-report-test-XXXXXX").string();
         path = ::mkdtemp(pattern.data());
     }
     ~TempDir() {

@@ -40,7 +40,8 @@ std::string xml_problem(const std::string& xml) {
         const auto lt = xml.find('<', i);
         const std::string text = xml.substr(i, lt == std::string::npos ? std::string::npos : lt - i);
         if (!check_entities(text)) return "bad entity in text: " + text;
-        if (stack.empty() && text.find_first_not_of(" \n\t\r") != std::string::npos) return "text outside root";
+        if (stack.empty() && text.find_first_not_of(" \n\t\r") != std::string::npos)
+            return "text outside root";
         if (lt == std::string::npos) break;
         const auto gt = xml.find('>', lt);
         if (gt == std::string::npos) return "unterminated tag";
@@ -91,9 +92,9 @@ TEST(SummaryJson, HasTheReferenceShapeAndRounding) {
     const auto& v = doc["verdict"];
     std::vector<std::string> keys;
     for (const auto& [k, val] : v.items()) keys.push_back(k);
-    const std::vector<std::string> reference = {"overall_status", "findings", "recommendations", "container_health",
-                                                "scenarios_passed", "scenarios_failed", "total_oom_events",
-                                                "critical_count", "warning_count"};
+    const std::vector<std::string> reference = {"overall_status",   "findings",         "recommendations",
+                                                "container_health", "scenarios_passed", "scenarios_failed",
+                                                "total_oom_events", "critical_count",   "warning_count"};
     ASSERT_GE(keys.size(), reference.size());
     EXPECT_EQ(std::vector<std::string>(keys.begin(), keys.begin() + 9), reference);
     EXPECT_EQ(v["overall_status"], "fail");
@@ -107,7 +108,7 @@ TEST(SummaryJson, HasTheReferenceShapeAndRounding) {
     EXPECT_TRUE(v["findings"][0]["metric_value"].is_null());
     EXPECT_EQ(v["findings"][0]["container"], kHostile);
     const auto& health = v["container_health"][0];
-    EXPECT_EQ(health["memory_current_mb"], 500.0);  // 1 dp
+    EXPECT_EQ(health["memory_current_mb"], 500.0);            // 1 dp
     EXPECT_EQ(health["memory_leak_rate_mb_per_min"], 0.123);  // 3 dp
     EXPECT_TRUE(v["container_health"][1]["memory_leak_rate_mb_per_min"].is_null());
     EXPECT_EQ(v["total_oom_events"], 1);
@@ -130,15 +131,31 @@ TEST(SummaryJson, WriterWritesParsableFile) {
 TEST(MarkdownReport, HasEverySection) {
     Inputs in;
     const auto md = render_markdown_report(in.context());
-    for (const char* needle :
-         {"**Verdict: FAIL**", "## Test Summary", "| Test ID | 20260212_193000 |", "| Duration | 1:32:03 |",
-          "| OOM Events | 1 |", "### Critical Issues", "### Warnings", "### Info", "## Container Health",
-          "| Simulation | 500.0 | 1024.0 | 48.8 | 0.123 | 57.0 | OK |", "CRIT", "## Leak Analysis",
-          "| Simulation | leak | investigate | 1.234 |", "## Stress Test", "| Last healthy load | 180 |",
-          "| Breaking point | 200 |", "rideshare-kafka cpu at 136.20 (threshold 135.00)", "## Speed Scaling",
-          "Max speed passed: **2x**", "## Derived Configuration", "used 50 agents per type, half of the 100",
-          "## Recommendations", "- Profile memory allocation and check for leaks", "charts/index.html",
-          "(value 1.23, threshold 1.00)"}) {
+    for (const char* needle : {"**Verdict: FAIL**",
+                               "## Test Summary",
+                               "| Test ID | 20260212_193000 |",
+                               "| Duration | 1:32:03 |",
+                               "| OOM Events | 1 |",
+                               "### Critical Issues",
+                               "### Warnings",
+                               "### Info",
+                               "## Container Health",
+                               "| Simulation | 500.0 | 1024.0 | 48.8 | 0.123 | 57.0 | OK |",
+                               "CRIT",
+                               "## Leak Analysis",
+                               "| Simulation | leak | investigate | 1.234 |",
+                               "## Stress Test",
+                               "| Last healthy load | 180 |",
+                               "| Breaking point | 200 |",
+                               "rideshare-kafka cpu at 136.20 (threshold 135.00)",
+                               "## Speed Scaling",
+                               "Max speed passed: **2x**",
+                               "## Derived Configuration",
+                               "used 50 agents per type, half of the 100",
+                               "## Recommendations",
+                               "- Profile memory allocation and check for leaks",
+                               "charts/index.html",
+                               "(value 1.23, threshold 1.00)"}) {
         EXPECT_NE(md.find(needle), std::string::npos) << needle;
     }
     EXPECT_EQ(md.find(kHostile), std::string::npos) << "raw HTML of a container name reached report.md";
@@ -167,10 +184,11 @@ TEST(HtmlReport, VerdictFirstFindingsTableAndEscapedNames) {
     EXPECT_LT(verdict, html.find("<h2>Findings</h2>"));
     EXPECT_LT(html.find("<h2>Findings</h2>"), html.find("<h2>Container Health</h2>"));
     EXPECT_NE(html.find("<tr class=\"critical\"><td>critical</td><td>duration_leak</td>"), std::string::npos);
-    for (const char* link : {"charts/index.html", "charts/overview/cpu_heatmap.html", "charts/overview/memory_heatmap.html",
-                             "charts/duration/duration_timeline_memory_1.html", "charts/duration/duration_timeline_cpu_2.html",
-                             "charts/stress/stress_timeline_cpu.html", "charts/stress/stress_comparison_memory.html",
-                             "charts/speed_scaling/speed_scaling_cpu.html", "charts/overview/real_time_ratio_timeline.html"}) {
+    for (const char* link :
+         {"charts/index.html", "charts/overview/cpu_heatmap.html", "charts/overview/memory_heatmap.html",
+          "charts/duration/duration_timeline_memory_1.html", "charts/duration/duration_timeline_cpu_2.html",
+          "charts/stress/stress_timeline_cpu.html", "charts/stress/stress_comparison_memory.html",
+          "charts/speed_scaling/speed_scaling_cpu.html", "charts/overview/real_time_ratio_timeline.html"}) {
         EXPECT_NE(html.find(std::string("href=\"") + link + "\""), std::string::npos) << link;
     }
     EXPECT_EQ(html.find(".png"), std::string::npos) << "no PNG exists, so none may be linked";
@@ -186,14 +204,15 @@ TEST(JunitXml, OneCasePerCheckAndFailuresForCriticalFindings) {
     for (auto p = xml.find("<failure "); p != std::string::npos; p = xml.find("<failure ", p + 1)) ++failures;
     EXPECT_EQ(failures, 1u);
     EXPECT_NE(xml.find("failures=\"1\""), std::string::npos);
-    EXPECT_NE(xml.find("name=\"duration_leak/&lt;/script&gt;&lt;script&gt;alert(1)/oom_event\">\n      <failure "
-                       "type=\"oom_event\""),
-              std::string::npos);
-    for (const char* name : {"baseline/completed", "stress_test/completed", "duration_leak/completed",
-                             "speed_scaling/completed", "baseline/rideshare-simulation/high_memory_usage",
-                             "baseline/rideshare-kafka/high_cpu_usage", "duration_leak/rideshare-kafka/memory_leak",
-                             "duration_leak/rideshare-simulation/memory_leak", "stress_test/capacity",
-                             "speed_scaling/max_speed"}) {
+    EXPECT_NE(
+        xml.find("name=\"duration_leak/&lt;/script&gt;&lt;script&gt;alert(1)/oom_event\">\n      <failure "
+                 "type=\"oom_event\""),
+        std::string::npos);
+    for (const char* name :
+         {"baseline/completed", "stress_test/completed", "duration_leak/completed", "speed_scaling/completed",
+          "baseline/rideshare-simulation/high_memory_usage", "baseline/rideshare-kafka/high_cpu_usage",
+          "duration_leak/rideshare-kafka/memory_leak", "duration_leak/rideshare-simulation/memory_leak",
+          "stress_test/capacity", "speed_scaling/max_speed"}) {
         EXPECT_NE(xml.find(std::string("name=\"") + name + "\""), std::string::npos) << name;
     }
     // The leak finding is the test case of its check: not listed a second time as a passing one.
@@ -210,9 +229,11 @@ TEST(JunitXml, AbortedScenarioFailsAndCountsAddUp) {
     in.analysis.findings.clear();
     const auto xml = render_junit_xml(in.context());
     EXPECT_EQ(xml_problem(xml), "") << xml;
-    EXPECT_NE(xml.find("<failure type=\"scenario_aborted\" message=\"scenario aborted: OOM detected in: a&lt;b &amp; "
-                       "&quot;c&quot;\""),
-              std::string::npos);
+    EXPECT_NE(
+        xml.find(
+            "<failure type=\"scenario_aborted\" message=\"scenario aborted: OOM detected in: a&lt;b &amp; "
+            "&quot;c&quot;\""),
+        std::string::npos);
     std::size_t cases = 0;
     for (auto p = xml.find("<testcase "); p != std::string::npos; p = xml.find("<testcase ", p + 1)) ++cases;
     EXPECT_NE(xml.find("<testsuites name=\"perfrunner 20260212_193000\" tests=\"" + std::to_string(cases) +

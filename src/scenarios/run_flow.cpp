@@ -115,7 +115,11 @@ model::ScenarioResult& RunFlow::run_scenario(Scenario& scenario) {
     r.scenario_params = scenario.params();
     const double t0 = ports_.clock.now();
     r.started_at = model::iso_utc(t0);
-    ports_.sink.checkpoint(run_);
+    try {
+        ports_.sink.checkpoint(run_);
+    } catch (const std::exception& e) {
+        ports_.progress.note(std::string("checkpoint of results failed (run goes on): ") + e.what());
+    }
     try {
         scenario.run(ctx_, r);
     } catch (const Interrupted&) {
@@ -234,7 +238,11 @@ model::RunResult& RunFlow::execute() {
         run_.abort_reason = "user_interrupt";
     }
     run_.completed_at = model::iso_utc(ports_.clock.now());
-    ports_.sink.checkpoint(run_);
+    try {
+        ports_.sink.checkpoint(run_);
+    } catch (const std::exception& e) {
+        ports_.progress.note(std::string("checkpoint of results failed: ") + e.what());
+    }
     return run_;
 }
 

@@ -74,6 +74,7 @@ void StressScenario::store_metadata(model::ScenarioResult& result) const {
             last_healthy_ ? nlohmann::json(static_cast<long>(std::floor(0.8 * static_cast<double>(*last_healthy_))))
                           : nlohmann::json(nullptr);
         if (!step_trigger_.is_null()) m["trigger_detail"] = step_trigger_;
+        if (!refinement_.empty()) m["refinement"] = refinement_;
     }
     result.metadata = std::move(m);
 }
@@ -335,6 +336,63 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         sampler.checkpoint();
     }
     loop_end_ = clock.now();
+    if (sc.stress_refine && stop_reason_ == "breach" && last_healthy_ && breaking_point_) refine(ctx, result, sampler);
+}
+
+void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
+    auto& clock = ctx.ports.clock;
+    auto& sim = ctx.ports.simulation;
+    const auto& sc = config_.scenarios;
+    const auto settings = analysis::StressRuleSettings::from(config_);
+    const double interval = config_.sampling.interval_seconds > 0 ? config_.sampling.interval_seconds : 1.0;
+    const int window = std::max(1, sc.stress_window_samples);
+    const long resolution = std::max(1, sc.stress_refine_resolution);
+    while (auto probe = analysis::next_bisection_probe(*last_healthy_, *breaking_point_, resolution)) {
+        throw_if_stopped(ctx);
+        const long m = *probe;
+        const std::string label = "refine " + std::to_string(m);
+        ctx.ports.progress.phase_started({kName, label, clock.now(), 0.0});
+        // A clean state per probe: reset clears agents, queues and trips; then the probe load at once.
+        sim.reset();
+        sim.start();
+        sampler.reset_pace();
+        spawn_drivers_noting(ctx, m);
+        spawn_riders_noting(ctx, m);
+        (void)sim.wait_for_spawn(spawn_wait_timeout(config_, m, 1.0));
+        throw_if_stopped(ctx);
+        long live = m;
+        try {
+            live = sim.status().drivers_total;
+        } catch (const std::exception&) {
+        }
+        CollectEnd end = sampler.collect(sc.stress_settle_seconds, interval);
+        const std::size_t from = sampler.sample_count();
+        if (end == CollectEnd::completed) end = sampler.collect(static_cast<double>(window) * interval, interval);
+        if (end == CollectEnd::stopped) throw Interrupted{};
+        nlohmann::json r = {{"probe", m}, {"live_drivers", live}};
+        if (end == CollectEnd::oom) {
+            r["breach"] = true;
+            r["critical"] = "oom";
+            refinement_.push_back(r);
+            result.aborted = true;
+            result.abort_reason = sampler.oom_reason();
+            breaking_point_ = std::min(*breaking_point_, live);
+            return;
+        }
+        const auto w = window_of(ctx.run, config_, result.samples, from);
+        auto breach = analysis::critical_breach(w, settings);
+        if (!breach) breach = analysis::evaluate_window(w, settings);
+        r["breach"] = breach.has_value();
+        if (breach) r["trigger"] = breach->to_json();
+        refinement_.push_back(r);
+        if (breach) {
+            breaking_point_ = live;
+        } else {
+            last_healthy_ = live;
+        }
+        sampler.checkpoint();
+        if (*breaking_point_ <= *last_healthy_) break;  // live counts fell short of the probe: nothing left between
+    }
 }
 
 }  // namespace perfrunner::scenarios

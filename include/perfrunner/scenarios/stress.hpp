@@ -34,6 +34,8 @@ private:
     void run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
     // statistics.md §10.1: one level at a time; wait for the spawn queue, settle, judge a window of W samples.
     void run_step(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
+    // statistics.md §10.3: bisection between last_healthy and breaking_point from a fresh reset per probe.
+    void refine(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
     void note_peaks(const model::RunResult& run, const model::Sample& sample);
     void store_metadata(model::ScenarioResult& result) const;
 
@@ -53,6 +55,7 @@ private:
     nlohmann::json steps_ = nlohmann::json::array();
     nlohmann::json step_trigger_;  // analysis::Trigger::to_json of the breach
     std::optional<long> last_healthy_, breaking_point_;
+    nlohmann::json refinement_ = nlohmann::json::array();
 };
 
 }  // namespace perfrunner::scenarios

@@ -171,3 +171,28 @@ TEST_F(StressStepTest, CriticalMemoryStopsAtOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(StressStepTest, RefinementBisectsBetweenLastHealthyAndBreakingPoint) {
+    h.config.scenarios.stress_refine = true;
+    h.config.scenarios.stress_refine_resolution = 4;
+    // Breach at >= 43 live drivers (2.1 % each): levels say 40 healthy / 50 breach; probes 45 (breach), 42 (ok).
+    script([this](double, ports::MetricsReading& m) {
+        m.containers[0].cpu_percent = 2.1 * static_cast<double>(h.simulation.drivers_live);
+    });
+    run_stress();
+    const auto& md = stress.metadata;
+    ASSERT_TRUE(md.contains("refinement")) << md.dump();
+    ASSERT_EQ(md["refinement"].size(), 2u) << md["refinement"].dump();
+    EXPECT_EQ(md["refinement"][0]["probe"], 45);
+    EXPECT_TRUE(md["refinement"][0]["breach"].get<bool>());
+    EXPECT_EQ(md["refinement"][1]["probe"], 42);
+    EXPECT_FALSE(md["refinement"][1]["breach"].get<bool>());
+    EXPECT_EQ(md["last_healthy"], 42);
+    EXPECT_EQ(md["breaking_point"], 45);
+    EXPECT_EQ(md["headroom_recommendation"], 33);
+    EXPECT_EQ(h.simulation.state, "stopped");
+}
+
+}  // namespace

@@ -111,6 +111,12 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     if (a.n_used < static_cast<std::size_t>(std::max(s.min_samples, 3))) {
         if (a.settling_detected && blocker.empty()) blocker = "no_steady_state";
         a.reason = blocker.empty() ? "too_few_samples" : blocker;
+        if (a.reason == "too_few_samples" && n >= 2) {
+            // the truncated start plus min_samples at the observed sampling interval
+            const double interval = (t_seconds[n - 1] - t_seconds[0]) / static_cast<double>(n - 1);
+            a.needed_active_minutes = ((t_seconds[std::min(first, n - 1)] - start) +
+                                       static_cast<double>(s.min_samples) * interval) / 60.0;
+        }
         return a;
     }
     a.duration_minutes = t.back() - t.front();
@@ -166,6 +172,7 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         const auto& f = a.judged_ols.valid ? a.judged_ols : a.ols;
         const double rho = std::clamp(f.rho + (1.0 + 3.0 * f.rho) / static_cast<double>(f.n), 0.0, 0.99);
         a.mds = stats::minimum_detectable_slope(f.se * std::sqrt((1.0 + rho) / (1.0 - rho)));
+        a.mds_leak = s.threshold + a.mds;
         a.upper_bound = std::max(a.theil_sen.upper, f.slope + stats::ols_ci_half_width(f, s.alpha));
     }
     {
@@ -200,6 +207,10 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     }
 
     if (!blocker.empty()) {
+        if (blocker == "too_few_windows") {
+            a.needed_active_minutes = ((t_seconds[first] - start) +
+                                       static_cast<double>(std::max(s.min_windows, 3)) * a.envelope_window_seconds) / 60.0;
+        }
         if (blocker == "too_few_effective_samples" && !a.needed_active_minutes) {
             // n_eff scales with the length too: n_eff ∝ D.
             a.needed_active_minutes = (t_seconds[first] - start) / 60.0 +
@@ -278,6 +289,7 @@ nlohmann::json LeakAssessment::to_json() const {
     j["n_ns_ratio"] = computed ? rounded(mann_kendall.n_ns_ratio, 4) : json(nullptr);
     j["hr_correction_invalid"] = computed ? json(mann_kendall.hr_correction_invalid) : json(nullptr);
     j["mds"] = computed ? rounded(mds, 4) : json(nullptr);
+    j["mds_leak"] = computed ? rounded(mds_leak, 4) : json(nullptr);
     j["needed_active_minutes"] = needed_active_minutes ? rounded(*needed_active_minutes, 1) : json(nullptr);
     j["t_limit_minutes"] = t_limit_minutes ? rounded(*t_limit_minutes, 1) : json(nullptr);
     return j;

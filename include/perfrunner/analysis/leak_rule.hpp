@@ -69,7 +69,8 @@ struct LeakAssessment {
     stats::OlsFit judged_ols;       // the series judged (envelope or raw): basis of the MDS
     stats::TheilSen theil_sen;      // on the judged series
     stats::MannKendall mann_kendall;
-    double mds = 0;                 // minimum detectable slope of the judged series
+    double mds = 0;                 // minimum detectable slope of the judged series (vs 0, statistics.md §2)
+    double mds_leak = 0;            // true slope at which `leak` (bound above T) has 80 % power: T + MDS
     std::optional<double> needed_active_minutes;  // when underpowered / too few effective samples
     std::optional<double> t_limit_minutes;
     bool computed = false;  // the trend statistics were computed

@@ -90,6 +90,8 @@ TEST(LeakRule, TooFewSamples) {
     const auto a = pa::assess_leak(s.t, s.y, s.t.size(), settings());
     EXPECT_EQ(a.verdict, "inconclusive");
     EXPECT_EQ(a.reason, "too_few_samples");
+    ASSERT_TRUE(a.needed_active_minutes.has_value());
+    EXPECT_NEAR(*a.needed_active_minutes, (30 + 50 * 2) / 60.0, 0.1);
 }
 
 TEST(LeakRule, MissingSamplesMakeItInconclusive) {
@@ -151,6 +153,8 @@ TEST(LeakRule, ConfiguredGcWindowForcesTheEnvelopeAndCanBeTooCoarse) {
     EXPECT_TRUE(a.envelope_used);
     EXPECT_EQ(a.verdict, "inconclusive");
     EXPECT_EQ(a.reason, "too_few_windows");
+    ASSERT_TRUE(a.needed_active_minutes.has_value());
+    EXPECT_NEAR(*a.needed_active_minutes, (30 + 6 * 120) / 60.0, 0.1);  // warm-up + min_windows windows
 }
 
 TEST(LeakRule, CpuPipelineIsNeverStrongerThanSuspect) {

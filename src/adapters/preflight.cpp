@@ -243,7 +243,9 @@ void check_docker(const config::Config& config, const std::map<std::string, std:
         }
         for (const auto& c : containers) {
             const bool healthy = c.state == "running" && (c.health.empty() || c.health == "healthy");
-            const std::string detail = c.state + (c.health.empty() ? " (no healthcheck)" : ", " + c.health);
+            const std::string detail = c.state != "running" ? c.state
+                                       : c.health.empty()    ? c.state + " (no healthcheck)"
+                                                             : c.state + ", " + c.health;
             if (healthy) {
                 out.ok("container", c.name, detail);
                 running.insert(c.name);

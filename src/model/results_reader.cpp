@@ -4,6 +4,7 @@
 //   results.json: scenarios[1].samples[3].containers.rideshare-simulation.cpu_percent: expected a number, got "abc"
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <unordered_map>
 #include <variant>
 
@@ -155,15 +156,26 @@ public:
         return a;
     }
 
+    // A member's key. Keys without escapes (all real ones) are read in place from the input buffer; unescaping
+    // every key would copy ~100 bytes per container sample into the parser's string buffer. Both views stay
+    // valid until the parse ends.
+    std::string_view key_of(od::field& field) const {
+        const char* begin = field.key().raw();
+        const char* end = begin;
+        while (*end != '"' && *end != '\\') ++end;  // the closing quote exists: stage 1 validated the string
+        if (*end == '"') return {begin, static_cast<std::size_t>(end - begin)};
+        std::string_view key;
+        check(field.unescaped_key().get(key));
+        return key;
+    }
+
     // Iterates an object's members: fn(key (unescaped), value).
     template <typename Fn>
     void for_each_member(od::object object, Fn&& fn) {
         for (auto field_result : object) {
             od::field field;
             check(std::move(field_result).get(field));
-            std::string_view key;
-            check(field.unescaped_key().get(key));
-            // unescaped keys live in the parser's string buffer until the parse ends: safe to keep as a view.
+            const std::string_view key = key_of(field);
             push(key);
             od::value value = field.value();
             fn(key, value);
@@ -295,10 +307,15 @@ public:
                 s.timestamp_iso = string(f);
             } else if (key == "containers") {
                 if (is_null(f)) return;
+                // Collected in a reused scratch vector, then copied at exact size: vector growth would leave
+                // ~60 % slack per sample (20 containers -> capacity 32), a third of the model's memory.
+                scratch_.clear();
                 for_each_member(object(f), [&](std::string_view name, od::value& cv) {
-                    s.containers.emplace_back();
-                    read_container(run, name, cv, s.containers.back());
+                    scratch_.emplace_back();
+                    read_container(run, name, cv, scratch_.back());
                 });
+                s.containers.reserve(scratch_.size());
+                std::move(scratch_.begin(), scratch_.end(), std::back_inserter(s.containers));
             } else if (key == "rolling_averages") {
                 if (is_null(f)) return;
                 for_each_member(object(f), [&](std::string_view name, od::value& rv) {
@@ -434,7 +451,8 @@ public:
 private:
     std::string_view source_;
     std::vector<Segment> path_;
-    std::unordered_map<std::string_view, ContainerId> ids_;  // views into run.containers (stable std::strings)
+    std::unordered_map<std::string_view, ContainerId> ids_;
+    std::vector<ContainerSample> scratch_;  // views into run.containers (stable std::strings)
 };
 
 RunResult parse_padded(const simdjson::padded_string& text, std::string_view source_name) {

@@ -338,3 +338,14 @@ TEST(HostileInput, MissingFileIsAnInputError) {
         EXPECT_EQ(e.code(), perfrunner::ExitCode::usage_error);
     }
 }
+
+TEST(OwnFile, EscapedKeysAreUnescaped) {
+    const RunResult run = parse_results(R"({"scenarios": [{"scenario_name": "baseline", "samples": [{"timestamp": 1,
+        "containers": {"rideshare-\u0073imulation": {"memory_used_mb": 1.5}, "a\"b": {"memory_used_mb": 2.5}},
+        "\u0074imestamp_iso": "x"}]}]})");
+    ASSERT_EQ(run.containers.size(), 2u);
+    EXPECT_EQ(run.containers[0], "rideshare-simulation");
+    EXPECT_EQ(run.containers[1], "a\"b");
+    EXPECT_EQ(run.scenarios[0].samples[0].timestamp_iso, "x");
+    EXPECT_THAT(to_json_text(run), HasSubstr("\"a\\\"b\": {"));
+}

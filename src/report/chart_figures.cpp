@@ -39,12 +39,16 @@ double positive_or(double value, double fallback) {
 }
 
 double number_in(const json& obj, const char* key, double fallback) {
-    if (obj.is_object() && obj.contains(key) && obj[key].is_number()) return obj[key].get<double>();
+    if (obj.is_object() && obj.contains(key) && obj[key].is_number()) {
+        return obj[key].get<double>();
+    }
     return fallback;
 }
 
 std::string string_in(const json& obj, const char* key) {
-    if (obj.is_object() && obj.contains(key) && obj[key].is_string()) return obj[key].get<std::string>();
+    if (obj.is_object() && obj.contains(key) && obj[key].is_string()) {
+        return obj[key].get<std::string>();
+    }
     return {};
 }
 
@@ -98,16 +102,22 @@ ChartFigure heatmap(const ReportContext& ctx, const ChartPlan& plan) {
     bool collision = false;
     for (const auto& c : plan.containers) {
         auto d = display_name(ctx.config, c);
-        if (d.size() > 15) d = d.substr(0, 15);
+        if (d.size() > 15) {
+            d = d.substr(0, 15);
+        }
         collision = collision || !seen.insert(d).second;
         labels.push_back(d);
     }
     if (collision) {  // cut names would merge columns: keep the full names
         labels.clear();
-        for (const auto& c : plan.containers) labels.push_back(c);
+        for (const auto& c : plan.containers) {
+            labels.push_back(c);
+        }
     }
     json x = json::array(), y = json::array(), z = json::array();
-    for (const auto& l : labels) x.push_back(esc(l));
+    for (const auto& l : labels) {
+        x.push_back(esc(l));
+    }
     for (const auto& s : ctx.analysis.scenario_summaries) {
         y.push_back(esc(s.scenario_name));
         json row = json::array();
@@ -172,10 +182,14 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
             if (const auto id = id_of(ctx.run, name)) {
                 for (const auto& s : scenario->samples) {
                     const auto* c = s.find(*id);
-                    if (!c || c->missing) continue;
+                    if (!c || c->missing) {
+                        continue;
+                    }
                     const std::optional<double> v =
                         memory ? std::optional<double>(c->memory_used_mb) : c->cpu_percent;
-                    if (!v || !std::isfinite(*v)) continue;
+                    if (!v || !std::isfinite(*v)) {
+                        continue;
+                    }
                     xs.push_back((s.timestamp - t0) / 60.0);
                     ys.push_back(*v);
                 }
@@ -193,7 +207,9 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
         yaxis["domain"] = {r + 1 == rows ? bottom : bottom + gap / 2, r == 0 ? top : top - gap / 2};
         yaxis["anchor"] = "x";
         auto label = display_name(ctx.config, name);
-        if (label.size() > 18) label = label.substr(0, 18);
+        if (label.size() > 18) {
+            label = label.substr(0, 18);
+        }
         yaxis["title"] = {{"text", esc(label) + (memory ? " (MB)" : " (%)")}, {"font", {{"size", 11}}}};
         yaxis["rangemode"] = "tozero";
         layout[r == 0 ? "yaxis" : "yaxis" + std::to_string(r + 1)] = yaxis;
@@ -213,7 +229,9 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
              {"cooldown", "rgba(31,119,180,0.12)"}}};
         for (std::size_t p = 0; p < phases.size(); ++p) {
             const auto n = static_cast<std::size_t>(std::max(0.0, number_in(counts, phases[p].first, 0.0)));
-            if (n == 0 || start >= samples.size()) continue;
+            if (n == 0 || start >= samples.size()) {
+                continue;
+            }
             const std::size_t end = std::min(samples.size(), start + n);  // exclusive
             const double x0 = (samples[start].timestamp - t0) / 60.0;
             const double x1 =
@@ -256,9 +274,13 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
     if (scenario && !scenario->samples.empty()) {
         t0 = scenario->samples.front().timestamp;
         t_last = scenario->samples.back().timestamp - t0;
-        for (const auto& s : scenario->samples) rolling = rolling || !s.rolling_averages.empty();
+        for (const auto& s : scenario->samples) {
+            rolling = rolling || !s.rolling_averages.empty();
+        }
         const auto& last = scenario->samples.back();
-        if (total_agents < 0 && last.agents_queued) total_agents = last.agents_queued->total;
+        if (total_agents < 0 && last.agents_queued) {
+            total_agents = last.agents_queued->total;
+        }
     }
     json data = json::array();
     double y_max = 0;
@@ -270,12 +292,16 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
                 std::optional<double> v;
                 if (rolling) {
                     for (const auto& r : s.rolling_averages) {
-                        if (r.container == *id) v = memory ? r.memory_percent : r.cpu_percent;
+                        if (r.container == *id) {
+                            v = memory ? r.memory_percent : r.cpu_percent;
+                        }
                     }
                 } else if (const auto* c = s.find(*id); c && !c->missing) {
                     v = memory ? std::optional<double>(c->memory_percent) : c->cpu_percent;
                 }
-                if (!v || !std::isfinite(*v)) continue;
+                if (!v || !std::isfinite(*v)) {
+                    continue;
+                }
                 xs.push_back(s.timestamp - t0);
                 ys.push_back(*v);
                 y_max = std::max(y_max, *v);
@@ -303,7 +329,9 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
         std::string label = "Threshold " + format_number(threshold, 0) + "%";
         if (!memory && by_threshold.size() > 1) {
             label += " (";
-            for (std::size_t i = 0; i < names.size(); ++i) label += (i ? ", " : "") + names[i];
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                label += (i ? ", " : "") + names[i];
+            }
             label += ")";
         }
         data.push_back(constant_line(0, t_last, threshold, label, "dash", "red"));
@@ -323,7 +351,9 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
         data.push_back(std::move(t));
     }
     std::string title = std::string("Stress Test ") + (memory ? "Memory" : "CPU") + " Timeline";
-    if (total_agents >= 0) title += " (Total Agents: " + std::to_string(total_agents) + ")";
+    if (total_agents >= 0) {
+        title += " (Total Agents: " + std::to_string(total_agents) + ")";
+    }
     ChartFigure f;
     f.height = 550;
     json layout = base_layout(title, f.height);
@@ -350,15 +380,21 @@ ChartFigure stress_comparison(const ReportContext& ctx, const ChartPlan& plan) {
     std::vector<std::pair<std::string, double>> rest;
     const auto& prio = ctx.config.analysis.priority_containers;
     for (const auto& c : plan.containers) {
-        if (!peaks.contains(c)) continue;
+        if (!peaks.contains(c)) {
+            continue;
+        }
         const double v = number_in(peaks[c], key, std::nan(""));
-        if (!std::isfinite(v)) continue;
+        if (!std::isfinite(v)) {
+            continue;
+        }
         (std::find(prio.begin(), prio.end(), c) != prio.end() ? bars : rest).emplace_back(c, v);
     }
     std::stable_sort(rest.begin(), rest.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     bars.insert(bars.end(), rest.begin(), rest.end());
-    if (bars.size() > kMaxComparisonBars) bars.resize(kMaxComparisonBars);
+    if (bars.size() > kMaxComparisonBars) {
+        bars.resize(kMaxComparisonBars);
+    }
 
     const auto& th = ctx.config.thresholds;
     json x = json::array(), y = json::array(), colours = json::array(), text = json::array();
@@ -402,7 +438,9 @@ ChartFigure speed_scaling(const ReportContext& ctx, const ChartPlan& plan) {
     json data = json::array();
     json x = json::array();
     const auto& steps = ctx.analysis.speed->steps;
-    for (const auto& st : steps) x.push_back(std::to_string(st.multiplier) + "x");
+    for (const auto& st : steps) {
+        x.push_back(std::to_string(st.multiplier) + "x");
+    }
     for (std::size_t i = 0; i < plan.containers.size(); ++i) {
         const auto& c = plan.containers[i];
         json y = json::array();
@@ -449,17 +487,22 @@ ChartFigure real_time_ratio(const ReportContext& ctx, const ChartPlan& plan) {
     std::size_t i = 0;
     for (const char* name : {"stress_test", "speed_scaling"}) {
         const auto* s = ctx.run.find_scenario(name);
-        if (!s || s->samples.empty()) continue;
+        if (!s || s->samples.empty()) {
+            continue;
+        }
         std::vector<double> xs, ys;
         const double t0 = s->samples.front().timestamp;
         for (const auto& sample : s->samples) {
             if (!sample.pace || !sample.pace->real_time_ratio ||
-                !std::isfinite(*sample.pace->real_time_ratio))
+                !std::isfinite(*sample.pace->real_time_ratio)) {
                 continue;
+            }
             xs.push_back((sample.timestamp - t0) / 60.0);
             ys.push_back(*sample.pace->real_time_ratio);
         }
-        if (xs.empty()) continue;
+        if (xs.empty()) {
+            continue;
+        }
         x_max = std::max(x_max, xs.back());
         data.push_back(line_trace(std::move(xs), std::move(ys), name, i++, max_points(ctx.config)));
     }
@@ -491,7 +534,9 @@ ChartFigure build_chart(const ReportContext& context, const ChartPlan& plan) {
         case ChartKind::stress_comparison:
             return stress_comparison(context, plan);
         case ChartKind::speed_scaling:
-            if (context.analysis.speed) return speed_scaling(context, plan);
+            if (context.analysis.speed) {
+                return speed_scaling(context, plan);
+            }
             break;
         case ChartKind::real_time_ratio:
             return real_time_ratio(context, plan);

@@ -10,7 +10,9 @@ namespace perfrunner::report {
 std::string path_to_charts_root(const ChartPlan& plan) {
     const auto levels = std::count(plan.path.begin(), plan.path.end(), '/');
     std::string up;
-    for (long i = 0; i < levels; ++i) up += "../";
+    for (long i = 0; i < levels; ++i) {
+        up += "../";
+    }
     return up;
 }
 
@@ -28,10 +30,14 @@ std::string render_chart_index(const std::string& test_id, const std::vector<Cha
         sections += "<h2>" + html_escape(section) + "</h2>\n";
         std::string cards;
         for (const auto& p : plans) {
-            if (p.section != section) continue;
+            if (p.section != section) {
+                continue;
+            }
             cards += "<div class=\"card\"><h3>" + html_escape(p.title) + "</h3>";
             cards += "<a href=\"" + html_escape(p.path) + ".html\">Interactive HTML</a>";
-            if (has_png(p)) cards += "<a href=\"" + html_escape(p.path) + ".png\">Static PNG</a>";
+            if (has_png(p)) {
+                cards += "<a href=\"" + html_escape(p.path) + ".png\">Static PNG</a>";
+            }
             cards += "</div>\n";
         }
         sections += cards.empty() ? "<p class=\"empty\">No charts generated</p>\n"

@@ -14,8 +14,12 @@ constexpr std::size_t kPriorityChartContainers = 5;  // stress timelines and spe
 std::vector<std::string> summary_containers(const analysis::Analysis& a, const std::string& scenario) {
     std::vector<std::string> out;
     for (const auto& s : a.scenario_summaries) {
-        if (!scenario.empty() && s.scenario_name != scenario) continue;
-        for (const auto& c : s.containers) out.push_back(c.container);
+        if (!scenario.empty() && s.scenario_name != scenario) {
+            continue;
+        }
+        for (const auto& c : s.containers) {
+            out.push_back(c.container);
+        }
     }
     return out;
 }
@@ -25,13 +29,19 @@ std::vector<std::string> sampled_containers(const model::RunResult& run,
     std::set<model::ContainerId> ids;
     for (const auto& s : scenario.samples) {
         for (const auto& c : s.containers) {
-            if (!c.missing) ids.insert(c.container);
+            if (!c.missing) {
+                ids.insert(c.container);
+            }
         }
-        for (const auto& r : s.rolling_averages) ids.insert(r.container);
+        for (const auto& r : s.rolling_averages) {
+            ids.insert(r.container);
+        }
     }
     std::vector<std::string> out;
     for (auto id : ids) {
-        if (id < run.containers.size()) out.push_back(run.containers[id]);
+        if (id < run.containers.size()) {
+            out.push_back(run.containers[id]);
+        }
     }
     return out;
 }
@@ -42,7 +52,9 @@ std::vector<std::string> priority_subset(const config::Config& config, std::vect
     std::vector<std::string> out;
     for (const auto& c : ordered) {
         const auto& p = config.analysis.priority_containers;
-        if (std::find(p.begin(), p.end(), c) != p.end()) out.push_back(c);
+        if (std::find(p.begin(), p.end(), c) != p.end()) {
+            out.push_back(c);
+        }
     }
     if (out.empty()) {
         out.assign(ordered.begin(), ordered.begin() + static_cast<std::ptrdiff_t>(std::min(
@@ -52,7 +64,9 @@ std::vector<std::string> priority_subset(const config::Config& config, std::vect
 }
 
 bool has_real_time_ratio(const model::ScenarioResult* s) {
-    if (!s) return false;
+    if (!s) {
+        return false;
+    }
     return std::any_of(s->samples.begin(), s->samples.end(),
                        [](const model::Sample& x) { return x.pace && x.pace->real_time_ratio; });
 }
@@ -92,7 +106,9 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
     // Duration / leak
     if (const auto* d = run.find_scenario("duration_leak"); d && !d->samples.empty()) {
         auto names = summary_containers(a, "duration_leak");
-        if (names.empty()) names = sampled_containers(run, *d);
+        if (names.empty()) {
+            names = sampled_containers(run, *d);
+        }
         names = focus(cfg, std::move(names));
         const auto per = containers_per_chart(cfg);
         const std::size_t files = (names.size() + per - 1) / per;
@@ -135,7 +151,9 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
         }
         if (peaks.is_object() && !peaks.empty()) {
             std::vector<std::string> names;
-            for (const auto& [k, v] : peaks.items()) names.push_back(k);
+            for (const auto& [k, v] : peaks.items()) {
+                names.push_back(k);
+            }
             names = focus(cfg, std::move(names));
             plans.push_back({"Stress", "stress/stress_comparison_memory", "Stress Test Peak Memory %",
                              ChartKind::stress_comparison, ChartMetric::memory, names});
@@ -148,8 +166,12 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
     if (a.speed && !a.speed->steps.empty()) {
         std::vector<std::string> present;
         for (const auto& st : a.speed->steps) {
-            for (const auto& [c, v] : st.mean_cpu_percent) present.push_back(c);
-            for (const auto& [c, v] : st.mean_memory_percent) present.push_back(c);
+            for (const auto& [c, v] : st.mean_cpu_percent) {
+                present.push_back(c);
+            }
+            for (const auto& [c, v] : st.mean_memory_percent) {
+                present.push_back(c);
+            }
         }
         const auto shown = priority_subset(cfg, std::move(present));
         plans.push_back({"Speed Scaling", "speed_scaling/speed_scaling_cpu",

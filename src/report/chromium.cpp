@@ -53,7 +53,9 @@ std::string last_meaningful_line(const std::filesystem::path& log) {
         }
         last = line;
     }
-    if (last.size() > 300) last = last.substr(0, 300) + "...";
+    if (last.size() > 300) {
+        last = last.substr(0, 300) + "...";
+    }
     return last;
 }
 
@@ -62,11 +64,15 @@ struct TempDir {
     TempDir() {
         std::string pattern =
             (std::filesystem::temp_directory_path() / "perfrunner-chromium-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
+        if (::mkdtemp(pattern.data()) != nullptr) {
+            path = pattern;
+        }
     }
     ~TempDir() {
         std::error_code ec;
-        if (!path.empty()) std::filesystem::remove_all(path, ec);
+        if (!path.empty()) {
+            std::filesystem::remove_all(path, ec);
+        }
     }
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
@@ -76,15 +82,19 @@ struct TempDir {
 std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& job,
                     const ScreenshotOptions& options) {
     TempDir profile;
-    if (profile.path.empty())
+    if (profile.path.empty()) {
         return job.png.string() + ": cannot create a temporary Chromium profile directory";
+    }
     const auto log = profile.path / "chromium.log";
     std::error_code ec;
     std::filesystem::remove(job.png, ec);  // a stale PNG must not pass for a new one
 
     const auto args = screenshot_argv(chromium, job, profile.path / "profile", options);
     std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.reserve(args.size() + 1);
+    for (const auto& a : args) {
+        argv.push_back(const_cast<char*>(a.c_str()));
+    }
     argv.push_back(nullptr);
 
     posix_spawn_file_actions_t actions;
@@ -101,7 +111,9 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
     const int rc = ::posix_spawn(&pid, chromium.c_str(), &actions, &attr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    if (rc != 0) return job.png.string() + ": cannot start " + chromium.string() + ": " + std::strerror(rc);
+    if (rc != 0) {
+        return job.png.string() + ": cannot start " + chromium.string() + ": " + std::strerror(rc);
+    }
 
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
     bool timed_out = false;
@@ -130,7 +142,9 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
     }
     const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     const bool written = std::filesystem::file_size(job.png, ec) > 0 && !ec;
-    if (exited_ok && written) return {};
+    if (exited_ok && written) {
+        return {};
+    }
     std::ostringstream msg;
     msg << job.png.string() << ": Chromium ";
     if (WIFEXITED(status)) {
@@ -138,8 +152,12 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
     } else if (WIFSIGNALED(status)) {
         msg << "was killed by signal " << WTERMSIG(status);
     }
-    if (!written) msg << (exited_ok ? "wrote no PNG" : ", no PNG written");
-    if (const auto last = last_meaningful_line(log); !last.empty()) msg << " (" << last << ")";
+    if (!written) {
+        msg << (exited_ok ? "wrote no PNG" : ", no PNG written");
+    }
+    if (const auto last = last_meaningful_line(log); !last.empty()) {
+        msg << " (" << last << ")";
+    }
     return msg.str();
 }
 
@@ -147,7 +165,9 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
 
 std::optional<std::filesystem::path> find_chromium() {
     if (const char* forced = std::getenv("PERFRUNNER_CHROMIUM"); forced && *forced) {
-        if (is_executable(forced)) return std::filesystem::path(forced);
+        if (is_executable(forced)) {
+            return std::filesystem::path(forced);
+        }
     }
     const char* path_env = std::getenv("PATH");
     const std::string path = path_env ? path_env : "";
@@ -158,7 +178,9 @@ std::optional<std::filesystem::path> find_chromium() {
             const std::string dir = path.substr(start, end - start);
             if (!dir.empty()) {
                 const auto candidate = std::filesystem::path(dir) / name;
-                if (is_executable(candidate)) return candidate;
+                if (is_executable(candidate)) {
+                    return candidate;
+                }
             }
             start = end + 1;
         }
@@ -211,9 +233,13 @@ std::vector<std::string> take_screenshots(const std::filesystem::path& chromium,
     };
     const unsigned n = std::max(1u, std::min<unsigned>(options.parallel, static_cast<unsigned>(jobs.size())));
     std::vector<std::thread> threads;
-    for (unsigned t = 1; t < n; ++t) threads.emplace_back(worker);
+    for (unsigned t = 1; t < n; ++t) {
+        threads.emplace_back(worker);
+    }
     worker();
-    for (auto& t : threads) t.join();
+    for (auto& t : threads) {
+        t.join();
+    }
     return errors;
 }
 

@@ -18,41 +18,59 @@ const char* verdict_name(analysis::Verdict verdict) {
 
 std::string verdict_label(analysis::Verdict verdict) {
     std::string s = verdict_name(verdict);
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : s) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
     return s;
 }
 
 double round_to(double value, int decimals) {
-    if (!std::isfinite(value)) return value;
+    if (!std::isfinite(value)) {
+        return value;
+    }
     const double scale = std::pow(10.0, decimals);
     const double scaled = value * scale;
-    if (!std::isfinite(scaled)) return value;
+    if (!std::isfinite(scaled)) {
+        return value;
+    }
     return std::nearbyint(scaled) / scale;  // default rounding mode: half to even
 }
 
 nlohmann::ordered_json number_or_null(std::optional<double> value, int decimals) {
-    if (!value || !std::isfinite(*value)) return nullptr;
+    if (!value || !std::isfinite(*value)) {
+        return nullptr;
+    }
     return round_to(*value, decimals);
 }
 
 std::string format_number(std::optional<double> value, int decimals) {
-    if (!value || !std::isfinite(*value)) return "n/a";
+    if (!value || !std::isfinite(*value)) {
+        return "n/a";
+    }
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, round_to(*value, decimals));
     std::string s = buf;
     if (s == "-0" || s.rfind("-0.", 0) == 0) {
-        if (s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);  // no "-0.0"
+        if (s.find_first_not_of("-0.") == std::string::npos) {
+            s.erase(0, 1);  // no "-0.0"
+        }
     }
     return s;
 }
 
 std::string display_name(const config::Config& config, const std::string& container) {
     for (const auto& spec : config.containers) {
-        if (spec.name == container && !spec.display_name.empty()) return spec.display_name;
+        if (spec.name == container && !spec.display_name.empty()) {
+            return spec.display_name;
+        }
     }
     std::string base = container;
-    if (base.rfind("rideshare-", 0) == 0) base = base.substr(10);
-    if (base.empty()) return container;
+    if (base.rfind("rideshare-", 0) == 0) {
+        base = base.substr(10);
+    }
+    if (base.empty()) {
+        return container;
+    }
     std::string out;
     bool start = true;
     for (char c : base) {
@@ -70,11 +88,15 @@ std::string display_name(const config::Config& config, const std::string& contai
 double effective_cores(const config::Config& config, const analysis::Analysis& analysis,
                        const std::string& container) {
     for (const auto& spec : config.containers) {
-        if (spec.name == container && spec.cpu_cores && *spec.cpu_cores > 0) return *spec.cpu_cores;
+        if (spec.name == container && spec.cpu_cores && *spec.cpu_cores > 0) {
+            return *spec.cpu_cores;
+        }
     }
     for (const auto& scenario : analysis.scenario_summaries) {
         for (const auto& c : scenario.containers) {
-            if (c.container == container && c.cpu_cores_effective > 0) return c.cpu_cores_effective;
+            if (c.container == container && c.cpu_cores_effective > 0) {
+                return c.cpu_cores_effective;
+            }
         }
     }
     return 1.0;
@@ -92,7 +114,9 @@ std::vector<std::string> order_containers(const config::Config& config, std::vec
         }
     }
     for (const auto& n : names) {
-        if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+        if (std::find(out.begin(), out.end(), n) == out.end()) {
+            out.push_back(n);
+        }
     }
     return out;
 }
@@ -100,7 +124,9 @@ std::vector<std::string> order_containers(const config::Config& config, std::vec
 std::vector<std::string> focus(const config::Config& config, std::vector<std::string> names) {
     auto ordered = order_containers(config, std::move(names));
     const auto& f = config.analysis.focus_containers;
-    if (f.empty()) return ordered;
+    if (f.empty()) {
+        return ordered;
+    }
     std::erase_if(ordered, [&](const std::string& n) { return std::find(f.begin(), f.end(), n) == f.end(); });
     return ordered;
 }
@@ -124,10 +150,14 @@ struct Instant {
 
 std::optional<Instant> parse_instant(std::string_view s) {
     auto digits = [&](std::size_t pos, std::size_t len) -> std::optional<unsigned> {
-        if (pos + len > s.size()) return std::nullopt;
+        if (pos + len > s.size()) {
+            return std::nullopt;
+        }
         unsigned v = 0;
         for (std::size_t i = pos; i < pos + len; ++i) {
-            if (!std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
+            if (!std::isdigit(static_cast<unsigned char>(s[i]))) {
+                return std::nullopt;
+            }
             v = v * 10 + static_cast<unsigned>(s[i] - '0');
         }
         return v;
@@ -138,7 +168,9 @@ std::optional<Instant> parse_instant(std::string_view s) {
     }
     const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2),
                se = digits(17, 2);
-    if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31) return std::nullopt;
+    if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31) {
+        return std::nullopt;
+    }
     Instant out;
     out.seconds =
         static_cast<double>(days_from_civil(*y, *mo, *d)) * 86400.0 + *h * 3600.0 + *mi * 60.0 + *se;
@@ -152,14 +184,18 @@ std::optional<Instant> parse_instant(std::string_view s) {
             ++pos;
         }
     }
-    if (pos == s.size()) return out;
+    if (pos == s.size()) {
+        return out;
+    }
     if (s[pos] == 'Z' && pos + 1 == s.size()) {
         out.zoned = true;
         return out;
     }
     if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
         const auto zh = digits(pos + 1, 2), zm = digits(pos + 4, 2);
-        if (!zh || !zm) return std::nullopt;
+        if (!zh || !zm) {
+            return std::nullopt;
+        }
         const double offset = *zh * 3600.0 + *zm * 60.0;
         out.seconds -= s[pos] == '+' ? offset : -offset;
         out.zoned = true;
@@ -173,12 +209,16 @@ std::optional<Instant> parse_instant(std::string_view s) {
 std::optional<double> seconds_between(std::string_view iso_a, std::string_view iso_b) {
     const auto a = parse_instant(iso_a);
     const auto b = parse_instant(iso_b);
-    if (!a || !b || a->zoned != b->zoned) return std::nullopt;
+    if (!a || !b || a->zoned != b->zoned) {
+        return std::nullopt;
+    }
     return b->seconds - a->seconds;
 }
 
 std::string format_hms(double seconds) {
-    if (!std::isfinite(seconds) || seconds < 0) return "n/a";
+    if (!std::isfinite(seconds) || seconds < 0) {
+        return "n/a";
+    }
     const auto total = static_cast<long long>(std::llround(seconds));
     char buf[48];
     std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", total / 3600, (total / 60) % 60, total % 60);

@@ -18,7 +18,9 @@ std::string x(std::string_view s) {
     clean.reserve(s.size());
     for (char c : s) {
         const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
+        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            continue;
+        }
         clean += c;
     }
     return html_escape(clean);
@@ -32,9 +34,13 @@ struct TestCase {
 };
 
 std::string check_name_of(const analysis::Finding& f) {
-    if (!f.check_name.empty()) return f.check_name;
+    if (!f.check_name.empty()) {
+        return f.check_name;
+    }
     std::string n = f.scenario_name.empty() ? "run" : f.scenario_name;
-    if (!f.container.empty()) n += "/" + f.container;
+    if (!f.container.empty()) {
+        n += "/" + f.container;
+    }
     return n + "/" + (f.category.empty() ? "finding" : f.category);
 }
 
@@ -45,9 +51,13 @@ std::string render_junit_xml(const ReportContext& context) {
     const auto& a = context.analysis;
     std::vector<TestCase> cases;
     std::set<std::string> finding_checks;
-    for (const auto& f : a.findings) finding_checks.insert(check_name_of(f));
+    for (const auto& f : a.findings) {
+        finding_checks.insert(check_name_of(f));
+    }
     auto passing = [&](const std::string& suite, const std::string& name, std::string detail) {
-        if (finding_checks.count(name)) return;  // the finding is the test case for this check
+        if (finding_checks.count(name)) {
+            return;  // the finding is the test case for this check
+        }
         cases.push_back({suite, name, false, "", "", std::move(detail)});
     };
 
@@ -60,7 +70,9 @@ std::string render_junit_xml(const ReportContext& context) {
             c.detail = std::to_string(s.samples.size()) + " samples";
         }
         cases.push_back(std::move(c));
-        if (s.oom_events.empty()) passing(s.scenario_name, s.scenario_name + "/oom_event", "no OOM events");
+        if (s.oom_events.empty()) {
+            passing(s.scenario_name, s.scenario_name + "/oom_event", "no OOM events");
+        }
     }
     for (const auto& f : a.findings) {
         TestCase c;
@@ -75,13 +87,17 @@ std::string render_junit_xml(const ReportContext& context) {
             d << " (value " << format_number(f.metric_value, 2) << ", threshold "
               << format_number(f.threshold, 2) << ")";
         }
-        if (!f.recommendation.empty()) d << "; recommendation: " << f.recommendation;
+        if (!f.recommendation.empty()) {
+            d << "; recommendation: " << f.recommendation;
+        }
         c.detail = d.str();
         cases.push_back(std::move(c));
     }
     // Level checks run on baseline and duration (stress and speed scaling saturate on purpose).
     for (const auto& s : a.scenario_summaries) {
-        if (s.scenario_name != "baseline" && s.scenario_name != "duration_leak") continue;
+        if (s.scenario_name != "baseline" && s.scenario_name != "duration_leak") {
+            continue;
+        }
         for (const auto& c : s.containers) {
             const auto prefix = s.scenario_name + "/" + c.container + "/";
             passing(s.scenario_name, prefix + "high_memory_usage",
@@ -114,7 +130,9 @@ std::string render_junit_xml(const ReportContext& context) {
 
     std::vector<std::string> suites;
     for (const auto& c : cases) {
-        if (std::find(suites.begin(), suites.end(), c.suite) == suites.end()) suites.push_back(c.suite);
+        if (std::find(suites.begin(), suites.end(), c.suite) == suites.end()) {
+            suites.push_back(c.suite);
+        }
     }
     const auto failures =
         std::count_if(cases.begin(), cases.end(), [](const TestCase& c) { return c.failed; });
@@ -125,14 +143,18 @@ std::string render_junit_xml(const ReportContext& context) {
     for (const auto& suite : suites) {
         std::size_t n = 0, f = 0;
         for (const auto& c : cases) {
-            if (c.suite != suite) continue;
+            if (c.suite != suite) {
+                continue;
+            }
             ++n;
             f += c.failed ? 1 : 0;
         }
         out << "  <testsuite name=\"perfrunner." << x(suite) << "\" tests=\"" << n << "\" failures=\"" << f
             << "\" errors=\"0\" skipped=\"0\">\n";
         for (const auto& c : cases) {
-            if (c.suite != suite) continue;
+            if (c.suite != suite) {
+                continue;
+            }
             out << "    <testcase classname=\"perfrunner." << x(suite) << "\" name=\"" << x(c.name) << "\"";
             if (!c.failed && c.detail.empty()) {
                 out << "/>\n";

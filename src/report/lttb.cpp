@@ -10,10 +10,14 @@ std::vector<std::size_t> lttb_indices(std::span<const double> x, std::span<const
     std::vector<std::size_t> keep;
     if (n <= max_points || n <= 2) {
         keep.resize(n);
-        for (std::size_t i = 0; i < n; ++i) keep[i] = i;
+        for (std::size_t i = 0; i < n; ++i) {
+            keep[i] = i;
+        }
         return keep;
     }
-    if (max_points < 3) return {0, n - 1};
+    if (max_points < 3) {
+        return {0, n - 1};
+    }
 
     keep.reserve(max_points);
     keep.push_back(0);
@@ -56,7 +60,9 @@ std::vector<std::size_t> lttb_indices(std::span<const double> x, std::span<const
 }
 
 void lttb_downsample(std::vector<double>& x, std::vector<double>& y, std::size_t max_points) {
-    if (x.size() <= max_points) return;
+    if (x.size() <= max_points) {
+        return;
+    }
     const auto keep = lttb_indices(x, y, max_points);
     std::vector<double> nx, ny;
     nx.reserve(keep.size());

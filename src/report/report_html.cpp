@@ -26,7 +26,9 @@ std::string long_or_na(const std::optional<long>& v) {
 }
 
 std::string json_text(const nlohmann::json& obj, const char* key) {
-    if (!obj.is_object() || !obj.contains(key)) return "?";
+    if (!obj.is_object() || !obj.contains(key)) {
+        return "?";
+    }
     const auto& v = obj[key];
     return v.is_string() ? v.get<std::string>()
                          : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -52,8 +54,9 @@ std::string render_html_report(const ReportContext& context) {
       << card("OOM events", std::to_string(a.total_oom_events))
       << card("Critical", std::to_string(a.critical_count))
       << card("Warnings", std::to_string(a.warning_count)) << "</div>\n";
-    if (run.aborted)
+    if (run.aborted) {
         b << "<p><strong>Run aborted:</strong> " << h(run.abort_reason.value_or("unknown")) << "</p>\n";
+    }
 
     b << "<h2>Findings</h2>\n";
     if (a.findings.empty()) {
@@ -64,7 +67,9 @@ std::string render_html_report(const ReportContext& context) {
         for (const auto sev :
              {analysis::Severity::critical, analysis::Severity::warning, analysis::Severity::info}) {
             for (const auto& f : a.findings) {
-                if (f.severity != sev) continue;
+                if (f.severity != sev) {
+                    continue;
+                }
                 b << "<tr class=\"" << severity_name(sev) << "\"><td>" << severity_name(sev) << "</td><td>"
                   << h(f.scenario_name) << "</td><td>" << h(f.container) << "</td><td>" << h(f.message)
                   << "</td><td>" << format_number(f.metric_value, 2) << "</td><td>"
@@ -137,7 +142,9 @@ std::string render_html_report(const ReportContext& context) {
         b << "<p class=\"empty\">None.</p>\n";
     } else {
         b << "<ul>\n";
-        for (const auto& r : a.recommendations) b << "<li>" << h(r) << "</li>\n";
+        for (const auto& r : a.recommendations) {
+            b << "<li>" << h(r) << "</li>\n";
+        }
         b << "</ul>\n";
     }
 
@@ -149,7 +156,9 @@ std::string render_html_report(const ReportContext& context) {
         const bool png = std::filesystem::is_regular_file(charts_dir / (p.path + ".png"), ec);
         b << "<li>" << h(p.section) << ": <a href=\"charts/" << h(p.path) << ".html\">" << h(p.title)
           << "</a>";
-        if (png) b << " (<a href=\"charts/" << h(p.path) << ".png\">PNG</a>)";
+        if (png) {
+            b << " (<a href=\"charts/" << h(p.path) << ".png\">PNG</a>)";
+        }
         b << "</li>\n";
     }
     b << "</ul>\n";

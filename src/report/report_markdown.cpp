@@ -15,9 +15,15 @@ std::string md(std::string_view s) {
 }
 
 std::string status_label(const std::string& status) {
-    if (status == "critical") return "CRIT";
-    if (status == "warning") return "WARN";
-    if (status == "healthy") return "OK";
+    if (status == "critical") {
+        return "CRIT";
+    }
+    if (status == "warning") {
+        return "WARN";
+    }
+    if (status == "healthy") {
+        return "OK";
+    }
     return md(status);
 }
 
@@ -26,9 +32,13 @@ std::string long_or_na(const std::optional<long>& v) {
 }
 
 std::string trigger_text(const nlohmann::json& trigger) {
-    if (!trigger.is_object()) return "none (time limit)";
+    if (!trigger.is_object()) {
+        return "none (time limit)";
+    }
     auto text = [&](const char* key) {
-        if (!trigger.contains(key)) return std::string("?");
+        if (!trigger.contains(key)) {
+            return std::string("?");
+        }
         const auto& v = trigger[key];
         return v.is_string() ? v.get<std::string>()
                              : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -48,17 +58,23 @@ void findings_section(std::ostringstream& out, const analysis::Analysis& a, anal
     out << "### " << heading << "\n\n";
     bool any = false;
     for (const auto& f : a.findings) {
-        if (f.severity != severity) continue;
+        if (f.severity != severity) {
+            continue;
+        }
         any = true;
         out << "- **" << md(f.scenario_name.empty() ? "run" : f.scenario_name) << "**: " << md(f.message);
         if (f.metric_value || f.threshold) {
             out << " (value " << format_number(f.metric_value, 2) << ", threshold "
                 << format_number(f.threshold, 2) << ")";
         }
-        if (!f.recommendation.empty()) out << " — Recommendation: " << md(f.recommendation);
+        if (!f.recommendation.empty()) {
+            out << " — Recommendation: " << md(f.recommendation);
+        }
         out << "\n";
     }
-    if (!any) out << "None.\n";
+    if (!any) {
+        out << "None.\n";
+    }
     out << "\n";
 }
 
@@ -78,7 +94,9 @@ std::string render_markdown_report(const ReportContext& context) {
     const auto seconds = seconds_between(run.started_at, run.completed_at);
     out << "| Duration | " << (seconds ? format_hms(*seconds) : std::string("n/a")) << " |\n";
     std::string status = verdict_label(a.verdict);
-    if (run.aborted) status += " (aborted: " + md(run.abort_reason.value_or("unknown")) + ")";
+    if (run.aborted) {
+        status += " (aborted: " + md(run.abort_reason.value_or("unknown")) + ")";
+    }
     out << "| Status | " << status << " |\n";
     out << "| Scenarios Passed | " << a.scenarios_passed << " |\n";
     out << "| Scenarios Failed | " << a.scenarios_failed << " |\n";
@@ -191,8 +209,12 @@ std::string render_markdown_report(const ReportContext& context) {
     }
 
     out << "## Recommendations\n\n";
-    if (a.recommendations.empty()) out << "None.\n";
-    for (const auto& r : a.recommendations) out << "- " << md(r) << "\n";
+    if (a.recommendations.empty()) {
+        out << "None.\n";
+    }
+    for (const auto& r : a.recommendations) {
+        out << "- " << md(r) << "\n";
+    }
     out << "\n## Charts\n\nSee [charts/index.html](charts/index.html).\n";
     return out.str();
 }

@@ -10,23 +10,28 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 ojson optional_long(const std::optional<long>& v) {
-    if (!v) return nullptr;
+    if (!v) {
+        return nullptr;
+    }
     return *v;
 }
 
 // analysis::verdict_json holds the values (one rounding rule for results.json and summary.json); its objects
 // are unordered, so the reference key order is restored here.
 ojson ordered(const nlohmann::json& obj, std::initializer_list<const char*> first) {
-    if (!obj.is_object())
+    if (!obj.is_object()) {
         return ojson::parse(obj.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
     ojson out = ojson::object();
     for (const char* k : first) {
-        if (obj.contains(k))
+        if (obj.contains(k)) {
             out[k] = ojson::parse(obj[k].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        }
     }
     for (const auto& [k, v] : obj.items()) {
-        if (!out.contains(k))
+        if (!out.contains(k)) {
             out[k] = ojson::parse(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        }
     }
     return out;
 }
@@ -84,10 +89,14 @@ nlohmann::ordered_json verdict_object(const analysis::Analysis& a) {
     // perfrunner additions (results-schema.md §9)
     if (a.duration) {
         ojson leaks = ojson::object();
-        for (const auto& l : a.duration->leaks) leaks[l.container] = leak_object(l);
+        for (const auto& l : a.duration->leaks) {
+            leaks[l.container] = leak_object(l);
+        }
         v["leak_verdicts"] = leaks;
         ojson cooldown = ojson::object();
-        for (const auto& c : a.duration->cooldown) cooldown[c.container] = cooldown_object(c);
+        for (const auto& c : a.duration->cooldown) {
+            cooldown[c.container] = cooldown_object(c);
+        }
         v["cooldown"] = cooldown;
     }
     if (a.stress) {

@@ -23,9 +23,13 @@ std::string fill_template(std::string_view text, const std::map<std::string, std
     std::size_t pos = 0;
     while (pos < text.size()) {
         const auto open = text.find("{{", pos);
-        if (open == std::string_view::npos) break;
+        if (open == std::string_view::npos) {
+            break;
+        }
         const auto close = text.find("}}", open + 2);
-        if (close == std::string_view::npos) break;
+        if (close == std::string_view::npos) {
+            break;
+        }
         out.append(text.substr(pos, open - pos));
         const std::string key(text.substr(open + 2, close - open - 2));
         if (const auto it = values.find(key); it != values.end()) {

@@ -72,7 +72,7 @@ void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResul
     const auto& sc = config_.scenarios;
     const auto& sampling = config_.sampling;
 
-    sim.start();
+    start_fresh(ctx);
     // Spawn errors abort the scenario (reference behaviour): without its agents the phases mean nothing.
     const long drivers = sim.spawn_drivers(agents_.drivers);
     const long riders = sim.spawn_riders(agents_.riders);

@@ -82,6 +82,20 @@ void bring_to_rest(ScenarioContext& ctx) {
     }
 }
 
+void start_fresh(ScenarioContext& ctx) {
+    auto& sim = ctx.ports.simulation;
+    try {
+        sim.start();
+        return;
+    } catch (const Error& e) {
+        const auto status = sim.status();
+        if (status.state == "stopped") throw;  // not the "already running/paused" case: a real failure
+        ctx.ports.progress.note(std::string("start: ") + e.what() + " (state " + status.state + "; reset, then start)");
+    }
+    sim.reset();
+    sim.start();
+}
+
 long spawn_drivers_noting(ScenarioContext& ctx, long n) {
     try {
         return ctx.ports.simulation.spawn_drivers(n);

@@ -111,16 +111,7 @@ void StressScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
     bring_to_rest(ctx);
 }
 
-void StressScenario::start_simulation(ScenarioContext& ctx) {
-    try {
-        ctx.ports.simulation.start();
-    } catch (const Error& e) {
-        // "already running" is fine; anything else means there is nothing to stress.
-        const auto status = ctx.ports.simulation.status();
-        if (status.state != "running") throw;
-        ctx.ports.progress.note(std::string("start: ") + e.what() + " (simulation already running)");
-    }
-}
+void StressScenario::start_simulation(ScenarioContext& ctx) { start_fresh(ctx); }
 
 void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
     auto& clock = ctx.ports.clock;

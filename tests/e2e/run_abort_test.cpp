@@ -9,11 +9,11 @@ TEST(RunE2E, StressOomStopsTheRunAfterStressWithEverySample) {
     PERFRUNNER_REQUIRE_STACK_OR_SKIP();
     const auto out = e2e::fresh_dir("oom");
     // 96 MiB for the simulation: ~32 MiB base + 1.2 MiB per agent => OOM-killed after a few batches. The memory
-    // threshold at 100 %, host CPU at 100 % and no real-time-ratio floor keep the other rules from ending the ramp
+    // threshold at 100 %, host CPU at 100 % and a real-time-ratio floor of 0.01 keep the other rules from ending the ramp
     // before the kill (a busy 2-core CI host saturates its CPU long before).
     e2e::Process p(e2e::run_argv(out, {"--scenarios", "baseline,stress,duration,speed"},
                                  {"scenarios.stress_memory_threshold_percent=100",
-                                  "scenarios.host_cpu_threshold_percent=100", "scenarios.stress_rtr_floor=0"}),
+                                  "scenarios.host_cpu_threshold_percent=100", "scenarios.stress_rtr_floor=0.01"}),
                    {{"SIM_MEM_LIMIT", "96m"}}, out / "perfrunner.log", e2e::source_dir());
     const auto code = p.wait(300.0);
     ASSERT_TRUE(code.has_value()) << e2e::read_text(out / "perfrunner.log");

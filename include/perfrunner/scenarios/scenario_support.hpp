@@ -24,6 +24,10 @@ void wait_ready(ScenarioContext& ctx);
 // 500 there); stopped -> nothing. Never throws; a failure becomes a progress note.
 void bring_to_rest(ScenarioContext& ctx);
 
+// Starts the simulation from a fresh state: when it is already running (another client, a crashed run), it is
+// reset first. Throws RuntimeFailure when it cannot be started.
+void start_fresh(ScenarioContext& ctx);
+
 // Queues n agents; a failure is a note and counts 0 (the reference behaviour, but visible).
 long spawn_drivers_noting(ScenarioContext& ctx, long n);
 long spawn_riders_noting(ScenarioContext& ctx, long n);

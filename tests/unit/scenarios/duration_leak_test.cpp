@@ -97,3 +97,17 @@ TEST_F(DurationTest, SetupFailureThrowsSetupFailed) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(DurationTest, AlreadyRunningSimulationIsResetAndStartedFresh) {
+    h.simulation.state = "running";  // left running by another client
+    h.config.scenarios.duration_active_minutes = 0.2;
+    h.config.scenarios.duration_cooldown_minutes = 0.1;
+    run_duration(5);
+    EXPECT_FALSE(duration.aborted) << duration.abort_reason.value_or("");
+    EXPECT_GE(h.simulation.count("start"), 2);
+    EXPECT_EQ(duration.metadata["phase_sample_counts"]["active"], 6);
+}
+
+}  // namespace

@@ -93,19 +93,21 @@ std::string render_junit_xml(const ReportContext& context) {
         c.detail = d.str();
         cases.push_back(std::move(c));
     }
-    // Level checks run on baseline and duration (stress and speed scaling saturate on purpose).
+    // Level checks (named like the analysis names its findings: <scenario>/<container>/memory|cpu) run on
+    // baseline and duration (stress and speed scaling saturate on purpose).
     for (const auto& s : a.scenario_summaries) {
         if (s.scenario_name != "baseline" && s.scenario_name != "duration_leak") {
             continue;
         }
         for (const auto& c : s.containers) {
             const auto prefix = s.scenario_name + "/" + c.container + "/";
-            passing(s.scenario_name, prefix + "high_memory_usage",
+            passing(s.scenario_name, prefix + "memory",
                     "memory max " + format_number(c.memory_mb.max, 1) + " MB of limit " +
                         (c.memory_limit_mb > 0 ? format_number(c.memory_limit_mb, 1) + " MB" : "unlimited"));
-            passing(s.scenario_name, prefix + "high_cpu_usage",
+            passing(s.scenario_name, prefix + "cpu",
                     "CPU max " + format_number(c.cpu_percent.max, 1) + " % of one core (" +
-                        format_number(c.cpu_cores_effective, 2) + " effective cores)");
+                        format_number(effective_cores(context.config, a, c.container), 2) +
+                        " effective cores)");
         }
     }
     if (a.duration) {

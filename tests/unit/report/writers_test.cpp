@@ -210,7 +210,7 @@ TEST(JunitXml, OneCasePerCheckAndFailuresForCriticalFindings) {
         std::string::npos);
     for (const char* name :
          {"baseline/completed", "stress_test/completed", "duration_leak/completed", "speed_scaling/completed",
-          "baseline/rideshare-simulation/high_memory_usage", "baseline/rideshare-kafka/high_cpu_usage",
+          "baseline/rideshare-simulation/memory", "baseline/rideshare-kafka/cpu",
           "duration_leak/rideshare-kafka/memory_leak", "duration_leak/rideshare-simulation/memory_leak",
           "stress_test/capacity", "speed_scaling/max_speed"}) {
         EXPECT_NE(xml.find(std::string("name=\"") + name + "\""), std::string::npos) << name;
@@ -219,7 +219,26 @@ TEST(JunitXml, OneCasePerCheckAndFailuresForCriticalFindings) {
     const std::string leak = "name=\"duration_leak/rideshare-simulation/memory_leak\"";
     EXPECT_EQ(xml.find(leak, xml.find(leak) + 1), std::string::npos);
     // Stress and speed-scaling saturation is not a level check.
-    EXPECT_EQ(xml.find("stress_test/rideshare-kafka/high_cpu_usage"), std::string::npos);
+    EXPECT_EQ(xml.find("stress_test/rideshare-kafka/cpu\""), std::string::npos);
+}
+
+TEST(JunitXml, ALevelFindingReplacesItsPassingCheck) {
+    Inputs in;
+    analysis::Finding f;
+    f.severity = analysis::Severity::critical;
+    f.category = "high_memory_usage";
+    f.container = testing::kSim;
+    f.message = "Simulation memory at 91.0% of limit";
+    f.scenario_name = "baseline";
+    f.check_name = "baseline/rideshare-simulation/memory";
+    in.analysis.findings.push_back(f);
+    const auto xml = render_junit_xml(in.context());
+    const std::string name = "name=\"baseline/rideshare-simulation/memory\"";
+    const auto first = xml.find(name);
+    ASSERT_NE(first, std::string::npos);
+    EXPECT_EQ(xml.find(name, first + 1), std::string::npos);
+    EXPECT_EQ(xml.find("<failure type=\"high_memory_usage\"", first), xml.find("<failure", first));
+    EXPECT_NE(xml.find("failures=\"2\""), std::string::npos);
 }
 
 TEST(JunitXml, AbortedScenarioFailsAndCountsAddUp) {

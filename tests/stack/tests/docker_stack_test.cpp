@@ -109,7 +109,7 @@ TEST_F(DockerStack, SimulationAndKafkaFollowLoad) {
     double ratio = -1;
   };
   std::vector<Point> pts;
-  auto sample = [&](const std::string& label) {
+  auto sample = [&](const std::string& label, int expected_agents) {
     sleep_s(3.0);  // settle: burner window, cAdvisor housekeeping, kafka poll
     Point p;
     p.label = label;
@@ -129,7 +129,13 @@ TEST_F(DockerStack, SimulationAndKafkaFollowLoad) {
     };
     p.sim = rate(a_sim, b_sim);
     p.kafka = rate(a_k, b_k);
-    p.trips = api.status().value("active_trips_count", -1);
+    auto st = api.status();
+    p.trips = st.value("active_trips_count", -1);
+    const int agents = st.value("drivers_total", -1) + st.value("riders_total", -1);
+    ASSERT_EQ(agents, expected_agents) << "at '" << label << "': the shared stack was reset or restarted by another "
+                                       << "client during this test (perfrunner run, tests/e2e?): " << st.dump();
+    ASSERT_TRUE(a_sim && b_sim) << "no cAdvisor stats for rideshare-simulation at '" << label << "'";
+    ASSERT_EQ(a_sim->id, b_sim->id) << "rideshare-simulation was recreated during the measurement";
     auto perf = api.get("/metrics/performance").json_body();
     if (perf.is_object()) p.ratio = perf["resources"].value("real_time_ratio", -1.0);
     pts.push_back(p);
@@ -139,16 +145,20 @@ TEST_F(DockerStack, SimulationAndKafkaFollowLoad) {
     ASSERT_TRUE(api.spawn_and_wait(per_type, per_type, 60));
     ASSERT_EQ(api.put("/simulation/speed", R"({"multiplier":1})").status, 200);
   };
-  sample("0 agents");
+  sample("0 agents", 0);
+  if (HasFatalFailure()) return;
   ASSERT_EQ(api.post("/simulation/start").status, 200);
   spawn(25);
   if (HasFatalFailure()) return;
-  sample("50 agents");
+  sample("50 agents", 50);
+  if (HasFatalFailure()) return;
   spawn(75);
   if (HasFatalFailure()) return;
-  sample("200 agents");
+  sample("200 agents", 200);
+  if (HasFatalFailure()) return;
   ASSERT_EQ(api.post("/simulation/reset").status, 200);
-  sample("after reset");
+  sample("after reset", 0);
+  if (HasFatalFailure()) return;
 
   std::printf("[figures] %-12s %12s %16s %12s %8s %10s\n", "load", "sim CPU %", "sim working set", "kafka CPU %", "trips",
               "rt ratio");

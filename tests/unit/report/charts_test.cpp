@@ -318,3 +318,58 @@ TEST(WriteAll, WritesEveryOutputAndCollectsErrors) {
 
 }  // namespace
 }  // namespace perfrunner::report
+
+namespace perfrunner::report {
+namespace {
+
+TEST(Charts, AbortedReferenceStyleRunStillGetsItsCharts) {
+    // Reference files: an OOM-aborted stress test leaves metadata {} and (here) no rolling averages; a
+    // duration test aborted early has no phase_sample_counts.
+    Charts c;
+    auto& stress = c.run.scenarios[1];
+    stress.aborted = true;
+    stress.metadata = nlohmann::json::object();
+    stress.scenario_params = nlohmann::json::object();
+    for (auto& s : stress.samples) {
+        s.rolling_averages.clear();
+        s.agents_queued.reset();
+    }
+    c.run.scenarios[2].metadata = nlohmann::json::object();
+    c.analysis.stress.reset();
+    c.analysis.speed.reset();
+    EXPECT_TRUE(write_all(c.context()).empty());
+    const auto mem = c.figure("stress/stress_timeline_memory");
+    EXPECT_EQ(mem["layout"]["title"]["text"], "Stress Test Memory Timeline");
+    EXPECT_EQ(mem["layout"]["yaxis"]["title"]["text"],
+              "memory % of limit");  // raw samples, not rolling means
+    const auto* sim = trace_named(mem, "Simulation");
+    ASSERT_NE(sim, nullptr);
+    EXPECT_NEAR((*sim)["y"][2].get<double>(), 420.0 / 1024.0 * 100.0, 1e-9);
+    EXPECT_TRUE(c.figure("duration/duration_timeline_cpu_1")["layout"]["shapes"].empty());
+    EXPECT_FALSE(std::filesystem::exists(c.dir.path / "charts" / "stress" / "stress_comparison_cpu.html"));
+}
+
+TEST(WriteAll, EmptyRunWritesEveryFileAndSaysNoCharts) {
+    model::RunResult run;
+    run.test_id = "empty";
+    const analysis::Analysis a;
+    const config::Config cfg;
+    testing::TempDir dir;
+    EXPECT_TRUE(write_all({run, a, cfg, dir.path, PngMode::automatic}).empty());
+    for (const char* f : {"summary.json", "report.md", "report.html", "junit.xml", "charts/index.html"}) {
+        EXPECT_TRUE(std::filesystem::exists(dir.path / f)) << f;
+    }
+    const auto index = testing::read_file(dir.path / "charts" / "index.html");
+    std::size_t empty = 0;
+    for (auto p = index.find("No charts generated"); p != std::string::npos;
+         p = index.find("No charts generated", p + 1)) {
+        ++empty;
+    }
+    EXPECT_EQ(empty, 4u);
+    EXPECT_EQ(
+        nlohmann::json::parse(testing::read_file(dir.path / "summary.json"))["verdict"]["overall_status"],
+        "pass");
+}
+
+}  // namespace
+}  // namespace perfrunner::report

@@ -8,6 +8,9 @@
 // statistics.md §2) and MDSleak = T + MDS, the true slope at which the `leak` verdict (bound above T) has 80 % power.
 //
 // Usage: leak_accuracy [trials]   (default 200)
+// Tuning knobs (environment): LEAK_WARMUP, LEAK_MIN_SAMPLES, LEAK_MIN_NEFF, LEAK_MIN_WINDOWS, LEAK_WINDOW override the
+// analysis.* defaults below; LEAK_DEBUG="<noise name>" with LEAK_DEBUG_RATE=<leak> prints the statistics JSON of the
+// first 8 trials of that cell.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

@@ -9,7 +9,6 @@
 
 #include "commands.hpp"
 #include "perfrunner/error.hpp"
-#include "signals.hpp"
 
 namespace {
 
@@ -105,7 +104,8 @@ int main(int argc, char** argv) {
 
     try {
         setup_logging(global);
-        cli::install_signal_handlers();
+        // SIGINT/SIGTERM handlers are installed by the commands that can stop gracefully (run); elsewhere the
+        // default action ends the process at once (exit status 130 in the shell), which is what analyze needs.
         const config::Config cfg = load_config(global);
         int code = static_cast<int>(ExitCode::usage_error);
         if (run->parsed()) {

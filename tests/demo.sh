@@ -11,6 +11,6 @@ bash tests/stack/setup.sh
 cmake --preset default
 cmake --build --preset default
 timeout 10 docker info >/dev/null 2>&1 || bash tests/stack/dockerd.sh start
-bash tests/stack/build-images.sh
+STACK_BIN_DIR="$ROOT/build/tests/stack" bash tests/stack/build-images.sh
 bash tests/stack/up.sh
 exec build/perfrunner run --config config/demo.json "$@"

@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-bash tests/stack/build-images.sh
+STACK_BIN_DIR="$BUILD/tests/stack" bash tests/stack/build-images.sh
 # Tests that need the real stack, docker or Chromium fail (not skip) when those are missing.
 export PERFRUNNER_REQUIRE_STACK=1 PERFRUNNER_REQUIRE_CHROMIUM=1
 # shellcheck disable=SC2086

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -218,8 +219,24 @@ TEST(DemoConfig, LoadsAndIsShort) {
     const Config c = load(o);
     EXPECT_EQ(c.api.base_url, "http://127.0.0.1:18000");
     EXPECT_EQ(c.docker.cadvisor_url, "http://127.0.0.1:18089");
-    EXPECT_EQ(c.api.api_key, "perfrunner-demo-key");
     EXPECT_EQ(c.docker.compose_file, "tests/stack/compose.yml");
+    // The demo config matches the bundled stack: its API key default, ports and CPU limits.
+    std::ifstream compose_in(std::string(PERFRUNNER_SOURCE_DIR) + "/" + c.docker.compose_file);
+    std::stringstream compose_text;
+    compose_text << compose_in.rdbuf();
+    const std::string compose = compose_text.str();
+    ASSERT_FALSE(compose.empty());
+    EXPECT_THAT(compose, HasSubstr("API_KEY: ${API_KEY:-" + c.api.api_key + "}"));
+    EXPECT_THAT(compose, HasSubstr("${SIM_PORT:-18000}"));
+    EXPECT_THAT(compose, HasSubstr("${CADVISOR_PORT:-18089}"));
+    EXPECT_THAT(compose, HasSubstr("cpus: ${SIM_CPU_LIMIT:-1.0}"));
+    EXPECT_THAT(compose, HasSubstr("cpus: ${KAFKA_CPU_LIMIT:-0.5}"));
+    EXPECT_THAT(compose, HasSubstr("cpus: ${REDIS_CPU_LIMIT:-0.25}"));
+    EXPECT_THAT(compose, HasSubstr("cpus: ${CADVISOR_CPU_LIMIT:-0.5}"));
+    EXPECT_EQ(c.find_container("rideshare-simulation")->cpu_cores, 1.0);
+    EXPECT_EQ(c.find_container("rideshare-kafka")->cpu_cores, 0.5);
+    EXPECT_EQ(c.find_container("rideshare-redis")->cpu_cores, 0.25);
+    EXPECT_EQ(c.find_container("rideshare-cadvisor")->cpu_cores, 0.5);
     EXPECT_EQ(c.containers.size(), 4u);
     EXPECT_EQ(c.expected_containers().size(), 4u);
     // baseline + stress max + duration (active + cooldown + drain budget) + speed steps (2x..8x) stay near 6 min

@@ -132,7 +132,13 @@ void JsonWriter::string(std::string_view s) {
 
 void JsonWriter::quoted(std::string_view s) {
     out_.push_back('"');
-    for (char c : s) {
+    // Plain runs (nearly every string) are appended in one piece; only escapes go character by character.
+    std::size_t run_start = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+        out_.append(s.substr(run_start, i - run_start));
+        run_start = i + 1;
         switch (c) {
             case '"': out_.append("\\\""); break;
             case '\\': out_.append("\\\\"); break;
@@ -144,11 +150,10 @@ void JsonWriter::quoted(std::string_view s) {
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(c));
-                } else {
-                    out_.push_back(c);
                 }
         }
     }
+    out_.append(s.substr(run_start));
     out_.push_back('"');
 }
 

@@ -349,3 +349,14 @@ TEST(OwnFile, EscapedKeysAreUnescaped) {
     EXPECT_EQ(run.scenarios[0].samples[0].timestamp_iso, "x");
     EXPECT_THAT(to_json_text(run), HasSubstr("\"a\\\"b\": {"));
 }
+
+TEST(OwnFile, StringsWithControlCharactersAreEscapedAndReadBack) {
+    RunResult run;
+    ScenarioResult s;
+    s.scenario_name = "baseline";
+    s.abort_reason = std::string("line1\nline2\t\"q\" \\ \x01 \xc3\xa9 end");
+    run.scenarios.push_back(s);
+    const std::string text = to_json_text(run);
+    EXPECT_TRUE(contains(text, R"("abort_reason": "line1\nline2\t\"q\" \\ \u0001 )" "\xc3\xa9" R"( end")"));
+    EXPECT_EQ(parse_results(text).scenarios[0].abort_reason, s.abort_reason);
+}

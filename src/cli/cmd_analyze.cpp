@@ -40,18 +40,22 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     const fs::path input(options.results_json);
     std::error_code ec;
     if (!fs::is_regular_file(input, ec)) {
-        throw InputError(fmt::format("{}: no such results file (give the path of a results.json)", input.string()));
+        throw InputError(
+            fmt::format("{}: no such results file (give the path of a results.json)", input.string()));
     }
     spdlog::debug("reading {}", input.string());
     model::RunResult run = model::read_results_file(input);
 
     const fs::path out_dir = output_directory(options, input);
     fs::create_directories(out_dir, ec);
-    if (ec) throw RuntimeFailure(fmt::format("cannot create output directory {}: {}", out_dir.string(), ec.message()));
+    if (ec)
+        throw RuntimeFailure(
+            fmt::format("cannot create output directory {}: {}", out_dir.string(), ec.message()));
 
     spdlog::debug("analysing {} scenarios", run.scenarios.size());
     const analysis::Analysis result = analysis::analyze(run, config);
-    const int exit_code = static_cast<int>(result.verdict == analysis::Verdict::fail ? ExitCode::verdict_fail : ExitCode::ok);
+    const int exit_code =
+        static_cast<int>(result.verdict == analysis::Verdict::fail ? ExitCode::verdict_fail : ExitCode::ok);
 
     run.analysis = analysis::analysis_json(result);
     run.extra["verdict"] = analysis::verdict_json(result);
@@ -70,14 +74,17 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     for (const auto& e : errors) spdlog::error("{}", e);
 
     if (!options.global.quiet) {
-        std::cout << fmt::format("verdict: {} ({} findings: {} critical, {} warning)\n",
-                                 upper(analysis::to_string(result.verdict)), result.findings.size(), result.critical_count,
-                                 result.warning_count)
-                  << fmt::format("outputs: {}/ (results.json, summary.json, report.md, report.html, junit.xml, charts/)\n",
-                                 out_dir.string());
+        std::cout
+            << fmt::format("verdict: {} ({} findings: {} critical, {} warning)\n",
+                           upper(analysis::to_string(result.verdict)), result.findings.size(),
+                           result.critical_count, result.warning_count)
+            << fmt::format(
+                   "outputs: {}/ (results.json, summary.json, report.md, report.html, junit.xml, charts/)\n",
+                   out_dir.string());
     }
     if (!errors.empty()) {
-        throw RuntimeFailure(fmt::format("{} of the outputs could not be written (first: {})", errors.size(), errors.front()));
+        throw RuntimeFailure(
+            fmt::format("{} of the outputs could not be written (first: {})", errors.size(), errors.front()));
     }
     return exit_code;
 }

@@ -32,6 +32,8 @@ ports::StopToken& install_signal_handlers() {
     return token;
 }
 
-const ports::StopToken& stop_token() { return token_instance(); }
+const ports::StopToken& stop_token() {
+    return token_instance();
+}
 
 }  // namespace perfrunner::cli

@@ -1,5 +1,6 @@
 #pragma once
-// SIGINT / SIGTERM -> a StopToken that every wait checks. A second signal ends the process at once (exit 130).
+// SIGINT / SIGTERM -> a StopToken that every wait checks. A second signal ends the process at once (exit
+// 130).
 #include "perfrunner/ports/clock.hpp"
 
 namespace perfrunner::cli {

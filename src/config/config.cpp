@@ -29,7 +29,8 @@ std::string Config::display_name(const std::string& container) const {
             continue;
         }
         const auto uch = static_cast<unsigned char>(ch);
-        out.push_back(word_start ? static_cast<char>(std::toupper(uch)) : static_cast<char>(std::tolower(uch)));
+        out.push_back(word_start ? static_cast<char>(std::toupper(uch))
+                                 : static_cast<char>(std::tolower(uch)));
         word_start = false;
     }
     return out;

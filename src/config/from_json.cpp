@@ -26,22 +26,28 @@ namespace {
 
 // What a number may be. Durations and intervals are seconds or minutes and accept fractions.
 enum class Range {
-    any,          // any finite number
-    non_negative, // durations: >= 0
-    positive,     // intervals, timeouts, rates: > 0
-    percent,      // (0, 100]
-    unit_open,    // (0, 1): probabilities
-    unit_closed,  // (0, 1]: ratios
+    any,           // any finite number
+    non_negative,  // durations: >= 0
+    positive,      // intervals, timeouts, rates: > 0
+    percent,       // (0, 100]
+    unit_open,     // (0, 1): probabilities
+    unit_closed,   // (0, 1]: ratios
 };
 
 const char* describe(Range r) {
     switch (r) {
-        case Range::any: return "a number";
-        case Range::non_negative: return "a number >= 0";
-        case Range::positive: return "a number > 0";
-        case Range::percent: return "a percentage in (0, 100]";
-        case Range::unit_open: return "a number in (0, 1)";
-        case Range::unit_closed: return "a number in (0, 1]";
+        case Range::any:
+            return "a number";
+        case Range::non_negative:
+            return "a number >= 0";
+        case Range::positive:
+            return "a number > 0";
+        case Range::percent:
+            return "a percentage in (0, 100]";
+        case Range::unit_open:
+            return "a number in (0, 1)";
+        case Range::unit_closed:
+            return "a number in (0, 1]";
     }
     return "a number";
 }
@@ -49,19 +55,25 @@ const char* describe(Range r) {
 bool in_range(double v, Range r) {
     if (!std::isfinite(v)) return false;
     switch (r) {
-        case Range::any: return true;
-        case Range::non_negative: return v >= 0;
-        case Range::positive: return v > 0;
-        case Range::percent: return v > 0 && v <= 100;
-        case Range::unit_open: return v > 0 && v < 1;
-        case Range::unit_closed: return v > 0 && v <= 1;
+        case Range::any:
+            return true;
+        case Range::non_negative:
+            return v >= 0;
+        case Range::positive:
+            return v > 0;
+        case Range::percent:
+            return v > 0 && v <= 100;
+        case Range::unit_open:
+            return v > 0 && v < 1;
+        case Range::unit_closed:
+            return v > 0 && v <= 1;
     }
     return false;
 }
 
 // Reads the members of one JSON object and, at the end, rejects the members nobody asked for.
 class ObjectReader {
-public:
+  public:
     ObjectReader(const nlohmann::json& object, std::string path) : object_(object), path_(std::move(path)) {
         if (!object_.is_object()) fail(path_.empty() ? "(top level)" : path_, object_, "an object");
     }
@@ -97,7 +109,8 @@ public:
 
     int integer(const std::string& key, long min_value, long max_value = 1'000'000'000L) {
         const auto& v = get(key);
-        bool ok = v.is_number_integer() || (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
+        bool ok =
+            v.is_number_integer() || (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
         if (ok) {
             const double d = v.get<double>();
             ok = d >= static_cast<double>(min_value) && d <= static_cast<double>(max_value);
@@ -162,7 +175,7 @@ public:
         }
     }
 
-private:
+  private:
     const nlohmann::json& object_;
     std::string path_;
     std::set<std::string> known_;
@@ -220,7 +233,8 @@ ScenariosConfig read_scenarios(ObjectReader r) {
     s.stress_spawn_batch_size = r.integer("stress_spawn_batch_size", 1);
     s.stress_spawn_interval_seconds = r.number("stress_spawn_interval_seconds", Range::positive);
     s.stress_max_duration_minutes = r.number("stress_max_duration_minutes", Range::non_negative);
-    s.speed_scaling_step_duration_minutes = r.number("speed_scaling_step_duration_minutes", Range::non_negative);
+    s.speed_scaling_step_duration_minutes =
+        r.number("speed_scaling_step_duration_minutes", Range::non_negative);
     s.speed_scaling_max_multiplier = r.integer("speed_scaling_max_multiplier", 1);
     s.stress_rtr_floor = r.number("stress_rtr_floor", Range::unit_closed);
     s.host_cpu_threshold_percent = r.number("host_cpu_threshold_percent", Range::percent);
@@ -230,7 +244,8 @@ ScenariosConfig read_scenarios(ObjectReader r) {
     s.stress_k = r.integer("stress_k", 1);
     s.stress_m = r.integer("stress_m", 1);
     if (s.stress_k > s.stress_m) {
-        fail(r.path_of("stress_k"), s.stress_k, fmt::format("an integer <= scenarios.stress_m ({})", s.stress_m));
+        fail(r.path_of("stress_k"), s.stress_k,
+             fmt::format("an integer <= scenarios.stress_m ({})", s.stress_m));
     }
     s.stress_breach_rule = r.one_of("stress_breach_rule", {"either", "window_mean", "k_of_m", "both"});
     s.stress_critical_memory_percent = r.number("stress_critical_memory_percent", Range::percent);
@@ -264,9 +279,11 @@ ThresholdsConfig read_thresholds(ObjectReader r) {
     t.cpu_warning_percent = r.number("cpu_warning_percent", Range::percent);
     t.cpu_critical_percent = r.number("cpu_critical_percent", Range::percent);
     const auto& overrides = r.get("container_overrides");
-    if (!overrides.is_object()) fail(r.path_of("container_overrides"), overrides, "an object of container -> thresholds");
+    if (!overrides.is_object())
+        fail(r.path_of("container_overrides"), overrides, "an object of container -> thresholds");
     for (const auto& [name, value] : overrides.items()) {
-        t.container_overrides[name] = read_override(ObjectReader(value, r.path_of("container_overrides") + "." + name));
+        t.container_overrides[name] =
+            read_override(ObjectReader(value, r.path_of("container_overrides") + "." + name));
     }
     r.finish();
     return t;
@@ -300,7 +317,8 @@ OutputConfig read_output(ObjectReader r) {
 }
 
 std::vector<ContainerSpec> read_containers(const nlohmann::json& list) {
-    if (!list.is_array()) fail("containers", list, "an array of {name, display_name, profile, cpu_cores?, gc_window_seconds?}");
+    if (!list.is_array())
+        fail("containers", list, "an array of {name, display_name, profile, cpu_cores?, gc_window_seconds?}");
     std::vector<ContainerSpec> out;
     std::set<std::string> seen;
     for (std::size_t i = 0; i < list.size(); ++i) {

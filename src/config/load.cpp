@@ -24,14 +24,17 @@ nlohmann::json parse_config_text(std::string_view text, const std::string& sourc
         for (auto& ch : what) {
             if (ch == '\n' || ch == '\r') ch = ' ';
         }
-        throw ConfigError(fmt::format("config file {}: invalid JSON: {} (fix the file; comments // and /* */ are allowed)",
-                                      source, what));
+        throw ConfigError(
+            fmt::format("config file {}: invalid JSON: {} (fix the file; comments // and /* */ are allowed)",
+                        source, what));
     }
 }
 
 nlohmann::json builtin_defaults_json() {
     auto text = perfrunner::resource("config/perfrunner.json");
-    if (!text) throw RuntimeFailure("built-in config/perfrunner.json is missing from the binary (rebuild perfrunner)");
+    if (!text)
+        throw RuntimeFailure(
+            "built-in config/perfrunner.json is missing from the binary (rebuild perfrunner)");
     return parse_config_text(*text, "(built-in) config/perfrunner.json");
 }
 
@@ -75,7 +78,9 @@ nlohmann::json nest(const std::string& key_path, nlohmann::json value, const std
         start = dot + 1;
     }
     for (const auto& p : parts) {
-        if (p.empty()) throw ConfigError(fmt::format("--set {}: expected key.path=value with non-empty key names", original));
+        if (p.empty())
+            throw ConfigError(
+                fmt::format("--set {}: expected key.path=value with non-empty key names", original));
     }
     nlohmann::json out = std::move(value);
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
@@ -89,8 +94,9 @@ nlohmann::json nest(const std::string& key_path, nlohmann::json value, const std
 nlohmann::json parse_set_override(const std::string& assignment) {
     auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0) {
-        throw ConfigError(fmt::format("--set {}: expected key.path=value (e.g. --set scenarios.duration_active_minutes=0.5)",
-                                      assignment));
+        throw ConfigError(fmt::format(
+            "--set {}: expected key.path=value (e.g. --set scenarios.duration_active_minutes=0.5)",
+            assignment));
     }
     std::string key = assignment.substr(0, eq);
     std::string text = assignment.substr(eq + 1);
@@ -104,11 +110,16 @@ nlohmann::json effective_json(const LoadOptions& options) {
     nlohmann::json merged = builtin_defaults_json();
     if (options.config_file) merge_into(merged, read_config_file(*options.config_file));
     if (options.read_environment) {
-        struct EnvKey { const char* variable; const char* section; const char* key; };
-        for (const auto& e : {EnvKey{"PERFRUNNER_API_KEY", "api", "api_key"},
-                              EnvKey{"PERFRUNNER_API_URL", "api", "base_url"},
-                              EnvKey{"PERFRUNNER_CADVISOR_URL", "docker", "cadvisor_url"}}) {
-            if (const char* v = std::getenv(e.variable); v != nullptr && *v != '\0') merged[e.section][e.key] = v;
+        struct EnvKey {
+            const char* variable;
+            const char* section;
+            const char* key;
+        };
+        for (const auto& e :
+             {EnvKey{"PERFRUNNER_API_KEY", "api", "api_key"}, EnvKey{"PERFRUNNER_API_URL", "api", "base_url"},
+              EnvKey{"PERFRUNNER_CADVISOR_URL", "docker", "cadvisor_url"}}) {
+            if (const char* v = std::getenv(e.variable); v != nullptr && *v != '\0')
+                merged[e.section][e.key] = v;
         }
     }
     for (const auto& s : options.set_overrides) merge_into(merged, parse_set_override(s));
@@ -117,8 +128,12 @@ nlohmann::json effective_json(const LoadOptions& options) {
 
 }  // namespace
 
-Config load(const LoadOptions& options) { return detail::from_json(effective_json(options)); }
+Config load(const LoadOptions& options) {
+    return detail::from_json(effective_json(options));
+}
 
-Config defaults() { return detail::from_json(builtin_defaults_json()); }
+Config defaults() {
+    return detail::from_json(builtin_defaults_json());
+}
 
 }  // namespace perfrunner::config

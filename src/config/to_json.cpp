@@ -104,7 +104,8 @@ nlohmann::json to_json(const Config& c, bool redact_api_key) {
     j["output"] = {{"output_dir", c.output.output_dir}, {"png", c.output.png}};
     nlohmann::json containers = nlohmann::json::array();
     for (const auto& spec : c.containers) {
-        nlohmann::json cj = {{"name", spec.name}, {"display_name", spec.display_name}, {"profile", spec.profile}};
+        nlohmann::json cj = {
+            {"name", spec.name}, {"display_name", spec.display_name}, {"profile", spec.profile}};
         if (spec.cpu_cores) cj["cpu_cores"] = *spec.cpu_cores;
         if (spec.gc_window_seconds) cj["gc_window_seconds"] = *spec.gc_window_seconds;
         containers.push_back(std::move(cj));

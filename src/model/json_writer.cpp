@@ -29,19 +29,22 @@ const std::map<std::string_view, Order, std::less<>>& order_table() {
         {"config.sampling", {{"interval_seconds", "warmup_seconds"}, {}}},
         {"config.scenarios",
          {{"duration_active_minutes", "duration_cooldown_minutes", "duration_drain_timeout_seconds",
-           "stress_cpu_threshold_percent", "stress_memory_threshold_percent", "speed_scaling_step_duration_minutes",
-           "speed_scaling_max_multiplier"},
+           "stress_cpu_threshold_percent", "stress_memory_threshold_percent",
+           "speed_scaling_step_duration_minutes", "speed_scaling_max_multiplier"},
           {}}},
         {"params.stress_test",
-         {{"cpu_threshold_percent", "memory_threshold_percent", "rolling_window_seconds", "rolling_window_samples",
-           "spawn_batch_size", "spawn_interval_seconds", "max_duration_minutes"},
+         {{"cpu_threshold_percent", "memory_threshold_percent", "rolling_window_seconds",
+           "rolling_window_samples", "spawn_batch_size", "spawn_interval_seconds", "max_duration_minutes"},
           {}}},
         {"params.duration_leak",
-         {{"active_minutes", "cooldown_minutes", "drain_timeout_seconds", "drivers", "riders", "agent_count_source"}, {}}},
-        {"params.speed_scaling", {{"base_agent_count", "step_duration_minutes", "max_multiplier", "agent_count_source"}, {}}},
+         {{"active_minutes", "cooldown_minutes", "drain_timeout_seconds", "drivers", "riders",
+           "agent_count_source"},
+          {}}},
+        {"params.speed_scaling",
+         {{"base_agent_count", "step_duration_minutes", "max_multiplier", "agent_count_source"}, {}}},
         {"metadata.stress_test",
-         {{"trigger", "total_agents_queued", "drivers_queued", "riders_queued", "peak_values", "duration_seconds",
-           "batch_count"},
+         {{"trigger", "total_agents_queued", "drivers_queued", "riders_queued", "peak_values",
+           "duration_seconds", "batch_count"},
           {}}},
         {"metadata.stress_test.trigger", {{"container", "metric", "value", "threshold"}, {}}},
         {"metadata.stress_test.peak_values", {{}, "peak"}},
@@ -53,26 +56,36 @@ const std::map<std::string_view, Order, std::less<>>& order_table() {
         {"metadata.duration_leak.phase_analysis", {{"active", "drain", "cooldown"}, "phase"}},
         {"phase", {{}, "slopes"}},
         {"metadata.duration_leak.leak_analysis", {{}, "slopes"}},
-        {"slopes", {{"memory_slope_mb_per_min", "cpu_slope_percent_per_min", "memory_leak_detected", "cpu_leak_detected"}, {}}},
+        {"slopes",
+         {{"memory_slope_mb_per_min", "cpu_slope_percent_per_min", "memory_leak_detected",
+           "cpu_leak_detected"},
+          {}}},
         {"metadata.duration_leak.cooldown_analysis", {{}, "cooldown"}},
-        {"cooldown", {{"active_end_mb", "cooldown_end_mb", "delta_mb", "delta_percent", "memory_released"}, {}}},
+        {"cooldown",
+         {{"active_end_mb", "cooldown_end_mb", "delta_mb", "delta_percent", "memory_released"}, {}}},
         {"metadata.duration_leak.phase_timestamps",
          {{"active_start", "active_end", "drain_start", "drain_end", "cooldown_start", "cooldown_end"}, {}}},
         {"metadata.duration_leak.phase_sample_counts", {{"active", "drain", "cooldown"}, {}}},
-        {"metadata.speed_scaling", {{"step_results", "total_steps", "max_speed_achieved", "stopped_by_threshold"}, {}}},
+        {"metadata.speed_scaling",
+         {{"step_results", "total_steps", "max_speed_achieved", "stopped_by_threshold"}, {}}},
         {"metadata.speed_scaling.step_results[]",
-         {{"step", "multiplier", "agent_count", "sample_count", "duration_seconds", "threshold_hit", "trigger"}, {}}},
-        {"metadata.speed_scaling.step_results[].trigger", {{"container", "metric", "value", "threshold"}, {}}},
+         {{"step", "multiplier", "agent_count", "sample_count", "duration_seconds", "threshold_hit",
+           "trigger"},
+          {}}},
+        {"metadata.speed_scaling.step_results[].trigger",
+         {{"container", "metric", "value", "threshold"}, {}}},
         {"derived_config", {{"duration_agent_count", "stress_drivers_queued"}, {}}},
         {"analysis", {{"scenario_summaries"}, {}}},
-        {"analysis.scenario_summaries[]", {{"total_samples", "containers_sampled", "containers", "scenario_name"}, {}}},
+        {"analysis.scenario_summaries[]",
+         {{"total_samples", "containers_sampled", "containers", "scenario_name"}, {}}},
         {"analysis.scenario_summaries[].containers", {{}, "summary"}},
         {"summary",
-         {{"memory_mean_mb", "memory_max_mb", "memory_p95_mb", "memory_limit_mb", "cpu_mean_percent", "cpu_max_percent",
-           "memory_slope_mb_per_min", "cpu_slope_percent_per_min"},
+         {{"memory_mean_mb", "memory_max_mb", "memory_p95_mb", "memory_limit_mb", "cpu_mean_percent",
+           "cpu_max_percent", "memory_slope_mb_per_min", "cpu_slope_percent_per_min"},
           {}}},
         {"oom_event",
-         {{"container_name", "timestamp", "timestamp_iso", "previous_restart_count", "current_restart_count"}, {}}},
+         {{"container_name", "timestamp", "timestamp_iso", "previous_restart_count", "current_restart_count"},
+          {}}},
     };
     return table;
 }
@@ -140,13 +153,27 @@ void JsonWriter::quoted(std::string_view s) {
         out_.append(s.substr(run_start, i - run_start));
         run_start = i + 1;
         switch (c) {
-            case '"': out_.append("\\\""); break;
-            case '\\': out_.append("\\\\"); break;
-            case '\n': out_.append("\\n"); break;
-            case '\r': out_.append("\\r"); break;
-            case '\t': out_.append("\\t"); break;
-            case '\b': out_.append("\\b"); break;
-            case '\f': out_.append("\\f"); break;
+            case '"':
+                out_.append("\\\"");
+                break;
+            case '\\':
+                out_.append("\\\\");
+                break;
+            case '\n':
+                out_.append("\\n");
+                break;
+            case '\r':
+                out_.append("\\r");
+                break;
+            case '\t':
+                out_.append("\\t");
+                break;
+            case '\b':
+                out_.append("\\b");
+                break;
+            case '\f':
+                out_.append("\\f");
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(c));
@@ -203,7 +230,9 @@ void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
                 }
             }
             for (const auto& [k, v] : value.items()) {
-                if (order != nullptr && std::find(order->keys.begin(), order->keys.end(), k) != order->keys.end()) continue;
+                if (order != nullptr &&
+                    std::find(order->keys.begin(), order->keys.end(), k) != order->keys.end())
+                    continue;
                 key(k);
                 json(v, child_context(context, order, k));
             }
@@ -213,8 +242,9 @@ void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
         case nlohmann::json::value_t::array: {
             const auto& table = order_table();
             auto it = table.find(context);
-            std::string element = it != table.end() && !it->second.children.empty() ? std::string(it->second.children)
-                                                                                    : std::string(context) + "[]";
+            std::string element = it != table.end() && !it->second.children.empty()
+                                      ? std::string(it->second.children)
+                                      : std::string(context) + "[]";
             begin_array();
             for (const auto& v : value) json(v, element);
             end_array();
@@ -223,15 +253,23 @@ void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
         case nlohmann::json::value_t::string:
             string(value.get_ref<const std::string&>());
             break;
-        case nlohmann::json::value_t::boolean: boolean(value.get<bool>()); break;
-        case nlohmann::json::value_t::number_integer: integer(value.get<std::int64_t>()); break;
+        case nlohmann::json::value_t::boolean:
+            boolean(value.get<bool>());
+            break;
+        case nlohmann::json::value_t::number_integer:
+            integer(value.get<std::int64_t>());
+            break;
         case nlohmann::json::value_t::number_unsigned: {
             before_value();
             fmt::format_to(std::back_inserter(out_), "{}", value.get<std::uint64_t>());
             break;
         }
-        case nlohmann::json::value_t::number_float: number(value.get<double>()); break;
-        default: null(); break;
+        case nlohmann::json::value_t::number_float:
+            number(value.get<double>());
+            break;
+        default:
+            null();
+            break;
     }
 }
 
@@ -257,7 +295,8 @@ std::string JsonWriter::take() {
 void JsonWriter::flush() {
     if (sink_ == nullptr || out_.empty()) return;
     if (std::fwrite(out_.data(), 1, out_.size(), sink_) != out_.size()) {
-        throw RuntimeFailure(fmt::format("cannot write results: {} (check free disk space)", std::strerror(errno)));
+        throw RuntimeFailure(
+            fmt::format("cannot write results: {} (check free disk space)", std::strerror(errno)));
     }
     out_.clear();
 }

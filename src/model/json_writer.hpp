@@ -13,7 +13,7 @@
 namespace perfrunner::model::detail {
 
 class JsonWriter {
-public:
+  public:
     explicit JsonWriter(std::FILE* sink = nullptr) : sink_(sink) {}
 
     void begin_object() { open('{', true); }
@@ -24,7 +24,7 @@ public:
     void key(std::string_view name);
 
     void string(std::string_view s);
-    void number(double v);        // always with a decimal point or exponent ("2.0"); NaN/Inf -> null
+    void number(double v);  // always with a decimal point or exponent ("2.0"); NaN/Inf -> null
     void integer(std::int64_t v);
     void boolean(bool v);
     void null();
@@ -33,14 +33,15 @@ public:
     // objects (see json_writer.cpp); other objects keep nlohmann's (alphabetical) order.
     void json(const nlohmann::json& value, std::string_view context);
 
-    // Members of `"k":v,"k2":v2` text (ContainerSample/Sample::extra_json), written inside the current object.
+    // Members of `"k":v,"k2":v2` text (ContainerSample/Sample::extra_json), written inside the current
+    // object.
     void members_text(std::string_view members, std::string_view context);
 
     void raw(std::string_view text) { out_.append(text); }  // verbatim, e.g. the final newline
-    std::string take();  // the text written so far (string mode)
-    void flush();        // streams the buffer to the FILE (file mode); throws RuntimeFailure on write errors
+    std::string take();                                     // the text written so far (string mode)
+    void flush();  // streams the buffer to the FILE (file mode); throws RuntimeFailure on write errors
 
-private:
+  private:
     void before_value();
     void quoted(std::string_view s);
     void open(char ch, bool is_object);

@@ -1,7 +1,8 @@
 // results.json reading with simdjson On-Demand: one pass straight into the model, no DOM, so a file of a
 // million container samples needs little more memory than the file itself. Every problem becomes one
 // InputError line naming the JSON path, e.g.
-//   results.json: scenarios[1].samples[3].containers.rideshare-simulation.cpu_percent: expected a number, got "abc"
+//   results.json: scenarios[1].samples[3].containers.rideshare-simulation.cpu_percent: expected a number, got
+//   "abc"
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -23,7 +24,7 @@ namespace od = simdjson::ondemand;
 constexpr double kMaxPlausible = 1e12;
 
 class Reader {
-public:
+  public:
     explicit Reader(std::string_view source) : source_(source) {}
 
     // --- path bookkeeping (segments point into the parsed buffer; no allocation per sample) ---
@@ -68,8 +69,8 @@ public:
             if (t == od::json_type::array) return "an array";
         }
         std::string_view raw = v.raw_json_token();
-        while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t' ||
-                                raw.back() == ',')) {
+        while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
+                                raw.back() == '\t' || raw.back() == ',')) {
             raw.remove_suffix(1);
         }
         std::string text(raw.substr(0, 60));
@@ -156,9 +157,9 @@ public:
         return a;
     }
 
-    // A member's key. Keys without escapes (all real ones) are read in place from the input buffer; unescaping
-    // every key would copy ~100 bytes per container sample into the parser's string buffer. Both views stay
-    // valid until the parse ends.
+    // A member's key. Keys without escapes (all real ones) are read in place from the input buffer;
+    // unescaping every key would copy ~100 bytes per container sample into the parser's string buffer. Both
+    // views stay valid until the parse ends.
     std::string_view key_of(od::field& field) const {
         const char* begin = field.key().raw();
         const char* end = begin;
@@ -220,8 +221,10 @@ public:
                 if (!std::isfinite(d)) fail(fmt::format("implausible number {}", got(v)));
                 return d;
             }
-            case od::json_type::string: return string(v);
-            case od::json_type::boolean: return boolean(v);
+            case od::json_type::string:
+                return string(v);
+            case od::json_type::boolean:
+                return boolean(v);
             case od::json_type::null:
                 check(v.is_null().error());
                 return nullptr;
@@ -248,30 +251,48 @@ public:
     void read_container(RunResult& run, std::string_view name, od::value& v, ContainerSample& c) {
         c.container = intern(run, name);
         for_each_member(object(v), [&](std::string_view key, od::value& f) {
-            if (key == "memory_used_mb") c.memory_used_mb = number_or_zero(f);
-            else if (key == "memory_limit_mb") c.memory_limit_mb = number_or_zero(f);
-            else if (key == "memory_percent") c.memory_percent = number_or_zero(f);
-            else if (key == "cpu_percent") c.cpu_percent = optional_number(f);
-            else if (key == "memory_rss_mb") c.memory_rss_mb = optional_number(f);
-            else if (key == "memory_usage_mb") c.memory_usage_mb = optional_number(f);
-            else if (key == "cpu_percent_of_quota") c.cpu_percent_of_quota = optional_number(f);
-            else if (key == "cpu_cores_effective") c.cpu_cores_effective = optional_number(f);
-            else if (key == "cadvisor_timestamp") c.cadvisor_timestamp = optional_string(f);
-            else if (key == "stale") c.stale = boolean(f);
-            else if (key == "missing") c.missing = boolean(f);
-            else if (key == "counter_reset") c.counter_reset = boolean(f);
-            else keep_unknown(c.extra_json, key, f);
+            if (key == "memory_used_mb")
+                c.memory_used_mb = number_or_zero(f);
+            else if (key == "memory_limit_mb")
+                c.memory_limit_mb = number_or_zero(f);
+            else if (key == "memory_percent")
+                c.memory_percent = number_or_zero(f);
+            else if (key == "cpu_percent")
+                c.cpu_percent = optional_number(f);
+            else if (key == "memory_rss_mb")
+                c.memory_rss_mb = optional_number(f);
+            else if (key == "memory_usage_mb")
+                c.memory_usage_mb = optional_number(f);
+            else if (key == "cpu_percent_of_quota")
+                c.cpu_percent_of_quota = optional_number(f);
+            else if (key == "cpu_cores_effective")
+                c.cpu_cores_effective = optional_number(f);
+            else if (key == "cadvisor_timestamp")
+                c.cadvisor_timestamp = optional_string(f);
+            else if (key == "stale")
+                c.stale = boolean(f);
+            else if (key == "missing")
+                c.missing = boolean(f);
+            else if (key == "counter_reset")
+                c.counter_reset = boolean(f);
+            else
+                keep_unknown(c.extra_json, key, f);
         });
     }
 
     HostSample read_host(od::value& v) {
         HostSample h;
         for_each_member(object(v), [&](std::string_view key, od::value& f) {
-            if (key == "cpu_percent") h.cpu_percent = optional_number(f);
-            else if (key == "cpu_percent_of_host") h.cpu_percent_of_host = optional_number(f);
-            else if (key == "memory_used_mb") h.memory_used_mb = optional_number(f);
-            else if (key == "memory_total_mb") h.memory_total_mb = optional_number(f);
-            else if (key == "num_cores") h.num_cores = is_null(f) ? 0 : static_cast<int>(integer(f));
+            if (key == "cpu_percent")
+                h.cpu_percent = optional_number(f);
+            else if (key == "cpu_percent_of_host")
+                h.cpu_percent_of_host = optional_number(f);
+            else if (key == "memory_used_mb")
+                h.memory_used_mb = optional_number(f);
+            else if (key == "memory_total_mb")
+                h.memory_total_mb = optional_number(f);
+            else if (key == "num_cores")
+                h.num_cores = is_null(f) ? 0 : static_cast<int>(integer(f));
             // other host keys are not part of the model; dropped on purpose (none are written today)
         });
         return h;
@@ -284,15 +305,24 @@ public:
             return integer(f);
         };
         for_each_member(object(v), [&](std::string_view key, od::value& f) {
-            if (key == "state") p.state = optional_string(f);
-            else if (key == "simulated_time") p.simulated_time = optional_string(f);
-            else if (key == "achieved_speed") p.achieved_speed = optional_number(f);
-            else if (key == "requested_speed") p.requested_speed = optional_number(f);
-            else if (key == "real_time_ratio") p.real_time_ratio = optional_number(f);
-            else if (key == "status_latency_ms") p.status_latency_ms = optional_number(f);
-            else if (key == "drivers_total") p.drivers_total = opt_long(f);
-            else if (key == "riders_total") p.riders_total = opt_long(f);
-            else if (key == "active_trips") p.active_trips = opt_long(f);
+            if (key == "state")
+                p.state = optional_string(f);
+            else if (key == "simulated_time")
+                p.simulated_time = optional_string(f);
+            else if (key == "achieved_speed")
+                p.achieved_speed = optional_number(f);
+            else if (key == "requested_speed")
+                p.requested_speed = optional_number(f);
+            else if (key == "real_time_ratio")
+                p.real_time_ratio = optional_number(f);
+            else if (key == "status_latency_ms")
+                p.status_latency_ms = optional_number(f);
+            else if (key == "drivers_total")
+                p.drivers_total = opt_long(f);
+            else if (key == "riders_total")
+                p.riders_total = opt_long(f);
+            else if (key == "active_trips")
+                p.active_trips = opt_long(f);
         });
         return p;
     }
@@ -322,8 +352,10 @@ public:
                     RollingAverage r;
                     r.container = intern(run, name);
                     for_each_member(object(rv), [&](std::string_view k, od::value& x) {
-                        if (k == "memory_percent") r.memory_percent = optional_number(x).value_or(std::nan(""));
-                        else if (k == "cpu_percent") r.cpu_percent = optional_number(x).value_or(std::nan(""));
+                        if (k == "memory_percent")
+                            r.memory_percent = optional_number(x).value_or(std::nan(""));
+                        else if (k == "cpu_percent")
+                            r.cpu_percent = optional_number(x).value_or(std::nan(""));
                     });
                     s.rolling_averages.push_back(r);
                 });
@@ -331,9 +363,12 @@ public:
                 if (is_null(f)) return;
                 AgentsQueued a;
                 for_each_member(object(f), [&](std::string_view k, od::value& x) {
-                    if (k == "drivers") a.drivers = integer(x);
-                    else if (k == "riders") a.riders = integer(x);
-                    else if (k == "total") a.total = integer(x);
+                    if (k == "drivers")
+                        a.drivers = integer(x);
+                    else if (k == "riders")
+                        a.riders = integer(x);
+                    else if (k == "total")
+                        a.total = integer(x);
                 });
                 s.agents_queued = a;
             } else if (key == "host") {
@@ -352,15 +387,24 @@ public:
     OomEvent read_oom_event(od::value& v) {
         OomEvent e;
         for_each_member(object(v), [&](std::string_view key, od::value& f) {
-            if (key == "container_name") e.container_name = string(f);
-            else if (key == "timestamp") e.timestamp = number(f);
-            else if (key == "timestamp_iso") e.timestamp_iso = string(f);
-            else if (key == "previous_restart_count") e.previous_restart_count = integer(f);
-            else if (key == "current_restart_count") e.current_restart_count = integer(f);
-            else if (key == "source") e.source = optional_string(f);
-            else if (key == "exit_code") e.exit_code = is_null(f) ? std::nullopt : std::optional<int>(static_cast<int>(integer(f)));
-            else if (key == "evidence") e.evidence = optional_string(f);
-            else e.extra[std::string(key)] = generic(f);
+            if (key == "container_name")
+                e.container_name = string(f);
+            else if (key == "timestamp")
+                e.timestamp = number(f);
+            else if (key == "timestamp_iso")
+                e.timestamp_iso = string(f);
+            else if (key == "previous_restart_count")
+                e.previous_restart_count = integer(f);
+            else if (key == "current_restart_count")
+                e.current_restart_count = integer(f);
+            else if (key == "source")
+                e.source = optional_string(f);
+            else if (key == "exit_code")
+                e.exit_code = is_null(f) ? std::nullopt : std::optional<int>(static_cast<int>(integer(f)));
+            else if (key == "evidence")
+                e.evidence = optional_string(f);
+            else
+                e.extra[std::string(key)] = generic(f);
         });
         return e;
     }
@@ -393,7 +437,8 @@ public:
                 });
             } else if (key == "oom_events") {
                 if (is_null(f)) return;
-                for_each_element(array(f), [&](od::value& ev) { s.oom_events.push_back(read_oom_event(ev)); });
+                for_each_element(array(f),
+                                 [&](od::value& ev) { s.oom_events.push_back(read_oom_event(ev)); });
             } else if (key == "aborted") {
                 s.aborted = boolean(f);
             } else if (key == "abort_reason") {
@@ -418,10 +463,14 @@ public:
         RunResult run;
         bool has_scenarios = false;
         for_each_member(top, [&](std::string_view key, od::value& f) {
-            if (key == "test_id") run.test_id = string(f);
-            else if (key == "started_at") run.started_at = string(f);
-            else if (key == "completed_at") run.completed_at = string(f);
-            else if (key == "config") run.config = object_or_empty(f);
+            if (key == "test_id")
+                run.test_id = string(f);
+            else if (key == "started_at")
+                run.started_at = string(f);
+            else if (key == "completed_at")
+                run.completed_at = string(f);
+            else if (key == "config")
+                run.config = object_or_empty(f);
             else if (key == "scenarios") {
                 has_scenarios = true;
                 for_each_element(array(f, "an array of scenarios"), [&](od::value& sv) {
@@ -448,7 +497,7 @@ public:
         return run;
     }
 
-private:
+  private:
     std::string_view source_;
     std::vector<Segment> path_;
     std::unordered_map<std::string_view, ContainerId> ids_;

@@ -175,7 +175,8 @@ void write_scenario(JsonWriter& w, const RunResult& run, const ScenarioResult& s
     w.key("scenario_name");
     w.string(s.scenario_name);
     w.key("scenario_params");
-    w.json(s.scenario_params.is_null() ? nlohmann::json::object() : s.scenario_params, "params." + s.scenario_name);
+    w.json(s.scenario_params.is_null() ? nlohmann::json::object() : s.scenario_params,
+           "params." + s.scenario_name);
     w.key("started_at");
     w.string(s.started_at);
     w.key("completed_at");
@@ -238,7 +239,9 @@ void write_run(JsonWriter& w, const RunResult& run) {
     w.end_object();
 }
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+    return std::strerror(errno);
+}
 
 // A temporary file next to `path` (same file system, so rename is atomic).
 struct TempFile {
@@ -254,8 +257,9 @@ struct TempFile {
             if (fd < 0 && errno != EEXIST) break;
         }
         if (fd < 0) {
-            throw RuntimeFailure(fmt::format("cannot create a file in {}: {} (check that the directory exists and is writable)",
-                                             dir.string(), errno_text()));
+            throw RuntimeFailure(fmt::format(
+                "cannot create a file in {}: {} (check that the directory exists and is writable)",
+                dir.string(), errno_text()));
         }
     }
     TempFile(const TempFile&) = delete;
@@ -267,10 +271,12 @@ struct TempFile {
 
     // fsync, close and rename over the target; afterwards nothing is left to clean up.
     void commit(const std::filesystem::path& target) {
-        if (::fsync(fd) != 0) throw RuntimeFailure(fmt::format("cannot sync {}: {}", path.string(), errno_text()));
+        if (::fsync(fd) != 0)
+            throw RuntimeFailure(fmt::format("cannot sync {}: {}", path.string(), errno_text()));
         const int closing = fd;
         fd = -1;
-        if (::close(closing) != 0) throw RuntimeFailure(fmt::format("cannot write {}: {}", path.string(), errno_text()));
+        if (::close(closing) != 0)
+            throw RuntimeFailure(fmt::format("cannot write {}: {}", path.string(), errno_text()));
         if (::rename(path.c_str(), target.c_str()) != 0) {
             throw RuntimeFailure(fmt::format("cannot replace {}: {}", target.string(), errno_text()));
         }
@@ -289,7 +295,8 @@ void write_all_fd(int fd, std::string_view content, const std::filesystem::path&
         const ssize_t n = ::write(fd, content.data(), content.size());
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw RuntimeFailure(fmt::format("cannot write {}: {} (check free disk space)", path.string(), errno_text()));
+            throw RuntimeFailure(
+                fmt::format("cannot write {}: {} (check free disk space)", path.string(), errno_text()));
         }
         content.remove_prefix(static_cast<std::size_t>(n));
     }
@@ -309,20 +316,23 @@ void write_results_file(const std::filesystem::path& path, const RunResult& run)
     TempFile tmp(path);
     // Streamed in 1 MiB chunks: a million-sample run never needs a second copy of the file in memory.
     std::FILE* f = ::fdopen(::dup(tmp.fd), "wb");
-    if (f == nullptr) throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
+    if (f == nullptr)
+        throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
     try {
         JsonWriter w(f);
         write_run(w, run);
         w.raw("\n");
         w.flush();
         if (std::fflush(f) != 0) {
-            throw RuntimeFailure(fmt::format("cannot write {}: {} (check free disk space)", tmp.path.string(), errno_text()));
+            throw RuntimeFailure(
+                fmt::format("cannot write {}: {} (check free disk space)", tmp.path.string(), errno_text()));
         }
     } catch (...) {
         std::fclose(f);
         throw;
     }
-    if (std::fclose(f) != 0) throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
+    if (std::fclose(f) != 0)
+        throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
     tmp.commit(path);
 }
 

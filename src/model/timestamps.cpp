@@ -31,8 +31,11 @@ Civil civil_from_seconds(std::int64_t secs) {
         days -= 1;
     }
     const auto ymd = std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{days}}};
-    return Civil{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                 static_cast<unsigned>(rem / 3600), static_cast<unsigned>((rem % 3600) / 60),
+    return Civil{static_cast<int>(ymd.year()),
+                 static_cast<unsigned>(ymd.month()),
+                 static_cast<unsigned>(ymd.day()),
+                 static_cast<unsigned>(rem / 3600),
+                 static_cast<unsigned>((rem % 3600) / 60),
                  static_cast<unsigned>(rem % 60)};
 }
 
@@ -47,7 +50,9 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
     return true;
 }
 
-bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(std::int64_t y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned days_in_month(std::int64_t y, unsigned m) {
     static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -66,8 +71,8 @@ std::string iso_utc(double epoch_seconds) {
         secs -= 1;
     }
     const Civil c = civil_from_seconds(secs);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.year, c.month, c.day, c.hour, c.minute, c.second,
-                       frac);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", c.year, c.month, c.day, c.hour, c.minute,
+                       c.second, frac);
 }
 
 std::string test_id_utc(double epoch_seconds) {
@@ -110,8 +115,8 @@ std::optional<ParsedTimestamp> parse_iso(std::string_view s) {
             ++pos;
         } else if (s[pos] == '+' || s[pos] == '-') {
             unsigned oh = 0, om = 0;
-            if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
-                oh > 23 || om > 59) {
+            if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+                !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
                 return std::nullopt;
             }
             offset_seconds = (static_cast<std::int64_t>(oh) * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);

@@ -1,9 +1,9 @@
 // analyze_bench: how fast and how lean is `perfrunner analyze` on a big results.json?
 //
 // Generates a results.json of 1,000,000 container samples (20 containers x 50,000 ticks, spread over the four
-// scenarios with valid metadata, values rounded like the reference's), then runs `perfrunner analyze --png never`
-// on it as a child process and prints wall time, peak RSS (wait4 ru_maxrss), file size and peak RSS / file size.
-// Goal (issue 2): < 5 s wall and peak RSS < 3x the file size on 2 cores.
+// scenarios with valid metadata, values rounded like the reference's), then runs `perfrunner analyze --png
+// never` on it as a child process and prints wall time, peak RSS (wait4 ru_maxrss), file size and peak RSS /
+// file size. Goal (issue 2): < 5 s wall and peak RSS < 3x the file size on 2 cores.
 //
 // Usage: analyze_bench [--dir DIR] [--ticks N] [--containers N] [--binary PATH] [--keep]
 //   --layers-only   time only the model layer (read + atomic rewrite, in a child process) instead of analyze
@@ -39,8 +39,12 @@ struct Options {
     bool layers_only = false;
 };
 
-double round1(double x) { return std::round(x * 10.0) / 10.0; }
-double round2(double x) { return std::round(x * 100.0) / 100.0; }
+double round1(double x) {
+    return std::round(x * 10.0) / 10.0;
+}
+double round2(double x) {
+    return std::round(x * 100.0) / 100.0;
+}
 
 struct Generator {
     std::mt19937_64 rng{20260212};
@@ -57,9 +61,10 @@ struct Generator {
             ContainerSample c;
             c.container = ids[i];
             c.memory_limit_mb = i % 3 == 0 ? 1024.0 : 512.0;
-            const double drift = i == 0 ? 0.0004 * static_cast<double>(tick) : 0.0;  // the simulation leaks a little
-            c.memory_used_mb = round1(std::max(1.0, 100.0 + 10.0 * static_cast<double>(i) + 150.0 * load + drift +
-                                                        2.0 * noise(rng)));
+            const double drift =
+                i == 0 ? 0.0004 * static_cast<double>(tick) : 0.0;  // the simulation leaks a little
+            c.memory_used_mb = round1(std::max(
+                1.0, 100.0 + 10.0 * static_cast<double>(i) + 150.0 * load + drift + 2.0 * noise(rng)));
             c.memory_percent = round1(c.memory_used_mb / c.memory_limit_mb * 100.0);
             c.cpu_percent = round1(std::max(0.0, 2.0 + 60.0 * load * (i < 3 ? 1.0 : 0.1) + 3.0 * noise(rng)));
             s.containers.push_back(c);
@@ -75,8 +80,8 @@ RunResult generate(const Options& o) {
     Generator g;
     std::vector<ContainerId> ids;
     for (int i = 0; i < o.containers; ++i) {
-        static const char* known[] = {"rideshare-simulation", "rideshare-kafka", "rideshare-redis", "rideshare-osrm",
-                                      "rideshare-stream-processor"};
+        static const char* known[] = {"rideshare-simulation", "rideshare-kafka", "rideshare-redis",
+                                      "rideshare-osrm", "rideshare-stream-processor"};
         ids.push_back(run.intern(i < 5 ? std::string(known[i]) : "rideshare-service-" + std::to_string(i)));
     }
     run.test_id = test_id_utc(g.t0);
@@ -103,18 +108,21 @@ RunResult generate(const Options& o) {
 
     run.scenarios.push_back(scenario("baseline", n_base, [](long, long) { return 0.0; }));
 
-    ScenarioResult stress = scenario("stress_test", n_stress, [](long k, long n) { return static_cast<double>(k) / static_cast<double>(n); });
+    ScenarioResult stress = scenario("stress_test", n_stress, [](long k, long n) {
+        return static_cast<double>(k) / static_cast<double>(n);
+    });
     stress.scenario_params = {{"cpu_threshold_percent", 90.0}, {"memory_threshold_percent", 90.0},
-                              {"rolling_window_seconds", 10}, {"rolling_window_samples", 5}, {"spawn_batch_size", 10},
-                              {"spawn_interval_seconds", 3.0}, {"max_duration_minutes", 30}};
+                              {"rolling_window_seconds", 10},  {"rolling_window_samples", 5},
+                              {"spawn_batch_size", 10},        {"spawn_interval_seconds", 3.0},
+                              {"max_duration_minutes", 30}};
     nlohmann::json peaks = nlohmann::json::object();
     for (std::size_t k = 0; k < stress.samples.size(); ++k) {
         auto& s = stress.samples[k];
         const long drivers = 10 * static_cast<long>(k + 1);
         s.agents_queued = AgentsQueued{drivers, drivers, 2 * drivers};
         for (std::size_t i = 0; i < 5 && i < s.containers.size(); ++i) {
-            s.rolling_averages.push_back(
-                RollingAverage{s.containers[i].container, s.containers[i].memory_percent, *s.containers[i].cpu_percent});
+            s.rolling_averages.push_back(RollingAverage{
+                s.containers[i].container, s.containers[i].memory_percent, *s.containers[i].cpu_percent});
         }
         for (const auto& c : s.containers) {
             auto& p = peaks[run.container_name(c.container)];
@@ -124,36 +132,51 @@ RunResult generate(const Options& o) {
         }
     }
     const long drivers = 10 * n_stress;
-    stress.metadata = {{"trigger", {{"container", "rideshare-simulation"}, {"metric", "cpu"}, {"value", 91.23}, {"threshold", 90.0}}},
-                       {"total_agents_queued", 2 * drivers}, {"drivers_queued", drivers}, {"riders_queued", drivers},
-                       {"peak_values", peaks}, {"duration_seconds", 3.0 * static_cast<double>(n_stress)},
-                       {"batch_count", n_stress}};
+    stress.metadata = {
+        {"trigger",
+         {{"container", "rideshare-simulation"}, {"metric", "cpu"}, {"value", 91.23}, {"threshold", 90.0}}},
+        {"total_agents_queued", 2 * drivers},
+        {"drivers_queued", drivers},
+        {"riders_queued", drivers},
+        {"peak_values", peaks},
+        {"duration_seconds", 3.0 * static_cast<double>(n_stress)},
+        {"batch_count", n_stress}};
     run.scenarios.push_back(std::move(stress));
-    run.derived_config = nlohmann::json{{"duration_agent_count", drivers / 2}, {"stress_drivers_queued", drivers}};
+    run.derived_config =
+        nlohmann::json{{"duration_agent_count", drivers / 2}, {"stress_drivers_queued", drivers}};
 
     const long n_active = n_duration / 2, n_drain = n_duration / 20, n_cool = n_duration - n_active - n_drain;
     const double d_start = g.t0 + 2.0 * static_cast<double>(g.tick);
     ScenarioResult duration = scenario("duration_leak", n_duration, [n_active, n_drain](long k, long) {
         return k < n_active ? 0.5 : k < n_active + n_drain ? 0.3 : 0.0;
     });
-    duration.scenario_params = {{"active_minutes", 5}, {"cooldown_minutes", 10}, {"drain_timeout_seconds", 600},
-                                {"drivers", drivers / 2}, {"riders", drivers / 2},
-                                {"agent_count_source", "stress_test_drivers_queued_half"}};
+    duration.scenario_params = {
+        {"active_minutes", 5},          {"cooldown_minutes", 10},
+        {"drain_timeout_seconds", 600}, {"drivers", drivers / 2},
+        {"riders", drivers / 2},        {"agent_count_source", "stress_test_drivers_queued_half"}};
     const double a_end = d_start + 2.0 * static_cast<double>(n_active);
     const double dr_end = a_end + 2.0 * static_cast<double>(n_drain);
-    duration.metadata = {{"phase_analysis", nlohmann::json::object()}, {"leak_analysis", nlohmann::json::object()},
-                         {"phase_timestamps", {{"active_start", d_start}, {"active_end", a_end}, {"drain_start", a_end},
-                                               {"drain_end", dr_end}, {"cooldown_start", dr_end},
-                                               {"cooldown_end", dr_end + 2.0 * static_cast<double>(n_cool)}}},
-                         {"phase_sample_counts", {{"active", n_active}, {"drain", n_drain}, {"cooldown", n_cool}}},
-                         {"drain_duration_seconds", round2(dr_end - a_end)}};
+    duration.metadata = {
+        {"phase_analysis", nlohmann::json::object()},
+        {"leak_analysis", nlohmann::json::object()},
+        {"phase_timestamps",
+         {{"active_start", d_start},
+          {"active_end", a_end},
+          {"drain_start", a_end},
+          {"drain_end", dr_end},
+          {"cooldown_start", dr_end},
+          {"cooldown_end", dr_end + 2.0 * static_cast<double>(n_cool)}}},
+        {"phase_sample_counts", {{"active", n_active}, {"drain", n_drain}, {"cooldown", n_cool}}},
+        {"drain_duration_seconds", round2(dr_end - a_end)}};
     run.scenarios.push_back(std::move(duration));
 
     const int steps = 5;
     ScenarioResult speed = scenario("speed_scaling", n_speed, [n_speed](long k, long) {
         return 0.2 * static_cast<double>(k / (n_speed / steps) + 1);
     });
-    speed.scenario_params = {{"base_agent_count", drivers / 2}, {"step_duration_minutes", 8}, {"max_multiplier", 1024},
+    speed.scenario_params = {{"base_agent_count", drivers / 2},
+                             {"step_duration_minutes", 8},
+                             {"max_multiplier", 1024},
                              {"agent_count_source", "stress_test_drivers_queued_half"}};
     nlohmann::json step_results = nlohmann::json::array();
     long assigned = 0;
@@ -161,14 +184,21 @@ RunResult generate(const Options& o) {
         const long count = st == steps ? n_speed - assigned : n_speed / steps;
         assigned += count;
         const bool hit = st == steps;
-        step_results.push_back({{"step", st}, {"multiplier", 1 << st}, {"agent_count", std::max(1L, drivers / 2 / (1L << st))},
-                                {"sample_count", count}, {"duration_seconds", round2(2.0 * static_cast<double>(count))},
+        step_results.push_back({{"step", st},
+                                {"multiplier", 1 << st},
+                                {"agent_count", std::max(1L, drivers / 2 / (1L << st))},
+                                {"sample_count", count},
+                                {"duration_seconds", round2(2.0 * static_cast<double>(count))},
                                 {"threshold_hit", hit},
-                                {"trigger", hit ? nlohmann::json{{"container", "rideshare-simulation"}, {"metric", "cpu"},
-                                                                 {"value", 92.5}, {"threshold", 90.0}}
+                                {"trigger", hit ? nlohmann::json{{"container", "rideshare-simulation"},
+                                                                 {"metric", "cpu"},
+                                                                 {"value", 92.5},
+                                                                 {"threshold", 90.0}}
                                                 : nlohmann::json(nullptr)}});
     }
-    speed.metadata = {{"step_results", step_results}, {"total_steps", steps}, {"max_speed_achieved", 1 << steps},
+    speed.metadata = {{"step_results", step_results},
+                      {"total_steps", steps},
+                      {"max_speed_achieved", 1 << steps},
                       {"stopped_by_threshold", true}};
     run.scenarios.push_back(std::move(speed));
     run.completed_at = iso_utc(g.t0 + 2.0 * static_cast<double>(g.tick));
@@ -235,14 +265,22 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--dir") o.dir = next();
-        else if (a == "--ticks") o.ticks = std::stol(next());
-        else if (a == "--containers") o.containers = std::stoi(next());
-        else if (a == "--binary") o.binary = next();
-        else if (a == "--keep") o.keep = true;
-        else if (a == "--layers-only") o.layers_only = true;
+        if (a == "--dir")
+            o.dir = next();
+        else if (a == "--ticks")
+            o.ticks = std::stol(next());
+        else if (a == "--containers")
+            o.containers = std::stoi(next());
+        else if (a == "--binary")
+            o.binary = next();
+        else if (a == "--keep")
+            o.keep = true;
+        else if (a == "--layers-only")
+            o.layers_only = true;
         else {
-            std::fprintf(stderr, "usage: analyze_bench [--dir DIR] [--ticks N] [--containers N] [--binary PATH] [--keep] [--layers-only]\n");
+            std::fprintf(stderr,
+                         "usage: analyze_bench [--dir DIR] [--ticks N] [--containers N] [--binary PATH] "
+                         "[--keep] [--layers-only]\n");
             return 2;
         }
     }
@@ -262,7 +300,8 @@ int main(int argc, char** argv) {
 
     std::printf("generated   %zu container samples (%ld ticks x %d containers) in %.2f s\n", samples, o.ticks,
                 o.containers, gen_s);
-    std::printf("written     %s: %.1f MiB in %.2f s (model writer, atomic)\n", input.c_str(), file_mb, write_s);
+    std::printf("written     %s: %.1f MiB in %.2f s (model writer, atomic)\n", input.c_str(), file_mb,
+                write_s);
 
     ChildFigures f;
     if (o.layers_only) {
@@ -270,8 +309,10 @@ int main(int argc, char** argv) {
         f = measure({self, "--child-layers", input.string(), (o.dir / "rewritten.json").string()});
         std::printf("measured    model layer only: read_results_file + write_results_file (child process)\n");
     } else {
-        f = measure({o.binary, "analyze", input.string(), "--png", "never", "--output", (o.dir / "out").string(), "--quiet"});
-        std::printf("measured    perfrunner analyze --png never (child process, exit code %d)\n", f.exit_code);
+        f = measure({o.binary, "analyze", input.string(), "--png", "never", "--output",
+                     (o.dir / "out").string(), "--quiet"});
+        std::printf("measured    perfrunner analyze --png never (child process, exit code %d)\n",
+                    f.exit_code);
     }
     std::printf("wall time   %.2f s   (goal < 5 s)\n", f.wall_s);
     std::printf("peak RSS    %.1f MiB\n", f.max_rss_mb);

@@ -33,7 +33,9 @@ std::string slurp(const fs::path& p) {
     return s.str();
 }
 
-void spit(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+void spit(const fs::path& p, const std::string& text) {
+    std::ofstream(p, std::ios::binary) << text;
+}
 
 struct TempDir {
     fs::path path;
@@ -100,8 +102,8 @@ TEST(Cli, VersionAndHelpDocumentExitCodes) {
     auto h = run({"--help"}, dir.path);
     EXPECT_EQ(h.exit_code, 0);
     for (const char* s : {"run", "check", "analyze", "config", "--config", "--set", "--log-level", "--quiet",
-                          "0    verdict PASS or WARNING", "2    usage, config or input error", "3    verdict FAIL",
-                          "130  interrupted"}) {
+                          "0    verdict PASS or WARNING", "2    usage, config or input error",
+                          "3    verdict FAIL", "130  interrupted"}) {
         EXPECT_THAT(h.out, HasSubstr(s));
     }
 }
@@ -138,7 +140,8 @@ TEST(Cli, ConfigErrorsExitTwoWithOneLine) {
     TempDir dir;
     auto r = run({"config", "--set", "thresholds.memory_warning_percent=150"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
-    expect_one_error_line(r, "config key thresholds.memory_warning_percent = 150: expected a percentage in (0, 100]");
+    expect_one_error_line(
+        r, "config key thresholds.memory_warning_percent = 150: expected a percentage in (0, 100]");
     r = run({"--config", "missing.json", "config"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "missing.json");
@@ -218,7 +221,9 @@ TEST_P(HostileAnalyze, ExitTwoOneLineInputUnchanged) {
     EXPECT_EQ(entries, 1u);  // nothing but the input
 }
 
-std::string reference_text() { return slurp(kReference); }
+std::string reference_text() {
+    return slurp(kReference);
+}
 
 std::string replace_first(std::string text, const std::string& from, const std::string& to) {
     const auto pos = text.find(from);
@@ -230,14 +235,21 @@ INSTANTIATE_TEST_SUITE_P(
     Inputs, HostileAnalyze,
     ::testing::Values(
         Hostile{"truncated", reference_text().substr(0, 300000), "malformed JSON"},
-        Hostile{"garbage", "\x7f" "ELF\x02\x01 not json at all", "malformed JSON"},
-        Hostile{"wrong_type", replace_first(reference_text(), "\"cpu_percent\": 1.0", "\"cpu_percent\": \"abc\""),
-                "scenarios[0].samples[0].containers.rideshare-kafka.cpu_percent: expected a number, got \"abc\""},
-        Hostile{"nan", replace_first(reference_text(), "\"memory_used_mb\": 222.9", "\"memory_used_mb\": NaN"),
-                "scenarios[0].samples[0].containers.rideshare-kafka.memory_used_mb: expected a number, got NaN"},
-        Hostile{"huge", replace_first(reference_text(), "\"memory_used_mb\": 222.9", "\"memory_used_mb\": 1e308"),
+        Hostile{"garbage",
+                "\x7f"
+                "ELF\x02\x01 not json at all",
+                "malformed JSON"},
+        Hostile{
+            "wrong_type", replace_first(reference_text(), "\"cpu_percent\": 1.0", "\"cpu_percent\": \"abc\""),
+            "scenarios[0].samples[0].containers.rideshare-kafka.cpu_percent: expected a number, got \"abc\""},
+        Hostile{
+            "nan", replace_first(reference_text(), "\"memory_used_mb\": 222.9", "\"memory_used_mb\": NaN"),
+            "scenarios[0].samples[0].containers.rideshare-kafka.memory_used_mb: expected a number, got NaN"},
+        Hostile{"huge",
+                replace_first(reference_text(), "\"memory_used_mb\": 222.9", "\"memory_used_mb\": 1e308"),
                 "implausible number 1e308"},
-        Hostile{"empty_scenarios", R"({"test_id": "x", "scenarios": [], "analysis": {}})", "\"scenarios\" is empty"},
+        Hostile{"empty_scenarios", R"({"test_id": "x", "scenarios": [], "analysis": {}})",
+                "\"scenarios\" is empty"},
         Hostile{"no_scenarios", R"({"test_id": "x"})", "no \"scenarios\" array"},
         Hostile{"empty_file", "", "malformed JSON"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });

@@ -109,8 +109,8 @@ TEST(Defaults, HoldEveryReferenceDefault) {
     EXPECT_TRUE(c.analysis.focus_containers.empty());
     EXPECT_EQ(c.analysis.max_containers_per_chart, 10);
     EXPECT_EQ(c.analysis.priority_containers,
-              (std::vector<std::string>{"rideshare-simulation", "rideshare-kafka", "rideshare-redis", "rideshare-osrm",
-                                        "rideshare-stream-processor"}));
+              (std::vector<std::string>{"rideshare-simulation", "rideshare-kafka", "rideshare-redis",
+                                        "rideshare-osrm", "rideshare-stream-processor"}));
     EXPECT_EQ(c.analysis.leak_alpha, 0.05);
     EXPECT_EQ(c.analysis.chart_max_points, 2000);
     EXPECT_EQ(c.output.output_dir, "results");
@@ -177,8 +177,9 @@ TEST(Layering, FileThenEnvironmentThenSetInThatOrder) {
         EXPECT_EQ(c.api.base_url, "http://env:1");
         EXPECT_EQ(c.docker.cadvisor_url, "http://env:2");  // trailing slash dropped
     }
-    o.set_overrides = {"api.api_key=from-set", "api.timeout=12.5", "api.base_url=http://set:1",
-                       "docker.profiles=[\"core\"]", "scenarios.stress_refine=true", "api.timeout=13"};
+    o.set_overrides = {"api.api_key=from-set",         "api.timeout=12.5",
+                       "api.base_url=http://set:1",    "docker.profiles=[\"core\"]",
+                       "scenarios.stress_refine=true", "api.timeout=13"};
     const Config c = load(o);  // --set over everything, later --set over earlier
     EXPECT_EQ(c.api.api_key, "from-set");
     EXPECT_EQ(c.api.base_url, "http://set:1");
@@ -192,7 +193,8 @@ TEST(Layering, FileThenEnvironmentThenSetInThatOrder) {
 }
 
 TEST(Layering, ContainersListReplacesTheCatalogueAndOverridesMerge) {
-    TempConfig file(R"({"containers": [{"name": "rideshare-simulation", "display_name": "Sim", "profile": "core",
+    TempConfig file(
+        R"({"containers": [{"name": "rideshare-simulation", "display_name": "Sim", "profile": "core",
                                          "cpu_cores": 2}],
                         "thresholds": {"container_overrides": {"rideshare-simulation": {"memory_warning_percent": 60}}}})");
     LoadOptions o = no_env();
@@ -239,9 +241,11 @@ TEST(DemoConfig, LoadsAndIsShort) {
     EXPECT_EQ(c.find_container("rideshare-cadvisor")->cpu_cores, 0.5);
     EXPECT_EQ(c.containers.size(), 4u);
     EXPECT_EQ(c.expected_containers().size(), 4u);
-    // baseline + stress max + duration (active + cooldown + drain budget) + speed steps (2x..8x) stay near 6 min
-    const double minutes = c.scenarios.baseline_duration_seconds / 60 + c.scenarios.stress_max_duration_minutes +
-                           c.scenarios.duration_active_minutes + c.scenarios.duration_cooldown_minutes +
+    // baseline + stress max + duration (active + cooldown + drain budget) + speed steps (2x..8x) stay near 6
+    // min
+    const double minutes = c.scenarios.baseline_duration_seconds / 60 +
+                           c.scenarios.stress_max_duration_minutes + c.scenarios.duration_active_minutes +
+                           c.scenarios.duration_cooldown_minutes +
                            3 * c.scenarios.speed_scaling_step_duration_minutes;
     EXPECT_LE(minutes, 6.0);
 }
@@ -267,42 +271,52 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadValue{"api.bse_url=\"x\"", "api.bse_url", "\"x\"", "no such key (unknown key"},
         BadValue{"nonsense=1", "nonsense", "1", "no such key"},
-        BadValue{"thresholds.container_overrides.c.memory_warn=5", "thresholds.container_overrides.c.memory_warn", "5",
-                 "no such key"},
+        BadValue{"thresholds.container_overrides.c.memory_warn=5",
+                 "thresholds.container_overrides.c.memory_warn", "5", "no such key"},
         BadValue{"api.timeout=\"abc\"", "api.timeout", "\"abc\"", "a number > 0"},
         BadValue{"api.timeout=0", "api.timeout", "0", "a number > 0"},
         BadValue{"sampling.interval_seconds=0", "sampling.interval_seconds", "0", "a number > 0"},
-        BadValue{"sampling.cooldown_interval_seconds=-2", "sampling.cooldown_interval_seconds", "-2", "a number > 0"},
-        BadValue{"scenarios.duration_active_minutes=-0.5", "scenarios.duration_active_minutes", "-0.5", "a number >= 0"},
-        BadValue{"scenarios.baseline_duration_seconds=-1", "scenarios.baseline_duration_seconds", "-1", "a number >= 0"},
+        BadValue{"sampling.cooldown_interval_seconds=-2", "sampling.cooldown_interval_seconds", "-2",
+                 "a number > 0"},
+        BadValue{"scenarios.duration_active_minutes=-0.5", "scenarios.duration_active_minutes", "-0.5",
+                 "a number >= 0"},
+        BadValue{"scenarios.baseline_duration_seconds=-1", "scenarios.baseline_duration_seconds", "-1",
+                 "a number >= 0"},
         BadValue{"thresholds.memory_warning_percent=0", "thresholds.memory_warning_percent", "0",
                  "a percentage in (0, 100]"},
         BadValue{"thresholds.cpu_critical_percent=100.5", "thresholds.cpu_critical_percent", "100.5",
                  "a percentage in (0, 100]"},
-        BadValue{"scenarios.stress_memory_threshold_percent=-5", "scenarios.stress_memory_threshold_percent", "-5",
-                 "a percentage in (0, 100]"},
+        BadValue{"scenarios.stress_memory_threshold_percent=-5", "scenarios.stress_memory_threshold_percent",
+                 "-5", "a percentage in (0, 100]"},
         BadValue{"scenarios.host_cpu_threshold_percent=101", "scenarios.host_cpu_threshold_percent", "101",
                  "a percentage in (0, 100]"},
         BadValue{"scenarios.stress_breach_rule=sometimes", "scenarios.stress_breach_rule", "\"sometimes\"",
                  "one of \"either\", \"window_mean\", \"k_of_m\", \"both\""},
-        BadValue{"scenarios.stress_mode=fast", "scenarios.stress_mode", "\"fast\"", "one of \"ramp\", \"step\""},
-        BadValue{"output.png=sometimes", "output.png", "\"sometimes\"", "one of \"auto\", \"always\", \"never\""},
+        BadValue{"scenarios.stress_mode=fast", "scenarios.stress_mode", "\"fast\"",
+                 "one of \"ramp\", \"step\""},
+        BadValue{"output.png=sometimes", "output.png", "\"sometimes\"",
+                 "one of \"auto\", \"always\", \"never\""},
         BadValue{"api.max_retries=2.5", "api.max_retries", "2.5", "an integer >= 0"},
-        BadValue{"scenarios.stress_spawn_batch_size=0", "scenarios.stress_spawn_batch_size", "0", "an integer >= 1"},
+        BadValue{"scenarios.stress_spawn_batch_size=0", "scenarios.stress_spawn_batch_size", "0",
+                 "an integer >= 1"},
         BadValue{"scenarios.stress_k=9", "scenarios.stress_k", "9", "an integer <= scenarios.stress_m (5)"},
         BadValue{"scenarios.stress_refine=yes", "scenarios.stress_refine", "\"yes\"", "true or false"},
         BadValue{"docker.profiles=\"core\"", "docker.profiles", "\"core\"", "an array of strings"},
         BadValue{"docker.profiles=[\"core\",3]", "docker.profiles[1]", "3", "a string"},
-        BadValue{"api.base_url=localhost:8000", "api.base_url", "\"localhost:8000\"", "an http:// or https:// URL"},
+        BadValue{"api.base_url=localhost:8000", "api.base_url", "\"localhost:8000\"",
+                 "an http:// or https:// URL"},
         BadValue{"api=5", "api", "5", "an object"},
         BadValue{"analysis.leak_alpha=1", "analysis.leak_alpha", "1", "a number in (0, 1)"},
         BadValue{"scenarios.stress_rtr_floor=1.5", "scenarios.stress_rtr_floor", "1.5", "a number in (0, 1]"},
-        BadValue{"containers=[{\"name\":\"a\",\"cpu_cores\":0}]", "containers[0].cpu_cores", "0", "a number > 0 or null"},
+        BadValue{"containers=[{\"name\":\"a\",\"cpu_cores\":0}]", "containers[0].cpu_cores", "0",
+                 "a number > 0 or null"},
         BadValue{"containers=[{\"name\":\"a\"},{\"name\":\"a\"}]", "containers[1].name", "\"a\"",
                  "a name not already in the list"},
-        BadValue{"containers=[{\"name\":\"a\",\"colour\":\"red\"}]", "containers[0].colour", "\"red\"", "no such key"},
+        BadValue{"containers=[{\"name\":\"a\",\"colour\":\"red\"}]", "containers[0].colour", "\"red\"",
+                 "no such key"},
         BadValue{"thresholds.container_overrides.c.cpu_warning_percent=150",
-                 "thresholds.container_overrides.c.cpu_warning_percent", "150", "a percentage in (0, 100] or null"}));
+                 "thresholds.container_overrides.c.cpu_warning_percent", "150",
+                 "a percentage in (0, 100] or null"}));
 
 TEST(Validation, SetWithoutEqualsOrWithEmptyKey) {
     EXPECT_THAT(config_error({"api.timeout"}), HasSubstr("--set api.timeout: expected key.path=value"));
@@ -337,6 +351,8 @@ TEST(Validation, ErrorInFileNamesTheKey) {
         load(o);
         FAIL() << "no error";
     } catch (const perfrunner::ConfigError& e) {
-        EXPECT_THAT(e.what(), HasSubstr("config key scenarios.duration_active_minutes = \"five\": expected a number >= 0"));
+        EXPECT_THAT(
+            e.what(),
+            HasSubstr("config key scenarios.duration_active_minutes = \"five\": expected a number >= 0"));
     }
 }

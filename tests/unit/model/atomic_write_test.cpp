@@ -29,7 +29,10 @@ struct TempDir {
         fs::create_directories(path);
     }
     ~TempDir() { fs::remove_all(path); }
-    std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator())); }
+    std::size_t entries() const {
+        return static_cast<std::size_t>(
+            std::distance(fs::directory_iterator(path), fs::directory_iterator()));
+    }
 };
 
 std::string slurp(const fs::path& p) {
@@ -87,7 +90,8 @@ TEST(AtomicWrite, FailureLeavesTheOldFileWholeAndNoTempFile) {
     EXPECT_TRUE(fs::is_directory(blocked));
     EXPECT_EQ(slurp(target), "old content");
     EXPECT_EQ(dir.entries(), 2u);  // results.json + blocked/, no temp file
-    EXPECT_THROW(write_file_atomically(dir.path / "missing-dir" / "x.json", "new"), perfrunner::RuntimeFailure);
+    EXPECT_THROW(write_file_atomically(dir.path / "missing-dir" / "x.json", "new"),
+                 perfrunner::RuntimeFailure);
 }
 
 TEST(AtomicWrite, FullDiskKeepsTheOldFile) {
@@ -100,7 +104,9 @@ TEST(AtomicWrite, FullDiskKeepsTheOldFile) {
     ASSERT_GE(child, 0);
     if (child == 0) {
         ::signal(SIGXFSZ, SIG_IGN);
-        struct rlimit lim{1000, 1000};
+        struct rlimit lim {
+            1000, 1000
+        };
         ::setrlimit(RLIMIT_FSIZE, &lim);
         try {
             write_file_atomically(target, std::string(5000, 'x'));

@@ -23,9 +23,12 @@ std::string slurp(const std::string& path) {
     return s.str();
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
-const std::string kReference = std::string(PERFRUNNER_SHARED_DIR) + "/reference-results/py-framework-results.json";
+const std::string kReference =
+    std::string(PERFRUNNER_SHARED_DIR) + "/reference-results/py-framework-results.json";
 
 // The one-line message of the InputError thrown while parsing `text`.
 std::string parse_error(const std::string& text) {
@@ -115,7 +118,8 @@ TEST(ReferenceFile, RewriteKeepsEveryValueAndTheReferenceKeyOrder) {
     EXPECT_LT(rewritten.find("\"trigger\""), rewritten.find("\"total_agents_queued\""));
     EXPECT_LT(rewritten.find("\"step_results\""), rewritten.find("\"max_speed_achieved\""));
     // the byte layout of a sample is the reference's (indent 2, ": ", one key per line)
-    EXPECT_TRUE(contains(rewritten, "\n            \"rideshare-kafka\": {\n              \"memory_used_mb\": "));
+    EXPECT_TRUE(
+        contains(rewritten, "\n            \"rideshare-kafka\": {\n              \"memory_used_mb\": "));
     // reference files hold no NaN and neither do we
     EXPECT_EQ(rewritten.find("NaN"), std::string::npos);
 }
@@ -133,7 +137,8 @@ RunResult our_run() {
     s.started_at = run.started_at;
     s.completed_at = run.completed_at;
     s.duration_seconds = 600.25;
-    s.metadata = {{"phase_sample_counts", {{"active", 1}, {"drain", 0}, {"cooldown", 1}}}, {"drain_end_reason", "paused"}};
+    s.metadata = {{"phase_sample_counts", {{"active", 1}, {"drain", 0}, {"cooldown", 1}}},
+                  {"drain_end_reason", "paused"}};
     Sample a;
     a.timestamp = 1739388600.123456;
     a.timestamp_iso = "2025-02-12T19:30:00.123456Z";
@@ -213,7 +218,8 @@ TEST(OwnFile, RoundTripIsExactAndKeepsAdditionsAndUnknownKeys) {
     EXPECT_EQ(c.cadvisor_timestamp, "2025-02-12T19:30:00.123456789Z");
     EXPECT_TRUE(c.stale);
     EXPECT_FALSE(c.missing);
-    EXPECT_EQ(nlohmann::json::parse("{" + c.extra_json + "}"), nlohmann::json::parse(R"({"future_field":[1,2.5,"x"]})"));
+    EXPECT_EQ(nlohmann::json::parse("{" + c.extra_json + "}"),
+              nlohmann::json::parse(R"({"future_field":[1,2.5,"x"]})"));
     const auto& m = s.samples[0].containers.at(1);
     EXPECT_TRUE(m.missing);
     EXPECT_TRUE(m.counter_reset);
@@ -289,8 +295,9 @@ TEST(HostileInput, WrongTypeNamesTheJsonPathAndTheValue) {
     const std::string text = R"({"scenarios": [{"scenario_name": "baseline", "samples": []},
       {"scenario_name": "stress_test", "samples": [{"timestamp": 1}, {"timestamp": 2}, {"timestamp": 3},
        {"timestamp": 4, "containers": {"rideshare-simulation": {"memory_used_mb": 1.0, "cpu_percent": "abc"}}}]}]})";
-    EXPECT_EQ(parse_error(text), "results.json: scenarios[1].samples[3].containers.rideshare-simulation.cpu_percent: "
-                                 "expected a number, got \"abc\"");
+    EXPECT_EQ(parse_error(text),
+              "results.json: scenarios[1].samples[3].containers.rideshare-simulation.cpu_percent: "
+              "expected a number, got \"abc\"");
 }
 
 TEST(HostileInput, EveryKindGivesOneLineInputError) {
@@ -316,7 +323,8 @@ TEST(HostileInput, EveryKindGivesOneLineInputError) {
          "implausible number -1e13"},
         {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1, "containers": []}]}]})",
          "scenarios[0].samples[0].containers: expected an object, got an array"},
-        {R"({"scenarios": [{"scenario_name": "b", "aborted": "yes"}]})", "scenarios[0].aborted: expected true or false"},
+        {R"({"scenarios": [{"scenario_name": "b", "aborted": "yes"}]})",
+         "scenarios[0].aborted: expected true or false"},
         {R"({"scenarios": [{"scenario_name": "b", "metadata": {"x": 1e999}}]})", "scenarios[0].metadata.x"},
         {R"({"scenarios": [{"scenario_name": "b"}]} trailing)", "malformed JSON"},
         {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1}]}])", "malformed JSON"},
@@ -340,7 +348,8 @@ TEST(HostileInput, MissingFileIsAnInputError) {
 }
 
 TEST(OwnFile, EscapedKeysAreUnescaped) {
-    const RunResult run = parse_results(R"({"scenarios": [{"scenario_name": "baseline", "samples": [{"timestamp": 1,
+    const RunResult run =
+        parse_results(R"({"scenarios": [{"scenario_name": "baseline", "samples": [{"timestamp": 1,
         "containers": {"rideshare-\u0073imulation": {"memory_used_mb": 1.5}, "a\"b": {"memory_used_mb": 2.5}},
         "\u0074imestamp_iso": "x"}]}]})");
     ASSERT_EQ(run.containers.size(), 2u);
@@ -357,6 +366,8 @@ TEST(OwnFile, StringsWithControlCharactersAreEscapedAndReadBack) {
     s.abort_reason = std::string("line1\nline2\t\"q\" \\ \x01 \xc3\xa9 end");
     run.scenarios.push_back(s);
     const std::string text = to_json_text(run);
-    EXPECT_TRUE(contains(text, R"("abort_reason": "line1\nline2\t\"q\" \\ \u0001 )" "\xc3\xa9" R"( end")"));
+    EXPECT_TRUE(contains(text, R"("abort_reason": "line1\nline2\t\"q\" \\ \u0001 )"
+                               "\xc3\xa9"
+                               R"( end")"));
     EXPECT_EQ(parse_results(text).scenarios[0].abort_reason, s.abort_reason);
 }

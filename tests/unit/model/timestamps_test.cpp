@@ -10,10 +10,13 @@ TEST(Timestamps, IsoUtcWritesMicrosecondsAndZ) {
     EXPECT_EQ(iso_utc(0.0), "1970-01-01T00:00:00.000000Z");
     EXPECT_EQ(iso_utc(1739388600.123456), "2025-02-12T19:30:00.123456Z");
     EXPECT_EQ(iso_utc(951782400.5), "2000-02-29T00:00:00.500000Z");  // leap day
-    EXPECT_EQ(iso_utc(1739388600.9999996), "2025-02-12T19:30:01.000000Z");  // rounding carries into the seconds
+    EXPECT_EQ(iso_utc(1739388600.9999996),
+              "2025-02-12T19:30:01.000000Z");  // rounding carries into the seconds
 }
 
-TEST(Timestamps, TestIdIsUtcSeconds) { EXPECT_EQ(test_id_utc(1739388600.9), "20250212_193000"); }
+TEST(Timestamps, TestIdIsUtcSeconds) {
+    EXPECT_EQ(test_id_utc(1739388600.9), "20250212_193000");
+}
 
 TEST(Timestamps, ParsesNaiveReferenceForms) {
     auto a = parse_iso("2026-11-26T19:49:26.175184");
@@ -45,9 +48,9 @@ TEST(Timestamps, RoundTripsIsoUtc) {
 }
 
 TEST(Timestamps, RejectsMalformed) {
-    for (const char* bad : {"", "2026-02-12", "2026-13-01T00:00:00", "2026-02-30T00:00:00", "2026-02-12T24:00:00",
-                            "2026-02-12T19:30:00.", "2026-02-12T19:30:00.1234567890", "2026-02-12T19:30:00+0200",
-                            "2026-02-12T19:30:00Zjunk", "abcd-02-12T19:30:00"}) {
+    for (const char* bad : {"", "2026-02-12", "2026-13-01T00:00:00", "2026-02-30T00:00:00",
+                            "2026-02-12T24:00:00", "2026-02-12T19:30:00.", "2026-02-12T19:30:00.1234567890",
+                            "2026-02-12T19:30:00+0200", "2026-02-12T19:30:00Zjunk", "abcd-02-12T19:30:00"}) {
         EXPECT_FALSE(parse_iso(bad)) << bad;
     }
 }

@@ -83,7 +83,9 @@ struct Sample {
 
     const ContainerSample* find(ContainerId id) const {
         for (const auto& c : containers) {
-            if (c.container == id) return &c;
+            if (c.container == id) {
+                return &c;
+            }
         }
         return nullptr;
     }

@@ -9,7 +9,9 @@ TEST(RunE2E, ShortFullRunWritesEveryScenarioReportAndExitCodeByVerdict) {
     PERFRUNNER_REQUIRE_STACK_OR_SKIP();
     const auto out = e2e::fresh_dir("full");
     const auto t0 = std::chrono::steady_clock::now();
-    e2e::Process p(e2e::run_argv(out, {}), {}, out / "perfrunner.log", e2e::source_dir());
+    // --agents 20 bounds the duration and speed scenarios: sized from the stress test, a long ramp would queue
+    // hundreds of agents, and the (real) spawn wait at 2 agents/s alone would exceed the 6-minute budget.
+    e2e::Process p(e2e::run_argv(out, {"--agents", "20"}), {}, out / "perfrunner.log", e2e::source_dir());
     const auto code = p.wait(480.0);
     const double minutes = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60.0;
     ASSERT_TRUE(code.has_value()) << "run did not end within 8 minutes; log:\n" << e2e::read_text(out / "perfrunner.log");
@@ -60,6 +62,8 @@ TEST(RunE2E, ShortFullRunWritesEveryScenarioReportAndExitCodeByVerdict) {
     }
     EXPECT_GE(md.at("drivers_queued").get<long>(), 2);
     EXPECT_EQ(run->at("derived_config").at("duration_agent_count").get<long>(), md.at("drivers_queued").get<long>() / 2);
+    EXPECT_EQ(e2e::scenario(*run, "duration_leak")->at("scenario_params").at("drivers"), 20);
+    EXPECT_EQ(e2e::scenario(*run, "duration_leak")->at("scenario_params").at("agent_count_source"), "cli_agents");
 
     // Duration: phase counts at their own intervals (demo: active 60 s at 2 s, cooldown 30 s at 2 s).
     const auto* duration = e2e::scenario(*run, "duration_leak");

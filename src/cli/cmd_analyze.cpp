@@ -19,18 +19,26 @@ namespace {
 namespace fs = std::filesystem;
 
 report::PngMode png_mode(const std::string& text) {
-    if (text == "always") return report::PngMode::always;
-    if (text == "never") return report::PngMode::never;
+    if (text == "always") {
+        return report::PngMode::always;
+    }
+    if (text == "never") {
+        return report::PngMode::never;
+    }
     return report::PngMode::automatic;
 }
 
 std::string upper(std::string text) {
-    for (auto& ch : text) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    for (auto& ch : text) {
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
     return text;
 }
 
 fs::path output_directory(const AnalyzeOptions& options, const fs::path& input) {
-    if (options.output_dir) return fs::path(*options.output_dir);
+    if (options.output_dir) {
+        return fs::path(*options.output_dir);
+    }
     return input.has_parent_path() ? input.parent_path() : fs::path(".");
 }
 
@@ -48,9 +56,10 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
 
     const fs::path out_dir = output_directory(options, input);
     fs::create_directories(out_dir, ec);
-    if (ec)
+    if (ec) {
         throw RuntimeFailure(
             fmt::format("cannot create output directory {}: {}", out_dir.string(), ec.message()));
+    }
 
     spdlog::debug("analysing {} scenarios", run.scenarios.size());
     const analysis::Analysis result = analysis::analyze(run, config);
@@ -71,7 +80,9 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     const report::ReportContext context{run, result, config, out_dir,
                                         png_mode(options.png.value_or(config.output.png))};
     const std::vector<std::string> errors = report::write_all(context);
-    for (const auto& e : errors) spdlog::error("{}", e);
+    for (const auto& e : errors) {
+        spdlog::error("{}", e);
+    }
 
     if (!options.global.quiet) {
         std::cout

@@ -15,7 +15,9 @@ ports::StopToken& token_instance() {
 
 extern "C" void on_stop_signal(int /*signal*/) {
     auto& token = token_instance();
-    if (token.stop_requested()) ::_exit(130);  // second Ctrl-C: stop now
+    if (token.stop_requested()) {
+        ::_exit(130);  // second Ctrl-C: stop now
+    }
     token.request_stop();
 }
 

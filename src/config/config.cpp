@@ -7,7 +7,9 @@ namespace perfrunner::config {
 
 const ContainerSpec* Config::find_container(const std::string& name) const {
     for (const auto& c : containers) {
-        if (c.name == name) return &c;
+        if (c.name == name) {
+            return &c;
+        }
     }
     return nullptr;
 }
@@ -19,7 +21,9 @@ std::string Config::display_name(const std::string& container) const {
     // Reference fallback: strip "rideshare-", then title-case every dash-separated word.
     std::string base = container;
     constexpr std::string_view prefix = "rideshare-";
-    if (base.rfind(prefix, 0) == 0) base.erase(0, prefix.size());
+    if (base.rfind(prefix, 0) == 0) {
+        base.erase(0, prefix.size());
+    }
     std::string out;
     bool word_start = true;
     for (char ch : base) {

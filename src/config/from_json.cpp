@@ -14,7 +14,9 @@ namespace perfrunner::config::detail {
 std::string describe_value(const nlohmann::json& value) {
     std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     constexpr std::size_t max_len = 80;
-    if (text.size() > max_len) text = text.substr(0, max_len) + "...";
+    if (text.size() > max_len) {
+        text = text.substr(0, max_len) + "...";
+    }
     return text;
 }
 
@@ -53,7 +55,9 @@ const char* describe(Range r) {
 }
 
 bool in_range(double v, Range r) {
-    if (!std::isfinite(v)) return false;
+    if (!std::isfinite(v)) {
+        return false;
+    }
     switch (r) {
         case Range::any:
             return true;
@@ -75,7 +79,9 @@ bool in_range(double v, Range r) {
 class ObjectReader {
   public:
     ObjectReader(const nlohmann::json& object, std::string path) : object_(object), path_(std::move(path)) {
-        if (!object_.is_object()) fail(path_.empty() ? "(top level)" : path_, object_, "an object");
+        if (!object_.is_object()) {
+            fail(path_.empty() ? "(top level)" : path_, object_, "an object");
+        }
     }
 
     std::string path_of(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
@@ -88,19 +94,25 @@ class ObjectReader {
 
     const nlohmann::json& get(const std::string& key) {
         const auto* v = find(key);
-        if (v == nullptr) fail(path_of(key), nullptr, "a value (the key is missing)");
+        if (v == nullptr) {
+            fail(path_of(key), nullptr, "a value (the key is missing)");
+        }
         return *v;
     }
 
     double number(const std::string& key, Range range) {
         const auto& v = get(key);
-        if (!v.is_number() || !in_range(v.get<double>(), range)) fail(path_of(key), v, describe(range));
+        if (!v.is_number() || !in_range(v.get<double>(), range)) {
+            fail(path_of(key), v, describe(range));
+        }
         return v.get<double>();
     }
 
     std::optional<double> optional_number(const std::string& key, Range range) {
         const auto* v = find(key);
-        if (v == nullptr || v->is_null()) return std::nullopt;
+        if (v == nullptr || v->is_null()) {
+            return std::nullopt;
+        }
         if (!v->is_number() || !in_range(v->get<double>(), range)) {
             fail(path_of(key), *v, std::string(describe(range)) + " or null");
         }
@@ -115,13 +127,17 @@ class ObjectReader {
             const double d = v.get<double>();
             ok = d >= static_cast<double>(min_value) && d <= static_cast<double>(max_value);
         }
-        if (!ok) fail(path_of(key), v, fmt::format("an integer >= {}", min_value));
+        if (!ok) {
+            fail(path_of(key), v, fmt::format("an integer >= {}", min_value));
+        }
         return static_cast<int>(v.get<double>());
     }
 
     std::string string(const std::string& key) {
         const auto& v = get(key);
-        if (!v.is_string()) fail(path_of(key), v, "a string");
+        if (!v.is_string()) {
+            fail(path_of(key), v, "a string");
+        }
         return v.get<std::string>();
     }
 
@@ -129,7 +145,9 @@ class ObjectReader {
         const auto& v = get(key);
         std::string list;
         for (const char* c : choices) {
-            if (v.is_string() && v.get<std::string>() == c) return c;
+            if (v.is_string() && v.get<std::string>() == c) {
+                return c;
+            }
             list += list.empty() ? "" : ", ";
             list += fmt::format("\"{}\"", c);
         }
@@ -141,22 +159,30 @@ class ObjectReader {
         if (s.rfind("http://", 0) != 0 && s.rfind("https://", 0) != 0) {
             fail(path_of(key), s, "an http:// or https:// URL");
         }
-        while (!s.empty() && s.back() == '/') s.pop_back();
+        while (!s.empty() && s.back() == '/') {
+            s.pop_back();
+        }
         return s;
     }
 
     bool boolean(const std::string& key) {
         const auto& v = get(key);
-        if (!v.is_boolean()) fail(path_of(key), v, "true or false");
+        if (!v.is_boolean()) {
+            fail(path_of(key), v, "true or false");
+        }
         return v.get<bool>();
     }
 
     std::vector<std::string> strings(const std::string& key) {
         const auto& v = get(key);
-        if (!v.is_array()) fail(path_of(key), v, "an array of strings");
+        if (!v.is_array()) {
+            fail(path_of(key), v, "an array of strings");
+        }
         std::vector<std::string> out;
         for (std::size_t i = 0; i < v.size(); ++i) {
-            if (!v[i].is_string()) fail(fmt::format("{}[{}]", path_of(key), i), v[i], "a string");
+            if (!v[i].is_string()) {
+                fail(fmt::format("{}[{}]", path_of(key), i), v[i], "a string");
+            }
             out.push_back(v[i].get<std::string>());
         }
         return out;
@@ -169,7 +195,9 @@ class ObjectReader {
         for (const auto& [key, value] : object_.items()) {
             if (known_.count(key) == 0) {
                 std::string list;
-                for (const auto& k : known_) list += (list.empty() ? "" : ", ") + k;
+                for (const auto& k : known_) {
+                    list += (list.empty() ? "" : ", ") + k;
+                }
                 fail(path_of(key), value, "no such key (unknown key; known keys: " + list + ")");
             }
         }
@@ -279,8 +307,9 @@ ThresholdsConfig read_thresholds(ObjectReader r) {
     t.cpu_warning_percent = r.number("cpu_warning_percent", Range::percent);
     t.cpu_critical_percent = r.number("cpu_critical_percent", Range::percent);
     const auto& overrides = r.get("container_overrides");
-    if (!overrides.is_object())
+    if (!overrides.is_object()) {
         fail(r.path_of("container_overrides"), overrides, "an object of container -> thresholds");
+    }
     for (const auto& [name, value] : overrides.items()) {
         t.container_overrides[name] =
             read_override(ObjectReader(value, r.path_of("container_overrides") + "." + name));
@@ -310,23 +339,30 @@ AnalysisConfig read_analysis(ObjectReader r) {
 OutputConfig read_output(ObjectReader r) {
     OutputConfig o;
     o.output_dir = r.string("output_dir");
-    if (o.output_dir.empty()) fail(r.path_of("output_dir"), o.output_dir, "a non-empty directory path");
+    if (o.output_dir.empty()) {
+        fail(r.path_of("output_dir"), o.output_dir, "a non-empty directory path");
+    }
     o.png = r.one_of("png", {"auto", "always", "never"});
     r.finish();
     return o;
 }
 
 std::vector<ContainerSpec> read_containers(const nlohmann::json& list) {
-    if (!list.is_array())
+    if (!list.is_array()) {
         fail("containers", list, "an array of {name, display_name, profile, cpu_cores?, gc_window_seconds?}");
+    }
     std::vector<ContainerSpec> out;
     std::set<std::string> seen;
     for (std::size_t i = 0; i < list.size(); ++i) {
         ObjectReader r(list[i], fmt::format("containers[{}]", i));
         ContainerSpec c;
         c.name = r.string("name");
-        if (c.name.empty()) fail(r.path_of("name"), c.name, "a non-empty container name");
-        if (!seen.insert(c.name).second) fail(r.path_of("name"), c.name, "a name not already in the list");
+        if (c.name.empty()) {
+            fail(r.path_of("name"), c.name, "a non-empty container name");
+        }
+        if (!seen.insert(c.name).second) {
+            fail(r.path_of("name"), c.name, "a name not already in the list");
+        }
         c.display_name = r.find("display_name") != nullptr ? r.string("display_name") : std::string();
         c.profile = r.find("profile") != nullptr ? r.string("profile") : std::string("core");
         c.cpu_cores = r.optional_number("cpu_cores", Range::positive);

@@ -20,9 +20,13 @@ nlohmann::json parse_config_text(std::string_view text, const std::string& sourc
     } catch (const nlohmann::json::parse_error& e) {
         std::string what = e.what();
         // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> drop the bracketed id.
-        if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+        if (auto pos = what.find("] "); pos != std::string::npos) {
+            what = what.substr(pos + 2);
+        }
         for (auto& ch : what) {
-            if (ch == '\n' || ch == '\r') ch = ' ';
+            if (ch == '\n' || ch == '\r') {
+                ch = ' ';
+            }
         }
         throw ConfigError(
             fmt::format("config file {}: invalid JSON: {} (fix the file; comments // and /* */ are allowed)",
@@ -32,9 +36,10 @@ nlohmann::json parse_config_text(std::string_view text, const std::string& sourc
 
 nlohmann::json builtin_defaults_json() {
     auto text = perfrunner::resource("config/perfrunner.json");
-    if (!text)
+    if (!text) {
         throw RuntimeFailure(
             "built-in config/perfrunner.json is missing from the binary (rebuild perfrunner)");
+    }
     return parse_config_text(*text, "(built-in) config/perfrunner.json");
 }
 
@@ -56,7 +61,9 @@ void merge_into(nlohmann::json& base, const nlohmann::json& overlay) {
 
 nlohmann::json read_config_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError(fmt::format("config file {}: cannot be read (check the --config path)", path));
+    if (!in) {
+        throw ConfigError(fmt::format("config file {}: cannot be read (check the --config path)", path));
+    }
     std::ostringstream buffer;
     buffer << in.rdbuf();
     auto j = parse_config_text(buffer.str(), path);
@@ -74,13 +81,16 @@ nlohmann::json nest(const std::string& key_path, nlohmann::json value, const std
     while (true) {
         auto dot = key_path.find('.', start);
         parts.push_back(key_path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-        if (dot == std::string::npos) break;
+        if (dot == std::string::npos) {
+            break;
+        }
         start = dot + 1;
     }
     for (const auto& p : parts) {
-        if (p.empty())
+        if (p.empty()) {
             throw ConfigError(
                 fmt::format("--set {}: expected key.path=value with non-empty key names", original));
+        }
     }
     nlohmann::json out = std::move(value);
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
@@ -102,13 +112,17 @@ nlohmann::json parse_set_override(const std::string& assignment) {
     std::string text = assignment.substr(eq + 1);
     // A value that parses as JSON is taken as JSON (numbers, true, [..]); anything else is a string.
     nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded()) value = text;
+    if (value.is_discarded()) {
+        value = text;
+    }
     return nest(key, std::move(value), assignment);
 }
 
 nlohmann::json effective_json(const LoadOptions& options) {
     nlohmann::json merged = builtin_defaults_json();
-    if (options.config_file) merge_into(merged, read_config_file(*options.config_file));
+    if (options.config_file) {
+        merge_into(merged, read_config_file(*options.config_file));
+    }
     if (options.read_environment) {
         struct EnvKey {
             const char* variable;
@@ -118,11 +132,14 @@ nlohmann::json effective_json(const LoadOptions& options) {
         for (const auto& e :
              {EnvKey{"PERFRUNNER_API_KEY", "api", "api_key"}, EnvKey{"PERFRUNNER_API_URL", "api", "base_url"},
               EnvKey{"PERFRUNNER_CADVISOR_URL", "docker", "cadvisor_url"}}) {
-            if (const char* v = std::getenv(e.variable); v != nullptr && *v != '\0')
+            if (const char* v = std::getenv(e.variable); v != nullptr && *v != '\0') {
                 merged[e.section][e.key] = v;
+            }
         }
     }
-    for (const auto& s : options.set_overrides) merge_into(merged, parse_set_override(s));
+    for (const auto& s : options.set_overrides) {
+        merge_into(merged, parse_set_override(s));
+    }
     return merged;
 }
 

@@ -66,7 +66,9 @@ nlohmann::json to_json(const Config& c, bool redact_api_key) {
     for (const auto& [name, o] : t.container_overrides) {
         nlohmann::json oj = nlohmann::json::object();
         auto put = [&oj](const char* key, const std::optional<double>& v) {
-            if (v) oj[key] = *v;
+            if (v) {
+                oj[key] = *v;
+            }
         };
         put("memory_leak_mb_per_min", o.memory_leak_mb_per_min);
         put("memory_warning_percent", o.memory_warning_percent);
@@ -106,8 +108,12 @@ nlohmann::json to_json(const Config& c, bool redact_api_key) {
     for (const auto& spec : c.containers) {
         nlohmann::json cj = {
             {"name", spec.name}, {"display_name", spec.display_name}, {"profile", spec.profile}};
-        if (spec.cpu_cores) cj["cpu_cores"] = *spec.cpu_cores;
-        if (spec.gc_window_seconds) cj["gc_window_seconds"] = *spec.gc_window_seconds;
+        if (spec.cpu_cores) {
+            cj["cpu_cores"] = *spec.cpu_cores;
+        }
+        if (spec.gc_window_seconds) {
+            cj["gc_window_seconds"] = *spec.gc_window_seconds;
+        }
         containers.push_back(std::move(cj));
     }
     j["containers"] = std::move(containers);

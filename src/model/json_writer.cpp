@@ -91,7 +91,9 @@ const std::map<std::string_view, Order, std::less<>>& order_table() {
 }
 
 std::string child_context(std::string_view context, const Order* order, std::string_view key) {
-    if (order != nullptr && !order->children.empty()) return std::string(order->children);
+    if (order != nullptr && !order->children.empty()) {
+        return std::string(order->children);
+    }
     std::string out(context);
     out += '.';
     out += key;
@@ -111,7 +113,9 @@ void JsonWriter::before_value() {
         return;
     }
     if (!stack_.empty()) {
-        if (!stack_.back().empty) out_.push_back(',');
+        if (!stack_.back().empty) {
+            out_.push_back(',');
+        }
         stack_.back().empty = false;
         newline_indent(stack_.size());
     }
@@ -126,7 +130,9 @@ void JsonWriter::open(char ch, bool /*is_object*/) {
 void JsonWriter::close(char ch) {
     const bool empty = stack_.back().empty;
     stack_.pop_back();
-    if (!empty) newline_indent(stack_.size());
+    if (!empty) {
+        newline_indent(stack_.size());
+    }
     out_.push_back(ch);
     maybe_flush();
 }
@@ -149,7 +155,9 @@ void JsonWriter::quoted(std::string_view s) {
     std::size_t run_start = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
-        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+            continue;
+        }
         out_.append(s.substr(run_start, i - run_start));
         run_start = i + 1;
         switch (c) {
@@ -194,7 +202,9 @@ void JsonWriter::number(double v) {
     auto res = std::to_chars(buf, buf + sizeof(buf), v);
     std::string_view text(buf, static_cast<std::size_t>(res.ptr - buf));
     out_.append(text);
-    if (text.find_first_of(".e") == std::string_view::npos) out_.append(".0");
+    if (text.find_first_of(".e") == std::string_view::npos) {
+        out_.append(".0");
+    }
 }
 
 void JsonWriter::integer(std::int64_t v) {
@@ -224,15 +234,18 @@ void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
             if (order != nullptr) {
                 for (auto k : order->keys) {
                     auto m = value.find(std::string(k));
-                    if (m == value.end()) continue;
+                    if (m == value.end()) {
+                        continue;
+                    }
                     key(k);
                     json(*m, child_context(context, order, k));
                 }
             }
             for (const auto& [k, v] : value.items()) {
                 if (order != nullptr &&
-                    std::find(order->keys.begin(), order->keys.end(), k) != order->keys.end())
+                    std::find(order->keys.begin(), order->keys.end(), k) != order->keys.end()) {
                     continue;
+                }
                 key(k);
                 json(v, child_context(context, order, k));
             }
@@ -246,7 +259,9 @@ void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
                                       ? std::string(it->second.children)
                                       : std::string(context) + "[]";
             begin_array();
-            for (const auto& v : value) json(v, element);
+            for (const auto& v : value) {
+                json(v, element);
+            }
             end_array();
             break;
         }
@@ -274,12 +289,16 @@ void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
 }
 
 void JsonWriter::members_text(std::string_view members, std::string_view context) {
-    if (members.empty()) return;
+    if (members.empty()) {
+        return;
+    }
     std::string text = "{";
     text.append(members);
     text.push_back('}');
     auto parsed = nlohmann::json::parse(text, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) return;
+    if (parsed.is_discarded() || !parsed.is_object()) {
+        return;
+    }
     for (const auto& [k, v] : parsed.items()) {
         key(k);
         json(v, std::string(context) + "." + k);
@@ -293,7 +312,9 @@ std::string JsonWriter::take() {
 }
 
 void JsonWriter::flush() {
-    if (sink_ == nullptr || out_.empty()) return;
+    if (sink_ == nullptr || out_.empty()) {
+        return;
+    }
     if (std::fwrite(out_.data(), 1, out_.size(), sink_) != out_.size()) {
         throw RuntimeFailure(
             fmt::format("cannot write results: {} (check free disk space)", std::strerror(errno)));

@@ -55,11 +55,21 @@ void write_container(JsonWriter& w, const RunResult& run, const ContainerSample&
     w.number(c.memory_percent);
     optional_number(w, "cpu_percent", c.cpu_percent);
     // Additions only when known, so reference-shaped data stays reference-shaped.
-    if (c.memory_rss_mb) optional_number(w, "memory_rss_mb", c.memory_rss_mb);
-    if (c.memory_usage_mb) optional_number(w, "memory_usage_mb", c.memory_usage_mb);
-    if (c.cpu_percent_of_quota) optional_number(w, "cpu_percent_of_quota", c.cpu_percent_of_quota);
-    if (c.cpu_cores_effective) optional_number(w, "cpu_cores_effective", c.cpu_cores_effective);
-    if (c.cadvisor_timestamp) optional_string(w, "cadvisor_timestamp", c.cadvisor_timestamp);
+    if (c.memory_rss_mb) {
+        optional_number(w, "memory_rss_mb", c.memory_rss_mb);
+    }
+    if (c.memory_usage_mb) {
+        optional_number(w, "memory_usage_mb", c.memory_usage_mb);
+    }
+    if (c.cpu_percent_of_quota) {
+        optional_number(w, "cpu_percent_of_quota", c.cpu_percent_of_quota);
+    }
+    if (c.cpu_cores_effective) {
+        optional_number(w, "cpu_cores_effective", c.cpu_cores_effective);
+    }
+    if (c.cadvisor_timestamp) {
+        optional_string(w, "cadvisor_timestamp", c.cadvisor_timestamp);
+    }
     if (c.stale) {
         w.key("stale");
         w.boolean(true);
@@ -84,7 +94,9 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
     w.string(s.timestamp_iso);
     w.key("containers");
     w.begin_object();
-    for (const auto& c : s.containers) write_container(w, run, c);
+    for (const auto& c : s.containers) {
+        write_container(w, run, c);
+    }
     w.end_object();
     if (!s.rolling_averages.empty()) {
         w.key("rolling_averages");
@@ -138,7 +150,9 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
         optional_integer(w, "active_trips", p.active_trips);
         w.end_object();
     }
-    if (s.error) optional_string(w, "error", s.error);
+    if (s.error) {
+        optional_string(w, "error", s.error);
+    }
     w.members_text(s.extra_json, "sample");
     w.end_object();
 }
@@ -155,12 +169,16 @@ void write_oom_event(JsonWriter& w, const OomEvent& e) {
     w.integer(e.previous_restart_count);
     w.key("current_restart_count");
     w.integer(e.current_restart_count);
-    if (e.source) optional_string(w, "source", e.source);
+    if (e.source) {
+        optional_string(w, "source", e.source);
+    }
     if (e.exit_code) {
         w.key("exit_code");
         w.integer(*e.exit_code);
     }
-    if (e.evidence) optional_string(w, "evidence", e.evidence);
+    if (e.evidence) {
+        optional_string(w, "evidence", e.evidence);
+    }
     if (e.extra.is_object()) {
         for (const auto& [k, v] : e.extra.items()) {
             w.key(k);
@@ -185,11 +203,15 @@ void write_scenario(JsonWriter& w, const RunResult& run, const ScenarioResult& s
     w.number(s.duration_seconds);
     w.key("samples");
     w.begin_array();
-    for (const auto& sample : s.samples) write_sample(w, run, sample);
+    for (const auto& sample : s.samples) {
+        write_sample(w, run, sample);
+    }
     w.end_array();
     w.key("oom_events");
     w.begin_array();
-    for (const auto& e : s.oom_events) write_oom_event(w, e);
+    for (const auto& e : s.oom_events) {
+        write_oom_event(w, e);
+    }
     w.end_array();
     w.key("aborted");
     w.boolean(s.aborted);
@@ -215,7 +237,9 @@ void write_run(JsonWriter& w, const RunResult& run) {
     w.json(run.config.is_null() ? nlohmann::json::object() : run.config, "config");
     w.key("scenarios");
     w.begin_array();
-    for (const auto& s : run.scenarios) write_scenario(w, run, s);
+    for (const auto& s : run.scenarios) {
+        write_scenario(w, run, s);
+    }
     w.end_array();
     if (run.derived_config) {
         w.key("derived_config");
@@ -254,7 +278,9 @@ struct TempFile {
         for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
             path = dir / fmt::format(".{}.tmp-{}-{:08x}", target.filename().string(), ::getpid(), rd());
             fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-            if (fd < 0 && errno != EEXIST) break;
+            if (fd < 0 && errno != EEXIST) {
+                break;
+            }
         }
         if (fd < 0) {
             throw RuntimeFailure(fmt::format(
@@ -265,18 +291,24 @@ struct TempFile {
     TempFile(const TempFile&) = delete;
     TempFile& operator=(const TempFile&) = delete;
     ~TempFile() {
-        if (fd >= 0) ::close(fd);
-        if (!path.empty()) ::unlink(path.c_str());
+        if (fd >= 0) {
+            ::close(fd);
+        }
+        if (!path.empty()) {
+            ::unlink(path.c_str());
+        }
     }
 
     // fsync, close and rename over the target; afterwards nothing is left to clean up.
     void commit(const std::filesystem::path& target) {
-        if (::fsync(fd) != 0)
+        if (::fsync(fd) != 0) {
             throw RuntimeFailure(fmt::format("cannot sync {}: {}", path.string(), errno_text()));
+        }
         const int closing = fd;
         fd = -1;
-        if (::close(closing) != 0)
+        if (::close(closing) != 0) {
             throw RuntimeFailure(fmt::format("cannot write {}: {}", path.string(), errno_text()));
+        }
         if (::rename(path.c_str(), target.c_str()) != 0) {
             throw RuntimeFailure(fmt::format("cannot replace {}: {}", target.string(), errno_text()));
         }
@@ -294,7 +326,9 @@ void write_all_fd(int fd, std::string_view content, const std::filesystem::path&
     while (!content.empty()) {
         const ssize_t n = ::write(fd, content.data(), content.size());
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR) {
+                continue;
+            }
             throw RuntimeFailure(
                 fmt::format("cannot write {}: {} (check free disk space)", path.string(), errno_text()));
         }
@@ -316,8 +350,9 @@ void write_results_file(const std::filesystem::path& path, const RunResult& run)
     TempFile tmp(path);
     // Streamed in 1 MiB chunks: a million-sample run never needs a second copy of the file in memory.
     std::FILE* f = ::fdopen(::dup(tmp.fd), "wb");
-    if (f == nullptr)
+    if (f == nullptr) {
         throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
+    }
     try {
         JsonWriter w(f);
         write_run(w, run);
@@ -331,8 +366,9 @@ void write_results_file(const std::filesystem::path& path, const RunResult& run)
         std::fclose(f);
         throw;
     }
-    if (std::fclose(f) != 0)
+    if (std::fclose(f) != 0) {
         throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
+    }
     tmp.commit(path);
 }
 

@@ -40,10 +40,14 @@ Civil civil_from_seconds(std::int64_t secs) {
 }
 
 bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
-    if (pos + n > s.size()) return false;
+    if (pos + n > s.size()) {
+        return false;
+    }
     unsigned v = 0;
     for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') return false;
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
         v = v * 10 + static_cast<unsigned>(s[i] - '0');
     }
     out = v;
@@ -62,7 +66,9 @@ unsigned days_in_month(std::int64_t y, unsigned m) {
 }  // namespace
 
 std::string iso_utc(double epoch_seconds) {
-    if (!std::isfinite(epoch_seconds)) epoch_seconds = 0.0;
+    if (!std::isfinite(epoch_seconds)) {
+        epoch_seconds = 0.0;
+    }
     auto micros = static_cast<std::int64_t>(std::llround(epoch_seconds * 1e6));
     std::int64_t secs = micros / 1'000'000;
     std::int64_t frac = micros % 1'000'000;
@@ -76,7 +82,9 @@ std::string iso_utc(double epoch_seconds) {
 }
 
 std::string test_id_utc(double epoch_seconds) {
-    if (!std::isfinite(epoch_seconds)) epoch_seconds = 0.0;
+    if (!std::isfinite(epoch_seconds)) {
+        epoch_seconds = 0.0;
+    }
     const Civil c = civil_from_seconds(static_cast<std::int64_t>(std::floor(epoch_seconds)));
     return fmt::format("{:04}{:02}{:02}_{:02}{:02}{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
 }
@@ -99,13 +107,17 @@ std::optional<ParsedTimestamp> parse_iso(std::string_view s) {
         std::size_t n = 0;
         std::int64_t scale = 100'000'000;
         while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            if (n >= 9) return std::nullopt;  // more than 9 fraction digits
+            if (n >= 9) {
+                return std::nullopt;  // more than 9 fraction digits
+            }
             frac_ns += (s[pos] - '0') * scale;
             scale /= 10;
             ++pos;
             ++n;
         }
-        if (n == 0) return std::nullopt;
+        if (n == 0) {
+            return std::nullopt;
+        }
     }
     ParsedTimestamp out;
     std::int64_t offset_seconds = 0;
@@ -119,14 +131,17 @@ std::optional<ParsedTimestamp> parse_iso(std::string_view s) {
                 !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
                 return std::nullopt;
             }
-            offset_seconds = (static_cast<std::int64_t>(oh) * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
+            offset_seconds = (std::int64_t{oh} * 3600 + std::int64_t{om} * 60) * (s[pos] == '+' ? 1 : -1);
             out.has_zone = true;
             pos += 6;
         }
     }
-    if (pos != s.size()) return std::nullopt;
+    if (pos != s.size()) {
+        return std::nullopt;
+    }
     const std::int64_t days = days_from_civil(year, month, day);
-    const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+    const std::int64_t secs =
+        days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second - offset_seconds;
     out.epoch_ns = secs * 1'000'000'000 + frac_ns;
     return out;
 }

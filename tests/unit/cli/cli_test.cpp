@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -40,8 +41,10 @@ void spit(const fs::path& p, const std::string& text) {
 struct TempDir {
     fs::path path;
     TempDir() {
-        path = fs::temp_directory_path() / ("perfrunner-cli-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        // Parameterised test names contain '/': flatten them so the whole directory is removed afterwards.
+        std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        std::replace(name.begin(), name.end(), '/', '_');
+        path = fs::temp_directory_path() / ("perfrunner-cli-" + std::to_string(::getpid()) + "-" + name);
         fs::remove_all(path);
         fs::create_directories(path);
     }

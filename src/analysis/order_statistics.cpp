@@ -52,4 +52,18 @@ std::pair<std::size_t, std::size_t> sen_ci_ranks(std::size_t n_pairs, double c) 
     return {clamp_rank(lo), clamp_rank(hi)};
 }
 
+MedianInterval median_with_interval(std::vector<double>& values, double c) {
+    const std::size_t m = values.size();
+    const auto [lo, hi] = sen_ci_ranks(m, c);
+    std::vector<std::size_t> ranks{lo, hi};
+    if (m % 2 == 1) {
+        ranks.push_back(m / 2 + 1);
+    } else {
+        ranks.push_back(m / 2);
+        ranks.push_back(m / 2 + 1);
+    }
+    const auto v = values_at_ranks(values, ranks);
+    return {m % 2 == 1 ? v[2] : 0.5 * (v[2] + v[3]), v[0], v[1]};
+}
+
 }  // namespace perfrunner::analysis::stats

@@ -27,19 +27,10 @@ TheilSen theil_sen(std::span<const double> t, std::span<const double> y, double 
     r.valid = true;
     const double var = var_s ? *var_s : mann_kendall_variance(y.first(n));
     const double c = normal_quantile(1.0 - alpha / 2.0) * std::sqrt(std::max(var, 0.0));
-    const auto [lo_rank, hi_rank] = sen_ci_ranks(r.n_pairs, c);
-    const std::size_t m = r.n_pairs;
-    std::vector<std::size_t> ranks{lo_rank, hi_rank};
-    if (m % 2 == 1) {
-        ranks.push_back(m / 2 + 1);
-    } else {
-        ranks.push_back(m / 2);
-        ranks.push_back(m / 2 + 1);
-    }
-    const auto v = values_at_ranks(slopes, ranks);
-    r.lower = v[0];
-    r.upper = v[1];
-    r.slope = m % 2 == 1 ? v[2] : 0.5 * (v[2] + v[3]);
+    const auto mi = median_with_interval(slopes, c);
+    r.lower = mi.lower;
+    r.upper = mi.upper;
+    r.slope = mi.median;
     std::vector<double> residual(n);
     for (std::size_t i = 0; i < n; ++i) residual[i] = y[i] - r.slope * t[i];
     r.intercept = median_by_selection(residual);

@@ -17,4 +17,13 @@ double median_by_selection(std::vector<double>& values);
 // numpy's round-half-to-even, clamped to [1, N]. C = z·sqrt(variance).
 std::pair<std::size_t, std::size_t> sen_ci_ranks(std::size_t n_pairs, double c);
 
+// The median of `values` and its distribution-free interval (sen_ci_ranks with C = c), found in one
+// selection pass. Shared by the Theil–Sen slope and the Hodges–Lehmann shift. values non-empty, reordered.
+struct MedianInterval {
+    double median = 0.0;
+    double lower = 0.0;
+    double upper = 0.0;
+};
+MedianInterval median_with_interval(std::vector<double>& values, double c);
+
 }  // namespace perfrunner::analysis::stats

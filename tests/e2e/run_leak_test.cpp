@@ -6,9 +6,10 @@ namespace e2e = perfrunner::e2e;
 
 namespace {
 
-nlohmann::json run_duration(const std::string& name, const std::string& leak_mb_per_min, int& exit_code) {
+nlohmann::json run_duration(const std::string& name, const std::string& leak_mb_per_min, int& exit_code,
+                            const std::vector<std::string>& sets = {}) {
     const auto out = e2e::fresh_dir(name);
-    e2e::Process p(e2e::run_argv(out, {"--scenarios", "duration", "--agents", "20", "--keep-stack"}),
+    e2e::Process p(e2e::run_argv(out, {"--scenarios", "duration", "--agents", "20", "--keep-stack"}, sets),
                    {{"SIM_LEAK_MB_PER_MIN", leak_mb_per_min}}, out / "perfrunner.log", e2e::source_dir());
     const auto code = p.wait(300.0);
     EXPECT_TRUE(code.has_value()) << e2e::read_text(out / "perfrunner.log");
@@ -51,4 +52,17 @@ TEST(RunE2E, NonLeakingSimulationIsNotCalledALeak) {
     ASSERT_FALSE(leak.empty()) << run.dump().substr(0, 2000);
     EXPECT_NE(leak.value("verdict", ""), "leak") << leak.dump();
     EXPECT_EQ(code, run.value("exit_code", -2));
+}
+
+// Issue 6: the statistical verdict itself (not only the seed's slope flag) calls a 20 MB/min leak a leak. The
+// active phase is 2 minutes so that the phase has the power to tell (statistics.md §2).
+TEST(RunE2E, TwentyMbPerMinuteLeakGetsTheLeakVerdict) {
+    PERFRUNNER_REQUIRE_STACK_OR_SKIP();
+    int code = 0;
+    const auto run = run_duration("leak20", "20", code, {"scenarios.duration_active_minutes=2"});
+    const auto& leak = simulation_leak(run);
+    ASSERT_FALSE(leak.empty()) << run.dump().substr(0, 2000);
+    EXPECT_EQ(leak.value("verdict", ""), "leak") << leak.dump();
+    // 20 MB/min reaches the stand-in's 512 MB limit in well under 24 h: a critical finding, verdict FAIL.
+    EXPECT_EQ(code, 3) << leak.dump();
 }

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -13,84 +12,7 @@
 namespace perfrunner::model::detail {
 namespace {
 
-// Reference key order (results-schema.md §3-§6) of the generic objects, by context path. `children` names the
-// context of every member value (for maps keyed by container or phase); without it a member's context is
-// "<context>.<key>", an array element's is "<context>[]".
-struct Order {
-    std::vector<std::string_view> keys;
-    std::string_view children;
-};
-
-const std::map<std::string_view, Order, std::less<>>& order_table() {
-    static const std::map<std::string_view, Order, std::less<>> table = {
-        {"config", {{"api", "docker", "sampling", "scenarios"}, {}}},
-        {"config.api", {{"base_url"}, {}}},
-        {"config.docker", {{"compose_file", "profiles"}, {}}},
-        {"config.sampling", {{"interval_seconds", "warmup_seconds"}, {}}},
-        {"config.scenarios",
-         {{"duration_active_minutes", "duration_cooldown_minutes", "duration_drain_timeout_seconds",
-           "stress_cpu_threshold_percent", "stress_memory_threshold_percent",
-           "speed_scaling_step_duration_minutes", "speed_scaling_max_multiplier"},
-          {}}},
-        {"params.stress_test",
-         {{"cpu_threshold_percent", "memory_threshold_percent", "rolling_window_seconds",
-           "rolling_window_samples", "spawn_batch_size", "spawn_interval_seconds", "max_duration_minutes"},
-          {}}},
-        {"params.duration_leak",
-         {{"active_minutes", "cooldown_minutes", "drain_timeout_seconds", "drivers", "riders",
-           "agent_count_source"},
-          {}}},
-        {"params.speed_scaling",
-         {{"base_agent_count", "step_duration_minutes", "max_multiplier", "agent_count_source"}, {}}},
-        {"metadata.stress_test",
-         {{"trigger", "total_agents_queued", "drivers_queued", "riders_queued", "peak_values",
-           "duration_seconds", "batch_count"},
-          {}}},
-        {"metadata.stress_test.trigger", {{"container", "metric", "value", "threshold"}, {}}},
-        {"metadata.stress_test.peak_values", {{}, "peak"}},
-        {"peak", {{"memory_percent", "cpu_percent"}, {}}},
-        {"metadata.duration_leak",
-         {{"phase_analysis", "leak_analysis", "cooldown_analysis", "phase_timestamps", "phase_sample_counts",
-           "drain_duration_seconds"},
-          {}}},
-        {"metadata.duration_leak.phase_analysis", {{"active", "drain", "cooldown"}, "phase"}},
-        {"phase", {{}, "slopes"}},
-        {"metadata.duration_leak.leak_analysis", {{}, "slopes"}},
-        {"slopes",
-         {{"memory_slope_mb_per_min", "cpu_slope_percent_per_min", "memory_leak_detected",
-           "cpu_leak_detected"},
-          {}}},
-        {"metadata.duration_leak.cooldown_analysis", {{}, "cooldown"}},
-        {"cooldown",
-         {{"active_end_mb", "cooldown_end_mb", "delta_mb", "delta_percent", "memory_released"}, {}}},
-        {"metadata.duration_leak.phase_timestamps",
-         {{"active_start", "active_end", "drain_start", "drain_end", "cooldown_start", "cooldown_end"}, {}}},
-        {"metadata.duration_leak.phase_sample_counts", {{"active", "drain", "cooldown"}, {}}},
-        {"metadata.speed_scaling",
-         {{"step_results", "total_steps", "max_speed_achieved", "stopped_by_threshold"}, {}}},
-        {"metadata.speed_scaling.step_results[]",
-         {{"step", "multiplier", "agent_count", "sample_count", "duration_seconds", "threshold_hit",
-           "trigger"},
-          {}}},
-        {"metadata.speed_scaling.step_results[].trigger",
-         {{"container", "metric", "value", "threshold"}, {}}},
-        {"derived_config", {{"duration_agent_count", "stress_drivers_queued"}, {}}},
-        {"analysis", {{"scenario_summaries"}, {}}},
-        {"analysis.scenario_summaries[]",
-         {{"total_samples", "containers_sampled", "containers", "scenario_name"}, {}}},
-        {"analysis.scenario_summaries[].containers", {{}, "summary"}},
-        {"summary",
-         {{"memory_mean_mb", "memory_max_mb", "memory_p95_mb", "memory_limit_mb", "cpu_mean_percent",
-           "cpu_max_percent", "memory_slope_mb_per_min", "cpu_slope_percent_per_min"},
-          {}}},
-        {"oom_event",
-         {{"container_name", "timestamp", "timestamp_iso", "previous_restart_count", "current_restart_count"},
-          {}}},
-    };
-    return table;
-}
-
-std::string child_context(std::string_view context, const Order* order, std::string_view key) {
+std::string child_context(std::string_view context, const KeyOrder* order, std::string_view key) {
     if (order != nullptr && !order->children.empty()) {
         return std::string(order->children);
     }
@@ -101,6 +23,14 @@ std::string child_context(std::string_view context, const Order* order, std::str
 }
 
 }  // namespace
+
+const KeyOrder* JsonWriter::order_of(std::string_view context) const {
+    if (orders_ == nullptr) {
+        return nullptr;
+    }
+    auto it = orders_->find(context);
+    return it == orders_->end() ? nullptr : &it->second;
+}
 
 void JsonWriter::newline_indent(std::size_t depth) {
     out_.push_back('\n');
@@ -227,9 +157,7 @@ void JsonWriter::null() {
 void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
     switch (value.type()) {
         case nlohmann::json::value_t::object: {
-            const auto& table = order_table();
-            auto it = table.find(context);
-            const Order* order = it == table.end() ? nullptr : &it->second;
+            const KeyOrder* order = order_of(context);
             begin_object();
             if (order != nullptr) {
                 for (auto k : order->keys) {
@@ -253,11 +181,9 @@ void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
             break;
         }
         case nlohmann::json::value_t::array: {
-            const auto& table = order_table();
-            auto it = table.find(context);
-            std::string element = it != table.end() && !it->second.children.empty()
-                                      ? std::string(it->second.children)
-                                      : std::string(context) + "[]";
+            const KeyOrder* order = order_of(context);
+            std::string element = order != nullptr && !order->children.empty() ? std::string(order->children)
+                                                                               : std::string(context) + "[]";
             begin_array();
             for (const auto& v : value) {
                 json(v, element);

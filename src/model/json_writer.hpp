@@ -4,6 +4,8 @@
 // Output goes to a string, or is streamed to a FILE in 1 MiB chunks when one is given.
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,9 +14,20 @@
 
 namespace perfrunner::model::detail {
 
+// The order in which the known keys of an object are written (the rest follow in nlohmann's alphabetical
+// order). `children` names the context of every member value, for maps keyed by container or phase; without
+// it a member's context is "<context>.<key>" and an array element's is "<context>[]".
+struct KeyOrder {
+    std::vector<std::string_view> keys;
+    std::string_view children;
+};
+using KeyOrders = std::map<std::string_view, KeyOrder, std::less<>>;  // by context path
+
 class JsonWriter {
   public:
-    explicit JsonWriter(std::FILE* sink = nullptr) : sink_(sink) {}
+    // `orders` (optional, must outlive the writer) gives the key order of generic objects by context.
+    explicit JsonWriter(const KeyOrders* orders = nullptr, std::FILE* sink = nullptr)
+        : orders_(orders), sink_(sink) {}
 
     void begin_object() { open('{', true); }
     void end_object() { close('}'); }
@@ -29,8 +42,8 @@ class JsonWriter {
     void boolean(bool v);
     void null();
 
-    // Generic JSON (metadata, params, config, analysis). `context` selects the reference key order of known
-    // objects (see json_writer.cpp); other objects keep nlohmann's (alphabetical) order.
+    // Generic JSON (metadata, params, config, analysis). `context` selects the key order of known objects
+    // from `orders`; other objects keep nlohmann's (alphabetical) order.
     void json(const nlohmann::json& value, std::string_view context);
 
     // Members of `"k":v,"k2":v2` text (ContainerSample/Sample::extra_json), written inside the current
@@ -48,12 +61,16 @@ class JsonWriter {
     void close(char ch);
     void newline_indent(std::size_t depth);
     void maybe_flush() {
-        if (sink_ != nullptr && out_.size() >= (1u << 20)) flush();
+        if (sink_ != nullptr && out_.size() >= (1u << 20)) {
+            flush();
+        }
     }
+    const KeyOrder* order_of(std::string_view context) const;
 
     struct Level {
         bool empty = true;
     };
+    const KeyOrders* orders_;
     std::FILE* sink_;
     std::string out_;
     std::vector<Level> stack_;

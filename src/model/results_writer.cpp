@@ -1,16 +1,8 @@
 // results.json writing: reference key order (results-schema.md §2, §4), then perfrunner additions (§9).
-#include <cerrno>
-#include <cstring>
-#include <random>
-
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <fmt/format.h>
-
 #include "json_writer.hpp"
-#include "perfrunner/error.hpp"
+#include "perfrunner/model/atomic_file.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "results_key_order.hpp"
 
 namespace perfrunner::model {
 namespace {
@@ -263,83 +255,10 @@ void write_run(JsonWriter& w, const RunResult& run) {
     w.end_object();
 }
 
-std::string errno_text() {
-    return std::strerror(errno);
-}
-
-// A temporary file next to `path` (same file system, so rename is atomic).
-struct TempFile {
-    std::filesystem::path path;
-    int fd = -1;
-
-    explicit TempFile(const std::filesystem::path& target) {
-        std::random_device rd;
-        const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-        for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
-            path = dir / fmt::format(".{}.tmp-{}-{:08x}", target.filename().string(), ::getpid(), rd());
-            fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-            if (fd < 0 && errno != EEXIST) {
-                break;
-            }
-        }
-        if (fd < 0) {
-            throw RuntimeFailure(fmt::format(
-                "cannot create a file in {}: {} (check that the directory exists and is writable)",
-                dir.string(), errno_text()));
-        }
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    ~TempFile() {
-        if (fd >= 0) {
-            ::close(fd);
-        }
-        if (!path.empty()) {
-            ::unlink(path.c_str());
-        }
-    }
-
-    // fsync, close and rename over the target; afterwards nothing is left to clean up.
-    void commit(const std::filesystem::path& target) {
-        if (::fsync(fd) != 0) {
-            throw RuntimeFailure(fmt::format("cannot sync {}: {}", path.string(), errno_text()));
-        }
-        const int closing = fd;
-        fd = -1;
-        if (::close(closing) != 0) {
-            throw RuntimeFailure(fmt::format("cannot write {}: {}", path.string(), errno_text()));
-        }
-        if (::rename(path.c_str(), target.c_str()) != 0) {
-            throw RuntimeFailure(fmt::format("cannot replace {}: {}", target.string(), errno_text()));
-        }
-        path.clear();
-        // Make the rename itself durable (best effort).
-        const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-        if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-            (void)::fsync(dfd);
-            ::close(dfd);
-        }
-    }
-};
-
-void write_all_fd(int fd, std::string_view content, const std::filesystem::path& path) {
-    while (!content.empty()) {
-        const ssize_t n = ::write(fd, content.data(), content.size());
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw RuntimeFailure(
-                fmt::format("cannot write {}: {} (check free disk space)", path.string(), errno_text()));
-        }
-        content.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
-
 }  // namespace
 
 std::string to_json_text(const RunResult& run) {
-    JsonWriter w;
+    JsonWriter w(&detail::results_key_order());
     write_run(w, run);
     std::string text = w.take();
     text.push_back('\n');
@@ -347,35 +266,13 @@ std::string to_json_text(const RunResult& run) {
 }
 
 void write_results_file(const std::filesystem::path& path, const RunResult& run) {
-    TempFile tmp(path);
     // Streamed in 1 MiB chunks: a million-sample run never needs a second copy of the file in memory.
-    std::FILE* f = ::fdopen(::dup(tmp.fd), "wb");
-    if (f == nullptr) {
-        throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
-    }
-    try {
-        JsonWriter w(f);
+    stream_file_atomically(path, [&](std::FILE* f) {
+        JsonWriter w(&detail::results_key_order(), f);
         write_run(w, run);
         w.raw("\n");
         w.flush();
-        if (std::fflush(f) != 0) {
-            throw RuntimeFailure(
-                fmt::format("cannot write {}: {} (check free disk space)", tmp.path.string(), errno_text()));
-        }
-    } catch (...) {
-        std::fclose(f);
-        throw;
-    }
-    if (std::fclose(f) != 0) {
-        throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
-    }
-    tmp.commit(path);
-}
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-    TempFile tmp(path);
-    write_all_fd(tmp.fd, content, tmp.path);
-    tmp.commit(path);
+    });
 }
 
 }  // namespace perfrunner::model

@@ -1,7 +1,7 @@
 #include "perfrunner/report/text_file.hpp"
 
 #include "perfrunner/error.hpp"
-#include "perfrunner/model/results_json.hpp"
+#include "perfrunner/model/atomic_file.hpp"
 
 namespace perfrunner::report {
 

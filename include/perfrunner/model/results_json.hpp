@@ -18,10 +18,8 @@ RunResult read_results_file(const std::filesystem::path& path);
 // unknown keys kept. Timestamps are written as they are held in the model.
 std::string to_json_text(const RunResult& run);
 
-// Writes atomically: temporary file in the same directory, fsync, rename. Throws RuntimeFailure.
+// Writes atomically (atomic_file.hpp), streamed: the text is never held in memory whole. Throws
+// RuntimeFailure.
 void write_results_file(const std::filesystem::path& path, const RunResult& run);
-
-// Atomic write of any text file (used by every writer).
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 }  // namespace perfrunner::model

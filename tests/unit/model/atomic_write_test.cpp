@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "perfrunner/error.hpp"
+#include "perfrunner/model/atomic_file.hpp"
 #include "perfrunner/model/results_json.hpp"
 
 namespace fs = std::filesystem;

@@ -1,0 +1,260 @@
+#include "json_cursor.hpp"
+
+#include <cmath>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "perfrunner/error.hpp"
+
+namespace perfrunner::model::detail {
+
+std::string JsonCursor::path_text() const {
+    std::string out;
+    for (const auto& s : path_) {
+        if (const auto* k = std::get_if<std::string_view>(&s.part)) {
+            if (!out.empty()) {
+                out.push_back('.');
+            }
+            out.append(*k);
+        } else {
+            fmt::format_to(std::back_inserter(out), "[{}]", std::get<std::size_t>(s.part));
+        }
+    }
+    return out.empty() ? std::string("(top level)") : out;
+}
+
+void JsonCursor::fail(std::string_view what) const {
+    throw InputError(fmt::format("{}: {}: {}", source_, path_text(), what));
+}
+
+void JsonCursor::malformed(simdjson::error_code e) const {
+    fail(fmt::format("malformed JSON ({}); the file is truncated or not a {}", simdjson::error_message(e),
+                     document_kind_));
+}
+
+// "got ..." part of a type error: the offending token, cut short.
+std::string JsonCursor::got(od::value& v) const {
+    od::json_type t;
+    if (v.type().get(t) == simdjson::SUCCESS) {
+        if (t == od::json_type::object) {
+            return "an object";
+        }
+        if (t == od::json_type::array) {
+            return "an array";
+        }
+    }
+    std::string_view raw = v.raw_json_token();
+    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
+                            raw.back() == '\t' || raw.back() == ',')) {
+        raw.remove_suffix(1);
+    }
+    std::string text(raw.substr(0, 60));
+    if (raw.size() > 60) {
+        text += "...";
+    }
+    return text;
+}
+
+void JsonCursor::wrong_type(od::value& v, std::string_view expected) const {
+    fail(fmt::format("expected {}, got {}", expected, got(v)));
+}
+
+od::json_type JsonCursor::type_of(od::value& v, std::string_view expected) const {
+    od::json_type t;
+    if (v.type().get(t) != simdjson::SUCCESS) {
+        wrong_type(v, expected);
+    }
+    return t;
+}
+
+bool JsonCursor::is_null(od::value& v) const {
+    bool n = false;
+    check(v.is_null().get(n));
+    return n;
+}
+
+double JsonCursor::number(od::value& v, double limit) const {
+    if (type_of(v, "a number") != od::json_type::number) {
+        wrong_type(v, "a number");
+    }
+    double d = 0;
+    if (v.get_double().get(d) != simdjson::SUCCESS) {
+        wrong_type(v, "a number");
+    }
+    if (!std::isfinite(d) || std::fabs(d) > limit) {
+        fail(fmt::format("implausible number {} (expected |x| <= {:g})", got(v), limit));
+    }
+    return d;
+}
+
+std::optional<double> JsonCursor::optional_number(od::value& v) const {
+    if (type_of(v, "a number or null") == od::json_type::null) {
+        return std::nullopt;
+    }
+    return number(v);
+}
+
+double JsonCursor::number_or_zero(od::value& v) const {
+    od::json_type t;
+    if (v.type().get(t) == simdjson::SUCCESS && t == od::json_type::null) {
+        return 0.0;
+    }
+    return number(v);
+}
+
+long JsonCursor::integer(od::value& v) const {
+    const double d = number(v, 9.0e15);
+    return static_cast<long>(std::llround(d));
+}
+
+std::optional<long> JsonCursor::optional_integer(od::value& v) const {
+    if (type_of(v, "a number or null") == od::json_type::null) {
+        return std::nullopt;
+    }
+    return integer(v);
+}
+
+std::string_view JsonCursor::string_view(od::value& v) const {
+    if (type_of(v) != od::json_type::string) {
+        wrong_type(v, "a string");
+    }
+    std::string_view s;
+    if (v.get_string().get(s) != simdjson::SUCCESS) {
+        wrong_type(v, "a string");
+    }
+    return s;
+}
+
+std::optional<std::string> JsonCursor::optional_string(od::value& v) const {
+    if (type_of(v) == od::json_type::null) {
+        return std::nullopt;
+    }
+    return string(v);
+}
+
+bool JsonCursor::boolean(od::value& v) const {
+    if (type_of(v) != od::json_type::boolean) {
+        wrong_type(v, "true or false");
+    }
+    bool b = false;
+    if (v.get_bool().get(b) != simdjson::SUCCESS) {
+        wrong_type(v, "true or false");
+    }
+    return b;
+}
+
+od::object JsonCursor::object(od::value& v, std::string_view expected) const {
+    if (type_of(v) != od::json_type::object) {
+        wrong_type(v, expected);
+    }
+    od::object o;
+    check(v.get_object().get(o));
+    return o;
+}
+
+od::array JsonCursor::array(od::value& v, std::string_view expected) const {
+    if (type_of(v) != od::json_type::array) {
+        wrong_type(v, expected);
+    }
+    od::array a;
+    check(v.get_array().get(a));
+    return a;
+}
+
+// Keys without escapes (all real ones) are read in place from the input buffer; unescaping every key would
+// copy ~100 bytes per container sample into the parser's string buffer. Both views stay valid until the parse
+// ends.
+std::string_view JsonCursor::key_of(od::field& field) const {
+    const char* begin = field.key().raw();
+    const char* end = begin;
+    while (*end != '"' && *end != '\\') {
+        ++end;  // the closing quote exists: stage 1 validated the string
+    }
+    if (*end == '"') {
+        return {begin, static_cast<std::size_t>(end - begin)};
+    }
+    std::string_view key;
+    check(field.unescaped_key().get(key));
+    return key;
+}
+
+nlohmann::json JsonCursor::generic(od::value& v) {
+    switch (type_of(v)) {
+        case od::json_type::object: {
+            nlohmann::json out = nlohmann::json::object();
+            for_each_member(object(v), [&](std::string_view key, od::value& member) {
+                out[std::string(key)] = generic(member);
+            });
+            return out;
+        }
+        case od::json_type::array: {
+            nlohmann::json out = nlohmann::json::array();
+            for_each_element(array(v), [&](od::value& element) { out.push_back(generic(element)); });
+            return out;
+        }
+        case od::json_type::number: {
+            od::number n;
+            if (v.get_number().get(n) != simdjson::SUCCESS) {
+                wrong_type(v, "a number");
+            }
+            if (n.is_int64()) {
+                return n.get_int64();
+            }
+            if (n.is_uint64()) {
+                return n.get_uint64();
+            }
+            const double d = n.get_double();
+            if (!std::isfinite(d)) {
+                fail(fmt::format("implausible number {}", got(v)));
+            }
+            return d;
+        }
+        case od::json_type::string:
+            return string(v);
+        case od::json_type::boolean:
+            return boolean(v);
+        case od::json_type::null:
+            check(v.is_null().error());
+            return nullptr;
+    }
+    wrong_type(v, "a JSON value");
+}
+
+nlohmann::json JsonCursor::object_or_empty(od::value& v) {
+    if (type_of(v) == od::json_type::null) {
+        return nlohmann::json::object();
+    }
+    if (type_of(v) != od::json_type::object) {
+        wrong_type(v, "an object");
+    }
+    return generic(v);
+}
+
+void JsonCursor::append_member(std::string& members, std::string_view key, od::value& v) {
+    if (!members.empty()) {
+        members.push_back(',');
+    }
+    members += nlohmann::json(std::string(key)).dump();
+    members.push_back(':');
+    members += generic(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+od::object JsonCursor::document_object(od::document& doc, std::string_view expected) const {
+    od::json_type t;
+    check(doc.type().get(t));
+    if (t != od::json_type::object) {
+        fail(fmt::format("expected {} at the top level", expected));
+    }
+    od::object top;
+    check(doc.get_object().get(top));
+    return top;
+}
+
+void JsonCursor::expect_end(od::document& doc) const {
+    if (const char* rest = nullptr; doc.current_location().get(rest) == simdjson::SUCCESS) {
+        fail("unexpected content after the JSON document");
+    }
+}
+
+}  // namespace perfrunner::model::detail

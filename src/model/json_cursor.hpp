@@ -1,0 +1,109 @@
+#pragma once
+// Internal to the model layer: typed reads over simdjson On-Demand values that keep track of the JSON path
+// being read, so every problem becomes one InputError line naming the source and the path, e.g.
+//   results.json: scenarios[1].samples[3].containers.web.cpu_percent: expected a number, got "abc"
+// One pass, no DOM: path segments point into the parsed buffer, so reading allocates nothing per value.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <simdjson.h>
+#include <nlohmann/json.hpp>
+
+namespace perfrunner::model::detail {
+
+namespace od = simdjson::ondemand;
+
+// Numbers beyond this are not measurements (e.g. 1e308): the file is corrupt or hostile.
+constexpr double kMaxPlausible = 1e12;
+
+class JsonCursor {
+  public:
+    // `source` names the input in every error (a file path); `document_kind` says what it should have been.
+    JsonCursor(std::string_view source, std::string_view document_kind)
+        : source_(source), document_kind_(document_kind) {}
+
+    [[noreturn]] void fail(std::string_view what) const;
+    [[noreturn]] void malformed(simdjson::error_code e) const;
+    void check(simdjson::error_code e) const {
+        if (e != simdjson::SUCCESS) {
+            malformed(e);
+        }
+    }
+    [[noreturn]] void wrong_type(od::value& v, std::string_view expected) const;
+
+    // `expected` names what the caller wants, for tokens that are no JSON value at all (NaN, Infinity, junk).
+    od::json_type type_of(od::value& v, std::string_view expected = "a JSON value") const;
+    bool is_null(od::value& v) const;
+
+    double number(od::value& v, double limit = kMaxPlausible) const;
+    std::optional<double> optional_number(od::value& v) const;
+    double number_or_zero(od::value& v) const;  // null reads as 0.0
+    long integer(od::value& v) const;
+    std::optional<long> optional_integer(od::value& v) const;
+    std::string string(od::value& v) const { return std::string(string_view(v)); }
+    std::string_view string_view(od::value& v) const;
+    std::optional<std::string> optional_string(od::value& v) const;
+    bool boolean(od::value& v) const;
+    od::object object(od::value& v, std::string_view expected = "an object") const;
+    od::array array(od::value& v, std::string_view expected = "an array") const;
+
+    // Any JSON value as nlohmann::json: ints stay ints.
+    nlohmann::json generic(od::value& v);
+    // An object as nlohmann::json; null reads as an empty object.
+    nlohmann::json object_or_empty(od::value& v);
+    // `"key":value` appended to a text of compact members (unknown members kept verbatim).
+    void append_member(std::string& members, std::string_view key, od::value& v);
+
+    // The top-level value must be an object (`expected` names it, e.g. "a results object").
+    od::object document_object(od::document& doc, std::string_view expected) const;
+    // Fails when anything but whitespace follows the document.
+    void expect_end(od::document& doc) const;
+
+    // Iterates an object's members: fn(key (unescaped), value), with the key on the path.
+    template <typename Fn>
+    void for_each_member(od::object object, Fn&& fn) {
+        for (auto field_result : object) {
+            od::field field;
+            check(std::move(field_result).get(field));
+            const std::string_view key = key_of(field);
+            path_.push_back(Segment{key});
+            od::value value = field.value();
+            fn(key, value);
+            path_.pop_back();
+        }
+    }
+
+    // Iterates an array's elements: fn(value), with the index on the path.
+    template <typename Fn>
+    void for_each_element(od::array array, Fn&& fn) {
+        std::size_t i = 0;
+        for (auto element_result : array) {
+            od::value value;
+            check(element_result.get(value));
+            path_.push_back(Segment{i});
+            fn(value);
+            path_.pop_back();
+            ++i;
+        }
+    }
+
+  private:
+    struct Segment {
+        std::variant<std::string_view, std::size_t> part;
+    };
+
+    std::string path_text() const;
+    std::string got(od::value& v) const;
+    std::string_view key_of(od::field& field) const;
+
+    std::string_view source_;
+    std::string_view document_kind_;
+    std::vector<Segment> path_;
+};
+
+}  // namespace perfrunner::model::detail

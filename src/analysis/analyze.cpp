@@ -6,10 +6,10 @@
 
 #include "perfrunner/analysis/analysis.hpp"
 #include "perfrunner/analysis/duration.hpp"
-#include "perfrunner/analysis/json_numbers.hpp"
 #include "perfrunner/analysis/series.hpp"
 #include "perfrunner/analysis/stats/descriptive.hpp"
 #include "perfrunner/analysis/stats/ols.hpp"
+#include "perfrunner/model/rounding.hpp"
 
 namespace perfrunner::analysis {
 
@@ -201,7 +201,7 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
                 const bool crit = pct >= th.memory_critical_percent;
                 if (crit || pct >= th.memory_warning_percent) {
                     add(a, {crit ? Severity::critical : Severity::warning, "high_memory_usage", cs.container,
-                            fmt::format("{} memory at {:.1f}% of limit", disp, pct), round_to(pct, 2),
+                            fmt::format("{} memory at {:.1f}% of limit", disp, pct), model::round_half_even(pct, 2),
                             crit ? th.memory_critical_percent : th.memory_warning_percent, sc.scenario_name,
                             crit ? kRecMemory : "", sc.scenario_name + "/" + cs.container + "/memory"});
                 }
@@ -214,7 +214,7 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
                 if (crit || cs.cpu_percent.max >= warn_at) {
                     add(a, {crit ? Severity::critical : Severity::warning, "high_cpu_usage", cs.container,
                             fmt::format("{} CPU peaked at {:.1f}% ({:.2g} cores)", disp, cs.cpu_percent.max, cores),
-                            round_to(cs.cpu_percent.max, 2), round_to(crit ? crit_at : warn_at, 2), sc.scenario_name,
+                            model::round_half_even(cs.cpu_percent.max, 2), model::round_half_even(crit ? crit_at : warn_at, 2), sc.scenario_name,
                             crit ? kRecCpu : "", sc.scenario_name + "/" + cs.container + "/cpu"});
                 }
             }
@@ -227,7 +227,7 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
             const bool has_slope = st.contains("sen_slope") && st["sen_slope"].is_number();
             const double slope_value = has_slope ? st["sen_slope"].get<double>() : 0.0;
             const std::optional<double> metric =
-                has_slope ? std::optional<double>(round_to(slope_value, 2)) : std::optional<double>();
+                has_slope ? std::optional<double>(model::round_half_even(slope_value, 2)) : std::optional<double>();
             const double threshold = thresholds_for(config, l.container).memory_leak_mb_per_min;
             const std::string check = duration->scenario_name + "/" + l.container + "/memory_leak";
             if (l.verdict == "leak") {
@@ -246,7 +246,7 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
                 const auto& c = st["cpu"];
                 const double cs = c["sen_slope"].is_number() ? c["sen_slope"].get<double>() : 0.0;
                 add(a, {Severity::info, "cpu_leak", l.container,
-                        fmt::format("{} CPU growing at {:.2f} %/min (suspect)", disp, cs), round_to(cs, 2),
+                        fmt::format("{} CPU growing at {:.2f} %/min (suspect)", disp, cs), model::round_half_even(cs, 2),
                         thresholds_for(config, l.container).cpu_leak_percent_per_min, duration->scenario_name, "",
                         duration->scenario_name + "/" + l.container + "/cpu_leak"});
             }

@@ -9,6 +9,7 @@
 #include "perfrunner/analysis/stats/endpoint_slope.hpp"
 #include "perfrunner/analysis/stats/hodges_lehmann.hpp"
 #include "perfrunner/analysis/stats/ols.hpp"
+#include "perfrunner/model/rounding.hpp"
 
 namespace perfrunner::analysis {
 
@@ -20,19 +21,25 @@ const SampleValue kWorkingSet = [](const model::ContainerSample& c) -> std::opti
 const SampleValue kRss = [](const model::ContainerSample& c) { return c.memory_rss_mb; };
 const SampleValue kCpu = [](const model::ContainerSample& c) { return c.cpu_percent; };
 
-double positive_or(double v, double fallback) { return v > 0 ? v : fallback; }
+double positive_or(double v, double fallback) {
+    return v > 0 ? v : fallback;
+}
 
 // Seed's endpoint slopes of one phase, 3 dp (reference formula 1).
-nlohmann::json phase_slopes(const model::RunResult& run, const model::ScenarioResult& sc, const config::Config& cfg,
-                            std::size_t begin, std::size_t end) {
+nlohmann::json phase_slopes(const model::RunResult& run, const model::ScenarioResult& sc,
+                            const config::Config& cfg, std::size_t begin, std::size_t end) {
     nlohmann::json out = nlohmann::json::object();
-    if (end <= begin + 1) return out;
+    if (end <= begin + 1) {
+        return out;
+    }
     for (auto id : containers_in(run, sc, cfg, begin, end)) {
         const auto mem = extract(sc, id, begin, end, kWorkingSet);
         const auto cpu = extract(sc, id, begin, end, kCpu);
         const auto ms = stats::endpoint_slope(minutes_since_first(mem.t), mem.y);
         const auto cs = stats::endpoint_slope(minutes_since_first(cpu.t), cpu.y);
-        if (!ms && !cs) continue;
+        if (!ms && !cs) {
+            continue;
+        }
         out[run.container_name(id)] = {{"memory_slope_mb_per_min", rounded(ms, 3)},
                                        {"cpu_slope_percent_per_min", rounded(cs, 3)}};
     }
@@ -41,10 +48,14 @@ nlohmann::json phase_slopes(const model::RunResult& run, const model::ScenarioRe
 
 std::vector<double> window_tail(const Series& s, double seconds) {
     std::vector<double> out;
-    if (s.t.empty()) return out;
+    if (s.t.empty()) {
+        return out;
+    }
     const double from = s.t.back() - seconds;
     for (std::size_t i = 0; i < s.t.size(); ++i) {
-        if (s.t[i] > from - 1e-9) out.push_back(s.y[i]);
+        if (s.t[i] > from - 1e-9) {
+            out.push_back(s.y[i]);
+        }
     }
     return out;
 }
@@ -63,7 +74,8 @@ LeakRuleSettings leak_settings(const config::Config& config, const std::string& 
     s.min_neff = a.leak_min_neff > 0 ? a.leak_min_neff : s.min_neff;
     s.min_windows = a.leak_min_windows > 0 ? a.leak_min_windows : s.min_windows;
     s.envelope_window_seconds = positive_or(a.leak_envelope_window_seconds, 30);
-    if (const auto* spec = find_spec(config, container); spec && spec->gc_window_seconds && *spec->gc_window_seconds > 0) {
+    if (const auto* spec = find_spec(config, container);
+        spec && spec->gc_window_seconds && *spec->gc_window_seconds > 0) {
         s.envelope_window_seconds = *spec->gc_window_seconds;
         s.envelope_configured = true;
     }
@@ -99,15 +111,16 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
         lr.seed_memory_slope_mb_per_min = stats::endpoint_slope(minutes_since_first(ws.t), ws.y);
         lr.seed_cpu_slope_percent_per_min = stats::endpoint_slope(minutes_since_first(cpu.t), cpu.y);
         if (lr.seed_memory_slope_mb_per_min) {
-            lr.seed_memory_slope_mb_per_min = round_to(*lr.seed_memory_slope_mb_per_min, 3);
+            lr.seed_memory_slope_mb_per_min = model::round_half_even(*lr.seed_memory_slope_mb_per_min, 3);
             lr.seed_memory_leak_detected = *lr.seed_memory_slope_mb_per_min > th.memory_leak_mb_per_min;
         }
         if (lr.seed_cpu_slope_percent_per_min) {
-            lr.seed_cpu_slope_percent_per_min = round_to(*lr.seed_cpu_slope_percent_per_min, 3);
+            lr.seed_cpu_slope_percent_per_min = model::round_half_even(*lr.seed_cpu_slope_percent_per_min, 3);
             lr.seed_cpu_leak_detected = *lr.seed_cpu_slope_percent_per_min > th.cpu_leak_percent_per_min;
         }
         lr.ols_memory_slope_mb_per_min = stats::ols_slope(minutes_since_first(ws.t), ws.y);
-        // Seed tiers (README) on the plain OLS slope of the active phase, the least noisy of the seed-style slopes.
+        // Seed tiers (README) on the plain OLS slope of the active phase, the least noisy of the seed-style
+        // slopes.
         if (lr.ols_memory_slope_mb_per_min) {
             const double b = *lr.ols_memory_slope_mb_per_min;
             lr.tier = b < th.memory_leak_monitor_mb_per_min ? "normal"
@@ -124,7 +137,9 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
                 limit = c->memory_limit_mb;
             }
         }
-        if (limit > 0) settings.limit = limit;
+        if (limit > 0) {
+            settings.limit = limit;
+        }
         const auto mem_assessment = assess_leak(mem.t, mem.y, active_n, settings, phase_start);
         lr.verdict = mem_assessment.verdict;
         lr.reason = mem_assessment.reason;
@@ -173,10 +188,12 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
             const auto hl = stats::hodges_lehmann(a, c);
             const double ma = stats::median_inplace(a);
             const double mc = stats::median_inplace(c);
-            cr.active_end_mb = round_to(ma, 2);
-            cr.cooldown_end_mb = round_to(mc, 2);
-            cr.delta_mb = round_to(mc - ma, 2);
-            if (ma > 0) cr.delta_percent = round_to((mc - ma) / ma * 100.0, 2);
+            cr.active_end_mb = model::round_half_even(ma, 2);
+            cr.cooldown_end_mb = model::round_half_even(mc, 2);
+            cr.delta_mb = model::round_half_even(mc - ma, 2);
+            if (ma > 0) {
+                cr.delta_percent = model::round_half_even((mc - ma) / ma * 100.0, 2);
+            }
             cr.memory_released = mc - ma < 0;
             const double tol = std::max(2.0, 0.01 * ma);
             cr.classification = hl.upper < -tol ? "released" : hl.lower > tol ? "retained" : "unchanged";
@@ -240,11 +257,15 @@ nlohmann::json duration_metadata(const model::RunResult& run, const model::Scena
     nlohmann::json out = nlohmann::json::object();
     out["phase_analysis"] = d.phase_analysis;
     nlohmann::json leaks = nlohmann::json::object();
-    for (const auto& l : d.leaks) leaks[l.container] = leak_result_json(l);
+    for (const auto& l : d.leaks) {
+        leaks[l.container] = leak_result_json(l);
+    }
     out["leak_analysis"] = leaks;
     if (!d.cooldown.empty()) {
         nlohmann::json cd = nlohmann::json::object();
-        for (const auto& c : d.cooldown) cd[c.container] = cooldown_result_json(c);
+        for (const auto& c : d.cooldown) {
+            cd[c.container] = cooldown_result_json(c);
+        }
         out["cooldown_analysis"] = cd;
     }
     return out;

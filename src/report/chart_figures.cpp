@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "perfrunner/model/rounding.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
 #include "perfrunner/report/lttb.hpp"
@@ -128,7 +129,7 @@ ChartFigure heatmap(const ReportContext& ctx, const ChartPlan& plan) {
             const analysis::SeriesStats* st =
                 it == s.containers.end() ? nullptr : (cpu ? &it->cpu_percent : &it->memory_mb);
             if (st && st->n > 0 && std::isfinite(st->mean)) {
-                row.push_back(round_to(st->mean, 2));
+                row.push_back(model::round_half_even(st->mean, 2));
             } else {
                 row.push_back(nullptr);  // no data is not 0
             }
@@ -408,7 +409,7 @@ ChartFigure stress_comparison(const ReportContext& ctx, const ChartPlan& plan) {
                                     : positive_or(th.cpu_critical_percent, 85)) *
                             scale;
         x.push_back(esc(display_name(ctx.config, c)));
-        y.push_back(round_to(v, 2));
+        y.push_back(model::round_half_even(v, 2));
         text.push_back(format_number(v, 1));
         colours.push_back(v >= crit ? "#d62728" : v >= warn ? "#ff7f0e" : "#2ca02c");
         v_max = std::max(v_max, v);
@@ -449,7 +450,7 @@ ChartFigure speed_scaling(const ReportContext& ctx, const ChartPlan& plan) {
             const auto it =
                 std::find_if(means.begin(), means.end(), [&](const auto& p) { return p.first == c; });
             if (it != means.end() && std::isfinite(it->second)) {
-                y.push_back(round_to(it->second, 2));
+                y.push_back(model::round_half_even(it->second, 2));
             } else {
                 y.push_back(nullptr);
             }

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cfenv>
 #include <cmath>
 #include <cstdio>
+
+#include "perfrunner/model/rounding.hpp"
 
 namespace perfrunner::report {
 
@@ -24,38 +25,23 @@ std::string verdict_label(analysis::Verdict verdict) {
     return s;
 }
 
-double round_to(double value, int decimals) {
-    if (!std::isfinite(value)) {
-        return value;
-    }
-    const double scale = std::pow(10.0, decimals);
-    const double scaled = value * scale;
-    if (!std::isfinite(scaled)) {
-        return value;
-    }
-    return std::nearbyint(scaled) / scale;  // default rounding mode: half to even
-}
-
 nlohmann::ordered_json number_or_null(std::optional<double> value, int decimals) {
-    if (!value || !std::isfinite(*value)) {
+    const auto r = model::round_half_even(value, decimals);
+    if (!r) {
         return nullptr;
     }
-    return round_to(*value, decimals);
+    return *r;
 }
 
 std::string format_number(std::optional<double> value, int decimals) {
-    if (!value || !std::isfinite(*value)) {
+    const auto r = model::round_half_even(value, decimals);
+    if (!r) {
         return "n/a";
     }
+    // The rounded value is a multiple of 10^-decimals (never -0.0), so printf shows exactly its digits.
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, round_to(*value, decimals));
-    std::string s = buf;
-    if (s == "-0" || s.rfind("-0.", 0) == 0) {
-        if (s.find_first_not_of("-0.") == std::string::npos) {
-            s.erase(0, 1);  // no "-0.0"
-        }
-    }
-    return s;
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, *r);
+    return buf;
 }
 
 std::string display_name(const config::Config& config, const std::string& container) {

@@ -16,11 +16,11 @@ const char* severity_name(analysis::Severity severity);  // "info" | "warning" |
 const char* verdict_name(analysis::Verdict verdict);     // "pass" | "warning" | "fail"
 std::string verdict_label(analysis::Verdict verdict);    // "PASS" | "WARNING" | "FAIL"
 
-// Half-to-even rounding to `decimals` places; non-finite values stay as they are.
-double round_to(double value, int decimals);
-// Rounded number, or null when absent or not finite.
+// Rounded with model::round_half_even (the one rounding rule of every number written), or null when absent or
+// not finite.
 nlohmann::ordered_json number_or_null(std::optional<double> value, int decimals);
-// Fixed-point text, "n/a" when absent or not finite.
+// Fixed-point text of the same rounded value (what the JSON files hold at that precision), "n/a" when absent
+// or not finite, never "-0.00".
 std::string format_number(std::optional<double> value, int decimals);
 
 // Catalogue display name, else "rideshare-" stripped and title-cased ("stream-processor" -> "Stream

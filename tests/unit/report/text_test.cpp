@@ -103,7 +103,12 @@ TEST(Format, DurationsAndNames) {
     EXPECT_EQ(display_name(cfg, "rideshare-stream-processor"), "Stream Processor");
     EXPECT_EQ(order_containers(cfg, {"b", "rideshare-kafka", "a", "rideshare-simulation", "a"}),
               (std::vector<std::string>{"rideshare-simulation", "rideshare-kafka", "a", "b"}));
-    EXPECT_EQ(round_to(0.125, 2), 0.12);  // half to even
+    // model::round_half_even: Python's round() on the binary value, the same digits as the JSON files.
+    EXPECT_EQ(format_number(0.125, 2), "0.12");  // exact binary tie: to even
+    EXPECT_EQ(format_number(2.675, 2), "2.67");  // binary value below the tie
+    EXPECT_EQ(format_number(1.115, 2), "1.11");  // x * 100 rounds up to a tie, the binary value is below it
+    EXPECT_EQ(number_or_null(1.115, 2), 1.11);
+    EXPECT_TRUE(number_or_null(std::nan(""), 2).is_null());
     EXPECT_EQ(format_number(std::nullopt, 2), "n/a");
     EXPECT_EQ(format_number(-0.0001, 2), "0.00");
 }

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "standin_common.hpp"
+#include "standin_metrics.hpp"
 
 using json = nlohmann::ordered_json;  // keys in FastAPI model order
 using standin::Block;
@@ -328,6 +329,25 @@ class Engine {
     std::lock_guard<std::mutex> g(mu_);
     return state_;
   }
+  // GET /metrics: the live state; counters are cumulative over the process lifetime (not cleared by reset).
+  standin::SimulationMetrics metrics() {
+    std::lock_guard<std::mutex> g(mu_);
+    standin::SimulationMetrics m;
+    m.trip_events = static_cast<double>(trip_events_before_ + trip_events_);
+    m.status_events = static_cast<double>(status_events_before_ + status_events_);
+    m.gps_pings = gps_pings_;
+    m.trips_active = static_cast<long>(trips_.size());
+    m.real_time_ratio = ratio_;
+    m.speed_multiplier = speed_;
+    m.effective_speed = eff_speed();
+    m.simpy_events = static_cast<long>(drivers_.size() + riders_.size() + trips_.size());
+    m.drivers = static_cast<long>(drivers_.size());
+    m.riders = static_cast<long>(riders_.size());
+    m.agents_queued = q_drv_imm_ + q_drv_sched_ + q_rid_imm_ + q_rid_sched_;
+    m.cpu_demand_cores = demand_;
+    m.state = state_name(state_);
+    return m;
+  }
 
  private:
   double uni(double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng_); }
@@ -386,6 +406,7 @@ class Engine {
   // advance the model by dt simulated seconds (state is Running or Draining)
   void step(double dt) {
     sim_elapsed_ += dt;
+    gps_pings_ += static_cast<double>(drivers_.size()) * 0.2 * dt;
     const double now = sim_elapsed_;
     if (state_ == State::Running) {
       for (long n = take(q_drv_imm_, c_drv_imm_, dt * kImmediateRate) + take(q_drv_sched_, c_drv_sched_, dt * kScheduledRate); n > 0; --n)
@@ -527,6 +548,8 @@ class Engine {
       perf_window_s_ = std::chrono::duration<double>(now - perf_start).count();
       if (perf_window_s_ >= 10.0) {
         perf_start = now;
+        trip_events_before_ += trip_events_;
+        status_events_before_ += status_events_;
         trip_events_ = status_events_ = 0;
         perf_window_s_ = 1e-9;
       }
@@ -568,6 +591,8 @@ class Engine {
   double ratio_ = 1.0;
   std::deque<std::pair<double, double>> win_;
   long trip_events_ = 0, status_events_ = 0;
+  long long trip_events_before_ = 0, status_events_before_ = 0;  // events of earlier windows (for /metrics)
+  double gps_pings_ = 0;
   double perf_window_s_ = 1e-9;
 };
 
@@ -753,6 +778,10 @@ class App {
     s.Get("/agents/spawn-status", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "spawn_status", 60, nullptr, [this](httplib::Response& res) { reply(res, 200, eng_.spawn_status()); });
     });
+    // Open like the platform's Prometheus endpoint (scraped without the API key).
+    s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(standin::prometheus_text(eng_.metrics()), "text/plain; version=0.0.4; charset=utf-8");
+    });
     s.Get("/metrics/performance", [this](const httplib::Request& q, httplib::Response& r) {
       route(q, r, "metrics_performance", 120, nullptr, [this](httplib::Response& res) { reply(res, 200, eng_.performance()); });
     });
@@ -763,7 +792,7 @@ class App {
         {"/simulation/start", "POST"}, {"/simulation/pause", "POST"}, {"/simulation/resume", "POST"},
         {"/simulation/stop", "POST"}, {"/simulation/reset", "POST"}, {"/simulation/speed", "PUT"},
         {"/agents/drivers", "POST"}, {"/agents/riders", "POST"}, {"/agents/spawn-status", "GET"},
-        {"/metrics/performance", "GET"}};
+        {"/metrics/performance", "GET"}, {"/metrics", "GET"}};
     auto not_allowed = [](const httplib::Request&, httplib::Response& res) { detail(res, 405, "Method Not Allowed"); };
     for (auto& [path, method] : known) {
       if (method != "GET") s.Get(path, not_allowed);
@@ -786,7 +815,8 @@ class App {
         bool known = false;
         for (auto& [k, h] : handlers_) known = known || k.second == req.path;
         if (known || req.path == "/health" || req.path == "/simulation/status" || req.path == "/auth/validate" ||
-            req.path == "/agents/spawn-status" || req.path == "/metrics/performance" || req.path == "/health/detailed")
+            req.path == "/agents/spawn-status" || req.path == "/metrics/performance" || req.path == "/health/detailed" ||
+            req.path == "/metrics")
           detail(res, 405, "Method Not Allowed");
         else
           detail(res, 404, "Not Found");

@@ -79,9 +79,11 @@ cmd_start() {
     [ -S "$SOCK" ] && rm -f "$SOCK"
     unmount_leftovers
     mkdir -p "$(dirname "$LOG")"
-    # setsid: own session, survives the calling shell; stdin from /dev/null
+    # setsid: own session, survives the calling shell; stdin from /dev/null. Descriptors 3-9 are closed: started
+    # under `flock /work/.stack.lock …`, the daemon (and containerd) would otherwise inherit the lock's descriptor
+    # and hold the lock for as long as they live.
     setsid dockerd --iptables=false --ip-masq=false --bridge=none \
-      --pidfile "$PIDFILE" -H "unix://$SOCK" </dev/null >>"$LOG" 2>&1 &
+      --pidfile "$PIDFILE" -H "unix://$SOCK" </dev/null >>"$LOG" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     p=$!
     log "started dockerd (pid $p), log $LOG"
   fi

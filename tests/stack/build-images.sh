@@ -4,6 +4,8 @@
 #   perfrunner/standin-simulation:local  busybox + perfrunner-standin-simulation + its ldd closure
 #   perfrunner/standin-kafka:local       busybox + perfrunner-standin-kafka + its ldd closure
 #   perfrunner/cadvisor:local            busybox + cAdvisor 0.38.7 + its ldd closure (skipped if not fetched)
+#   perfrunner/prometheus:local          busybox + Debian's prometheus + its ldd closure + prometheus-entrypoint.sh
+#                                        (skipped if the prometheus package is not installed)
 # Each image carries a label with the SHA-256 of its inputs; an image is rebuilt only when that changes.
 # Binaries: $STACK_BIN_DIR if set, else the standalone build in $REPO/build-stack (configured and built here).
 set -euo pipefail
@@ -69,15 +71,20 @@ import_image() {
   stack_log "built $name ($(docker image inspect -f '{{.Size}}' "$name" | awk '{printf "%.1f MB", $1/1048576}'))"
 }
 
+# EXTRA_FILES=("<file>:<dest>" ...): more files copied into the image (and hashed as inputs); reset after each build.
+EXTRA_FILES=()
 build_one() {   # build_one <image> <binary-or-empty> <dest> <docker import changes...>
   local name=$1 bin=$2 dest=$3; shift 3
-  local inputs=("$BUSYBOX")
+  local inputs=("$BUSYBOX") extra
   if [ -n "$bin" ]; then inputs+=("$bin"); mapfile -t -O ${#inputs[@]} inputs < <(closure "$bin"); fi
+  for extra in "${EXTRA_FILES[@]}"; do inputs+=("${extra%%:*}"); done
   local sha; sha=$(inputs_sha "${inputs[@]}")
-  if [ "$(image_sha "$name")" = "$sha" ]; then stack_log "$name up to date"; return 0; fi
+  if [ "$(image_sha "$name")" = "$sha" ]; then stack_log "$name up to date"; EXTRA_FILES=(); return 0; fi
   ROOT=$(mktemp -d)
   make_rootfs "$ROOT"
   [ -z "$bin" ] || add_binary "$ROOT" "$bin" "$dest"
+  for extra in "${EXTRA_FILES[@]}"; do install -D -m 0755 "${extra%%:*}" "$ROOT${extra#*:}"; done
+  EXTRA_FILES=()
   import_image "$name" "$sha" "$@"
   rm -rf "$ROOT"
 }
@@ -92,5 +99,12 @@ if [ -x "$CADVISOR_BIN" ]; then
   build_one perfrunner/cadvisor:local "$CADVISOR_BIN" /usr/local/bin/cadvisor 'ENTRYPOINT ["/usr/local/bin/cadvisor"]'
 else
   stack_log "cAdvisor binary not found at $CADVISOR_BIN (tests/stack/setup.sh could not fetch it): no perfrunner/cadvisor:local image; the monitoring profile and cAdvisor tests are skipped"
+fi
+if [ -x "$PROMETHEUS_BIN" ]; then
+  EXTRA_FILES=("$STACK_DIR/prometheus-entrypoint.sh:/usr/local/bin/prometheus-entrypoint")
+  build_one perfrunner/prometheus:local "$PROMETHEUS_BIN" /usr/local/bin/prometheus \
+    'ENTRYPOINT ["/usr/local/bin/prometheus-entrypoint"]'
+else
+  stack_log "prometheus not installed at $PROMETHEUS_BIN (tests/stack/setup.sh installs it): no perfrunner/prometheus:local image; the stack runs without Prometheus and its tests skip"
 fi
 stack_log "images ready in $(elapsed "$T0") s"

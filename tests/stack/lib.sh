@@ -6,9 +6,12 @@ COMPOSE_FILE="$STACK_DIR/compose.yml"
 # compose reads COMPOSE_PROJECT_NAME from tests/stack/.env (v1 and v2); keep them in sync
 STACK_PROJECT=perfrunner-stack
 STACK_CONTAINERS_CORE=(rideshare-simulation rideshare-kafka rideshare-redis)
+STACK_SERVICES_CORE=(simulation kafka redis)
 STACK_CONTAINER_CADVISOR=rideshare-cadvisor
 CACHE=${PERFRUNNER_CACHE:-/var/cache/perfrunner}
 CADVISOR_BIN=${CADVISOR_BIN:-$CACHE/cadvisor-0.38.7/cadvisor}
+PROMETHEUS_BIN=${PROMETHEUS_BIN:-/usr/bin/prometheus}
+STACK_CONTAINER_PROMETHEUS=rideshare-prometheus
 
 stack_log() { printf '[stack] %s\n' "$*"; }
 
@@ -28,5 +31,6 @@ compose() {
 }
 docker_ok() { timeout 10 docker info >/dev/null 2>&1; }
 cadvisor_available() { docker image inspect perfrunner/cadvisor:local >/dev/null 2>&1; }
+prometheus_available() { docker image inspect perfrunner/prometheus:local >/dev/null 2>&1; }
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }

@@ -5,7 +5,7 @@
 #
 # What it installs / fetches:
 #   * apt: C++ toolchain + libraries, docker.io containerd runc, docker-compose (v1),
-#          busybox-static, debootstrap, chromium
+#          busybox-static, debootstrap, chromium, prometheus (2.42, not started by its postinst)
 #   * Compose v2 2.26.1 CLI plugin (trixie .deb, private apt state)   -> /usr/local/lib/docker/cli-plugins/docker-compose
 #   * cAdvisor 0.38.7 (bullseye .deb, private apt state)              -> /var/cache/perfrunner/cadvisor-0.38.7/cadvisor
 #   * plotly.js-dist-min 4.1.2 (npm pack, SHA-256 verified)           -> /var/cache/perfrunner/plotly.js-dist-min-4.1.2/plotly.min.js
@@ -28,7 +28,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libcpp-httplib-dev libsimdjson-dev pkg-config cmake g++ ccache
   clang-format clang-tidy
   # real components
-  docker.io containerd runc docker-compose busybox-static debootstrap chromium
+  docker.io containerd runc docker-compose busybox-static debootstrap chromium prometheus
   # tools used by the scripts
   ca-certificates curl tar gzip coreutils util-linux procps
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/stack/up.sh — build the images if needed and bring the stack up, waiting until every container is healthy.
-# Works from any cwd. Profiles: core (simulation, kafka, redis) + monitoring (cAdvisor, when its image exists).
+# Works from any cwd. Profiles: core (simulation, kafka, redis) + monitoring (cAdvisor and Prometheus, each when its
+# image exists).
 #   STACK_UP_TIMEOUT  seconds to wait for healthy (default 90)
 #   STACK_BIN_DIR     take the stand-in binaries from there (default: build them in <repo>/build-stack)
 set -euo pipefail
@@ -13,14 +14,25 @@ T1=$(now_s)
 
 profiles=(--profile core)
 names=("${STACK_CONTAINERS_CORE[@]}")
+services=()   # empty: every service of the profiles; else only these (a monitoring image is missing)
+monitoring=()
 if cadvisor_available; then
-  profiles+=(--profile monitoring)
-  names+=("$STACK_CONTAINER_CADVISOR")
+  monitoring+=(cadvisor); names+=("$STACK_CONTAINER_CADVISOR")
 else
-  stack_log "cAdvisor image not available: starting without the monitoring profile (cAdvisor tests will skip)"
+  stack_log "cAdvisor image not available: starting without it (cAdvisor tests will skip)"
 fi
-stack_log "compose: $(compose_cmd) -p $STACK_PROJECT -f $COMPOSE_FILE ${profiles[*]} up -d"
-compose "${profiles[@]}" up -d
+if prometheus_available; then
+  monitoring+=(prometheus); names+=("$STACK_CONTAINER_PROMETHEUS")
+else
+  stack_log "Prometheus image not available: starting without it (Prometheus tests will skip)"
+fi
+if [ ${#monitoring[@]} -eq 2 ]; then
+  profiles+=(--profile monitoring)
+elif [ ${#monitoring[@]} -eq 1 ]; then
+  services=("${STACK_SERVICES_CORE[@]}" "${monitoring[@]}")
+fi
+stack_log "compose: $(compose_cmd) -p $STACK_PROJECT -f $COMPOSE_FILE ${profiles[*]} up -d ${services[*]}"
+compose "${profiles[@]}" up -d "${services[@]}"
 
 TIMEOUT=${STACK_UP_TIMEOUT:-90}
 while :; do

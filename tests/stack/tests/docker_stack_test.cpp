@@ -256,7 +256,7 @@ TEST(StackTeardown, DownLeavesNothingBehind) {
   EXPECT_EQ(trim(sh("docker network ls -q --filter label=com.docker.compose.project=perfrunner-stack").out), "");
   EXPECT_EQ(trim(sh("docker network ls --format '{{.Name}}' | grep perfrunner-stack || true").out), "");
   EXPECT_EQ(trim(sh("docker volume ls -q --filter label=com.docker.compose.project=perfrunner-stack").out), "");
-  for (int port : {18000, 18092, 18379, 18089, 18031}) {
+  for (int port : {18000, 18092, 18379, 18089, 18031, 19090}) {
     bool listening = false;
     listening_only_on_loopback(port, listening);
     EXPECT_FALSE(listening) << "port " << port << " still listening";
@@ -271,7 +271,7 @@ TEST(StackTeardown, DownLeavesNothingBehind) {
     std::getline(fc, comm);
     std::getline(fl, cmd, '\x01');
     std::replace(cmd.begin(), cmd.end(), '\0', ' ');
-    if (comm.rfind("perfrunner-stan", 0) == 0 || comm == "cadvisor" ||
+    if (comm.rfind("perfrunner-stan", 0) == 0 || comm == "cadvisor" || comm == "prometheus" ||
         (comm == "httpd" && cmd.find("127.0.0.1:18379") != std::string::npos))
       stray += pid + " " + comm + ": " + cmd + "\n";
   }

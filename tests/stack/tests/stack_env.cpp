@@ -53,6 +53,7 @@ std::string sim_url() { return env_or("PERFRUNNER_SIM_URL", "http://127.0.0.1:18
 std::string api_key() { return env_or("API_KEY", "dev-api-key-change-in-production"); }
 std::string cadvisor_url() { return env_or("PERFRUNNER_CADVISOR_URL", "http://127.0.0.1:18089"); }
 std::string kafka_url() { return "http://127.0.0.1:18092"; }
+std::string prometheus_url() { return env_or("PERFRUNNER_PROMETHEUS_URL", "http://127.0.0.1:19090"); }
 bool require_stack() { return env_or("PERFRUNNER_REQUIRE_STACK", "0") == "1"; }
 
 json Response::json_body() const {
@@ -150,6 +151,7 @@ Api stack_api() { return Api{sim_url(), api_key()}; }
 bool http_ok(const std::string& url, long timeout_ms) { return http("GET", url, {}, std::nullopt, timeout_ms).status == 200; }
 bool stack_reachable() { return http_ok(sim_url() + "/health"); }
 bool cadvisor_reachable() { return http_ok(cadvisor_url() + "/healthz"); }
+bool prometheus_reachable() { return http_ok(prometheus_url() + "/-/ready"); }
 
 Cmd sh(const std::string& cmd) {
   Cmd r;

@@ -21,6 +21,7 @@ std::string sim_url();      // PERFRUNNER_SIM_URL or http://127.0.0.1:18000
 std::string api_key();      // API_KEY or dev-api-key-change-in-production
 std::string cadvisor_url(); // http://127.0.0.1:18089
 std::string kafka_url();    // http://127.0.0.1:18092
+std::string prometheus_url();  // PERFRUNNER_PROMETHEUS_URL or http://127.0.0.1:19090
 bool require_stack();       // PERFRUNNER_REQUIRE_STACK=1
 
 // ---- HTTP (libcurl)
@@ -54,6 +55,7 @@ Api stack_api();
 bool http_ok(const std::string& url, long timeout_ms = 2000);
 bool stack_reachable();     // stack simulation /health answers
 bool cadvisor_reachable();  // /healthz answers
+bool prometheus_reachable();  // /-/ready answers
 
 // ---- shell
 struct Cmd {

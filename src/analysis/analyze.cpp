@@ -10,23 +10,30 @@
 #include "perfrunner/analysis/stats/descriptive.hpp"
 #include "perfrunner/analysis/stats/ols.hpp"
 #include "perfrunner/model/rounding.hpp"
+#include "perfrunner/model/scenario_names.hpp"
 
 namespace perfrunner::analysis {
 
 const char* to_string(Severity s) {
     switch (s) {
-        case Severity::info: return "info";
-        case Severity::warning: return "warning";
-        case Severity::critical: return "critical";
+        case Severity::info:
+            return "info";
+        case Severity::warning:
+            return "warning";
+        case Severity::critical:
+            return "critical";
     }
     return "info";
 }
 
 const char* to_string(Verdict v) {
     switch (v) {
-        case Verdict::pass: return "pass";
-        case Verdict::warning: return "warning";
-        case Verdict::fail: return "fail";
+        case Verdict::pass:
+            return "pass";
+        case Verdict::warning:
+            return "warning";
+        case Verdict::fail:
+            return "fail";
     }
     return "pass";
 }
@@ -40,8 +47,12 @@ constexpr const char* kRecLeak = "Profile memory allocation and check for leaks"
 constexpr const char* kRecOomGeneral = "Review memory limits - OOM events detected during testing";
 constexpr const char* kRecLeakGeneral = "Run profiling to identify memory leak sources";
 
-bool is_duration(const std::string& n) { return n == "duration_leak" || n == "duration"; }
-bool is_level_scenario(const std::string& n) { return n == "baseline" || is_duration(n); }
+bool is_duration(const std::string& n) {
+    return n == model::scenario_names::kDuration;
+}
+bool is_level_scenario(const std::string& n) {
+    return n == model::scenario_names::kBaseline || is_duration(n);
+}
 
 ContainerSummary summarize(const model::ScenarioResult& sc, model::ContainerId id, const std::string& name) {
     ContainerSummary cs;
@@ -50,12 +61,18 @@ ContainerSummary summarize(const model::ScenarioResult& sc, model::ContainerId i
     std::optional<double> cores;
     for (const auto& sample : sc.samples) {
         const auto* c = sample.find(id);
-        if (c == nullptr || c->missing) continue;
+        if (c == nullptr || c->missing) {
+            continue;
+        }
         t_mem.push_back(sample.timestamp);
         mem.push_back(c->memory_used_mb);
         pct.push_back(c->memory_percent);
-        if (c->memory_limit_mb > 0) cs.memory_limit_mb = c->memory_limit_mb;
-        if (c->cpu_cores_effective) cores = c->cpu_cores_effective;
+        if (c->memory_limit_mb > 0) {
+            cs.memory_limit_mb = c->memory_limit_mb;
+        }
+        if (c->cpu_cores_effective) {
+            cores = c->cpu_cores_effective;
+        }
         if (c->cpu_percent) {
             t_cpu.push_back(sample.timestamp);
             cpu.push_back(*c->cpu_percent);
@@ -64,17 +81,25 @@ ContainerSummary summarize(const model::ScenarioResult& sc, model::ContainerId i
     cs.memory_mb = stats::describe(mem);
     cs.memory_percent = stats::describe(pct);
     cs.cpu_percent = stats::describe(cpu);
-    if (cores) cs.cpu_cores_effective = *cores;
+    if (cores) {
+        cs.cpu_cores_effective = *cores;
+    }
     cs.memory_slope_mb_per_min = stats::ols_slope(minutes_since_first(t_mem), mem);
     cs.cpu_slope_percent_per_min = stats::ols_slope(minutes_since_first(t_cpu), cpu);
     // n ≥ 2 with identical timestamps: the reference writes 0.0 (var = 0); keep null only for n < 2.
-    if (!cs.memory_slope_mb_per_min && mem.size() >= 2) cs.memory_slope_mb_per_min = 0.0;
-    if (!cs.cpu_slope_percent_per_min && cpu.size() >= 2) cs.cpu_slope_percent_per_min = 0.0;
+    if (!cs.memory_slope_mb_per_min && mem.size() >= 2) {
+        cs.memory_slope_mb_per_min = 0.0;
+    }
+    if (!cs.cpu_slope_percent_per_min && cpu.size() >= 2) {
+        cs.cpu_slope_percent_per_min = 0.0;
+    }
     return cs;
 }
 
 std::optional<long> metadata_long(const nlohmann::json& md, const char* key) {
-    if (!md.is_object() || !md.contains(key) || !md[key].is_number()) return std::nullopt;
+    if (!md.is_object() || !md.contains(key) || !md[key].is_number()) {
+        return std::nullopt;
+    }
     return static_cast<long>(md[key].get<double>());
 }
 
@@ -88,7 +113,9 @@ StressAnalysis analyze_stress(const model::RunResult& run, const model::Scenario
         // Aborted runs store no metadata (reference bug 10): peaks from the raw samples.
         for (const auto& sample : sc.samples) {
             for (const auto& c : sample.containers) {
-                if (c.missing) continue;
+                if (c.missing) {
+                    continue;
+                }
                 auto& p = s.peak_values[run.container_name(c.container)];
                 const double cpu = c.cpu_percent.value_or(0.0);
                 if (!p.contains("memory_percent") || c.memory_percent > p["memory_percent"].get<double>()) {
@@ -105,7 +132,9 @@ StressAnalysis analyze_stress(const model::RunResult& run, const model::Scenario
     s.last_healthy = metadata_long(md, "last_healthy");
     s.breaking_point = metadata_long(md, "breaking_point");
     s.recommended_load = metadata_long(md, "headroom_recommendation");
-    if (!s.recommended_load) s.recommended_load = metadata_long(md, "recommended_load");
+    if (!s.recommended_load) {
+        s.recommended_load = metadata_long(md, "recommended_load");
+    }
     return s;
 }
 
@@ -113,11 +142,15 @@ SpeedAnalysis analyze_speed(const model::RunResult& run, const model::ScenarioRe
                             const config::Config& config) {
     SpeedAnalysis sp;
     const auto& md = sc.metadata;
-    if (!md.is_object() || !md.contains("step_results") || !md["step_results"].is_array()) return sp;
+    if (!md.is_object() || !md.contains("step_results") || !md["step_results"].is_array()) {
+        return sp;
+    }
     std::size_t begin = 0;
     bool failed = false;
     for (const auto& r : md["step_results"]) {
-        if (!r.is_object()) continue;
+        if (!r.is_object()) {
+            continue;
+        }
         SpeedStep st;
         st.step = r.value("step", 0);
         st.multiplier = static_cast<int>(r.value("multiplier", 0.0));
@@ -127,22 +160,35 @@ SpeedAnalysis analyze_speed(const model::RunResult& run, const model::ScenarioRe
         st.trigger = r.contains("trigger") ? r["trigger"] : nlohmann::json(nullptr);
         const std::size_t end = std::min(begin + st.sample_count, sc.samples.size());
         for (auto id : containers_in(run, sc, config, begin, end)) {
-            const auto cpu = extract(sc, id, begin, end, [](const model::ContainerSample& c) { return c.cpu_percent; });
-            const auto mem = extract(sc, id, begin, end, [](const model::ContainerSample& c) -> std::optional<double> {
-                return c.memory_percent;
-            });
-            if (!cpu.y.empty()) st.mean_cpu_percent.emplace_back(run.container_name(id), stats::describe(cpu.y).mean);
-            if (!mem.y.empty()) st.mean_memory_percent.emplace_back(run.container_name(id), stats::describe(mem.y).mean);
+            const auto cpu =
+                extract(sc, id, begin, end, [](const model::ContainerSample& c) { return c.cpu_percent; });
+            const auto mem = extract(
+                sc, id, begin, end,
+                [](const model::ContainerSample& c) -> std::optional<double> { return c.memory_percent; });
+            if (!cpu.y.empty()) {
+                st.mean_cpu_percent.emplace_back(run.container_name(id), stats::describe(cpu.y).mean);
+            }
+            if (!mem.y.empty()) {
+                st.mean_memory_percent.emplace_back(run.container_name(id), stats::describe(mem.y).mean);
+            }
         }
         std::vector<double> rtr;
         for (std::size_t i = begin; i < end; ++i) {
             const auto& p = sc.samples[i].pace;
-            if (p && p->real_time_ratio) rtr.push_back(*p->real_time_ratio);
+            if (p && p->real_time_ratio) {
+                rtr.push_back(*p->real_time_ratio);
+            }
         }
-        if (!rtr.empty()) st.mean_real_time_ratio = stats::describe(rtr).mean;
+        if (!rtr.empty()) {
+            st.mean_real_time_ratio = stats::describe(rtr).mean;
+        }
         begin = end;
-        if (!failed && !st.threshold_hit) sp.max_speed_passed = st.multiplier;
-        if (st.threshold_hit) failed = true;
+        if (!failed && !st.threshold_hit) {
+            sp.max_speed_passed = st.multiplier;
+        }
+        if (st.threshold_hit) {
+            failed = true;
+        }
         sp.steps.push_back(std::move(st));
     }
     if (auto v = metadata_long(md, "max_speed_achieved")) {
@@ -153,7 +199,9 @@ SpeedAnalysis analyze_speed(const model::RunResult& run, const model::ScenarioRe
     return sp;
 }
 
-void add(Analysis& a, Finding f) { a.findings.push_back(std::move(f)); }
+void add(Analysis& a, Finding f) {
+    a.findings.push_back(std::move(f));
+}
 
 }  // namespace
 
@@ -168,31 +216,48 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
             ss.containers.push_back(summarize(sc, id, run.container_name(id)));
         }
         a.scenario_summaries.push_back(std::move(ss));
-        if (sc.aborted) ++a.scenarios_failed; else ++a.scenarios_passed;
+        if (sc.aborted) {
+            ++a.scenarios_failed;
+        } else {
+            ++a.scenarios_passed;
+        }
     }
 
     const model::ScenarioResult* duration = nullptr;
     for (const auto& sc : run.scenarios) {
-        if (is_duration(sc.scenario_name)) duration = &sc;
+        if (is_duration(sc.scenario_name)) {
+            duration = &sc;
+        }
     }
-    if (duration != nullptr) a.duration = analyze_duration(run, *duration, config);
-    if (const auto* st = run.find_scenario("stress_test")) a.stress = analyze_stress(run, *st);
-    if (const auto* sp = run.find_scenario("speed_scaling")) a.speed = analyze_speed(run, *sp, config);
+    if (duration != nullptr) {
+        a.duration = analyze_duration(run, *duration, config);
+    }
+    if (const auto* st = run.find_scenario(model::scenario_names::kStress)) {
+        a.stress = analyze_stress(run, *st);
+    }
+    if (const auto* sp = run.find_scenario(model::scenario_names::kSpeed)) {
+        a.speed = analyze_speed(run, *sp, config);
+    }
 
     // Findings.
     for (std::size_t si = 0; si < run.scenarios.size(); ++si) {
         const auto& sc = run.scenarios[si];
         for (const auto& ev : sc.oom_events) {
             std::string name = ev.container_name;
-            if (name.empty() && ev.extra.is_object() && ev.extra.contains("container") && ev.extra["container"].is_string()) {
+            if (name.empty() && ev.extra.is_object() && ev.extra.contains("container") &&
+                ev.extra["container"].is_string()) {
                 name = ev.extra["container"].get<std::string>();
             }
-            if (name.empty()) name = "unknown";
+            if (name.empty()) {
+                name = "unknown";
+            }
             ++a.total_oom_events;
-            add(a, {Severity::critical, "oom_event", name, "OOM event detected in " + name, std::nullopt, std::nullopt,
-                    sc.scenario_name, kRecOom, sc.scenario_name + "/" + name + "/oom_event"});
+            add(a, {Severity::critical, "oom_event", name, "OOM event detected in " + name, std::nullopt,
+                    std::nullopt, sc.scenario_name, kRecOom, sc.scenario_name + "/" + name + "/oom_event"});
         }
-        if (sc.samples.empty() || !is_level_scenario(sc.scenario_name)) continue;  // bug 23: saturation is no finding
+        if (sc.samples.empty() || !is_level_scenario(sc.scenario_name)) {
+            continue;  // bug 23: saturation is no finding
+        }
         for (const auto& cs : a.scenario_summaries[si].containers) {
             const auto th = thresholds_for(config, cs.container);
             const std::string disp = display_name(config, cs.container);
@@ -201,7 +266,8 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
                 const bool crit = pct >= th.memory_critical_percent;
                 if (crit || pct >= th.memory_warning_percent) {
                     add(a, {crit ? Severity::critical : Severity::warning, "high_memory_usage", cs.container,
-                            fmt::format("{} memory at {:.1f}% of limit", disp, pct), model::round_half_even(pct, 2),
+                            fmt::format("{} memory at {:.1f}% of limit", disp, pct),
+                            model::round_half_even(pct, 2),
                             crit ? th.memory_critical_percent : th.memory_warning_percent, sc.scenario_name,
                             crit ? kRecMemory : "", sc.scenario_name + "/" + cs.container + "/memory"});
                 }
@@ -213,8 +279,10 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
                 const bool crit = cs.cpu_percent.max >= crit_at;
                 if (crit || cs.cpu_percent.max >= warn_at) {
                     add(a, {crit ? Severity::critical : Severity::warning, "high_cpu_usage", cs.container,
-                            fmt::format("{} CPU peaked at {:.1f}% ({:.2g} cores)", disp, cs.cpu_percent.max, cores),
-                            model::round_half_even(cs.cpu_percent.max, 2), model::round_half_even(crit ? crit_at : warn_at, 2), sc.scenario_name,
+                            fmt::format("{} CPU peaked at {:.1f}% ({:.2g} cores)", disp, cs.cpu_percent.max,
+                                        cores),
+                            model::round_half_even(cs.cpu_percent.max, 2),
+                            model::round_half_even(crit ? crit_at : warn_at, 2), sc.scenario_name,
                             crit ? kRecCpu : "", sc.scenario_name + "/" + cs.container + "/cpu"});
                 }
             }
@@ -227,65 +295,85 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
             const bool has_slope = st.contains("sen_slope") && st["sen_slope"].is_number();
             const double slope_value = has_slope ? st["sen_slope"].get<double>() : 0.0;
             const std::optional<double> metric =
-                has_slope ? std::optional<double>(model::round_half_even(slope_value, 2)) : std::optional<double>();
+                has_slope ? std::optional<double>(model::round_half_even(slope_value, 2))
+                          : std::optional<double>();
             const double threshold = thresholds_for(config, l.container).memory_leak_mb_per_min;
             const std::string check = duration->scenario_name + "/" + l.container + "/memory_leak";
             if (l.verdict == "leak") {
                 const bool soon = st.contains("t_limit_minutes") && st["t_limit_minutes"].is_number() &&
                                   st["t_limit_minutes"].get<double>() < 24 * 60;
                 add(a, {soon ? Severity::critical : Severity::warning, "memory_leak", l.container,
-                        fmt::format("{} memory growing at {:.2f} MB/min", disp, slope_value), metric, threshold,
-                        duration->scenario_name, kRecLeak, check});
+                        fmt::format("{} memory growing at {:.2f} MB/min", disp, slope_value), metric,
+                        threshold, duration->scenario_name, kRecLeak, check});
             } else if (l.verdict == "suspect") {
                 add(a, {Severity::info, "memory_leak", l.container,
                         fmt::format("{} memory may be growing at {:.2f} MB/min (suspect)", disp, slope_value),
-                        metric, threshold,
-                        duration->scenario_name, kRecLeak, check});
+                        metric, threshold, duration->scenario_name, kRecLeak, check});
             }
             if (st.contains("cpu") && st["cpu"].value("verdict", "") == "suspect") {
                 const auto& c = st["cpu"];
                 const double cs = c["sen_slope"].is_number() ? c["sen_slope"].get<double>() : 0.0;
                 add(a, {Severity::info, "cpu_leak", l.container,
-                        fmt::format("{} CPU growing at {:.2f} %/min (suspect)", disp, cs), model::round_half_even(cs, 2),
-                        thresholds_for(config, l.container).cpu_leak_percent_per_min, duration->scenario_name, "",
-                        duration->scenario_name + "/" + l.container + "/cpu_leak"});
+                        fmt::format("{} CPU growing at {:.2f} %/min (suspect)", disp, cs),
+                        model::round_half_even(cs, 2),
+                        thresholds_for(config, l.container).cpu_leak_percent_per_min, duration->scenario_name,
+                        "", duration->scenario_name + "/" + l.container + "/cpu_leak"});
             }
         }
     }
     if (a.stress && a.stress->trigger.is_object()) {
         const auto& t = a.stress->trigger;
         const std::string c = t.value("container", std::string("unknown"));
-        add(a, {Severity::info, "stress_threshold", c,
-                fmt::format("Stress test stopped by {} {} (measurement, not a finding of the platform's health)",
-                            display_name(config, c), t.value("metric", std::string("?"))),
-                t.contains("value") && t["value"].is_number() ? std::optional<double>(t["value"].get<double>()) : std::nullopt,
-                t.contains("threshold") && t["threshold"].is_number() ? std::optional<double>(t["threshold"].get<double>())
-                                                                        : std::nullopt,
-                "stress_test", "", "stress_test/" + c + "/trigger"});
+        add(a,
+            {Severity::info, "stress_threshold", c,
+             fmt::format("Stress test stopped by {} {} (measurement, not a finding of the platform's health)",
+                         display_name(config, c), t.value("metric", std::string("?"))),
+             t.contains("value") && t["value"].is_number() ? std::optional<double>(t["value"].get<double>())
+                                                           : std::nullopt,
+             t.contains("threshold") && t["threshold"].is_number()
+                 ? std::optional<double>(t["threshold"].get<double>())
+                 : std::nullopt,
+             model::scenario_names::kStress, "",
+             std::string(model::scenario_names::kStress) + "/" + c + "/trigger"});
     }
 
     // Verdict, counts, recommendations.
     bool any_leak = false;
     for (const auto& f : a.findings) {
-        if (f.severity == Severity::critical) ++a.critical_count;
-        if (f.severity == Severity::warning) ++a.warning_count;
-        if (f.category == "memory_leak" && f.severity != Severity::info) any_leak = true;
+        if (f.severity == Severity::critical) {
+            ++a.critical_count;
+        }
+        if (f.severity == Severity::warning) {
+            ++a.warning_count;
+        }
+        if (f.category == "memory_leak" && f.severity != Severity::info) {
+            any_leak = true;
+        }
     }
     a.verdict = (a.critical_count > 0 || a.total_oom_events > 0) ? Verdict::fail
-                : a.warning_count > 0                           ? Verdict::warning
-                                                                : Verdict::pass;
+                : a.warning_count > 0                            ? Verdict::warning
+                                                                 : Verdict::pass;
     std::set<std::string> seen;
     const auto recommend = [&](const std::string& r) {
-        if (!r.empty() && seen.insert(r).second) a.recommendations.push_back(r);
+        if (!r.empty() && seen.insert(r).second) {
+            a.recommendations.push_back(r);
+        }
     };
     for (const auto& f : a.findings) {
-        if (f.severity != Severity::info) recommend(f.recommendation);
+        if (f.severity != Severity::info) {
+            recommend(f.recommendation);
+        }
     }
-    if (a.total_oom_events > 0) recommend(kRecOomGeneral);
-    if (any_leak) recommend(kRecLeakGeneral);
+    if (a.total_oom_events > 0) {
+        recommend(kRecOomGeneral);
+    }
+    if (any_leak) {
+        recommend(kRecLeakGeneral);
+    }
 
     // Container health: the duration scenario if present, else the last scenario.
-    const model::ScenarioResult* hs = duration != nullptr ? duration : (run.scenarios.empty() ? nullptr : &run.scenarios.back());
+    const model::ScenarioResult* hs =
+        duration != nullptr ? duration : (run.scenarios.empty() ? nullptr : &run.scenarios.back());
     if (hs != nullptr) {
         for (auto id : containers_in(run, *hs, config, 0, hs->samples.size())) {
             const std::string& name = run.container_name(id);
@@ -295,36 +383,49 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
             std::optional<double> cores;
             for (const auto& sample : hs->samples) {
                 const auto* c = sample.find(id);
-                if (c == nullptr || c->missing) continue;
+                if (c == nullptr || c->missing) {
+                    continue;
+                }
                 h.memory_current_mb = c->memory_used_mb;
-                if (c->memory_limit_mb > 0) h.memory_limit_mb = c->memory_limit_mb;
+                if (c->memory_limit_mb > 0) {
+                    h.memory_limit_mb = c->memory_limit_mb;
+                }
                 if (c->cpu_percent) {
                     h.cpu_current_percent = *c->cpu_percent;
                     h.cpu_peak_percent = std::max(h.cpu_peak_percent, *c->cpu_percent);
                 }
-                if (c->cpu_cores_effective) cores = c->cpu_cores_effective;
+                if (c->cpu_cores_effective) {
+                    cores = c->cpu_cores_effective;
+                }
             }
             h.memory_percent = h.memory_limit_mb > 0 ? h.memory_current_mb / h.memory_limit_mb * 100.0 : 0.0;
             if (duration != nullptr && a.duration) {
                 for (const auto& l : a.duration->leaks) {
-                    if (l.container == name) h.memory_leak_rate_mb_per_min = l.ols_memory_slope_mb_per_min;
+                    if (l.container == name) {
+                        h.memory_leak_rate_mb_per_min = l.ols_memory_slope_mb_per_min;
+                    }
                 }
             } else {
                 for (const auto& ss : a.scenario_summaries) {
-                    if (ss.scenario_name != hs->scenario_name) continue;
+                    if (ss.scenario_name != hs->scenario_name) {
+                        continue;
+                    }
                     for (const auto& cs : ss.containers) {
-                        if (cs.container == name) h.memory_leak_rate_mb_per_min = cs.memory_slope_mb_per_min;
+                        if (cs.container == name) {
+                            h.memory_leak_rate_mb_per_min = cs.memory_slope_mb_per_min;
+                        }
                     }
                 }
             }
             const auto th = thresholds_for(config, name);
             const double c = effective_cores(config, name, cores);
             const double cpu_of_quota = h.cpu_peak_percent / c;
-            h.status = (h.memory_percent >= th.memory_critical_percent || cpu_of_quota >= th.cpu_critical_percent)
-                           ? "critical"
-                       : (h.memory_percent >= th.memory_warning_percent || cpu_of_quota >= th.cpu_warning_percent)
-                           ? "warning"
-                           : "healthy";
+            h.status =
+                (h.memory_percent >= th.memory_critical_percent || cpu_of_quota >= th.cpu_critical_percent)
+                    ? "critical"
+                : (h.memory_percent >= th.memory_warning_percent || cpu_of_quota >= th.cpu_warning_percent)
+                    ? "warning"
+                    : "healthy";
             a.container_health.push_back(std::move(h));
         }
     }

@@ -10,6 +10,7 @@
 #include "perfrunner/analysis/stats/hodges_lehmann.hpp"
 #include "perfrunner/analysis/stats/ols.hpp"
 #include "perfrunner/model/rounding.hpp"
+#include "perfrunner/model/scenario_names.hpp"
 
 namespace perfrunner::analysis {
 
@@ -209,7 +210,7 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
                 cr.statistics["rss_cooldown_end_mb"] = rounded(stats::median_inplace(crs), 2);
             }
             // Compared with the baseline scenario's median for the same container, when there is one.
-            if (const auto* base = run.find_scenario("baseline")) {
+            if (const auto* base = run.find_scenario(model::scenario_names::kBaseline)) {
                 auto b = extract(*base, id, 0, base->samples.size(), kWorkingSet).y;
                 if (!b.empty()) {
                     const double mb = stats::median_inplace(b);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "perfrunner/model/rounding.hpp"
+#include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
 #include "perfrunner/report/lttb.hpp"
@@ -166,7 +167,7 @@ ChartFigure heatmap(const ReportContext& ctx, const ChartPlan& plan) {
 
 // ---------------------------------------------------------------------------------------- duration timeline
 ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
-    const auto* scenario = ctx.run.find_scenario("duration_leak");
+    const auto* scenario = ctx.run.find_scenario(model::scenario_names::kDuration);
     const bool memory = plan.metric == ChartMetric::memory;
     const std::size_t rows = std::max<std::size_t>(1, plan.containers.size());
     ChartFigure f;
@@ -265,7 +266,7 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
 
 // ------------------------------------------------------------------------------------------ stress timeline
 ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
-    const auto* scenario = ctx.run.find_scenario("stress_test");
+    const auto* scenario = ctx.run.find_scenario(model::scenario_names::kStress);
     const bool memory = plan.metric == ChartMetric::memory;
     const json params = scenario ? scenario->scenario_params : json::object();
     const json meta = scenario ? scenario->metadata : json::object();
@@ -372,7 +373,8 @@ ChartFigure stress_comparison(const ReportContext& ctx, const ChartPlan& plan) {
     const bool memory = plan.metric == ChartMetric::memory;
     json peaks = ctx.analysis.stress ? ctx.analysis.stress->peak_values : json();
     if (!peaks.is_object() || peaks.empty()) {
-        if (const auto* s = ctx.run.find_scenario("stress_test"); s && s->metadata.is_object()) {
+        if (const auto* s = ctx.run.find_scenario(model::scenario_names::kStress);
+            s && s->metadata.is_object()) {
             peaks = s->metadata.value("peak_values", json::object());
         }
     }
@@ -486,7 +488,7 @@ ChartFigure real_time_ratio(const ReportContext& ctx, const ChartPlan& plan) {
     json data = json::array();
     double x_max = 0;
     std::size_t i = 0;
-    for (const char* name : {"stress_test", "speed_scaling"}) {
+    for (const char* name : {model::scenario_names::kStress, model::scenario_names::kSpeed}) {
         const auto* s = ctx.run.find_scenario(name);
         if (!s || s->samples.empty()) {
             continue;

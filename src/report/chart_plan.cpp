@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/report/format.hpp"
 
 namespace perfrunner::report {
@@ -93,8 +94,8 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
         plans.push_back({"Overview", "overview/memory_heatmap", "Mean Memory (MB) by Scenario and Container",
                          ChartKind::memory_heatmap, ChartMetric::memory, all});
     }
-    if (has_real_time_ratio(run.find_scenario("stress_test")) ||
-        has_real_time_ratio(run.find_scenario("speed_scaling"))) {
+    if (has_real_time_ratio(run.find_scenario(model::scenario_names::kStress)) ||
+        has_real_time_ratio(run.find_scenario(model::scenario_names::kSpeed))) {
         plans.push_back({"Overview",
                          "overview/real_time_ratio_timeline",
                          "Simulation Real-Time Ratio",
@@ -104,8 +105,8 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
     }
 
     // Duration / leak
-    if (const auto* d = run.find_scenario("duration_leak"); d && !d->samples.empty()) {
-        auto names = summary_containers(a, "duration_leak");
+    if (const auto* d = run.find_scenario(model::scenario_names::kDuration); d && !d->samples.empty()) {
+        auto names = summary_containers(a, model::scenario_names::kDuration);
         if (names.empty()) {
             names = sampled_containers(run, *d);
         }
@@ -133,7 +134,7 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
     }
 
     // Stress
-    if (const auto* s = run.find_scenario("stress_test"); s && !s->samples.empty()) {
+    if (const auto* s = run.find_scenario(model::scenario_names::kStress); s && !s->samples.empty()) {
         const auto shown = priority_subset(cfg, sampled_containers(run, *s));
         if (!shown.empty()) {
             plans.push_back({"Stress", "stress/stress_timeline_memory", "Stress Test Memory Timeline",
@@ -145,7 +146,8 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
     {
         nlohmann::json peaks = a.stress ? a.stress->peak_values : nlohmann::json();
         if (!peaks.is_object() || peaks.empty()) {
-            if (const auto* s = run.find_scenario("stress_test"); s && s->metadata.is_object()) {
+            if (const auto* s = run.find_scenario(model::scenario_names::kStress);
+                s && s->metadata.is_object()) {
                 peaks = s->metadata.value("peak_values", nlohmann::json());
             }
         }

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
 #include "perfrunner/report/text_file.hpp"
@@ -96,7 +97,8 @@ std::string render_junit_xml(const ReportContext& context) {
     // Level checks (named like the analysis names its findings: <scenario>/<container>/memory|cpu) run on
     // baseline and duration (stress and speed scaling saturate on purpose).
     for (const auto& s : a.scenario_summaries) {
-        if (s.scenario_name != "baseline" && s.scenario_name != "duration_leak") {
+        if (s.scenario_name != model::scenario_names::kBaseline &&
+            s.scenario_name != model::scenario_names::kDuration) {
             continue;
         }
         for (const auto& c : s.containers) {
@@ -112,7 +114,8 @@ std::string render_junit_xml(const ReportContext& context) {
     }
     if (a.duration) {
         for (const auto& l : a.duration->leaks) {
-            passing("duration_leak", "duration_leak/" + l.container + "/memory_leak",
+            passing(model::scenario_names::kDuration,
+                    std::string(model::scenario_names::kDuration) + "/" + l.container + "/memory_leak",
                     "leak verdict " + l.verdict + ", tier " + l.tier + ", OLS slope " +
                         format_number(l.ols_memory_slope_mb_per_min, 3) + " MB/min" +
                         (l.reason.empty() ? "" : "; " + l.reason));
@@ -120,12 +123,12 @@ std::string render_junit_xml(const ReportContext& context) {
     }
     if (a.stress) {
         auto opt = [](const std::optional<long>& v) { return v ? std::to_string(*v) : std::string("n/a"); };
-        passing("stress_test", "stress_test/capacity",
+        passing(model::scenario_names::kStress, std::string(model::scenario_names::kStress) + "/capacity",
                 "last healthy " + opt(a.stress->last_healthy) + ", breaking point " +
                     opt(a.stress->breaking_point) + ", recommended load " + opt(a.stress->recommended_load));
     }
     if (a.speed) {
-        passing("speed_scaling", "speed_scaling/max_speed",
+        passing(model::scenario_names::kSpeed, std::string(model::scenario_names::kSpeed) + "/max_speed",
                 "max speed passed " + std::to_string(a.speed->max_speed_passed) + "x, last step run " +
                     std::to_string(a.speed->max_speed_achieved) + "x");
     }

@@ -1,8 +1,10 @@
 #include "perfrunner/scenarios/run_flow.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/model/timestamps.hpp"
 #include "perfrunner/scenarios/baseline.hpp"
 #include "perfrunner/scenarios/duration_leak.hpp"
@@ -15,27 +17,45 @@ namespace {
 
 std::string trim(std::string_view s) {
     const auto b = s.find_first_not_of(" \t");
-    if (b == std::string_view::npos) return {};
+    if (b == std::string_view::npos) {
+        return {};
+    }
     const auto e = s.find_last_not_of(" \t");
     return std::string(s.substr(b, e - b + 1));
 }
 
 // Reference files write whole minutes as ints; keep that where the value is whole.
 nlohmann::json whole_as_int(double v) {
-    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return static_cast<long long>(v);
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
+        return static_cast<long long>(v);
+    }
     return v;
 }
 
-bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, std::string_view prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
+
+// What --scenarios accepts for each scenario: its scenario_name and the short words.
+struct ScenarioWords {
+    ScenarioKind kind;
+    const char* name;
+    std::array<std::string_view, 2> aliases;
+};
+constexpr std::array<ScenarioWords, 4> kScenarioWords = {{
+    {ScenarioKind::baseline, model::scenario_names::kBaseline, {}},
+    {ScenarioKind::stress, model::scenario_names::kStress, {"stress"}},
+    {ScenarioKind::duration, model::scenario_names::kDuration, {"duration", "leak"}},
+    {ScenarioKind::speed, model::scenario_names::kSpeed, {"speed"}},
+}};
 
 }  // namespace
 
 const char* scenario_name(ScenarioKind kind) {
-    switch (kind) {
-        case ScenarioKind::baseline: return "baseline";
-        case ScenarioKind::stress: return "stress_test";
-        case ScenarioKind::duration: return "duration_leak";
-        case ScenarioKind::speed: return "speed_scaling";
+    for (const auto& w : kScenarioWords) {
+        if (w.kind == kind) {
+            return w.name;
+        }
     }
     return "?";
 }
@@ -45,40 +65,48 @@ std::vector<ScenarioKind> parse_scenario_selection(std::string_view csv) {
     std::size_t pos = 0;
     while (pos <= csv.size()) {
         const auto comma = csv.find(',', pos);
-        const std::string item = trim(csv.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+        const std::string item =
+            trim(csv.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
         pos = comma == std::string_view::npos ? csv.size() + 1 : comma + 1;
-        if (item.empty()) continue;
-        ScenarioKind k;
-        if (item == "baseline") {
-            k = ScenarioKind::baseline;
-        } else if (item == "stress" || item == "stress_test") {
-            k = ScenarioKind::stress;
-        } else if (item == "duration" || item == "duration_leak" || item == "leak") {
-            k = ScenarioKind::duration;
-        } else if (item == "speed" || item == "speed_scaling") {
-            k = ScenarioKind::speed;
-        } else {
+        if (item.empty()) {
+            continue;
+        }
+        const auto* word =
+            std::find_if(kScenarioWords.begin(), kScenarioWords.end(), [&](const ScenarioWords& w) {
+                return item == w.name ||
+                       std::find(w.aliases.begin(), w.aliases.end(), item) != w.aliases.end();
+            });
+        if (word == kScenarioWords.end()) {
             throw UsageError("--scenarios: unknown scenario \"" + item +
                              "\" (use baseline, stress, duration, speed or their scenario_name values)");
         }
-        if (std::find(picked.begin(), picked.end(), k) == picked.end()) picked.push_back(k);
+        const ScenarioKind k = word->kind;
+        if (std::find(picked.begin(), picked.end(), k) == picked.end()) {
+            picked.push_back(k);
+        }
     }
-    if (picked.empty()) throw UsageError("--scenarios: no scenario given (use e.g. baseline,stress)");
+    if (picked.empty()) {
+        throw UsageError("--scenarios: no scenario given (use e.g. baseline,stress)");
+    }
     std::sort(picked.begin(), picked.end());  // always the run order
     return picked;
 }
 
 void validate(const RunOptions& options) {
-    if (options.scenarios.empty()) throw UsageError("--scenarios: no scenario selected");
+    if (options.scenarios.empty()) {
+        throw UsageError("--scenarios: no scenario selected");
+    }
     const auto has = [&](ScenarioKind k) {
         return std::find(options.scenarios.begin(), options.scenarios.end(), k) != options.scenarios.end();
     };
     if (options.agents && *options.agents < 1) {
         throw UsageError("--agents: must be at least 1, got " + std::to_string(*options.agents));
     }
-    if ((has(ScenarioKind::duration) || has(ScenarioKind::speed)) && !has(ScenarioKind::stress) && !options.agents) {
-        throw UsageError("--scenarios: duration and speed scaling size their load from the stress test; "
-                         "add stress to --scenarios or give --agents N");
+    if ((has(ScenarioKind::duration) || has(ScenarioKind::speed)) && !has(ScenarioKind::stress) &&
+        !options.agents) {
+        throw UsageError(
+            "--scenarios: duration and speed scaling size their load from the stress test; "
+            "add stress to --scenarios or give --agents N");
     }
 }
 
@@ -143,7 +171,9 @@ model::ScenarioResult& RunFlow::run_scenario(Scenario& scenario) {
     const double t1 = ports_.clock.now();
     r.completed_at = model::iso_utc(t1);
     r.duration_seconds = t1 - t0;
-    if (r.aborted) ports_.progress.note(std::string(Scenario::kName) + " aborted: " + r.abort_reason.value_or(""));
+    if (r.aborted) {
+        ports_.progress.note(std::string(Scenario::kName) + " aborted: " + r.abort_reason.value_or(""));
+    }
     try {
         ports_.sink.checkpoint(run_);
     } catch (const std::exception& e) {
@@ -159,7 +189,9 @@ void RunFlow::preflight() {
     const auto reading = ports_.metrics.poll();
     p["api_reachable"] = api;
     p["metrics_reachable"] = reading.ok;
-    if (!reading.ok) p["metrics_error"] = reading.error;
+    if (!reading.ok) {
+        p["metrics_error"] = reading.error;
+    }
     run_.extra["preflight"] = p;
     if (!api || !reading.ok) {
         ports_.progress.note(std::string("preflight: ") + (api ? "" : "simulation API not reachable; ") +
@@ -171,8 +203,10 @@ void RunFlow::preflight() {
 void RunFlow::gate_after_stress(const model::ScenarioResult& stress) {
     if (stress.aborted) {
         run_.aborted = true;
-        const bool oom = !stress.oom_events.empty() || starts_with(stress.abort_reason.value_or(""), "OOM detected");
-        run_.abort_reason = oom ? std::string("stress_test_oom") : stress.abort_reason.value_or("stress_test_aborted");
+        const bool oom =
+            !stress.oom_events.empty() || starts_with(stress.abort_reason.value_or(""), "OOM detected");
+        run_.abort_reason =
+            oom ? std::string("stress_test_oom") : stress.abort_reason.value_or("stress_test_aborted");
         return;
     }
     const long drivers = stress.metadata.value("drivers_queued", 0L);
@@ -187,8 +221,11 @@ void RunFlow::gate_after_stress(const model::ScenarioResult& stress) {
     }
     derived_agents_ = basis / 2;
     derived_source_ = from_last_healthy ? "stress_test_last_healthy_half" : "stress_test_drivers_queued_half";
-    run_.derived_config = nlohmann::json{{"duration_agent_count", *derived_agents_}, {"stress_drivers_queued", drivers}};
-    if (from_last_healthy) (*run_.derived_config)["stress_last_healthy"] = basis;
+    run_.derived_config =
+        nlohmann::json{{"duration_agent_count", *derived_agents_}, {"stress_drivers_queued", drivers}};
+    if (from_last_healthy) {
+        (*run_.derived_config)["stress_last_healthy"] = basis;
+    }
 }
 
 model::RunResult& RunFlow::execute() {
@@ -205,7 +242,9 @@ model::RunResult& RunFlow::execute() {
         return std::find(options_.scenarios.begin(), options_.scenarios.end(), k) != options_.scenarios.end();
     };
     for (const ScenarioKind kind : options_.scenarios) {
-        if (interrupted_ || run_.aborted || ports_.stop.stop_requested()) break;
+        if (interrupted_ || run_.aborted || ports_.stop.stop_requested()) {
+            break;
+        }
         switch (kind) {
             case ScenarioKind::baseline: {
                 BaselineScenario s(config_);
@@ -215,7 +254,9 @@ model::RunResult& RunFlow::execute() {
             case ScenarioKind::stress: {
                 StressScenario s(config_, /*clean_restart_first=*/!selected(ScenarioKind::baseline));
                 const auto& r = run_scenario(s);
-                if (!interrupted_) gate_after_stress(r);
+                if (!interrupted_) {
+                    gate_after_stress(r);
+                }
                 break;
             }
             case ScenarioKind::duration: {
@@ -232,7 +273,9 @@ model::RunResult& RunFlow::execute() {
             }
         }
     }
-    if (ports_.stop.stop_requested()) interrupted_ = true;
+    if (ports_.stop.stop_requested()) {
+        interrupted_ = true;
+    }
     if (interrupted_) {
         run_.aborted = true;
         run_.abort_reason = "user_interrupt";
@@ -247,7 +290,9 @@ model::RunResult& RunFlow::execute() {
 }
 
 void RunFlow::teardown() {
-    if (options_.keep_stack) return;
+    if (options_.keep_stack) {
+        return;
+    }
     ports_.progress.phase_started({"teardown", "down -v", ports_.clock.now(), 0.0});
     try {
         ports_.stack.down();
@@ -257,18 +302,28 @@ void RunFlow::teardown() {
 }
 
 ExitCode exit_code_for(const model::RunResult& run, bool verdict_fail, bool interrupted) {
-    if (interrupted) return ExitCode::interrupted;
-    if (verdict_fail) return ExitCode::verdict_fail;
+    if (interrupted) {
+        return ExitCode::interrupted;
+    }
+    if (verdict_fail) {
+        return ExitCode::verdict_fail;
+    }
     bool oom = run.aborted && run.abort_reason == std::optional<std::string>("stress_test_oom");
     bool other_abort = run.aborted && !oom;
     for (const auto& s : run.scenarios) {
-        if (!s.oom_events.empty()) oom = true;
+        if (!s.oom_events.empty()) {
+            oom = true;
+        }
         if (s.aborted && s.oom_events.empty() && !starts_with(s.abort_reason.value_or(""), "OOM detected")) {
             other_abort = true;
         }
     }
-    if (oom) return ExitCode::verdict_fail;
-    if (other_abort) return ExitCode::runtime_error;
+    if (oom) {
+        return ExitCode::verdict_fail;
+    }
+    if (other_abort) {
+        return ExitCode::runtime_error;
+    }
     return ExitCode::ok;
 }
 

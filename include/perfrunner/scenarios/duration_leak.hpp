@@ -1,10 +1,11 @@
 #pragma once
-// duration_leak (reference-framework.md §5.3, results-schema.md §5): clean restart, start, spawn N drivers and
-// N riders, a REAL wait for the spawn queue to drain (reference bug 1), settle, then three phases:
+// duration_leak (reference-framework.md §5.3, results-schema.md §5): clean restart, start, spawn N drivers
+// and N riders, a REAL wait for the spawn queue to drain (reference bug 1), settle, then three phases:
 //   active   - sampling at sampling.interval_seconds for duration_active_minutes
-//   drain    - pause, sample at drain_interval_seconds and read the status after each sample until the state is
-//              "paused" or the drain timeout (drain_end_reason paused | client_timeout; after a client timeout the
-//              simulation is reset so the cooldown is really idle - reference bug 3)
+//   drain    - pause, sample at drain_interval_seconds and read the status after each sample until the state
+//   is
+//              "paused" or the drain timeout (drain_end_reason paused | client_timeout; after a client
+//              timeout the simulation is reset so the cooldown is really idle - reference bug 3)
 //   cooldown - sampling at cooldown_interval_seconds for duration_cooldown_minutes
 // The simulation is left with `reset` (stop after paused answers 500 - reference bug 2) on every exit path.
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/scenarios/context.hpp"
 
 namespace perfrunner::scenarios {
@@ -23,14 +25,14 @@ struct DurationAgents {
 };
 
 class DurationLeakScenario {
-public:
-    static constexpr const char* kName = "duration_leak";
+  public:
+    static constexpr const char* kName = model::scenario_names::kDuration;
     // Throws UsageError unless drivers >= 1 and riders >= 1 (reference bug 9: the guards disagreed).
     DurationLeakScenario(const config::Config& config, DurationAgents agents);
     nlohmann::json params() const;
     void run(ScenarioContext& ctx, model::ScenarioResult& result);
 
-private:
+  private:
     void run_phases(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
     void store_phase_metadata(model::ScenarioResult& result) const;
 

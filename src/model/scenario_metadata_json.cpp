@@ -1,0 +1,581 @@
+// Scenario metadata <-> JSON. Each struct lists its fields once, in written order (`fields` below); the same
+// list drives reading (FieldReader) and writing (FieldWriter), so every key is spelled in one place.
+#include "perfrunner/model/scenario_metadata_json.hpp"
+
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <limits>
+#include <set>
+#include <span>
+#include <string>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "perfrunner/error.hpp"
+#include "perfrunner/model/scenario_names.hpp"
+
+namespace perfrunner::model {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// How a field without a value is written: an empty optional or an empty list.
+enum class WhenEmpty { omit, null, write };
+
+template <class T, class S>
+concept Is = std::same_as<std::remove_const_t<T>, S>;
+
+template <class T>
+constexpr bool kIsOptional = false;
+template <class T>
+constexpr bool kIsOptional<std::optional<T>> = true;
+
+template <class T>
+constexpr bool kIsVector = false;
+template <class T>
+constexpr bool kIsVector<std::vector<T>> = true;
+
+// Recorded analysis parts (results-schema.md §5): the reference's keys first, the others as held.
+constexpr std::array<std::string_view, 3> kPhaseKeys = {"active", "drain", "cooldown"};
+constexpr std::array<std::string_view, 4> kSlopeKeys = {
+    "memory_slope_mb_per_min", "cpu_slope_percent_per_min", "memory_leak_detected", "cpu_leak_detected"};
+constexpr std::array<std::string_view, 5> kCooldownKeys = {"active_end_mb", "cooldown_end_mb", "delta_mb",
+                                                           "delta_percent", "memory_released"};
+
+ojson with_keys_first(const ojson& value, std::span<const std::string_view> first) {
+    if (!value.is_object()) {
+        return value;
+    }
+    ojson out = ojson::object();
+    for (const auto key : first) {
+        if (const auto it = value.find(std::string(key)); it != value.end()) {
+            out[std::string(key)] = *it;
+        }
+    }
+    for (const auto& [key, member] : value.items()) {
+        if (!out.contains(key)) {
+            out[key] = member;
+        }
+    }
+    return out;
+}
+
+// container -> object: every object with `first` keys first.
+ojson per_container(const ojson& value, std::span<const std::string_view> first) {
+    if (!value.is_object()) {
+        return value;
+    }
+    ojson out = ojson::object();
+    for (const auto& [container, member] : value.items()) {
+        out[container] = with_keys_first(member, first);
+    }
+    return out;
+}
+
+ojson ordered_phase_analysis(const ojson& value) {
+    ojson out = with_keys_first(value, kPhaseKeys);
+    if (out.is_object()) {
+        for (auto& [phase, containers] : out.items()) {
+            containers = per_container(containers, kSlopeKeys);
+        }
+    }
+    return out;
+}
+
+ojson ordered_leak_analysis(const ojson& value) {
+    return per_container(value, kSlopeKeys);
+}
+
+ojson ordered_cooldown_analysis(const ojson& value) {
+    return per_container(value, kCooldownKeys);
+}
+
+// ------------------------------------------------------------------ the fields of each struct, written order
+template <class V, Is<BreachDetail> T>
+void fields(V& v, T& d) {
+    v("window_mean", d.window_mean);
+    v("samples_over", d.samples_over);
+    v("k", d.k);
+    v("m", d.m);
+    v("critical", d.critical);
+}
+
+template <class V, Is<Trigger> T>
+void fields(V& v, T& t) {
+    v("container", t.container);
+    v("metric", t.metric);
+    v("value", t.value);
+    v("threshold", t.threshold);
+    v.inlined(t.detail);
+}
+
+template <class V, Is<PeakValues> T>
+void fields(V& v, T& p) {  // p.container is the member's key in peak_values
+    v("memory_percent", p.memory_percent);
+    v("cpu_percent", p.cpu_percent);
+}
+
+template <class V, Is<StressStep> T>
+void fields(V& v, T& s) {
+    v("level", s.level);
+    v("drivers_queued", s.drivers_queued);
+    v("live_drivers", s.live_drivers);
+    v("live_riders", s.live_riders);
+    v("spawn_drained", s.spawn_drained);
+    v("window_samples", s.window_samples);
+    v("breach", s.breach);
+    v("critical", s.critical);
+    v("trigger", s.trigger);
+}
+
+template <class V, Is<RefinementProbe> T>
+void fields(V& v, T& r) {
+    v("probe", r.probe);
+    v("live_drivers", r.live_drivers);
+    v("breach", r.breach);
+    v("critical", r.critical);
+    v("trigger", r.trigger);
+}
+
+template <class V, Is<StressStepResult> T>
+void fields(V& v, T& s) {
+    v("steps", s.steps, WhenEmpty::write);
+    v("last_healthy", s.last_healthy, WhenEmpty::null);
+    v("breaking_point", s.breaking_point, WhenEmpty::null);
+    v("headroom_recommendation", s.headroom_recommendation, WhenEmpty::null);
+    v("trigger_detail", s.trigger_detail);
+    v("refinement", s.refinement);
+}
+
+template <class V, Is<StressMetadata> T>
+void fields(V& v, T& m) {
+    v("trigger", m.trigger, WhenEmpty::null);
+    v("total_agents_queued", m.total_agents_queued);
+    v("drivers_queued", m.drivers_queued);
+    v("riders_queued", m.riders_queued);
+    v.keyed("peak_values", m.peak_values, &PeakValues::container);
+    v("duration_seconds", m.duration_seconds);
+    v("batch_count", m.batch_count);
+    v("live_drivers", m.live_drivers);
+    v("live_riders", m.live_riders);
+    v("stop_reason", m.stop_reason);
+    v.inlined(m.step_mode);
+}
+
+template <class V, Is<PhaseTimestamps> T>
+void fields(V& v, T& p) {
+    v("active_start", p.active_start);
+    v("active_end", p.active_end);
+    v("drain_start", p.drain_start);
+    v("drain_end", p.drain_end);
+    v("cooldown_start", p.cooldown_start);
+    v("cooldown_end", p.cooldown_end);
+}
+
+template <class V, Is<PhaseSampleCounts> T>
+void fields(V& v, T& c) {
+    v("active", c.active);
+    v("drain", c.drain);
+    v("cooldown", c.cooldown);
+}
+
+template <class V, Is<SpawnRecord> T>
+void fields(V& v, T& s) {
+    v("drivers_requested", s.drivers_requested);
+    v("riders_requested", s.riders_requested);
+    v("drained", s.drained);
+    v("waited_seconds", s.waited_seconds);
+    v("drivers_still_queued", s.drivers_still_queued);
+    v("riders_still_queued", s.riders_still_queued);
+    v("live_drivers", s.live_drivers);
+    v("live_riders", s.live_riders);
+}
+
+template <class V, Is<DurationMetadata> T>
+void fields(V& v, T& m) {
+    v.recorded("phase_analysis", m.phase_analysis, ordered_phase_analysis);
+    v.recorded("leak_analysis", m.leak_analysis, ordered_leak_analysis);
+    v.recorded("cooldown_analysis", m.cooldown_analysis, ordered_cooldown_analysis);
+    v("phase_timestamps", m.phase_timestamps);
+    v("phase_sample_counts", m.phase_sample_counts);
+    v("drain_duration_seconds", m.drain_duration_seconds);
+    v("drain_end_reason", m.drain_end_reason);
+    v("spawn", m.spawn);
+}
+
+template <class V, Is<SpeedStepResult> T>
+void fields(V& v, T& s) {
+    v("step", s.step);
+    v("multiplier", s.multiplier);
+    v("agent_count", s.agent_count);
+    v("sample_count", s.sample_count);
+    v("duration_seconds", s.duration_seconds);
+    v("threshold_hit", s.threshold_hit);
+    v("trigger", s.trigger, WhenEmpty::null);
+    v("mean_real_time_ratio", s.mean_real_time_ratio);
+}
+
+template <class V, Is<SpeedMetadata> T>
+void fields(V& v, T& m) {
+    v("step_results", m.step_results, WhenEmpty::write);
+    v("total_steps", m.total_steps);
+    v("max_speed_achieved", m.max_speed_achieved);
+    v("stopped_by_threshold", m.stopped_by_threshold);
+    v("max_speed_passed", m.max_speed_passed);
+}
+
+// ------------------------------------------------------------------------------------------------- reading
+// A JSON value and where it sits in its file, for the one-line error.
+class Node {
+  public:
+    Node(const ojson& value, std::string path, std::string_view source)
+        : value_(value), path_(std::move(path)), source_(source) {}
+
+    const ojson& value() const { return value_; }
+    Node member(const std::string& key, const ojson& v) const { return {v, path_ + "." + key, source_}; }
+    Node element(std::size_t i, const ojson& v) const {
+        return {v, fmt::format("{}[{}]", path_, i), source_};
+    }
+
+    [[noreturn]] void fail(std::string_view expected) const {
+        std::string got;
+        if (value_.is_object()) {
+            got = "an object";
+        } else if (value_.is_array()) {
+            got = "an array";
+        } else {
+            got = value_.dump();
+            if (got.size() > 60) {
+                got.resize(60);
+                got += "...";
+            }
+        }
+        throw InputError(fmt::format("{}: {}: expected {}, got {}", source_, path_, expected, got));
+    }
+
+  private:
+    const ojson& value_;
+    std::string path_;
+    std::string_view source_;
+};
+
+long integer(const Node& n, std::string_view expected, long min, long max) {
+    const ojson& v = n.value();
+    if (!v.is_number()) {
+        n.fail(expected);
+    }
+    const double d = v.get<double>();  // ints and floats alike (results-schema.md §8 rule 2)
+    if (!std::isfinite(d) || d < static_cast<double>(min) || d > static_cast<double>(max)) {
+        n.fail(expected);
+    }
+    return v.is_number_integer() ? v.get<long>() : std::lround(d);
+}
+
+constexpr long kMaxCount = 9'000'000'000'000'000L;  // beyond any count a run makes; doubles stay exact below
+
+void read(const Node& n, double& out) {
+    if (!n.value().is_number()) {
+        n.fail("a number");
+    }
+    out = n.value().get<double>();
+}
+
+void read(const Node& n, long& out) {
+    out = integer(n, "an integer", -kMaxCount, kMaxCount);
+}
+
+void read(const Node& n, int& out) {
+    out = static_cast<int>(
+        integer(n, "an integer", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+}
+
+void read(const Node& n, std::size_t& out) {
+    out = static_cast<std::size_t>(integer(n, "an integer >= 0", 0, kMaxCount));
+}
+
+void read(const Node& n, bool& out) {
+    if (!n.value().is_boolean()) {
+        n.fail("true or false");
+    }
+    out = n.value().get<bool>();
+}
+
+void read(const Node& n, std::string& out) {
+    if (!n.value().is_string()) {
+        n.fail("a string");
+    }
+    out = n.value().get<std::string>();
+}
+
+void read(const Node& n, ojson& out) {  // a recorded analysis part
+    if (!n.value().is_object()) {
+        n.fail("an object");
+    }
+    out = n.value();
+}
+
+template <class T>
+void read(const Node& n, std::optional<T>& out) {
+    if (n.value().is_null()) {
+        out.reset();
+        return;
+    }
+    T value{};
+    read(n, value);
+    out = std::move(value);
+}
+
+template <class T>
+void read(const Node& n, std::vector<T>& out) {
+    if (!n.value().is_array()) {
+        n.fail("an array");
+    }
+    out.clear();
+    for (std::size_t i = 0; i < n.value().size(); ++i) {
+        read(n.element(i, n.value()[i]), out.emplace_back());
+    }
+}
+
+// Reads the members of one object into a struct's fields; the members no field took are its `rest`.
+class FieldReader {
+  public:
+    explicit FieldReader(const Node& node) : node_(node) {
+        if (!node.value().is_object()) {
+            node.fail("an object");
+        }
+    }
+
+    template <class M>
+    void operator()(std::string_view key, M& member, WhenEmpty /*written*/ = WhenEmpty::omit) {
+        const ojson* v = take(key);
+        if (v == nullptr || (v->is_null() && !kIsOptional<M>)) {
+            return;  // absent, or null where the schema has a value: the default stays (tolerant reading)
+        }
+        read(node_.member(std::string(key), *v), member);
+    }
+
+    // The fields of `S` sit in this same object; `member` is set when any of them is present.
+    template <class S>
+    void inlined(std::optional<S>& member) {
+        const std::size_t before = taken_.size();
+        S sub{};
+        fields(*this, sub);
+        if (taken_.size() > before) {
+            member = std::move(sub);
+        }
+    }
+
+    // An object keyed by container: every member becomes one item whose `name` is the member's key.
+    template <class S>
+    void keyed(std::string_view key, std::vector<S>& items, std::string S::*name) {
+        const ojson* v = take(key);
+        if (v == nullptr || v->is_null()) {
+            return;
+        }
+        const Node n = node_.member(std::string(key), *v);
+        if (!v->is_object()) {
+            n.fail("an object");
+        }
+        for (const auto& [member_key, member] : v->items()) {
+            S item{};
+            read(n.member(member_key, member), item);
+            item.*name = member_key;
+            items.push_back(std::move(item));
+        }
+    }
+
+    template <class Order>
+    void recorded(std::string_view key, std::optional<ojson>& member, Order /*written*/) {
+        (*this)(key, member);
+    }
+
+    ojson rest() const {
+        ojson out;  // null when every member was taken
+        for (const auto& [key, member] : node_.value().items()) {
+            if (taken_.count(key) == 0) {
+                out[key] = member;
+            }
+        }
+        return out;
+    }
+
+  private:
+    const ojson* take(std::string_view key) {
+        const auto it = node_.value().find(std::string(key));
+        if (it == node_.value().end()) {
+            return nullptr;
+        }
+        taken_.emplace(key);
+        return &*it;
+    }
+
+    const Node& node_;
+    std::set<std::string, std::less<>> taken_;
+};
+
+template <class S>
+void read(const Node& n, S& out) {
+    FieldReader reader(n);
+    fields(reader, out);
+    if constexpr (requires { out.extra; }) {
+        out.extra = reader.rest();
+    }
+}
+
+template <class S>
+S read_as(const Node& n) {
+    S out{};
+    read(n, out);
+    return out;
+}
+
+// ------------------------------------------------------------------------------------------------- writing
+ojson to_ojson(double v) {
+    return v;
+}
+ojson to_ojson(long v) {
+    return v;
+}
+ojson to_ojson(int v) {
+    return v;
+}
+ojson to_ojson(std::size_t v) {
+    return v;
+}
+ojson to_ojson(bool v) {
+    return v;
+}
+ojson to_ojson(const std::string& v) {
+    return v;
+}
+
+template <class T>
+ojson to_ojson(const std::vector<T>& items);
+template <class S>
+ojson to_ojson(const S& s);
+
+class FieldWriter {
+  public:
+    template <class M>
+    void operator()(std::string_view key, const M& member, WhenEmpty when_empty = WhenEmpty::omit) {
+        if constexpr (kIsOptional<M>) {
+            if (!member) {
+                if (when_empty == WhenEmpty::null) {
+                    out_[std::string(key)] = nullptr;
+                }
+                return;
+            }
+            out_[std::string(key)] = to_ojson(*member);
+        } else if constexpr (kIsVector<M>) {
+            if (!member.empty() || when_empty == WhenEmpty::write) {
+                out_[std::string(key)] = to_ojson(member);
+            }
+        } else {
+            out_[std::string(key)] = to_ojson(member);
+        }
+    }
+
+    template <class S>
+    void inlined(const std::optional<S>& member) {
+        if (member) {
+            fields(*this, *member);
+        }
+    }
+
+    template <class S>
+    void keyed(std::string_view key, const std::vector<S>& items, std::string S::*name) {
+        ojson out = ojson::object();
+        for (const auto& item : items) {
+            out[item.*name] = to_ojson(item);
+        }
+        out_[std::string(key)] = std::move(out);
+    }
+
+    template <class Order>
+    void recorded(std::string_view key, const std::optional<ojson>& member, Order order) {
+        if (member) {
+            out_[std::string(key)] = order(*member);
+        }
+    }
+
+    // The fields written, then the unknown keys that were read.
+    ojson finish(const ojson& extra) {
+        if (extra.is_object()) {
+            for (const auto& [key, member] : extra.items()) {
+                if (!out_.contains(key)) {
+                    out_[key] = member;
+                }
+            }
+        }
+        return std::move(out_);
+    }
+
+  private:
+    ojson out_ = ojson::object();
+};
+
+template <class T>
+ojson to_ojson(const std::vector<T>& items) {
+    ojson out = ojson::array();
+    for (const auto& item : items) {
+        out.push_back(to_ojson(item));
+    }
+    return out;
+}
+
+template <class S>
+ojson to_ojson(const S& s) {
+    FieldWriter writer;
+    fields(writer, s);
+    if constexpr (requires { s.extra; }) {
+        return writer.finish(s.extra);
+    } else {
+        return writer.finish(ojson());
+    }
+}
+
+}  // namespace
+
+ScenarioMetadata metadata_from_json(std::string_view scenario_name, const nlohmann::ordered_json& metadata,
+                                    std::string_view source, std::string_view path) {
+    const Node node(metadata, std::string(path), source);
+    if (metadata.is_null() || (metadata.is_object() && metadata.empty())) {
+        return std::monostate{};
+    }
+    if (!metadata.is_object()) {
+        node.fail("an object");
+    }
+    if (scenario_name == scenario_names::kStress) {
+        return read_as<StressMetadata>(node);
+    }
+    if (scenario_name == scenario_names::kDuration) {
+        return read_as<DurationMetadata>(node);
+    }
+    if (scenario_name == scenario_names::kSpeed) {
+        return read_as<SpeedMetadata>(node);
+    }
+    return OtherMetadata{metadata};
+}
+
+nlohmann::ordered_json metadata_to_json(const ScenarioMetadata& metadata) {
+    return std::visit(
+        [](const auto& m) -> ojson {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<M, std::monostate>) {
+                return ojson::object();
+            } else if constexpr (std::is_same_v<M, OtherMetadata>) {
+                return m.fields;
+            } else {
+                return to_ojson(m);
+            }
+        },
+        metadata);
+}
+
+nlohmann::ordered_json trigger_to_json(const Trigger& trigger) {
+    return to_ojson(trigger);
+}
+
+}  // namespace perfrunner::model

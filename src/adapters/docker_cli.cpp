@@ -2,11 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -17,181 +14,12 @@
 namespace perfrunner::adapters {
 namespace {
 
-std::string str(const nlohmann::json& j, const char* key) {
-    if (!j.is_object()) return {};
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+// Epoch seconds as `docker events --since/--until` take them.
+std::string fixed(double epoch_seconds) {
+    return fmt::format("{:.3f}", epoch_seconds);
 }
-
-long integer(const nlohmann::json& j, const char* key) {
-    if (!j.is_object()) return 0;
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<long>() : 0;
-}
-
-std::string fixed(double epoch_seconds) { return fmt::format("{:.3f}", epoch_seconds); }
 
 }  // namespace
-
-std::string iso_utc_micro(double epoch_seconds) {
-    const auto whole = static_cast<std::time_t>(std::floor(epoch_seconds));
-    auto micros = static_cast<long>(std::llround((epoch_seconds - static_cast<double>(whole)) * 1e6));
-    std::time_t secs = whole;
-    if (micros >= 1000000) {
-        secs += 1;
-        micros -= 1000000;
-    }
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                       tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
-}
-
-std::vector<StackContainer> parse_compose_ps(const std::string& output) {
-    std::vector<StackContainer> out;
-    auto add = [&](const nlohmann::json& j) {
-        if (!j.is_object()) return;
-        StackContainer c;
-        c.name = str(j, "Name");
-        if (c.name.empty()) c.name = str(j, "Names");
-        c.service = str(j, "Service");
-        c.state = str(j, "State");
-        c.health = str(j, "Health");
-        if (!c.name.empty()) out.push_back(std::move(c));
-    };
-    const auto first = output.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return out;
-    if (output[first] == '[') {
-        for (const auto& j : nlohmann::json::parse(output)) add(j);
-        return out;
-    }
-    std::istringstream lines(output);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        add(nlohmann::json::parse(line));
-    }
-    return out;
-}
-
-std::vector<ports::ContainerState> parse_inspect(const std::string& output) {
-    std::vector<ports::ContainerState> out;
-    if (output.find_first_not_of(" \t\r\n") == std::string::npos) return out;
-    const auto doc = nlohmann::json::parse(output);
-    if (!doc.is_array()) return out;
-    for (const auto& j : doc) {
-        ports::ContainerState s;
-        s.name = str(j, "Name");
-        if (!s.name.empty() && s.name[0] == '/') s.name.erase(0, 1);
-        s.restart_count = integer(j, "RestartCount");
-        const auto& state = j.contains("State") ? j["State"] : nlohmann::json::object();
-        s.running = state.value("Running", false);
-        s.oom_killed = state.value("OOMKilled", false);
-        s.exit_code = static_cast<int>(integer(state, "ExitCode"));
-        s.started_at = str(state, "StartedAt");
-        if (state.contains("Health") && state["Health"].is_object()) s.health = str(state["Health"], "Status");
-        if (!s.running && str(state, "Status") != "running") {
-            // keep `running` false; health stays as docker reports it
-        }
-        out.push_back(std::move(s));
-    }
-    return out;
-}
-
-void OomTracker::begin(double epoch_seconds, const std::vector<ports::ContainerState>& baseline) {
-    window_start_ = epoch_seconds;
-    known_.clear();
-    seen_event_ids_.clear();
-    for (const auto& s : baseline) {
-        known_[s.name] = Known{s.restart_count, s.oom_killed, !s.running && s.exit_code == 137, s.started_at};
-    }
-}
-
-std::vector<model::OomEvent> OomTracker::update(double now, const std::vector<ports::ContainerState>& current,
-                                                const std::string& events_output) {
-    std::vector<model::OomEvent> events;
-    // docker `oom` events: one per kill, including child processes of a container that keeps running.
-    std::map<std::string, std::size_t> first_event_of;
-    std::istringstream lines(events_output);
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::exception&) {
-            continue;
-        }
-        const auto actor = j.value("Actor", nlohmann::json::object());
-        const auto attributes = actor.value("Attributes", nlohmann::json::object());
-        const std::string name = str(attributes, "name");
-        const std::string id = str(actor, "ID");
-        long long time_nano = 0;
-        if (auto it = j.find("timeNano"); it != j.end() && it->is_number()) time_nano = it->get<long long>();
-        if (time_nano == 0) time_nano = static_cast<long long>(integer(j, "time")) * 1000000000LL;
-        const std::string key = id + "@" + std::to_string(time_nano);
-        if (!seen_event_ids_.insert(key).second) continue;
-        model::OomEvent e;
-        e.container_name = name.empty() ? id.substr(0, 12) : name;
-        e.timestamp = static_cast<double>(time_nano) / 1e9;
-        e.timestamp_iso = iso_utc_micro(e.timestamp);
-        e.source = "docker_event";
-        e.evidence = fmt::format("docker events: oom in container {} (id {})", e.container_name, id.substr(0, 12));
-        auto k = known_.find(e.container_name);
-        e.previous_restart_count = e.current_restart_count = k == known_.end() ? 0 : k->second.restart_count;
-        if (!first_event_of.count(e.container_name)) first_event_of[e.container_name] = events.size();
-        events.push_back(std::move(e));
-    }
-    // docker inspect: restart count increases, OOMKilled, exit code 137.
-    for (const auto& s : current) {
-        auto [it, inserted] = known_.try_emplace(s.name, Known{0, false, false, s.started_at});
-        Known& k = it->second;
-        std::vector<std::string> signals;
-        std::string source;
-        const bool exited_137 = !s.running && s.exit_code == 137;
-        if (s.restart_count > k.restart_count) {
-            signals.push_back(fmt::format("RestartCount {} -> {}", k.restart_count, s.restart_count));
-            source = "restart_count";
-        }
-        if (s.oom_killed && !k.oom_killed) {
-            signals.push_back("State.OOMKilled=true");
-            if (source.empty()) source = "oom_killed";
-        }
-        if (exited_137 && !k.exited_137) {
-            signals.push_back("exited with code 137 (SIGKILL)");
-            if (source.empty()) source = "exit_code_137";
-        }
-        const long previous = k.restart_count;
-        k.restart_count = std::max(k.restart_count, s.restart_count);
-        k.oom_killed = s.oom_killed;
-        k.exited_137 = exited_137;
-        k.started_at = s.started_at;
-        if (signals.empty()) continue;
-        std::string evidence;
-        for (const auto& sig : signals) evidence += (evidence.empty() ? "" : ", ") + sig;
-        evidence += fmt::format(" (ExitCode {}, StartedAt {})", s.exit_code, s.started_at);
-        if (auto f = first_event_of.find(s.name); f != first_event_of.end()) {
-            // The same kill seen twice: annotate the docker event instead of reporting it again.
-            auto& e = events[f->second];
-            e.evidence = *e.evidence + "; " + evidence;
-            e.previous_restart_count = previous;
-            e.current_restart_count = s.restart_count;
-            e.exit_code = s.exit_code;
-            continue;
-        }
-        model::OomEvent e;
-        e.container_name = s.name;
-        e.timestamp = now;
-        e.timestamp_iso = iso_utc_micro(now);
-        e.previous_restart_count = previous;
-        e.current_restart_count = s.restart_count;
-        e.source = source;
-        e.exit_code = s.exit_code;
-        e.evidence = evidence;
-        events.push_back(std::move(e));
-    }
-    return events;
-}
 
 DockerCli::DockerCli(DockerCliOptions options) : options_(std::move(options)) {
     if (!options_.now) {
@@ -210,8 +38,12 @@ DockerCliOptions DockerCli::options_from(const config::Config& config) {
     o.profiles = config.docker.profiles;
     o.project_name = config.docker.project_name;
     o.compose_command = config.docker.compose_command;
-    if (config.docker.health_timeout_seconds > 0) o.health_timeout_seconds = config.docker.health_timeout_seconds;
-    if (config.docker.command_timeout_seconds > 0) o.command_timeout_seconds = config.docker.command_timeout_seconds;
+    if (config.docker.health_timeout_seconds > 0) {
+        o.health_timeout_seconds = config.docker.health_timeout_seconds;
+    }
+    if (config.docker.command_timeout_seconds > 0) {
+        o.command_timeout_seconds = config.docker.command_timeout_seconds;
+    }
     for (const auto& spec : config.containers) {
         const auto& p = config.docker.profiles;
         if (spec.profile.empty() || p.empty() || std::find(p.begin(), p.end(), spec.profile) != p.end()) {
@@ -221,16 +53,21 @@ DockerCliOptions DockerCli::options_from(const config::Config& config) {
     return o;
 }
 
-ProcessResult DockerCli::run(const std::vector<std::string>& argv, bool must_succeed, std::optional<double> timeout) {
+ProcessResult DockerCli::run(const std::vector<std::string>& argv, bool must_succeed,
+                             std::optional<double> timeout) {
     ProcessOptions po;
     po.timeout_seconds = timeout.value_or(options_.command_timeout_seconds);
     auto result = run_process(argv, po);
-    if (must_succeed && !result.ok()) throw RuntimeFailure(describe_failure(argv, result, po));
+    if (must_succeed && !result.ok()) {
+        throw RuntimeFailure(describe_failure(argv, result, po));
+    }
     return result;
 }
 
 const std::vector<std::string>& DockerCli::compose_command() {
-    if (compose_prefix_) return *compose_prefix_;
+    if (compose_prefix_) {
+        return *compose_prefix_;
+    }
     std::vector<std::vector<std::string>> candidates;
     if (!options_.compose_command.empty()) {
         candidates.push_back(options_.compose_command);
@@ -255,19 +92,25 @@ const std::vector<std::string>& DockerCli::compose_command() {
             failures += (failures.empty() ? "" : "; ") + std::string(e.what());
         }
     }
-    throw RuntimeFailure("docker compose: neither `docker compose` (v2) nor `docker-compose` (v1) works: " + failures +
-                         " (install compose or set docker.compose_command)");
+    throw RuntimeFailure("docker compose: neither `docker compose` (v2) nor `docker-compose` (v1) works: " +
+                         failures + " (install compose or set docker.compose_command)");
 }
 
 bool DockerCli::compose_is_v2() {
     const auto& c = compose_command();
-    if (c.size() >= 2 && c[1] == "compose") return true;
+    if (c.size() >= 2 && c[1] == "compose") {
+        return true;
+    }
     const auto v = compose_version();
     // "Docker Compose version 2.26.1-4" / "docker-compose version 1.29.2, build ..."
     const auto pos = v.find("version ");
-    if (pos == std::string::npos) return false;
+    if (pos == std::string::npos) {
+        return false;
+    }
     std::string num = v.substr(pos + 8);
-    if (!num.empty() && num[0] == 'v') num.erase(0, 1);
+    if (!num.empty() && num[0] == 'v') {
+        num.erase(0, 1);
+    }
     return !num.empty() && num[0] >= '2';
 }
 
@@ -279,25 +122,33 @@ std::string DockerCli::compose_version() {
 std::string DockerCli::engine_version() {
     const auto r = run({options_.docker, "version", "--format", "{{.Server.Version}}"}, true, 30.0);
     auto v = r.out;
-    while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) v.pop_back();
+    while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) {
+        v.pop_back();
+    }
     return v;
 }
 
 std::string DockerCli::project_name() {
-    if (!options_.project_name.empty()) return options_.project_name;
+    if (!options_.project_name.empty()) {
+        return options_.project_name;
+    }
     namespace fs = std::filesystem;
     const fs::path dir = fs::absolute(fs::path(options_.compose_file)).parent_path();
     std::ifstream env(dir / ".env");
     std::string line;
     while (std::getline(env, line)) {
         const std::string key = "COMPOSE_PROJECT_NAME=";
-        if (line.rfind(key, 0) == 0) return line.substr(key.size());
+        if (line.rfind(key, 0) == 0) {
+            return line.substr(key.size());
+        }
     }
     std::string name = dir.filename().string();
     std::string cleaned;
     for (char ch : name) {
         const auto c = static_cast<unsigned char>(ch);
-        if (std::isalnum(c) || ch == '-' || ch == '_') cleaned += static_cast<char>(std::tolower(c));
+        if (std::isalnum(c) || ch == '-' || ch == '_') {
+            cleaned += static_cast<char>(std::tolower(c));
+        }
     }
     return cleaned;
 }
@@ -320,9 +171,13 @@ std::vector<std::string> DockerCli::compose_args(std::initializer_list<std::stri
     return argv;
 }
 
-void DockerCli::down() { run(compose_args({"down", "-v", "-t", "1"}), true); }
+void DockerCli::down() {
+    run(compose_args({"down", "-v", "-t", "1"}), true);
+}
 
-void DockerCli::up() { run(compose_args({"up", "-d"}), true); }
+void DockerCli::up() {
+    run(compose_args({"up", "-d"}), true);
+}
 
 void DockerCli::clean_restart() {
     down();
@@ -336,22 +191,21 @@ std::vector<StackContainer> DockerCli::stack_containers() {
         try {
             return parse_compose_ps(r.out);
         } catch (const nlohmann::json::exception& e) {
-            throw RuntimeFailure(fmt::format("`{}` printed unparsable JSON: {}", format_command(compose_args({"ps"})), e.what()));
+            throw RuntimeFailure(fmt::format("`{}` printed unparsable JSON: {}",
+                                             format_command(compose_args({"ps"})), e.what()));
         }
     }
     // v1 has no `ps --format`: find the project's containers by compose labels.
-    const auto r = run({options_.docker, "ps", "-a", "--filter", "label=com.docker.compose.project=" + project_name(),
-                        "--format", "{{json .}}"},
+    const auto r = run({options_.docker, "ps", "-a", "--filter",
+                        "label=com.docker.compose.project=" + project_name(), "--format", "{{json .}}"},
                        true);
-    std::vector<StackContainer> out;
-    std::istringstream lines(r.out);
-    std::string line;
     std::vector<std::string> names;
-    while (std::getline(lines, line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        const auto j = nlohmann::json::parse(line);
-        names.push_back(str(j, "Names"));
+    try {
+        names = parse_ps_names(r.out);
+    } catch (const nlohmann::json::exception& e) {
+        throw RuntimeFailure(fmt::format("`docker ps` printed unparsable JSON: {}", e.what()));
     }
+    std::vector<StackContainer> out;
     for (const auto& s : inspect(names)) {
         StackContainer c;
         c.name = s.name;
@@ -363,14 +217,20 @@ std::vector<StackContainer> DockerCli::stack_containers() {
 }
 
 std::vector<ports::ContainerState> DockerCli::inspect(const std::vector<std::string>& names) {
-    if (names.empty()) return {};
+    if (names.empty()) {
+        return {};
+    }
     std::vector<std::string> argv{options_.docker, "inspect"};
     argv.insert(argv.end(), names.begin(), names.end());
     // Exit 1 when one of the names does not exist; the others are still printed.
     const auto r = run(argv, false);
     if (r.timed_out || r.out.find('[') == std::string::npos) {
-        if (r.ok()) return {};
-        if (r.err.find("No such") != std::string::npos) return {};
+        if (r.ok()) {
+            return {};
+        }
+        if (r.err.find("No such") != std::string::npos) {
+            return {};
+        }
         ProcessOptions po;
         po.timeout_seconds = options_.command_timeout_seconds;
         throw RuntimeFailure(describe_failure(argv, r, po));
@@ -385,7 +245,9 @@ std::vector<ports::ContainerState> DockerCli::inspect(const std::vector<std::str
 void DockerCli::wait_healthy() {
     std::vector<std::string> names = options_.expected_containers;
     if (names.empty()) {
-        for (const auto& c : stack_containers()) names.push_back(c.name);
+        for (const auto& c : stack_containers()) {
+            names.push_back(c.name);
+        }
     }
     const double deadline = options_.now() + options_.health_timeout_seconds;
     for (;;) {
@@ -401,13 +263,18 @@ void DockerCli::wait_healthy() {
                 pending.push_back(fmt::format("{} ({})", n, it->health));
             }
         }
-        if (pending.empty()) return;
+        if (pending.empty()) {
+            return;
+        }
         if (options_.now() >= deadline) {
             std::string list;
-            for (const auto& p : pending) list += (list.empty() ? "" : ", ") + p;
-            throw RuntimeFailure(fmt::format("docker: containers still unhealthy after {:g} s: {} (see `docker logs "
-                                             "<name>`; raise docker.health_timeout_seconds if they are just slow)",
-                                             options_.health_timeout_seconds, list));
+            for (const auto& p : pending) {
+                list += (list.empty() ? "" : ", ") + p;
+            }
+            throw RuntimeFailure(
+                fmt::format("docker: containers still unhealthy after {:g} s: {} (see `docker logs "
+                            "<name>`; raise docker.health_timeout_seconds if they are just slow)",
+                            options_.health_timeout_seconds, list));
         }
         options_.sleep(1.0);
     }
@@ -422,15 +289,20 @@ nlohmann::json DockerCli::compose_config() {
     try {
         return nlohmann::json::parse(r.out);
     } catch (const nlohmann::json::exception& e) {
-        throw RuntimeFailure(fmt::format("`compose config --format json` printed unparsable JSON: {}", e.what()));
+        throw RuntimeFailure(
+            fmt::format("`compose config --format json` printed unparsable JSON: {}", e.what()));
     }
 }
 
 void DockerCli::begin_oom_watch(double epoch_seconds) {
     watched_.clear();
-    for (const auto& c : stack_containers()) watched_.push_back(c.name);
+    for (const auto& c : stack_containers()) {
+        watched_.push_back(c.name);
+    }
     for (const auto& n : options_.expected_containers) {
-        if (std::find(watched_.begin(), watched_.end(), n) == watched_.end()) watched_.push_back(n);
+        if (std::find(watched_.begin(), watched_.end(), n) == watched_.end()) {
+            watched_.push_back(n);
+        }
     }
     oom_.begin(epoch_seconds, inspect(watched_));
     last_events_until_ = epoch_seconds;
@@ -439,11 +311,12 @@ void DockerCli::begin_oom_watch(double epoch_seconds) {
 std::vector<model::OomEvent> DockerCli::poll_oom(double now_epoch_seconds) {
     const double since = last_events_until_ > 0 ? last_events_until_ : oom_.window_start();
     // A little overlap across polls; duplicates are dropped by event id + time.
-    const auto events = run({options_.docker, "events", "--since", fixed(since - 1.0), "--until", fixed(now_epoch_seconds),
-                             "--filter", "type=container", "--filter", "event=oom", "--format", "{{json .}}"},
-                            true);
+    const auto events =
+        run({options_.docker, "events", "--since", fixed(since - 1.0), "--until", fixed(now_epoch_seconds),
+             "--filter", "type=container", "--filter", "event=oom", "--format", "{{json .}}"},
+            true);
     last_events_until_ = now_epoch_seconds;
-    return oom_.update(now_epoch_seconds, inspect(watched_), events.out);
+    return oom_.update(now_epoch_seconds, inspect(watched_), parse_oom_events(events.out));
 }
 
 }  // namespace perfrunner::adapters

@@ -2,14 +2,14 @@
 // The compose stack through the docker CLI (argv only, every call with a timeout, stderr in every error):
 // compose v2 `docker compose`, falling back to v1 `docker-compose` (or docker.compose_command).
 #include <functional>
-#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/adapters/docker_json.hpp"
+#include "perfrunner/adapters/oom_tracker.hpp"
 #include "perfrunner/adapters/process.hpp"
 #include "perfrunner/ports/stack_controller.hpp"
 
@@ -22,52 +22,18 @@ namespace perfrunner::adapters {
 struct DockerCliOptions {
     std::string compose_file;
     std::vector<std::string> profiles;
-    std::string project_name;                  // "" = compose's default (.env COMPOSE_PROJECT_NAME, folder name)
+    std::string project_name;  // "" = compose's default (.env COMPOSE_PROJECT_NAME, folder name)
     std::vector<std::string> compose_command;  // [] = auto
     double health_timeout_seconds = 600.0;
     double command_timeout_seconds = 120.0;
     std::vector<std::string> expected_containers;  // must be healthy after up (catalogue, active profiles)
     std::string docker = "docker";
-    std::function<double()> now;            // epoch seconds
+    std::function<double()> now;  // epoch seconds
     std::function<void(double)> sleep;
 };
 
-// One container of the stack as `compose ps` / `docker ps` list it.
-struct StackContainer {
-    std::string name;
-    std::string service;
-    std::string state;   // running, exited, ...
-    std::string health;  // healthy, unhealthy, starting, "" (no healthcheck)
-};
-
-// `compose ps --format json` output: one JSON array (compose >= 2.21) or JSON lines (older v2).
-std::vector<StackContainer> parse_compose_ps(const std::string& output);
-// `docker inspect` JSON array to states (name without the leading "/").
-std::vector<ports::ContainerState> parse_inspect(const std::string& output);
-
-// Turns inspect snapshots and `docker events` lines into OOM events, each reported once.
-class OomTracker {
-public:
-    void begin(double epoch_seconds, const std::vector<ports::ContainerState>& baseline);
-    // `events_output`: `docker events --format '{{json .}}'` lines for event=oom in the window.
-    std::vector<model::OomEvent> update(double now_epoch_seconds, const std::vector<ports::ContainerState>& current,
-                                        const std::string& events_output);
-    double window_start() const noexcept { return window_start_; }
-
-private:
-    struct Known {
-        long restart_count = 0;
-        bool oom_killed = false;
-        bool exited_137 = false;
-        std::string started_at;
-    };
-    std::map<std::string, Known> known_;
-    std::set<std::string> seen_event_ids_;
-    double window_start_ = 0.0;
-};
-
 class DockerCli final : public ports::StackController {
-public:
+  public:
     explicit DockerCli(DockerCliOptions options);
     static DockerCliOptions options_from(const config::Config& config);
 
@@ -94,8 +60,9 @@ public:
 
     const DockerCliOptions& options() const noexcept { return options_; }
 
-private:
-    ProcessResult run(const std::vector<std::string>& argv, bool must_succeed, std::optional<double> timeout = {});
+  private:
+    ProcessResult run(const std::vector<std::string>& argv, bool must_succeed,
+                      std::optional<double> timeout = {});
     std::vector<std::string> compose_args(std::initializer_list<std::string> extra);
 
     DockerCliOptions options_;
@@ -105,8 +72,5 @@ private:
     std::vector<std::string> watched_;
     double last_events_until_ = 0.0;
 };
-
-// "2026-02-12T19:30:00.123456Z" for epoch seconds.
-std::string iso_utc_micro(double epoch_seconds);
 
 }  // namespace perfrunner::adapters

@@ -1,0 +1,38 @@
+#pragma once
+// OOM detection for a scenario (../shared/spec/environment.md §6): the union of docker `oom` events (the only
+// signal when a child process of a running container is killed) and `docker inspect` changes against the
+// baseline (RestartCount increase, State.OOMKilled, exit code 137). Each kill is reported once, also when
+// both sources see it.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "perfrunner/adapters/docker_json.hpp"
+#include "perfrunner/model/results.hpp"
+#include "perfrunner/ports/stack_controller.hpp"
+
+namespace perfrunner::adapters {
+
+class OomTracker {
+  public:
+    void begin(double epoch_seconds, const std::vector<ports::ContainerState>& baseline);
+    // `oom_events`: docker `oom` events of the window (may overlap the previous one; repeats are dropped).
+    std::vector<model::OomEvent> update(double now_epoch_seconds,
+                                        const std::vector<ports::ContainerState>& current,
+                                        const std::vector<DockerOomEvent>& oom_events);
+    double window_start() const noexcept { return window_start_; }
+
+  private:
+    struct Known {
+        long restart_count = 0;
+        bool oom_killed = false;
+        bool exited_137 = false;
+        std::string started_at;
+    };
+    std::map<std::string, Known> known_;
+    std::set<std::string> seen_event_ids_;
+    double window_start_ = 0.0;
+};
+
+}  // namespace perfrunner::adapters

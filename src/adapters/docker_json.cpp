@@ -1,0 +1,144 @@
+#include "perfrunner/adapters/docker_json.hpp"
+
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace perfrunner::adapters {
+namespace {
+
+std::string str(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) {
+        return {};
+    }
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t integer(const nlohmann::json& j, const char* key) {
+    if (!j.is_object()) {
+        return 0;
+    }
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+}
+
+// The object under `key`, or an empty object when there is none.
+const nlohmann::json& object_at(const nlohmann::json& j, const char* key) {
+    static const nlohmann::json kEmpty = nlohmann::json::object();
+    if (!j.is_object()) {
+        return kEmpty;
+    }
+    auto it = j.find(key);
+    return it != j.end() && it->is_object() ? *it : kEmpty;
+}
+
+bool blank(const std::string& line) {
+    return line.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// Calls fn(json) for every non-blank line of `{{json .}}` output; a line that is no JSON throws.
+template <typename Fn>
+void for_each_json_line(const std::string& output, Fn&& fn) {
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (!blank(line)) {
+            fn(nlohmann::json::parse(line));
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<StackContainer> parse_compose_ps(const std::string& output) {
+    std::vector<StackContainer> out;
+    auto add = [&](const nlohmann::json& j) {
+        if (!j.is_object()) {
+            return;
+        }
+        StackContainer c;
+        c.name = str(j, "Name");
+        if (c.name.empty()) {
+            c.name = str(j, "Names");
+        }
+        c.service = str(j, "Service");
+        c.state = str(j, "State");
+        c.health = str(j, "Health");
+        if (!c.name.empty()) {
+            out.push_back(std::move(c));
+        }
+    };
+    const auto first = output.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) {
+        return out;
+    }
+    if (output[first] == '[') {
+        for (const auto& j : nlohmann::json::parse(output)) {
+            add(j);
+        }
+        return out;
+    }
+    for_each_json_line(output, add);
+    return out;
+}
+
+std::vector<std::string> parse_ps_names(const std::string& output) {
+    std::vector<std::string> names;
+    for_each_json_line(output, [&](const nlohmann::json& j) { names.push_back(str(j, "Names")); });
+    return names;
+}
+
+std::vector<ports::ContainerState> parse_inspect(const std::string& output) {
+    std::vector<ports::ContainerState> out;
+    if (blank(output)) {
+        return out;
+    }
+    const auto doc = nlohmann::json::parse(output);
+    if (!doc.is_array()) {
+        return out;
+    }
+    for (const auto& j : doc) {
+        ports::ContainerState s;
+        s.name = str(j, "Name");
+        if (!s.name.empty() && s.name[0] == '/') {
+            s.name.erase(0, 1);
+        }
+        s.restart_count = static_cast<long>(integer(j, "RestartCount"));
+        const auto& state = object_at(j, "State");
+        s.running = state.value("Running", false);
+        s.oom_killed = state.value("OOMKilled", false);
+        s.exit_code = static_cast<int>(integer(state, "ExitCode"));
+        s.started_at = str(state, "StartedAt");
+        s.health = str(object_at(state, "Health"), "Status");
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<DockerOomEvent> parse_oom_events(const std::string& output) {
+    std::vector<DockerOomEvent> events;
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (blank(line)) {
+            continue;
+        }
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+            continue;
+        }
+        const auto& actor = object_at(j, "Actor");
+        DockerOomEvent e;
+        e.container_id = str(actor, "ID");
+        e.container_name = str(object_at(actor, "Attributes"), "name");
+        e.time_nano = integer(j, "timeNano");
+        if (e.time_nano == 0) {
+            e.time_nano = integer(j, "time") * 1'000'000'000LL;
+        }
+        events.push_back(std::move(e));
+    }
+    return events;
+}
+
+}  // namespace perfrunner::adapters

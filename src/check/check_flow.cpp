@@ -1,0 +1,280 @@
+#include "perfrunner/check/check_flow.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "perfrunner/adapters/cadvisor_sampler.hpp"
+#include "perfrunner/adapters/docker_cli.hpp"
+#include "perfrunner/adapters/simulation_client.hpp"
+#include "perfrunner/check/compose_drift.hpp"
+#include "perfrunner/config/config.hpp"
+
+namespace perfrunner::check {
+namespace {
+
+using adapters::CadvisorSampler;
+using adapters::DockerCli;
+using adapters::HttpError;
+using adapters::SimulationClient;
+namespace cadvisor = adapters::cadvisor;
+
+constexpr double kMiB = 1048576.0;
+
+std::string fmt_opt(const std::optional<double>& v, const char* suffix) {
+    return v ? fmt::format("{:.1f}{}", *v, suffix) : std::string("n/a");
+}
+
+void check_simulation(const config::Config& config, CheckReport& out) {
+    SimulationClient sim(SimulationClient::options_from(config));
+    const std::string base = sim.options().base_url;
+    if (sim.health()) {
+        out.add_ok("simulation", "GET /health", base + " answers 200");
+    } else {
+        out.add_problem(
+            "simulation", "GET /health", base + " does not answer 200",
+            fmt::format(
+                "simulation API: {}/health does not answer 200 (is the simulation running? api.base_url)",
+                base));
+        return;
+    }
+    try {
+        auto key = sim.validate_key();
+        if (key.status == 404) {
+            // Older servers lack /auth/validate: a status call tells the same.
+            try {
+                sim.status();
+                key.accepted = true;
+            } catch (const HttpError& e) {
+                key.status = e.status();
+                key.detail = e.body_excerpt();
+            }
+        }
+        if (key.accepted) {
+            out.add_ok("simulation", "API key", "accepted (GET /auth/validate)");
+        } else if (key.status == 401 || key.status == 403) {
+            out.add_problem(
+                "simulation", "API key", fmt::format("rejected: HTTP {} {}", key.status, key.detail),
+                fmt::format("simulation API: the API key is rejected (HTTP {}); set api.api_key or "
+                            "PERFRUNNER_API_KEY to the stack's key",
+                            key.status));
+        } else if (key.status == 422) {
+            out.add_problem(
+                "simulation", "API key", "no key sent (HTTP 422)",
+                "simulation API: no API key is configured (api.api_key or PERFRUNNER_API_KEY is empty)");
+        } else {
+            out.add_problem(
+                "simulation", "API key", fmt::format("HTTP {} {}", key.status, key.detail),
+                fmt::format(
+                    "simulation API: cannot validate the API key: GET {}/auth/validate answered HTTP {}",
+                    base, key.status));
+        }
+    } catch (const std::exception& e) {
+        out.add_problem("simulation", "API key", "no answer", fmt::format("simulation API: {}", e.what()));
+    }
+}
+
+// Returns the memory limits cAdvisor sees (container -> bytes) for the drift check.
+std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config,
+                                                    const CheckFlowOptions& options, CheckReport& out) {
+    std::map<std::string, std::uint64_t> limits;
+    auto sampler_options = CadvisorSampler::options_from(config);
+    CadvisorSampler sampler(sampler_options);
+    const std::string base = sampler.options().base_url;
+    try {
+        sampler.healthz();
+        out.add_ok("cadvisor", "GET /healthz", base + " answers 200");
+    } catch (const std::exception& e) {
+        out.add_problem("cadvisor", "GET /healthz", "unreachable",
+                        fmt::format("cAdvisor: not reachable: {} (docker.cadvisor_url)", e.what()));
+        return limits;
+    }
+    std::vector<cadvisor::ContainerInfo> containers;
+    cadvisor::MachineInfo machine;
+    try {
+        machine = sampler.fetch_machine();
+        sampler.set_machine(machine);
+        containers = sampler.fetch_docker_containers();
+        out.add_ok("cadvisor", "GET /api/v1.3/docker/",
+                   fmt::format("{} containers; machine {} cores, {:.0f} MB", containers.size(),
+                               machine.num_cores, static_cast<double>(machine.memory_capacity) / kMiB));
+    } catch (const std::exception& e) {
+        out.add_problem("cadvisor", "GET /api/v1.3/docker/", "unusable answer",
+                        fmt::format("cAdvisor: {}", e.what()));
+        return limits;
+    }
+    for (const auto& c : sampler_options.containers) {
+        if (auto m = adapters::match_container(c.name, containers, sampler_options.compose_project)) {
+            const auto& info = containers[m->index];
+            if (info.memory_limit) {
+                limits[c.name] = *info.memory_limit;
+            }
+        }
+    }
+    // Two polls ~1 s apart give a CPU figure across the interval.
+    auto first = sampler.poll();
+    std::this_thread::sleep_for(std::chrono::duration<double>(options.cpu_interval_seconds));
+    auto second = sampler.poll();
+    // A container (or the host) without a new stat since the previous poll has no CPU figure yet: poll again
+    // (up to 3 times, 1 s apart) and keep the first figure each one gets.
+    std::map<std::string, double> cpu;
+    std::optional<double> host_cpu;
+    auto remember = [&](const ports::MetricsReading& r) {
+        for (const auto& c : r.containers) {
+            if (c.cpu_percent && !cpu.count(c.name)) {
+                cpu[c.name] = *c.cpu_percent;
+            }
+        }
+        if (r.host && r.host->cpu_percent_of_host && !host_cpu) {
+            host_cpu = r.host->cpu_percent_of_host;
+        }
+    };
+    auto complete = [&](const ports::MetricsReading& r) {
+        return std::all_of(r.containers.begin(), r.containers.end(),
+                           [&](const auto& c) { return cpu.count(c.name) > 0; }) &&
+               (!r.host || host_cpu);
+    };
+    if (second.ok) {
+        remember(second);
+    }
+    for (int i = 0; i < 3 && second.ok && !complete(second); ++i) {
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        second = sampler.poll();
+        if (second.ok) {
+            remember(second);
+        }
+    }
+    for (auto& r : second.containers) {
+        if (auto it = cpu.find(r.name); it != cpu.end()) {
+            r.cpu_percent = it->second;
+        }
+    }
+    if (second.host && host_cpu) {
+        second.host->cpu_percent_of_host = host_cpu;
+    }
+    if (!second.ok) {
+        out.add_problem("cadvisor", "poll", second.error, fmt::format("cAdvisor: {}", second.error));
+        return limits;
+    }
+    for (const auto& r : second.containers) {
+        out.add_ok("cadvisor", r.name,
+                   fmt::format("limit {}, cores {:g} ({}), CPU {}, memory {:.1f} MB",
+                               r.memory_limit_mb > 0 ? fmt::format("{:.0f} MB", r.memory_limit_mb)
+                                                     : std::string("unlimited"),
+                               r.cpu_cores_effective, r.cores_source, fmt_opt(r.cpu_percent, " %"),
+                               r.memory_used_mb));
+    }
+    for (const auto& name : second.missing) {
+        out.add_problem(
+            "cadvisor", name, "not seen",
+            fmt::format("cAdvisor: does not see container {} (not running, or not matched by alias, compose "
+                        "labels or name)",
+                        name));
+    }
+    if (second.host) {
+        out.add_info("cadvisor", "host",
+                     fmt::format("CPU {} of {} cores, memory {} of {}",
+                                 fmt_opt(second.host->cpu_percent_of_host, " %"), second.host->num_cores,
+                                 fmt_opt(second.host->memory_used_mb, " MB"),
+                                 fmt_opt(second.host->memory_total_mb, " MB")));
+    }
+    return limits;
+}
+
+void check_docker(const config::Config& config, const std::map<std::string, std::uint64_t>& limits,
+                  CheckReport& out) {
+    auto docker_options = DockerCli::options_from(config);
+    docker_options.command_timeout_seconds = std::min(docker_options.command_timeout_seconds, 60.0);
+    DockerCli docker(docker_options);
+    try {
+        out.add_ok("docker", "engine", "server " + docker.engine_version());
+    } catch (const std::exception& e) {
+        out.add_problem(
+            "docker", "engine", "unreachable",
+            fmt::format("docker engine: not reachable: {} (start dockerd; DOCKER_HOST)", e.what()));
+        return;
+    }
+    try {
+        out.add_ok("docker", "compose",
+                   fmt::format("{} ({})", docker.compose_version(),
+                               adapters::format_command(docker.compose_command())));
+    } catch (const std::exception& e) {
+        out.add_problem("docker", "compose", "unavailable", e.what());
+        return;
+    }
+    std::set<std::string> running;
+    try {
+        const auto containers = docker.stack_containers();
+        if (containers.empty()) {
+            out.add_problem(
+                "container", docker.project_name(), "no containers",
+                fmt::format(
+                    "compose: project {} has no containers (bring the stack up: docker compose -f {} up -d)",
+                    docker.project_name(), docker_options.compose_file));
+        }
+        for (const auto& c : containers) {
+            const bool healthy = c.state == "running" && (c.health.empty() || c.health == "healthy");
+            const std::string detail = c.state != "running" ? c.state
+                                       : c.health.empty()   ? c.state + " (no healthcheck)"
+                                                            : c.state + ", " + c.health;
+            if (healthy) {
+                out.add_ok("container", c.name, detail);
+                running.insert(c.name);
+            } else {
+                out.add_problem(
+                    "container", c.name, detail,
+                    fmt::format("container {}: {} (see `docker logs {}`)", c.name, detail, c.name));
+            }
+        }
+        for (const auto& name : docker_options.expected_containers) {
+            if (!std::any_of(containers.begin(), containers.end(),
+                             [&](const auto& c) { return c.name == name; })) {
+                out.add_problem(
+                    "container", name, "not in the stack",
+                    fmt::format(
+                        "container {}: catalogue entry of an active profile, but the compose project has "
+                        "no such container",
+                        name));
+            }
+        }
+    } catch (const std::exception& e) {
+        out.add_problem("container", "compose ps", "failed", e.what());
+    }
+    try {
+        std::vector<CatalogueEntry> catalogue;
+        for (const auto& spec : config.containers) {
+            const auto& p = config.docker.profiles;
+            if (spec.profile.empty() || p.empty() || std::find(p.begin(), p.end(), spec.profile) != p.end()) {
+                catalogue.push_back({spec.name, spec.cpu_cores});
+            }
+        }
+        const auto rows = compose_drift(docker.compose_config(), catalogue, limits, docker.project_name());
+        bool any = false;
+        for (const auto& row : rows) {
+            if (row.status == "problem") {
+                out.add_problem(row.area, row.item, row.detail, "drift: " + row.item + ": " + row.detail);
+                any = true;
+            }
+        }
+        if (!any) {
+            out.add_ok("drift", "catalogue vs compose", fmt::format("{} containers agree", catalogue.size()));
+        }
+    } catch (const std::exception& e) {
+        out.add_problem("drift", "compose config", "failed", fmt::format("drift check: {}", e.what()));
+    }
+}
+
+}  // namespace
+
+CheckReport run_check(const config::Config& config, const CheckFlowOptions& options) {
+    CheckReport out;
+    check_simulation(config, out);
+    const auto limits = check_cadvisor(config, options, out);
+    check_docker(config, limits, out);
+    return out;
+}
+
+}  // namespace perfrunner::check

@@ -8,6 +8,7 @@ namespace perfrunner::ports {
 
 struct ContainerReading {
     std::string name;  // configured container name (catalogue), e.g. "rideshare-simulation"
+    std::string host;  // the Docker engine / node it runs on, as the source names it ("" = the only one)
     double memory_used_mb = 0.0;   // working set, MiB
     double memory_limit_mb = 0.0;  // 0 = unlimited
     double memory_percent = 0.0;   // 0 when unlimited
@@ -22,6 +23,7 @@ struct ContainerReading {
 };
 
 struct HostReading {
+    std::string name;  // "" = the only host
     std::optional<double> cpu_percent;          // % of one core, all cores summed
     std::optional<double> cpu_percent_of_host;  // % of all cores
     std::optional<double> memory_used_mb;
@@ -35,6 +37,7 @@ struct MetricsReading {
     std::vector<ContainerReading> containers;
     std::vector<std::string> missing;  // configured containers the source does not know
     std::optional<HostReading> host;
+    std::vector<HostReading> hosts;  // every host, when the source sees several (host = the first)
 };
 
 class MetricsSource {

@@ -1,0 +1,215 @@
+// The Prometheus source against the real Prometheus binary scraping a cAdvisor-like exporter served from this
+// process (standalone cAdvisor's labels: name, id, compose labels; explicit timestamps like cAdvisor's),
+// whose state the tests change: CPU from rate() over real scrapes, a restart (counter reset), a container
+// that goes away (its series lingers: no staleness marker for timestamped samples), NaN and +Inf values,
+// backfill.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "perfrunner/adapters/prometheus_sampler.hpp"
+#include "prometheus/real_prometheus.hpp"
+
+namespace ad = perfrunner::adapters;
+namespace pr = perfrunner::adapters::prometheus;
+namespace pt = perfrunner::testing;
+
+namespace {
+
+struct FakeContainer {
+    std::string name;
+    std::string id;
+    double cores = 0.0;  // CPU it burns
+    double counter_base = 10.0;
+    long long base_ms = 0;  // counter = base + cores x (t - base_ms)
+    std::string working_set = "52428800";
+    std::string limit = "134217728";
+    bool exported = true;
+};
+
+// A standalone cAdvisor's /metrics for the containers (and the root cgroup, and the machine).
+class FakeCadvisor {
+  public:
+    std::map<std::string, FakeContainer> containers;
+
+    std::string render(double now) const {
+        const long long ms = static_cast<long long>(now * 1000.0);
+        std::string out = "# TYPE container_cpu_usage_seconds_total counter\n";
+        auto line = [&](const std::string& metric, const std::string& labels, const std::string& value) {
+            out += metric + "{" + labels + "} " + value + " " + std::to_string(ms) + "\n";
+        };
+        line("container_cpu_usage_seconds_total", R"(cpu="total",id="/")",
+             std::to_string(1000.0 + 0.5 * static_cast<double>(ms) / 1000.0));
+        line("container_memory_working_set_bytes", R"(id="/")", "4000000000");
+        for (const auto& [key, c] : containers) {
+            if (!c.exported) {
+                continue;
+            }
+            const std::string labels =
+                "container_label_com_docker_compose_project=\"proj\","
+                "container_label_com_docker_compose_service=\"" +
+                c.name + "\",id=\"/docker/" + c.id + "\",image=\"x:1\",name=\"" + c.name + "\"";
+            char counter[64];
+            std::snprintf(counter, sizeof counter, "%.9f",
+                          c.counter_base + c.cores * static_cast<double>(ms - c.base_ms) / 1000.0);
+            line("container_cpu_usage_seconds_total", "cpu=\"total\"," + labels, counter);
+            line("container_memory_working_set_bytes", labels, c.working_set);
+            line("container_memory_rss", labels, "41943040");
+            line("container_memory_usage_bytes", labels, "62914560");
+            line("container_spec_memory_limit_bytes", labels, c.limit);
+            line("container_spec_cpu_quota", labels, "50000");
+            line("container_spec_cpu_period", labels, "100000");
+        }
+        out += "machine_cpu_cores 2\nmachine_memory_bytes 25276026880\n";
+        return out;
+    }
+};
+
+class PrometheusSource : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        REQUIRE_PROMETHEUS_OR_SKIP();
+        const long long now_ms = static_cast<long long>(pt::unix_now() * 1000.0);
+        cadvisor_.containers["a"] = {"svc-a", "aaaa", 0.25, 10.0, now_ms};
+        cadvisor_.containers["b"] = {"svc-b", "bbbb", 1.5, 500.0, now_ms};
+        exporter_ = std::make_unique<pt::ExporterServer>(
+            "/metrics", [this](double now) { return cadvisor_.render(now); });
+        prometheus_ = std::make_unique<pt::RealPrometheus>(
+            "1s", "  - job_name: cadvisor\n    static_configs:\n      - targets: ['" + exporter_->address() +
+                      "']\n        labels: {host: docker-1}\n");
+        ASSERT_TRUE(prometheus_->ready()) << prometheus_->log();
+        ASSERT_TRUE(prometheus_->wait_targets_up(20)) << prometheus_->log();
+    }
+
+    ad::PrometheusSamplerOptions options(double stale_after = 0.0) const {
+        ad::PrometheusSamplerOptions o;
+        o.client.base_url = prometheus_->url();
+        o.containers = {{"svc-a", std::nullopt}, {"svc-b", std::nullopt}};
+        o.compose_project = "proj";
+        o.labels.host_label = "host";
+        o.stale_after_seconds = stale_after;
+        return o;
+    }
+
+    template <typename F>
+    void change(F&& f) {
+        std::lock_guard<std::mutex> guard(exporter_->lock());
+        f(cadvisor_);
+    }
+
+    static const perfrunner::ports::ContainerReading* find(const perfrunner::ports::MetricsReading& r,
+                                                           const std::string& name) {
+        for (const auto& c : r.containers) {
+            if (c.name == name) {
+                return &c;
+            }
+        }
+        return nullptr;
+    }
+
+    static void sleep_s(double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); }
+
+    FakeCadvisor cadvisor_;
+    std::unique_ptr<pt::ExporterServer> exporter_;
+    std::unique_ptr<pt::RealPrometheus> prometheus_;
+};
+
+}  // namespace
+
+TEST_F(PrometheusSource, CpuFromRateOverRealScrapesAndLimits) {
+    ad::PrometheusSampler sampler(options());
+    EXPECT_EQ(sampler.window_seconds(), 4.0);
+    sleep_s(5.5);
+    const auto reading = sampler.poll();
+    ASSERT_TRUE(reading.ok) << reading.error;
+    const auto* a = find(reading, "svc-a");
+    const auto* b = find(reading, "svc-b");
+    ASSERT_NE(a, nullptr);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(a->host, "docker-1");
+    ASSERT_TRUE(a->cpu_percent && b->cpu_percent);
+    EXPECT_NEAR(*a->cpu_percent, 25.0, 0.01);
+    EXPECT_NEAR(*b->cpu_percent, 150.0, 0.01);  // not clamped at 100
+    EXPECT_EQ(a->memory_used_mb, 50.0);
+    EXPECT_EQ(a->memory_limit_mb, 128.0);
+    EXPECT_EQ(a->cpu_cores_effective, 0.5);
+    ASSERT_TRUE(reading.host.has_value());
+    EXPECT_NEAR(*reading.host->cpu_percent, 50.0, 0.01);
+    EXPECT_EQ(reading.host->num_cores, 2);
+    EXPECT_EQ(sampler.client().requests_sent(), 2U);  // targets (once) + one query per tick
+}
+
+TEST_F(PrometheusSource, RestartIsOneTickWithoutCpuThenRatesResume) {
+    ad::PrometheusSampler sampler(options());
+    sleep_s(5.5);
+    ASSERT_TRUE(find(sampler.poll(), "svc-a")->cpu_percent.has_value());
+    change([](FakeCadvisor& c) {  // restarted: same id, the counter starts again near 0
+        c.containers["a"].counter_base = 0.1;
+        c.containers["a"].base_ms = static_cast<long long>(pt::unix_now() * 1000.0);
+    });
+    sleep_s(1.5);
+    const auto after = sampler.poll();
+    const auto* a = find(after, "svc-a");
+    ASSERT_NE(a, nullptr);
+    EXPECT_TRUE(a->counter_reset);
+    EXPECT_FALSE(a->cpu_percent.has_value());
+    EXPECT_FALSE(find(after, "svc-b")->counter_reset);
+    sleep_s(1.5);
+    const auto next = sampler.poll();
+    EXPECT_FALSE(find(next, "svc-a")->counter_reset);
+    // rate() itself handles the reset: the figure stays near the container's real 25 %
+    ASSERT_TRUE(find(next, "svc-a")->cpu_percent.has_value());
+    EXPECT_NEAR(*find(next, "svc-a")->cpu_percent, 25.0, 3.0);
+}
+
+TEST_F(PrometheusSource, GoneContainerLingersInPrometheusButIsMissing) {
+    ad::PrometheusSampler sampler(options(/*stale_after=*/3.0));
+    sleep_s(2.5);
+    EXPECT_TRUE(sampler.poll().missing.empty());
+    change([](FakeCadvisor& c) { c.containers["b"].exported = false; });
+    sleep_s(4.5);
+    // Prometheus still answers for b (its last sample, no staleness marker for timestamped samples) ...
+    pr::LabelMapping mapping;
+    mapping.host_label = "host";
+    const auto raw = sampler.client().query(R"(container_memory_working_set_bytes{name="svc-b"})");
+    EXPECT_EQ(raw.series.size(), 1U);
+    // ... but the sample is older than stale_after: missing, as a container cAdvisor no longer reports
+    const auto reading = sampler.poll();
+    EXPECT_EQ(reading.missing, std::vector<std::string>{"svc-b"});
+    EXPECT_NE(find(reading, "svc-a"), nullptr);
+}
+
+TEST_F(PrometheusSource, NanWorkingSetAndInfiniteLimit) {
+    change([](FakeCadvisor& c) {
+        c.containers["a"].working_set = "NaN";
+        c.containers["b"].limit = "+Inf";
+    });
+    sleep_s(2.5);
+    ad::PrometheusSampler sampler(options());
+    const auto reading = sampler.poll();
+    ASSERT_TRUE(reading.ok);
+    EXPECT_EQ(reading.missing, std::vector<std::string>{"svc-a"});
+    EXPECT_NE(reading.error.find("svc-a: working set is not a number"), std::string::npos) << reading.error;
+    const auto* b = find(reading, "svc-b");
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->memory_limit_mb, 0.0);
+    EXPECT_EQ(b->memory_percent, 0.0);
+}
+
+TEST_F(PrometheusSource, BackfillGivesEveryStepOfAGap) {
+    ad::PrometheusSampler sampler(options());
+    sleep_s(10.0);  // perfrunner "missed" these seconds
+    const double end = std::floor(pt::unix_now()) - 1.0;
+    const auto readings = sampler.backfill(end - 4.0, end, 1.0);
+    ASSERT_EQ(readings.size(), 5U);
+    for (const auto& r : readings) {
+        SCOPED_TRACE(r.time);
+        EXPECT_EQ(std::fmod(r.time, 1.0), 0.0);
+        const auto* a = find(r.reading, "svc-a");
+        ASSERT_NE(a, nullptr);
+        ASSERT_TRUE(a->cpu_percent.has_value());
+        EXPECT_NEAR(*a->cpu_percent, 25.0, 0.01);
+        EXPECT_EQ(a->memory_used_mb, 50.0);
+    }
+}

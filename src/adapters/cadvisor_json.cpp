@@ -7,130 +7,111 @@
 #include <limits>
 #include <stdexcept>
 
+#include "perfrunner/model/rounding.hpp"
+#include "perfrunner/model/timestamps.hpp"
+
 namespace perfrunner::adapters::cadvisor {
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2 ? 1 : 0;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-    if (pos + n > s.size()) return false;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    out = v;
-    return true;
-}
-
 std::optional<std::string> json_string(const nlohmann::json& parent, std::string_view key) {
-    if (!parent.is_object()) return std::nullopt;
+    if (!parent.is_object()) {
+        return std::nullopt;
+    }
     auto it = parent.find(key);
-    if (it == parent.end() || !it->is_string()) return std::nullopt;
+    if (it == parent.end() || !it->is_string()) {
+        return std::nullopt;
+    }
     return it->get<std::string>();
 }
 
 std::optional<std::int64_t> json_int(const nlohmann::json& parent, std::string_view key) {
-    if (!parent.is_object()) return std::nullopt;
+    if (!parent.is_object()) {
+        return std::nullopt;
+    }
     auto it = parent.find(key);
-    if (it == parent.end()) return std::nullopt;
+    if (it == parent.end()) {
+        return std::nullopt;
+    }
     if (it->is_number_unsigned()) {
         const auto v = it->get<std::uint64_t>();
         return v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
                    ? std::numeric_limits<std::int64_t>::max()
                    : static_cast<std::int64_t>(v);
     }
-    if (it->is_number_integer()) return it->get<std::int64_t>();
+    if (it->is_number_integer()) {
+        return it->get<std::int64_t>();
+    }
     return std::nullopt;
 }
 
 const nlohmann::json& member(const nlohmann::json& parent, std::string_view key) {
     static const nlohmann::json null_value;
-    if (!parent.is_object()) return null_value;
+    if (!parent.is_object()) {
+        return null_value;
+    }
     auto it = parent.find(key);
     return it == parent.end() ? null_value : *it;
 }
 
 }  // namespace
 
-std::optional<std::int64_t> parse_timestamp_ns(std::string_view s, bool truncate_to_us) {
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!digits(s, 0, 4, year) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
-        !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hour) ||
-        s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
-        return std::nullopt;
-    }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-    std::size_t pos = 19;
-    std::int64_t fraction_ns = 0;
-    if (pos < s.size() && s[pos] == '.') {
-        ++pos;
-        int n = 0;
-        std::int64_t scale = 100000000;
-        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
-            if (n >= 9) return std::nullopt;
-            fraction_ns += (s[pos] - '0') * scale;
-            scale /= 10;
-            ++n;
-            ++pos;
-        }
-        if (n == 0) return std::nullopt;
-    }
-    if (truncate_to_us) fraction_ns -= fraction_ns % 1000;
-    std::int64_t offset_seconds = 0;
-    if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
-        ++pos;
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        int oh = 0, om = 0;
-        if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om)) {
-            return std::nullopt;
-        }
-        offset_seconds = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
-        pos += 6;
-    } else {
+std::optional<std::int64_t> parse_timestamp_ns(std::string_view text, bool truncate_to_us) {
+    const auto parsed = model::parse_iso(text);
+    if (!parsed || !parsed->has_zone) {
         return std::nullopt;  // cAdvisor always sends a zone; a naive time would be a guess
     }
-    if (pos != s.size()) return std::nullopt;
-    const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-    const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-    return seconds * 1000000000LL + fraction_ns;
+    if (!truncate_to_us) {
+        return parsed->epoch_ns;
+    }
+    // Offsets are whole seconds, so flooring the instant to the microsecond cuts the fraction as Python does.
+    std::int64_t sub_us = parsed->epoch_ns % 1000;
+    if (sub_us < 0) {
+        sub_us += 1000;
+    }
+    return parsed->epoch_ns - sub_us;
 }
 
 std::optional<std::uint64_t> json_uint(const nlohmann::json& parent, std::string_view key) {
-    if (!parent.is_object()) return std::nullopt;
+    if (!parent.is_object()) {
+        return std::nullopt;
+    }
     auto it = parent.find(key);
-    if (it == parent.end()) return std::nullopt;
-    if (it->is_number_unsigned()) return it->get<std::uint64_t>();
+    if (it == parent.end()) {
+        return std::nullopt;
+    }
+    if (it->is_number_unsigned()) {
+        return it->get<std::uint64_t>();
+    }
     if (it->is_number_integer()) {
         const auto v = it->get<std::int64_t>();
         return v < 0 ? std::optional<std::uint64_t>{} : static_cast<std::uint64_t>(v);
     }
     if (it->is_number_float()) {
         const double v = it->get<double>();
-        if (!(v >= 0.0)) return std::nullopt;
-        if (v >= 18446744073709551615.0) return std::numeric_limits<std::uint64_t>::max();
+        if (!(v >= 0.0)) {
+            return std::nullopt;
+        }
+        if (v >= 18446744073709551615.0) {
+            return std::numeric_limits<std::uint64_t>::max();
+        }
         return static_cast<std::uint64_t>(v);
     }
     return std::nullopt;
 }
 
 ContainerInfo parse_container(const nlohmann::json& info, std::string key) {
-    if (!info.is_object()) throw std::invalid_argument("container entry is not a JSON object");
+    if (!info.is_object()) {
+        throw std::invalid_argument("container entry is not a JSON object");
+    }
     ContainerInfo c;
     c.name = json_string(info, "name").value_or("");
     c.key = key.empty() ? c.name : std::move(key);
     c.ns = json_string(info, "namespace").value_or("");
     if (const auto& aliases = member(info, "aliases"); aliases.is_array()) {
         for (const auto& a : aliases) {
-            if (a.is_string()) c.aliases.push_back(a.get<std::string>());
+            if (a.is_string()) {
+                c.aliases.push_back(a.get<std::string>());
+            }
         }
     }
     c.id = json_string(info, "id").value_or("");
@@ -138,14 +119,20 @@ ContainerInfo parse_container(const nlohmann::json& info, std::string key) {
         const auto slash = c.key.find_last_of('/');
         std::string last = slash == std::string::npos ? c.key : c.key.substr(slash + 1);
         // systemd driver: docker-<id>.scope
-        if (last.rfind("docker-", 0) == 0) last = last.substr(7);
-        if (last.size() > 6 && last.compare(last.size() - 6, 6, ".scope") == 0) last.resize(last.size() - 6);
+        if (last.rfind("docker-", 0) == 0) {
+            last = last.substr(7);
+        }
+        if (last.size() > 6 && last.compare(last.size() - 6, 6, ".scope") == 0) {
+            last.resize(last.size() - 6);
+        }
         c.id = last;
     }
     const auto& spec = member(info, "spec");
     if (const auto& labels = member(spec, "labels"); labels.is_object()) {
         for (const auto& [k, v] : labels.items()) {
-            if (v.is_string()) c.labels[k] = v.get<std::string>();
+            if (v.is_string()) {
+                c.labels[k] = v.get<std::string>();
+            }
         }
     }
     c.memory_limit = json_uint(member(spec, "memory"), "limit");
@@ -185,18 +172,24 @@ std::vector<ContainerInfo> parse_containers(const nlohmann::json& document) {
             out.push_back(parse_container(document));
             return out;
         }
-        for (const auto& [k, v] : document.items()) out.push_back(parse_container(v, k));
+        for (const auto& [k, v] : document.items()) {
+            out.push_back(parse_container(v, k));
+        }
         return out;
     }
     if (document.is_array()) {
-        for (const auto& v : document) out.push_back(parse_container(v));
+        for (const auto& v : document) {
+            out.push_back(parse_container(v));
+        }
         return out;
     }
     throw std::invalid_argument("expected a JSON object (map of containers) or a list of containers");
 }
 
 MachineInfo parse_machine(const nlohmann::json& document) {
-    if (!document.is_object()) throw std::invalid_argument("machine info is not a JSON object");
+    if (!document.is_object()) {
+        throw std::invalid_argument("machine info is not a JSON object");
+    }
     MachineInfo m;
     m.num_cores = static_cast<int>(json_int(document, "num_cores").value_or(0));
     m.memory_capacity = json_uint(document, "memory_capacity").value_or(0);
@@ -205,7 +198,9 @@ MachineInfo parse_machine(const nlohmann::json& document) {
 
 bool memory_limit_is_unlimited(std::uint64_t limit, std::uint64_t machine_memory_capacity) {
     constexpr std::uint64_t two_pow_62 = std::uint64_t{1} << 62;
-    if (limit == 0 || limit >= two_pow_62) return true;
+    if (limit == 0 || limit >= two_pow_62) {
+        return true;
+    }
     return machine_memory_capacity > 0 && limit >= machine_memory_capacity;
 }
 
@@ -214,21 +209,33 @@ int cpuset_count(std::string_view mask) {
     std::size_t pos = 0;
     while (pos < mask.size()) {
         auto comma = mask.find(',', pos);
-        if (comma == std::string_view::npos) comma = mask.size();
+        if (comma == std::string_view::npos) {
+            comma = mask.size();
+        }
         std::string_view part = mask.substr(pos, comma - pos);
-        while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) part.remove_prefix(1);
-        while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) part.remove_suffix(1);
-        if (part.empty()) return 0;
+        while (!part.empty() && std::isspace(static_cast<unsigned char>(part.front()))) {
+            part.remove_prefix(1);
+        }
+        while (!part.empty() && std::isspace(static_cast<unsigned char>(part.back()))) {
+            part.remove_suffix(1);
+        }
+        if (part.empty()) {
+            return 0;
+        }
         const auto dash = part.find('-');
         char* end = nullptr;
         const std::string first(part.substr(0, dash));
         const long a = std::strtol(first.c_str(), &end, 10);
-        if (end == first.c_str() || *end != '\0' || a < 0) return 0;
+        if (end == first.c_str() || *end != '\0' || a < 0) {
+            return 0;
+        }
         long b = a;
         if (dash != std::string_view::npos) {
             const std::string second(part.substr(dash + 1));
             b = std::strtol(second.c_str(), &end, 10);
-            if (end == second.c_str() || *end != '\0' || b < a) return 0;
+            if (end == second.c_str() || *end != '\0' || b < a) {
+                return 0;
+            }
         }
         count += static_cast<int>(b - a + 1);
         pos = comma + 1;
@@ -236,23 +243,18 @@ int cpuset_count(std::string_view mask) {
     return count;
 }
 
-double round1_python(double x) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.1f", x);
-    return std::strtod(buffer, nullptr);
-}
-
 ReferenceValues reference_values(const ContainerInfo& c) {
     ReferenceValues r;
     constexpr double mib = 1048576.0;
     constexpr std::uint64_t sixty_four_gib = 68719476736ULL;
     const Stat* last = c.newest();
-    const double used_mb = last && last->memory_working_set ? static_cast<double>(*last->memory_working_set) / mib : 0.0;
+    const double used_mb =
+        last && last->memory_working_set ? static_cast<double>(*last->memory_working_set) / mib : 0.0;
     const std::uint64_t limit = c.memory_limit.value_or(0);
     const double limit_mb = (limit == 0 || limit > sixty_four_gib) ? 0.0 : static_cast<double>(limit) / mib;
-    r.memory_used_mb = round1_python(used_mb);
-    r.memory_limit_mb = round1_python(limit_mb);
-    r.memory_percent = limit_mb > 0.0 ? round1_python(used_mb / limit_mb * 100.0) : 0.0;
+    r.memory_used_mb = model::round_half_even(used_mb, 1);
+    r.memory_limit_mb = model::round_half_even(limit_mb, 1);
+    r.memory_percent = limit_mb > 0.0 ? model::round_half_even(used_mb / limit_mb * 100.0, 1) : 0.0;
     if (c.stats.size() >= 2) {
         const Stat& a = c.stats[c.stats.size() - 2];
         const Stat& b = c.stats.back();
@@ -263,7 +265,7 @@ ReferenceValues reference_values(const ContainerInfo& c) {
             const double dt_seconds = static_cast<double>((*tb - *ta) / 1000) / 1e6;
             const double delta = static_cast<double>(*b.cpu_total_ns) - static_cast<double>(*a.cpu_total_ns);
             const double cpu = delta / (dt_seconds * 1e9) * 100.0;
-            r.cpu_percent = round1_python(cpu < 0.0 ? 0.0 : cpu);
+            r.cpu_percent = model::round_half_even(cpu < 0.0 ? 0.0 : cpu, 1);
         }
     }
     return r;

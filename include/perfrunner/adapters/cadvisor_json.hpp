@@ -1,6 +1,7 @@
 #pragma once
 // Parsing of cAdvisor v1 responses (../shared/spec/cadvisor.md): ContainerInfo maps and lists, RFC 3339
-// timestamps to integer nanoseconds, memory-limit sentinels, cpuset masks. Every counter is kept as an integer.
+// timestamps to integer nanoseconds, memory-limit sentinels, cpuset masks. Every counter is kept as an
+// integer.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,8 +14,8 @@
 namespace perfrunner::adapters::cadvisor {
 
 struct Stat {
-    std::int64_t timestamp_ns = 0;  // cAdvisor's own sample time, ns since the epoch
-    std::string timestamp;          // as sent
+    std::int64_t timestamp_ns = 0;              // cAdvisor's own sample time, ns since the epoch
+    std::string timestamp;                      // as sent
     std::optional<std::uint64_t> cpu_total_ns;  // cumulative
     std::optional<std::uint64_t> memory_working_set;
     std::optional<std::uint64_t> memory_usage;
@@ -45,7 +46,8 @@ struct MachineInfo {
 };
 
 // RFC 3339 with 0-9 fraction digits and Z or a numeric offset, to ns since the epoch. With truncate_to_us the
-// fraction is cut to microseconds first (what Python's datetime does; used by the reference-compatible values).
+// fraction is cut to microseconds first (what Python's datetime does; used by the reference-compatible
+// values).
 std::optional<std::int64_t> parse_timestamp_ns(std::string_view text, bool truncate_to_us = false);
 
 // An unsigned JSON integer; a float (a float-printer-corrupted value) is accepted when it is >= 0 and is
@@ -66,8 +68,8 @@ bool memory_limit_is_unlimited(std::uint64_t limit, std::uint64_t machine_memory
 int cpuset_count(std::string_view mask);
 
 // The reference framework's figures for one container (reference-framework.md, cadvisor.md §3/§6/§7): last
-// stat's working set / 2^20; limit 0 or > 64 GiB => 0; last-two-stats CPU with µs-truncated timestamps, floored
-// at 0, not clamped; every value rounded like Python's round(x, 1).
+// stat's working set / 2^20; limit 0 or > 64 GiB => 0; last-two-stats CPU with µs-truncated timestamps,
+// floored at 0, not clamped; every value rounded like Python's round(x, 1) (model::round_half_even).
 struct ReferenceValues {
     double memory_used_mb = 0.0;
     double memory_limit_mb = 0.0;
@@ -75,8 +77,5 @@ struct ReferenceValues {
     double cpu_percent = 0.0;
 };
 ReferenceValues reference_values(const ContainerInfo& container);
-
-// Python's round(x, 1): the exact binary value rounded half-to-even (glibc printf does the same).
-double round1_python(double x);
 
 }  // namespace perfrunner::adapters::cadvisor

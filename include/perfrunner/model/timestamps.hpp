@@ -18,7 +18,8 @@ struct ParsedTimestamp {
     bool has_zone = false;      // false for the reference framework's naive local timestamps
 };
 
-// Accepts YYYY-MM-DDTHH:MM:SS with an optional 1-9 digit fraction and an optional zone (Z, +HH:MM, -HH:MM).
+// Accepts YYYY-MM-DDTHH:MM:SS (T, t or a space between date and time) with an optional 1-9 digit fraction and
+// an optional zone (Z, z, +HH:MM, -HH:MM): RFC 3339, and the reference framework's naive local times.
 std::optional<ParsedTimestamp> parse_iso(std::string_view text);
 
 }  // namespace perfrunner::model

@@ -14,13 +14,17 @@ namespace {
 
 json load_sample(const std::string& file) {
     std::ifstream in(std::string(PERFRUNNER_SHARED_DIR) + "/cadvisor-samples/" + file);
-    if (!in) throw std::runtime_error("cannot open sample " + file);
+    if (!in) {
+        throw std::runtime_error("cannot open sample " + file);
+    }
     return json::parse(in);
 }
 
 const cad::ContainerInfo* by_key(const std::vector<cad::ContainerInfo>& list, const std::string& key) {
     for (const auto& c : list) {
-        if (c.key == key) return &c;
+        if (c.key == key) {
+            return &c;
+        }
     }
     return nullptr;
 }
@@ -33,13 +37,17 @@ TEST(CadvisorTimestamp, ParsesZeroToNineFractionDigitsExactly) {
     EXPECT_EQ(cad::parse_timestamp_ns("2016-06-17T16:06:04.78767617Z"), 1466179564787676170LL);
     EXPECT_EQ(cad::parse_timestamp_ns("2016-06-17T16:06:04.787676171Z"), 1466179564787676171LL);
     EXPECT_EQ(cad::parse_timestamp_ns("2016-06-17T16:06:04.787676171Z", true), 1466179564787676000LL);
+    EXPECT_EQ(cad::parse_timestamp_ns("1969-12-31T23:59:59.9999999Z", true), -1000LL);  // floors before 1970
+    EXPECT_EQ(cad::parse_timestamp_ns("2016-06-17t16:06:04z"),
+              cad::parse_timestamp_ns("2016-06-17T16:06:04Z"));
 }
 
 TEST(CadvisorTimestamp, AppliesNumericOffsets) {
     // 16:23:54+02:00 is 14:23:54Z.
     EXPECT_EQ(cad::parse_timestamp_ns("2015-06-26T16:23:54.684954881+02:00"),
               cad::parse_timestamp_ns("2015-06-26T14:23:54.684954881Z"));
-    EXPECT_EQ(cad::parse_timestamp_ns("2015-06-26T10:00:00-01:30"), cad::parse_timestamp_ns("2015-06-26T11:30:00Z"));
+    EXPECT_EQ(cad::parse_timestamp_ns("2015-06-26T10:00:00-01:30"),
+              cad::parse_timestamp_ns("2015-06-26T11:30:00Z"));
 }
 
 TEST(CadvisorTimestamp, RejectsMalformedInsteadOfGuessing) {
@@ -49,6 +57,7 @@ TEST(CadvisorTimestamp, RejectsMalformedInsteadOfGuessing) {
     EXPECT_FALSE(cad::parse_timestamp_ns("2015-06-26T16:23:54.1234567891Z"));  // 10 digits
     EXPECT_FALSE(cad::parse_timestamp_ns("2015-13-26T16:23:54Z"));
     EXPECT_FALSE(cad::parse_timestamp_ns("2015-06-26T16:23:54Zjunk"));
+    EXPECT_FALSE(cad::parse_timestamp_ns("2015-02-30T16:23:54Z"));  // no such day
 }
 
 TEST(CadvisorLimits, SentinelsMeanUnlimited) {
@@ -111,20 +120,15 @@ TEST(CadvisorJson, ParsesListAndMapShapesAndMachineInfo) {
         ASSERT_FALSE(c.stats.empty());
         EXPECT_FALSE(c.newest()->memory_rss) << "k8s1.1 has no rss: it must stay absent, not 0";
         EXPECT_TRUE(c.newest()->memory_working_set);
-        for (std::size_t i = 1; i < c.stats.size(); ++i) EXPECT_LT(c.stats[i - 1].timestamp_ns, c.stats[i].timestamp_ns);
+        for (std::size_t i = 1; i < c.stats.size(); ++i) {
+            EXPECT_LT(c.stats[i - 1].timestamp_ns, c.stats[i].timestamp_ns);
+        }
     }
 
     const auto machine = cad::parse_machine(load_sample("ddagent_machine_info_v1.json"));
     EXPECT_EQ(machine.num_cores, 2);
     EXPECT_EQ(machine.memory_capacity, 8391204864ULL);
     EXPECT_THROW(cad::parse_containers(json::parse("42")), std::invalid_argument);
-}
-
-TEST(CadvisorJson, RoundLikePythonHalfToEven) {
-    EXPECT_EQ(cad::round1_python(0.25), 0.2);   // exactly representable half: to even
-    EXPECT_EQ(cad::round1_python(0.35), 0.3);   // 0.35 is 0.34999... in binary
-    EXPECT_EQ(cad::round1_python(2.675), 2.7);
-    EXPECT_EQ(cad::round1_python(70.35), 70.3);  // binary value below the half
 }
 
 // The reference framework's formulas reproduce expected_upstream_formula_values.json bit for bit.

@@ -15,6 +15,7 @@ namespace {
 std::vector<stats::UslPoint> exact_points(const std::vector<double>& loads, double lambda, double sigma,
                                           double kappa) {
     std::vector<stats::UslPoint> pts;
+    pts.reserve(loads.size());
     for (const double n : loads) {
         pts.push_back({n, stats::usl_throughput(n, lambda, sigma, kappa)});
     }

@@ -262,7 +262,9 @@ ReferenceValues reference_values(const ContainerInfo& c) {
         const auto tb = parse_timestamp_ns(b.timestamp, true);
         if (ta && tb && *tb > *ta && a.cpu_total_ns && b.cpu_total_ns) {
             // Python: (total2 - total1) / (delta.total_seconds() * 1e9) * 100 on integers made floats.
-            const double dt_seconds = static_cast<double>((*tb - *ta) / 1000) / 1e6;
+            // Both stamps are whole microseconds, as timedelta holds them: total_seconds() is µs / 1e6.
+            const std::int64_t dt_us = (*tb - *ta) / 1000;
+            const double dt_seconds = static_cast<double>(dt_us) / 1e6;
             const double delta = static_cast<double>(*b.cpu_total_ns) - static_cast<double>(*a.cpu_total_ns);
             const double cpu = delta / (dt_seconds * 1e9) * 100.0;
             r.cpu_percent = model::round_half_even(cpu < 0.0 ? 0.0 : cpu, 1);

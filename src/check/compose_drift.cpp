@@ -96,7 +96,7 @@ std::vector<CheckRow> compose_drift(const nlohmann::json& compose_config,
         if (const auto* cn = path(spec, {"container_name"}); cn && cn->is_string()) {
             name = cn->get<std::string>();
         }
-        const std::string generated = project_name + "-" + service + "-1";
+        const std::string generated = fmt::format("{}-{}-1", project_name, service);
         const CatalogueEntry* entry = nullptr;
         for (const auto& e : catalogue) {
             if (e.name == name || e.name == service || e.name == generated) {

@@ -6,10 +6,11 @@
 // like results.json) around a level of 50 (a CPU %) with a marginal standard deviation of CV × level: white
 // noise, or AR(1) with ρ = 0.9 started in its stationary distribution. In "same" pairs every comparison has
 // the same distribution on both sides; in "+x %" pairs the first comparison's new level is 50·(1 + x) (a CPU
-// increase, higher is worse). Every comparison goes through analysis::stats::median_shift, the Holm
-// adjustment over the family, and analysis::judge_change with the default tolerance (10 %) and CPU floor (2
-// percentage points). Phase lengths are the defaults of config/perfrunner.json: baseline, the duration
-// scenario's active phase and one speed-scaling step.
+// increase, higher is worse). Every family goes through analysis::compare_series, the path of `perfrunner
+// compare`: stats::median_shift per comparison, the Holm adjustment over the family, the regression rule with
+// the default CPU tolerance (10 %) and floor (2 points). Phase lengths are the defaults of
+// config/perfrunner.json: baseline, the duration scenario's active phase and one speed-scaling step;
+// COMPARE_EXTRA_SAMPLES="30,60" adds rows of other lengths (in samples).
 //
 // Columns: fwer = pairs with at least one false regression (the compare gate's false alarm, exit 3 on a same
 // build); cmp = false regressions per null comparison; sig = null comparisons with raw p < 0.05 (the test's
@@ -26,15 +27,12 @@
 #include <string>
 #include <vector>
 
-#include "perfrunner/analysis/regression_rule.hpp"
-#include "perfrunner/analysis/stats/holm.hpp"
-#include "perfrunner/analysis/stats/median_shift.hpp"
+#include "perfrunner/analysis/compare.hpp"
 #include "perfrunner/config/config.hpp"
 
 namespace {
 
 namespace analysis = perfrunner::analysis;
-namespace stats = perfrunner::analysis::stats;
 
 constexpr double kLevel = 50.0;
 constexpr double kAlpha = 0.05;
@@ -79,31 +77,29 @@ std::vector<double> generate(Noise noise, double rho, double level, double sd, s
 
 Rates run_cell(const Cell& cell, std::size_t n, int family, double rho, int trials, std::uint64_t seed) {
     std::mt19937_64 rng(seed);
-    const analysis::ChangeTolerance cpu{0.10, 2.0, analysis::WorseDirection::higher};
     Rates rates;
-    std::vector<stats::MedianShift> shifts(static_cast<std::size_t>(family));
-    std::vector<double> p(static_cast<std::size_t>(family));
+    analysis::CompareSettings settings;  // defaults: α 0.05, CPU tolerance 10 %, floor 2 points
+    settings.alpha = kAlpha;
+    std::vector<analysis::SeriesPair> pairs(static_cast<std::size_t>(family));
     for (int trial = 0; trial < trials; ++trial) {
         for (int k = 0; k < family; ++k) {
+            auto& pair = pairs[static_cast<std::size_t>(k)];
+            pair.key = {"bench", "phase", "c" + std::to_string(k), analysis::CompareMetric::cpu_percent};
             const double new_level = k == 0 ? kLevel * (1.0 + cell.shift) : kLevel;
-            const auto base = generate(cell.noise, rho, kLevel, cell.cv * kLevel, n, rng);
-            const auto next = generate(cell.noise, rho, new_level, cell.cv * kLevel, n, rng);
-            shifts[static_cast<std::size_t>(k)] = stats::median_shift(base, next, kAlpha);
-            p[static_cast<std::size_t>(k)] = shifts[static_cast<std::size_t>(k)].p;
+            pair.base = generate(cell.noise, rho, kLevel, cell.cv * kLevel, n, rng);
+            pair.next = generate(cell.noise, rho, new_level, cell.cv * kLevel, n, rng);
         }
-        const auto adjusted = stats::holm_adjust(p);
+        const auto comparisons = analysis::compare_series(pairs, settings);
         bool false_alarm = false;
-        for (int k = 0; k < family; ++k) {
-            const auto idx = static_cast<std::size_t>(k);
-            const auto verdict = analysis::judge_change(shifts[idx], adjusted[idx], cpu, kAlpha);
-            const bool regression = verdict.change_class == analysis::ChangeClass::regression;
+        for (std::size_t k = 0; k < comparisons.size(); ++k) {
+            const bool regression = comparisons[k].verdict.change_class == analysis::ChangeClass::regression;
             if (k == 0 && cell.shift > 0) {
                 rates.detected += regression ? 1 : 0;
                 continue;
             }
             ++rates.null_comparisons;
             rates.false_regressions += regression ? 1 : 0;
-            rates.raw_significant += shifts[idx].p < kAlpha ? 1 : 0;
+            rates.raw_significant += comparisons[k].shift.valid && comparisons[k].shift.p < kAlpha ? 1 : 0;
             false_alarm = false_alarm || regression;
         }
         rates.pairs_with_false_regression += false_alarm ? 1 : 0;

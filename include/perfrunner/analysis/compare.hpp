@@ -1,0 +1,110 @@
+#pragma once
+// Did the new run get worse than the base run? (`perfrunner compare BASE NEW`, issue 14.) Pure functions over
+// what both runs measured: per-sample series compared by the change of their medians (stats/median_shift.hpp)
+// with the Holm correction over every comparison of the two runs, and single figures — capacity, max speed
+// passed, leak verdicts, OOM events — compared by rules that need no test. A regression anywhere makes the
+// comparison a regression (exit 3).
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "perfrunner/analysis/regression_rule.hpp"
+#include "perfrunner/analysis/stats/median_shift.hpp"
+
+namespace perfrunner::analysis {
+
+enum class CompareMetric { cpu_percent, memory_mb, throughput, status_latency_ms, real_time_ratio };
+inline constexpr std::array<CompareMetric, 5> kCompareMetrics{
+    CompareMetric::cpu_percent, CompareMetric::memory_mb, CompareMetric::throughput,
+    CompareMetric::status_latency_ms, CompareMetric::real_time_ratio};
+
+const char* to_string(CompareMetric m);  // "cpu_percent" | "memory_mb" | "throughput" | ...
+const char* unit_of(CompareMetric m);    // "%" | "MB" | "events/s" | "ms" | ""
+WorseDirection worse_direction(CompareMetric m);
+
+struct CompareSettings {
+    double alpha = 0.05;
+    // Indexed by CompareMetric. Floors: CPU 2 points of one core, memory 10 MB, throughput 1 event/s,
+    // latency 5 ms, real-time ratio 0.02 — below these a change is noise whatever its relative size.
+    std::array<ChangeTolerance, kCompareMetrics.size()> tolerance{{
+        {0.10, 2.0, WorseDirection::higher},
+        {0.10, 10.0, WorseDirection::higher},
+        {0.10, 1.0, WorseDirection::lower},
+        {0.10, 5.0, WorseDirection::higher},
+        {0.10, 0.02, WorseDirection::lower},
+    }};
+    double capacity_tolerance = 0.10;  // relative drop of last healthy that counts
+
+    const ChangeTolerance& tolerance_for(CompareMetric m) const {
+        return tolerance.at(static_cast<std::size_t>(m));
+    }
+};
+
+// Which series: scenario, the part of it (duration: "active"; speed: "x4"; baseline: ""), container ("" for
+// the simulation's own figures: throughput, status latency, real-time ratio) and metric.
+struct SeriesKey {
+    std::string scenario;
+    std::string phase;
+    std::string container;
+    CompareMetric metric = CompareMetric::cpu_percent;
+};
+
+struct SeriesPair {
+    SeriesKey key;
+    std::vector<double> base, next;
+};
+
+struct MetricComparison {
+    SeriesKey key;
+    stats::MedianShift shift;
+    ChangeVerdict verdict;
+};
+
+// Every pair tested, Holm-adjusted over the pairs that have a test, judged with the metric's tolerance.
+std::vector<MetricComparison> compare_series(const std::vector<SeriesPair>& pairs,
+                                             const CompareSettings& settings);
+
+// Step-mode stress capacity of one run (live drivers) and the USL peak when the fit gave one.
+struct CapacityFigures {
+    std::optional<long> last_healthy, breaking_point;
+    std::optional<double> step;       // load spacing of the levels (the resolution of last_healthy)
+    std::optional<double> peak_load;  // USL N*
+};
+
+struct CapacityComparison {
+    CapacityFigures base, next;
+    std::optional<double> last_healthy_change;  // relative: next/base − 1
+    std::optional<double> peak_load_change;     // relative, informational (a model's figure)
+    bool regression = false;  // last healthy fell by more than the tolerance and more than one step
+};
+
+CapacityComparison compare_capacity(const CapacityFigures& base, const CapacityFigures& next,
+                                    double tolerance);
+
+struct SpeedComparison {
+    std::optional<int> base, next;  // max speed passed
+    bool regression = false;        // the new run passed a lower speed
+};
+
+SpeedComparison compare_speed(std::optional<int> base, std::optional<int> next);
+
+struct LeakComparison {
+    std::string container;
+    std::string base, next;   // verdicts: leak | suspect | ok | inconclusive | "" (not analysed in that run)
+    bool regression = false;  // leak now, not before
+};
+
+std::vector<LeakComparison> compare_leaks(const std::vector<std::pair<std::string, std::string>>& base,
+                                          const std::vector<std::pair<std::string, std::string>>& next);
+
+struct OomComparison {
+    std::string container;
+    long base = 0, next = 0;  // OOM events over the whole run
+    bool regression = false;  // more than before
+};
+
+std::vector<OomComparison> compare_ooms(const std::vector<std::pair<std::string, long>>& base,
+                                        const std::vector<std::pair<std::string, long>>& next);
+
+}  // namespace perfrunner::analysis

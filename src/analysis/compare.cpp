@@ -1,0 +1,150 @@
+#include "perfrunner/analysis/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "perfrunner/analysis/stats/holm.hpp"
+
+namespace perfrunner::analysis {
+
+const char* to_string(CompareMetric m) {
+    switch (m) {
+        case CompareMetric::cpu_percent:
+            return "cpu_percent";
+        case CompareMetric::memory_mb:
+            return "memory_mb";
+        case CompareMetric::throughput:
+            return "throughput";
+        case CompareMetric::status_latency_ms:
+            return "status_latency_ms";
+        case CompareMetric::real_time_ratio:
+            return "real_time_ratio";
+    }
+    return "cpu_percent";
+}
+
+const char* unit_of(CompareMetric m) {
+    switch (m) {
+        case CompareMetric::cpu_percent:
+            return "%";
+        case CompareMetric::memory_mb:
+            return "MB";
+        case CompareMetric::throughput:
+            return "events/s";
+        case CompareMetric::status_latency_ms:
+            return "ms";
+        case CompareMetric::real_time_ratio:
+            return "";
+    }
+    return "";
+}
+
+WorseDirection worse_direction(CompareMetric m) {
+    return m == CompareMetric::throughput || m == CompareMetric::real_time_ratio ? WorseDirection::lower
+                                                                                 : WorseDirection::higher;
+}
+
+std::vector<MetricComparison> compare_series(const std::vector<SeriesPair>& pairs,
+                                             const CompareSettings& settings) {
+    std::vector<MetricComparison> out;
+    out.reserve(pairs.size());
+    std::vector<double> p;
+    std::vector<std::size_t> tested;  // indexes into out of the comparisons that have a test
+    for (const auto& pair : pairs) {
+        MetricComparison c;
+        c.key = pair.key;
+        c.shift = stats::median_shift(pair.base, pair.next, settings.alpha);
+        if (c.shift.valid) {
+            tested.push_back(out.size());
+            p.push_back(c.shift.p);
+        }
+        out.push_back(std::move(c));
+    }
+    // The family is every comparison that has a test: one without cannot reject, so it cannot spend α.
+    const auto adjusted = stats::holm_adjust(p);
+    std::vector<double> p_adjusted(out.size(), 1.0);
+    for (std::size_t i = 0; i < tested.size(); ++i) {
+        p_adjusted[tested[i]] = adjusted[i];
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        auto tolerance = settings.tolerance_for(out[i].key.metric);
+        tolerance.worse = worse_direction(out[i].key.metric);
+        out[i].verdict = judge_change(out[i].shift, p_adjusted[i], tolerance, settings.alpha);
+    }
+    return out;
+}
+
+CapacityComparison compare_capacity(const CapacityFigures& base, const CapacityFigures& next,
+                                    double tolerance) {
+    CapacityComparison c;
+    c.base = base;
+    c.next = next;
+    if (base.last_healthy && next.last_healthy && *base.last_healthy > 0) {
+        const auto b = static_cast<double>(*base.last_healthy);
+        const auto n = static_cast<double>(*next.last_healthy);
+        c.last_healthy_change = n / b - 1.0;
+        const double step = std::max(base.step.value_or(0.0), next.step.value_or(0.0));
+        c.regression = b - n > tolerance * b && b - n > step;
+    }
+    if (base.peak_load && next.peak_load && *base.peak_load > 0) {
+        c.peak_load_change = *next.peak_load / *base.peak_load - 1.0;
+    }
+    return c;
+}
+
+SpeedComparison compare_speed(std::optional<int> base, std::optional<int> next) {
+    SpeedComparison c;
+    c.base = base;
+    c.next = next;
+    c.regression = base && next && *next < *base;
+    return c;
+}
+
+std::vector<LeakComparison> compare_leaks(const std::vector<std::pair<std::string, std::string>>& base,
+                                          const std::vector<std::pair<std::string, std::string>>& next) {
+    std::vector<LeakComparison> out;
+    const auto find = [&](const std::string& container) -> LeakComparison& {
+        for (auto& c : out) {
+            if (c.container == container) {
+                return c;
+            }
+        }
+        out.push_back({container, "", "", false});
+        return out.back();
+    };
+    for (const auto& [container, verdict] : base) {
+        find(container).base = verdict;
+    }
+    for (const auto& [container, verdict] : next) {
+        find(container).next = verdict;
+    }
+    for (auto& c : out) {
+        c.regression = c.next == "leak" && c.base != "leak";
+    }
+    return out;
+}
+
+std::vector<OomComparison> compare_ooms(const std::vector<std::pair<std::string, long>>& base,
+                                        const std::vector<std::pair<std::string, long>>& next) {
+    std::map<std::string, OomComparison> by_container;
+    for (const auto& [container, count] : base) {
+        auto& c = by_container[container];
+        c.container = container;
+        c.base += count;
+    }
+    for (const auto& [container, count] : next) {
+        auto& c = by_container[container];
+        c.container = container;
+        c.next += count;
+    }
+    std::vector<OomComparison> out;
+    out.reserve(by_container.size());
+    for (auto& [name, c] : by_container) {
+        c.regression = c.next > c.base;
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace perfrunner::analysis

@@ -7,9 +7,9 @@
 // tag, so nothing is dropped). The same expression run through query_range gives the figures of every step:
 // backfill.
 //
-// CPU is rate(container_cpu_usage_seconds_total[window]) with window >= 4 x the scrape interval (rate() needs
-// two samples in its window); the raw counter and the sample timestamp come along so that counter resets and
-// stale series are told apart the way the cAdvisor source does.
+// CPU: rate(container_cpu_usage_seconds_total[window]) with window >= 4 x the scrape interval (rate() needs
+// two samples in its window), and the raw counter with its sample timestamp, from which the sampler computes
+// CPU across ticks and tells counter resets and stale series apart the way the cAdvisor source does.
 #include <optional>
 #include <string>
 #include <vector>

@@ -136,6 +136,27 @@ TEST(PrometheusSampler, RecordedTickGivesTheAnswersFigures) {
     EXPECT_DOUBLE_EQ(*reading.host->memory_total_mb, raw_figure(body, "", "host_memory") / 1048576.0);
 }
 
+TEST(PrometheusSampler, CpuAcrossTicksFromTheCounterAndItsSampleTimes) {
+    const std::string first = fixture("tick_under_load.json");
+    const std::string second = fixture("tick_after_kafka_restart.json");
+    ad::PrometheusSampler sampler(stack_options());
+    ad::PrometheusBaselines baselines;
+    const auto& labels = sampler.options().labels;
+    sampler.evaluate(tick_of("tick_under_load.json", labels), baselines);
+    const auto reading = sampler.evaluate(tick_of("tick_after_kafka_restart.json", labels), baselines);
+    for (const char* name : {"rideshare-simulation", "rideshare-cadvisor", "rideshare-prometheus"}) {
+        SCOPED_TRACE(name);
+        const auto* c = find(reading, name);
+        ASSERT_NE(c, nullptr);
+        ASSERT_TRUE(c->cpu_percent.has_value());
+        const double expected =
+            100.0 * (raw_figure(second, name, "cpu_total") - raw_figure(first, name, "cpu_total")) /
+            (raw_figure(second, name, "sample_time") - raw_figure(first, name, "sample_time"));
+        EXPECT_DOUBLE_EQ(*c->cpu_percent, expected);
+        EXPECT_NE(*c->cpu_percent, raw_figure(second, name, "cpu_cores") * 100.0);  // not the rate() figure
+    }
+}
+
 TEST(PrometheusSampler, SameSampleAgainIsStaleWithoutCpu) {
     ad::PrometheusSampler sampler(stack_options());
     ad::PrometheusBaselines baselines;

@@ -1,6 +1,7 @@
 #pragma once
-// The subcommands of `perfrunner`. Each is one function of the effective config and its own options, returning
-// the process exit code (perfrunner::ExitCode); errors are thrown as perfrunner::Error and mapped by main.cpp.
+// The subcommands of `perfrunner`. Each is one function of the effective config and its own options,
+// returning the process exit code (perfrunner::ExitCode); errors are thrown as perfrunner::Error and mapped
+// by main.cpp.
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ struct AnalyzeOptions {
 
 struct ConfigOptions {
     GlobalOptions global;
+    bool keys = false;  // --keys: every config key with its allowed values, default and meaning
 };
 
 int run_command(const config::Config& config, const RunOptions& options);

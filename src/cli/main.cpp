@@ -87,7 +87,9 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "always", "never"}));
 
     cli::ConfigOptions config_options;
-    auto* config_cmd = app.add_subcommand("config", "Print the effective configuration as JSON (API key redacted)");
+    auto* config_cmd =
+        app.add_subcommand("config", "Print the effective configuration as JSON (secrets redacted)");
+    config_cmd->add_flag("--keys", config_options.keys, "Print every key: allowed values, default, meaning");
 
     try {
         app.parse(argc, argv);

@@ -6,31 +6,56 @@
 #include <fmt/format.h>
 
 #include "config_json.hpp"
+#include "perfrunner/config/fields.hpp"
+#include "perfrunner/config/secrets.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/resources.hpp"
 
 namespace perfrunner::config {
 namespace {
 
-// Comments (// and /* */ outside strings) are allowed in config files.
-nlohmann::json parse_config_text(std::string_view text, const std::string& source) {
-    try {
-        return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true,
-                                     /*ignore_comments=*/true);
-    } catch (const nlohmann::json::parse_error& e) {
-        std::string what = e.what();
-        // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> drop the bracketed id.
-        if (auto pos = what.find("] "); pos != std::string::npos) {
-            what = what.substr(pos + 2);
+// A config is at most 4 levels deep (thresholds.container_overrides.<container>.<key>). Deeper input is
+// refused while it is parsed, before anything recursive (printing, merging, destruction) could exhaust the
+// stack.
+constexpr int kMaxDepth = 16;
+
+// Parses JSON text (comments // and /* */ allowed); `what` names the source in errors.
+nlohmann::json parse_json(std::string_view text, const std::string& what, bool allow_exceptions) {
+    const auto limit_depth = [&what](int depth, nlohmann::json::parse_event_t event,
+                                     nlohmann::json& /*parsed*/) {
+        if (depth >= kMaxDepth && (event == nlohmann::json::parse_event_t::object_start ||
+                                   event == nlohmann::json::parse_event_t::array_start)) {
+            throw ConfigError(
+                fmt::format("{}: nested more than {} levels deep (a config has at most 4)", what, kMaxDepth));
         }
-        for (auto& ch : what) {
+        return true;
+    };
+    return nlohmann::json::parse(text.begin(), text.end(), limit_depth, allow_exceptions,
+                                 /*ignore_comments=*/true);
+}
+
+nlohmann::json parse_config_text(std::string_view text, const std::string& source) {
+    const std::string what = "config file " + source;
+    try {
+        return parse_json(text, what, /*allow_exceptions=*/true);
+    } catch (const nlohmann::json::parse_error& e) {
+        std::string message = e.what();
+        // "[json.exception.parse_error.101] parse error at line 3, column 5: ...; last read: '...'": the id
+        // is noise and the last token read may be part of a secret, so only the position and the reason are
+        // kept.
+        if (auto pos = message.find("] "); pos != std::string::npos) {
+            message = message.substr(pos + 2);
+        }
+        if (auto pos = message.find("; last read"); pos != std::string::npos) {
+            message.resize(pos);
+        }
+        for (auto& ch : message) {
             if (ch == '\n' || ch == '\r') {
                 ch = ' ';
             }
         }
-        throw ConfigError(
-            fmt::format("config file {}: invalid JSON: {} (fix the file; comments // and /* */ are allowed)",
-                        source, what));
+        throw ConfigError(fmt::format(
+            "{}: invalid JSON: {} (fix the file; comments // and /* */ are allowed)", what, message));
     }
 }
 
@@ -69,13 +94,34 @@ nlohmann::json read_config_file(const std::string& path) {
     auto j = parse_config_text(buffer.str(), path);
     if (!j.is_object()) {
         throw ConfigError(fmt::format("config file {}: expected a JSON object at the top level, got {}", path,
-                                      detail::describe_value(j)));
+                                      describe_value("", j)));
     }
     return j;
 }
 
+// At most 80 characters of what the user typed, for an error message.
+std::string shortened(const std::string& text) {
+    constexpr std::size_t kMaxLength = 80;
+    if (text.size() <= kMaxLength) {
+        return text;
+    }
+    std::size_t cut = kMaxLength;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
+        --cut;  // never split a UTF-8 sequence
+    }
+    return text.substr(0, cut) + "...";
+}
+
+// "key=value" for an error message, with the value hidden when the key looks secret (or is missing).
+std::string shown_assignment(const std::string& key, const std::string& text) {
+    if (key.empty() || is_secret_path(key)) {
+        return shortened(key) + "=" + std::string(kRedacted);
+    }
+    return shortened(key) + "=" + shortened(text);
+}
+
 // {"a": {"b": value}} for "a.b".
-nlohmann::json nest(const std::string& key_path, nlohmann::json value, const std::string& original) {
+nlohmann::json nest(const std::string& key_path, nlohmann::json value, const std::string& shown) {
     std::vector<std::string> parts;
     std::size_t start = 0;
     while (true) {
@@ -89,8 +135,11 @@ nlohmann::json nest(const std::string& key_path, nlohmann::json value, const std
     for (const auto& p : parts) {
         if (p.empty()) {
             throw ConfigError(
-                fmt::format("--set {}: expected key.path=value with non-empty key names", original));
+                fmt::format("--set {}: expected key.path=value with non-empty key names", shown));
         }
+    }
+    if (parts.size() > static_cast<std::size_t>(kMaxDepth)) {
+        throw ConfigError(fmt::format("--set {}: the key path has more than {} names", shown, kMaxDepth));
     }
     nlohmann::json out = std::move(value);
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
@@ -103,19 +152,44 @@ nlohmann::json nest(const std::string& key_path, nlohmann::json value, const std
 
 nlohmann::json parse_set_override(const std::string& assignment) {
     auto eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0) {
+    if (eq == std::string::npos) {
         throw ConfigError(fmt::format(
             "--set {}: expected key.path=value (e.g. --set scenarios.duration_active_minutes=0.5)",
-            assignment));
+            is_secret_path(assignment) ? std::string(kRedacted) : shortened(assignment)));
     }
-    std::string key = assignment.substr(0, eq);
-    std::string text = assignment.substr(eq + 1);
-    // A value that parses as JSON is taken as JSON (numbers, true, [..]); anything else is a string.
-    nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded()) {
+    const std::string key = assignment.substr(0, eq);
+    const std::string text = assignment.substr(eq + 1);
+    const std::string shown = shown_assignment(key, text);
+    if (key.empty()) {
+        throw ConfigError(fmt::format("--set {}: expected key.path=value with a key before '='", shown));
+    }
+    // A value that parses as JSON is taken as JSON (numbers, true, [..], "quoted"); anything else is a
+    // string. A key of text type takes the text as it is, so that an API key of digits stays a string.
+    nlohmann::json value = parse_json(text, "--set " + shown, /*allow_exceptions=*/false);
+    const FieldSpec* spec = find_field(key);
+    if (value.is_discarded() || (spec != nullptr && spec->type == ValueType::text && !value.is_string())) {
         value = text;
     }
-    return nest(key, std::move(value), assignment);
+    return nest(key, std::move(value), shown);
+}
+
+// Environment variables named in the key table; they hold text keys, taken as they are.
+void apply_environment(nlohmann::json& merged) {
+    for_each_section([&merged](const auto& section) {
+        auto it = merged.find(section.name);
+        if (it == merged.end() || !it->is_object()) {
+            return;  // from_json reports the section itself
+        }
+        for (const auto& field : section.fields) {
+            if (field.spec.env.empty()) {
+                continue;
+            }
+            const std::string variable(field.spec.env);
+            if (const char* v = std::getenv(variable.c_str()); v != nullptr && *v != '\0') {
+                (*it)[field.spec.key] = v;
+            }
+        }
+    });
 }
 
 nlohmann::json effective_json(const LoadOptions& options) {
@@ -124,18 +198,7 @@ nlohmann::json effective_json(const LoadOptions& options) {
         merge_into(merged, read_config_file(*options.config_file));
     }
     if (options.read_environment) {
-        struct EnvKey {
-            const char* variable;
-            const char* section;
-            const char* key;
-        };
-        for (const auto& e :
-             {EnvKey{"PERFRUNNER_API_KEY", "api", "api_key"}, EnvKey{"PERFRUNNER_API_URL", "api", "base_url"},
-              EnvKey{"PERFRUNNER_CADVISOR_URL", "docker", "cadvisor_url"}}) {
-            if (const char* v = std::getenv(e.variable); v != nullptr && *v != '\0') {
-                merged[e.section][e.key] = v;
-            }
-        }
+        apply_environment(merged);
     }
     for (const auto& s : options.set_overrides) {
         merge_into(merged, parse_set_override(s));

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "perfrunner/config/secrets.hpp"
 #include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/model/timestamps.hpp"
 #include "perfrunner/scenarios/baseline.hpp"
@@ -113,7 +114,7 @@ void validate(const RunOptions& options) {
 nlohmann::json results_config_json(const config::Config& config) {
     const auto& sc = config.scenarios;
     nlohmann::json j = nlohmann::json::object();
-    j["api"] = {{"base_url", config.api.base_url}};
+    j["api"] = {{"base_url", config::redact_url_credentials(config.api.base_url)}};
     j["docker"] = {{"compose_file", config.docker.compose_file}, {"profiles", config.docker.profiles}};
     j["sampling"] = {{"interval_seconds", config.sampling.interval_seconds},
                      {"warmup_seconds", config.sampling.warmup_seconds}};
@@ -126,7 +127,7 @@ nlohmann::json results_config_json(const config::Config& config) {
     s["speed_scaling_step_duration_minutes"] = whole_as_int(sc.speed_scaling_step_duration_minutes);
     s["speed_scaling_max_multiplier"] = sc.speed_scaling_max_multiplier;
     j["scenarios"] = s;
-    j["perfrunner"] = config::to_json(config, /*redact_api_key=*/true);
+    j["perfrunner"] = config::to_json(config, /*redact=*/true);
     return j;
 }
 

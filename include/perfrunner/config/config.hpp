@@ -1,7 +1,8 @@
 #pragma once
-// perfrunner's configuration. Sections and keys keep the reference framework's names (reference-framework.md §2);
-// new settings follow the same style. Every default lives in config/perfrunner.json, which is embedded in the
-// binary and is layer 0 of: built-in defaults <- config file <- environment <- --set key.path=value.
+// perfrunner's configuration as typed structs. Each member's key, type, allowed values and meaning are in the
+// key table (fields.hpp, src/config/fields.cpp; `perfrunner config --keys` prints it). Every default lives in
+// config/perfrunner.json, which is embedded in the binary and is layer 0 of:
+//   built-in defaults <- config file <- environment <- --set key.path=value.
 #include <map>
 #include <optional>
 #include <string>
@@ -12,34 +13,34 @@
 namespace perfrunner::config {
 
 struct ApiConfig {
-    std::string base_url;         // api.base_url
-    std::string api_key;          // api.api_key (env PERFRUNNER_API_KEY); never logged or written
-    double timeout = 0;           // api.timeout, seconds, every API call
-    double health_timeout = 0;    // api.health_timeout, seconds, GET /health
-    double connect_timeout = 0;   // api.connect_timeout, seconds
-    int max_retries = 0;          // api.max_retries, idempotent requests and 429s
-    double api_wait_seconds = 0;  // api.api_wait_seconds: how long setup waits for /health + status
+    std::string base_url;
+    std::string api_key;  // secret: never logged or written
+    double timeout = 0;
+    double health_timeout = 0;
+    double connect_timeout = 0;
+    int max_retries = 0;
+    double api_wait_seconds = 0;
 };
 
 struct DockerConfig {
-    std::string cadvisor_url;                  // docker.cadvisor_url
-    double cadvisor_timeout = 0;               // docker.cadvisor_timeout, seconds
-    std::string compose_file;                  // docker.compose_file
-    std::vector<std::string> profiles;         // docker.profiles
-    std::string project_name;                  // docker.project_name ("" = compose's default)
-    std::vector<std::string> compose_command;  // docker.compose_command ([] = auto: "docker compose", then "docker-compose")
-    double health_timeout_seconds = 0;         // docker.health_timeout_seconds (reference: none)
-    double command_timeout_seconds = 0;        // docker.command_timeout_seconds, every docker call
+    std::string cadvisor_url;
+    double cadvisor_timeout = 0;
+    std::string compose_file;
+    std::vector<std::string> profiles;
+    std::string project_name;
+    std::vector<std::string> compose_command;
+    double health_timeout_seconds = 0;
+    double command_timeout_seconds = 0;
 };
 
 struct SamplingConfig {
-    double interval_seconds = 0;           // sampling.interval_seconds
-    double drain_interval_seconds = 0;     // sampling.drain_interval_seconds
-    double cooldown_interval_seconds = 0;  // sampling.cooldown_interval_seconds
-    double warmup_seconds = 0;             // sampling.warmup_seconds
-    double settle_seconds = 0;             // sampling.settle_seconds
-    int min_samples = 0;                   // sampling.min_samples
-    int checkpoint_every_samples = 0;      // sampling.checkpoint_every_samples
+    double interval_seconds = 0;
+    double drain_interval_seconds = 0;
+    double cooldown_interval_seconds = 0;
+    double warmup_seconds = 0;
+    double settle_seconds = 0;
+    int min_samples = 0;
+    int checkpoint_every_samples = 0;
 };
 
 struct ScenariosConfig {
@@ -47,8 +48,8 @@ struct ScenariosConfig {
     double duration_cooldown_minutes = 0;
     double duration_drain_timeout_seconds = 0;
     double baseline_duration_seconds = 0;
-    double stress_cpu_threshold_percent = 0;     // of the container's effective cores
-    double stress_memory_threshold_percent = 0;  // of the memory limit
+    double stress_cpu_threshold_percent = 0;
+    double stress_memory_threshold_percent = 0;
     double stress_rolling_window_seconds = 0;
     int stress_spawn_batch_size = 0;
     double stress_spawn_interval_seconds = 0;
@@ -56,22 +57,23 @@ struct ScenariosConfig {
     double speed_scaling_step_duration_minutes = 0;
     int speed_scaling_max_multiplier = 0;
     // perfrunner additions
-    double stress_rtr_floor = 0;                 // rolling real-time ratio below this is a threshold hit (metric "rtr")
-    double host_cpu_threshold_percent = 0;       // host CPU (% of all cores) at or above this is a hit (container "host")
-    double spawn_wait_timeout_seconds = 0;       // minimum spawn wait; grows with queued agents
-    double stress_settle_seconds = 0;            // after the spawn queue drained (statistics.md §10.1)
-    int stress_window_samples = 0;               // W
-    int stress_k = 0;                            // k of the last m samples
+    double stress_rtr_floor = 0;
+    double host_cpu_threshold_percent = 0;
+    double spawn_wait_timeout_seconds = 0;
+    double stress_settle_seconds = 0;
+    int stress_window_samples = 0;
+    int stress_k = 0;
     int stress_m = 0;
-    std::string stress_breach_rule;              // "either" | "window_mean" | "k_of_m" | "both"
-    double stress_critical_memory_percent = 0;   // immediate stop
-    std::string stress_mode;                     // "ramp" (reference) | "step" (statistics.md §10.1)
-    bool stress_refine = false;                  // bisection between last healthy and breaking point
-    int stress_refine_resolution = 0;            // agents
+    std::string stress_breach_rule;
+    double stress_critical_memory_percent = 0;
+    std::string stress_mode;
+    bool stress_refine = false;
+    int stress_refine_resolution = 0;
     double speed_scaling_settle_seconds = 0;
 };
 
-struct ThresholdOverride {  // thresholds.container_overrides.<container>.<key>
+// Per-container thresholds: a set member replaces the section's value for that container.
+struct ThresholdOverride {
     std::optional<double> memory_leak_mb_per_min;
     std::optional<double> memory_warning_percent;
     std::optional<double> memory_critical_percent;
@@ -81,18 +83,18 @@ struct ThresholdOverride {  // thresholds.container_overrides.<container>.<key>
 };
 
 struct ThresholdsConfig {
-    double memory_leak_mb_per_min = 0;          // T_fail
-    double memory_leak_monitor_mb_per_min = 0;  // T_monitor
+    double memory_leak_mb_per_min = 0;
+    double memory_leak_monitor_mb_per_min = 0;
     double memory_warning_percent = 0;
     double memory_critical_percent = 0;
     double cpu_leak_percent_per_min = 0;
-    double cpu_warning_percent = 0;   // of the container's effective cores
-    double cpu_critical_percent = 0;  // of the container's effective cores
+    double cpu_warning_percent = 0;
+    double cpu_critical_percent = 0;
     std::map<std::string, ThresholdOverride> container_overrides;
 };
 
 struct AnalysisConfig {
-    std::vector<std::string> focus_containers;     // [] = all
+    std::vector<std::string> focus_containers;
     int max_containers_per_chart = 0;
     std::vector<std::string> priority_containers;
     double leak_warmup_seconds = 0;
@@ -100,24 +102,24 @@ struct AnalysisConfig {
     int leak_min_samples = 0;
     double leak_min_neff = 0;
     int leak_min_windows = 0;
-    double leak_envelope_window_seconds = 0;       // default; per container in ContainerSpec::gc_window_seconds
-    double cooldown_active_window_seconds = 0;     // statistics.md §9 W_a
-    double cooldown_window_seconds = 0;            // statistics.md §9 W_c
-    int chart_max_points = 0;                      // display downsampling (LTTB); results.json keeps raw data
+    double leak_envelope_window_seconds = 0;
+    double cooldown_active_window_seconds = 0;
+    double cooldown_window_seconds = 0;
+    int chart_max_points = 0;
 };
 
 struct OutputConfig {
-    std::string output_dir;  // output.output_dir; run dir = <output_dir>/<YYYYmmdd_HHMMSS>
-    std::string png;         // output.png: "auto" | "always" | "never"
+    std::string output_dir;
+    std::string png;
 };
 
 // One entry of the container catalogue (reference CONTAINER_CONFIG + CONTAINER_CPU_CORES).
 struct ContainerSpec {
-    std::string name;          // e.g. "rideshare-simulation"
-    std::string display_name;  // e.g. "Simulation"
-    std::string profile;       // compose profile
-    std::optional<double> cpu_cores;          // effective cores override
-    std::optional<double> gc_window_seconds;  // lower-envelope window for leak analysis
+    std::string name;
+    std::string display_name;
+    std::string profile;
+    std::optional<double> cpu_cores;
+    std::optional<double> gc_window_seconds;
 };
 
 struct Config {
@@ -138,19 +140,20 @@ struct Config {
 };
 
 struct LoadOptions {
-    std::optional<std::string> config_file;    // --config FILE
-    std::vector<std::string> set_overrides;    // --set key.path=value, in order
-    bool read_environment = true;              // PERFRUNNER_API_KEY, PERFRUNNER_API_URL, PERFRUNNER_CADVISOR_URL
+    std::optional<std::string> config_file;  // --config FILE
+    std::vector<std::string> set_overrides;  // --set key.path=value, in order
+    bool read_environment = true;            // the variables named in the key table (PERFRUNNER_*)
 };
 
-// Builds the effective config. Throws ConfigError with one line naming the key path, the value and what is
-// expected (unknown key, wrong type, negative duration, percentage outside (0, 100], ...).
+// Builds the effective config. Throws ConfigError with one line naming the key path, the value (a secret as
+// "***") and what is expected (unknown key, wrong type, value out of range, ...).
 Config load(const LoadOptions& options);
 
 // The built-in defaults (the embedded config/perfrunner.json).
 Config defaults();
 
-// The effective config as JSON with the reference key names. The API key is replaced by "***" when redact.
-nlohmann::json to_json(const Config& config, bool redact_api_key = true);
+// The effective config as JSON with the reference key names, itself a valid config file. When `redact`, every
+// secret (the API key, any key/secret/token/password-like key, credentials in URLs) is replaced by "***".
+nlohmann::json to_json(const Config& config, bool redact = true);
 
 }  // namespace perfrunner::config

@@ -273,15 +273,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{"nonsense=1", "nonsense", "1", "no such key"},
         BadValue{"thresholds.container_overrides.c.memory_warn=5",
                  "thresholds.container_overrides.c.memory_warn", "5", "no such key"},
-        BadValue{"api.timeout=\"abc\"", "api.timeout", "\"abc\"", "a number > 0"},
-        BadValue{"api.timeout=0", "api.timeout", "0", "a number > 0"},
-        BadValue{"sampling.interval_seconds=0", "sampling.interval_seconds", "0", "a number > 0"},
+        BadValue{"api.timeout=\"abc\"", "api.timeout", "\"abc\"", "a number of seconds in (0, 3600]"},
+        BadValue{"api.timeout=0", "api.timeout", "0", "a number of seconds in (0, 3600]"},
+        BadValue{"sampling.interval_seconds=0", "sampling.interval_seconds", "0",
+                 "a number of seconds in (0, 3600]"},
         BadValue{"sampling.cooldown_interval_seconds=-2", "sampling.cooldown_interval_seconds", "-2",
-                 "a number > 0"},
+                 "a number of seconds in (0, 3600]"},
         BadValue{"scenarios.duration_active_minutes=-0.5", "scenarios.duration_active_minutes", "-0.5",
-                 "a number >= 0"},
+                 "a number of minutes in [0, 10080]"},
         BadValue{"scenarios.baseline_duration_seconds=-1", "scenarios.baseline_duration_seconds", "-1",
-                 "a number >= 0"},
+                 "a number of seconds in [0, 604800]"},
         BadValue{"thresholds.memory_warning_percent=0", "thresholds.memory_warning_percent", "0",
                  "a percentage in (0, 100]"},
         BadValue{"thresholds.cpu_critical_percent=100.5", "thresholds.cpu_critical_percent", "100.5",
@@ -296,9 +297,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "one of \"ramp\", \"step\""},
         BadValue{"output.png=sometimes", "output.png", "\"sometimes\"",
                  "one of \"auto\", \"always\", \"never\""},
-        BadValue{"api.max_retries=2.5", "api.max_retries", "2.5", "an integer >= 0"},
+        BadValue{"api.max_retries=2.5", "api.max_retries", "2.5", "an integer in [0, 100]"},
         BadValue{"scenarios.stress_spawn_batch_size=0", "scenarios.stress_spawn_batch_size", "0",
-                 "an integer >= 1"},
+                 "an integer in [1, 100000]"},
         BadValue{"scenarios.stress_k=9", "scenarios.stress_k", "9", "an integer <= scenarios.stress_m (5)"},
         BadValue{"scenarios.stress_refine=yes", "scenarios.stress_refine", "\"yes\"", "true or false"},
         BadValue{"docker.profiles=\"core\"", "docker.profiles", "\"core\"", "an array of strings"},
@@ -309,7 +310,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{"analysis.leak_alpha=1", "analysis.leak_alpha", "1", "a number in (0, 1)"},
         BadValue{"scenarios.stress_rtr_floor=1.5", "scenarios.stress_rtr_floor", "1.5", "a number in (0, 1]"},
         BadValue{"containers=[{\"name\":\"a\",\"cpu_cores\":0}]", "containers[0].cpu_cores", "0",
-                 "a number > 0 or null"},
+                 "a number > 0 (cores) or null"},
         BadValue{"containers=[{\"name\":\"a\"},{\"name\":\"a\"}]", "containers[1].name", "\"a\"",
                  "a name not already in the list"},
         BadValue{"containers=[{\"name\":\"a\",\"colour\":\"red\"}]", "containers[0].colour", "\"red\"",
@@ -353,6 +354,8 @@ TEST(Validation, ErrorInFileNamesTheKey) {
     } catch (const perfrunner::ConfigError& e) {
         EXPECT_THAT(
             e.what(),
-            HasSubstr("config key scenarios.duration_active_minutes = \"five\": expected a number >= 0"));
+            HasSubstr(
+                "config key scenarios.duration_active_minutes = \"five\": expected a number of minutes in "
+                "[0, 10080]"));
     }
 }

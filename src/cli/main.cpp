@@ -25,7 +25,9 @@ constexpr const char* kExitCodes =
 int print_error(const std::string& message) {
     std::string line = message;
     for (auto& ch : line) {
-        if (ch == '\n' || ch == '\r') ch = ' ';
+        if (ch == '\n' || ch == '\r') {
+            ch = ' ';
+        }
     }
     std::fprintf(stderr, "perfrunner: %s\n", line.c_str());
     return 0;
@@ -36,7 +38,9 @@ void setup_logging(const cli::GlobalOptions& global) {
     logger->set_pattern("[%H:%M:%S] [%^%l%$] %v");
     spdlog::set_default_logger(logger);
     auto level = spdlog::level::from_str(global.log_level);
-    if (global.quiet && level < spdlog::level::warn) level = spdlog::level::warn;
+    if (global.quiet && level < spdlog::level::warn) {
+        level = spdlog::level::warn;
+    }
     spdlog::set_level(level);
 }
 

@@ -1,114 +1,279 @@
-#include "perfrunner/analysis/analysis.hpp"
-#include "perfrunner/analysis/duration.hpp"
+#include "perfrunner/analysis/analysis_json.hpp"
+
 #include "perfrunner/analysis/json_numbers.hpp"
 
 namespace perfrunner::analysis {
 
 namespace {
-using nlohmann::json;
 
-json optional_long(const std::optional<long>& v) { return v ? json(*v) : json(nullptr); }
+using ojson = nlohmann::ordered_json;
 
-json finding_json(const Finding& f) {
-    return {{"severity", to_string(f.severity)},
-            {"category", f.category},
-            {"container", f.container},
-            {"message", f.message},
-            {"metric_value", rounded(f.metric_value, 2)},
-            {"threshold", rounded(f.threshold, 2)},
-            {"scenario_name", f.scenario_name},
-            {"recommendation", f.recommendation},
-            {"check_name", f.check_name}};
+ojson number(const std::optional<double>& value, int digits) {
+    return rounded<ojson>(value, digits);
 }
-}  // namespace
 
-json analysis_json(const Analysis& a) {
-    json out = json::object();
-    json summaries = json::array();
-    for (const auto& s : a.scenario_summaries) {
-        json containers = json::object();
-        for (const auto& c : s.containers) {
-            const bool mem = c.memory_mb.n > 0;
-            const bool cpu = c.cpu_percent.n > 0;
-            containers[c.container] = {
-                {"memory_mean_mb", mem ? rounded(c.memory_mb.mean, 1) : json(nullptr)},
-                {"memory_max_mb", mem ? rounded(c.memory_mb.max, 1) : json(nullptr)},
-                {"memory_p95_mb", mem ? rounded(c.memory_mb.p95, 1) : json(nullptr)},
-                {"memory_limit_mb", rounded(c.memory_limit_mb, 1)},
-                {"cpu_mean_percent", cpu ? rounded(c.cpu_percent.mean, 1) : json(nullptr)},
-                {"cpu_max_percent", cpu ? rounded(c.cpu_percent.max, 1) : json(nullptr)},
-                {"memory_slope_mb_per_min", rounded(c.memory_slope_mb_per_min, 3)},
-                {"cpu_slope_percent_per_min", rounded(c.cpu_slope_percent_per_min, 3)}};
-        }
-        summaries.push_back({{"total_samples", s.total_samples},
-                             {"containers_sampled", s.containers.size()},
-                             {"containers", containers},
-                             {"scenario_name", s.scenario_name}});
-    }
-    out["scenario_summaries"] = summaries;
-    if (a.duration) {
-        json leaks = json::object();
-        for (const auto& l : a.duration->leaks) leaks[l.container] = leak_result_json(l);
-        out["leak_detection"] = leaks;
-        json cd = json::object();
-        for (const auto& c : a.duration->cooldown) cd[c.container] = cooldown_result_json(c);
-        out["cooldown"] = cd;
-    }
-    if (a.stress) {
-        out["stress_summary"] = {{"trigger", a.stress->trigger},
-                                 {"peak_values", a.stress->peak_values},
-                                 {"drivers_queued", optional_long(a.stress->drivers_queued)},
-                                 {"last_healthy", optional_long(a.stress->last_healthy)},
-                                 {"breaking_point", optional_long(a.stress->breaking_point)},
-                                 {"recommended_load", optional_long(a.stress->recommended_load)}};
-    }
-    if (a.speed) {
-        json steps = json::array();
-        for (const auto& s : a.speed->steps) {
-            json cpu = json::object(), mem = json::object();
-            for (const auto& [k, v] : s.mean_cpu_percent) cpu[k] = rounded(v, 1);
-            for (const auto& [k, v] : s.mean_memory_percent) mem[k] = rounded(v, 1);
-            steps.push_back({{"step", s.step},
-                             {"multiplier", s.multiplier},
-                             {"agent_count", s.agent_count},
-                             {"sample_count", s.sample_count},
-                             {"threshold_hit", s.threshold_hit},
-                             {"trigger", s.trigger},
-                             {"mean_cpu_percent", cpu},
-                             {"mean_memory_percent", mem},
-                             {"mean_real_time_ratio", rounded(s.mean_real_time_ratio, 3)}});
-        }
-        out["speed_summary"] = {{"steps", steps},
-                                {"max_speed_passed", a.speed->max_speed_passed},
-                                {"max_speed_achieved", a.speed->max_speed_achieved}};
+// A statistic of a series, null when the series had no samples.
+ojson stat(const SeriesStats& stats, double SeriesStats::*member, int digits) {
+    return stats.n > 0 ? number(stats.*member, digits) : ojson(nullptr);
+}
+
+ojson optional_long(const std::optional<long>& value) {
+    return value ? ojson(*value) : ojson(nullptr);
+}
+
+ojson text_or_null(const std::string& text) {
+    return text.empty() ? ojson(nullptr) : ojson(text);
+}
+
+ojson container_means(const std::vector<std::pair<std::string, double>>& means, int digits) {
+    ojson out = ojson::object();
+    for (const auto& [container, mean] : means) {
+        out[container] = number(mean, digits);
     }
     return out;
 }
 
-json verdict_json(const Analysis& a) {
-    json findings = json::array();
-    for (const auto& f : a.findings) findings.push_back(finding_json(f));
-    json health = json::array();
-    for (const auto& h : a.container_health) {
-        health.push_back({{"container_name", h.container_name},
-                          {"display_name", h.display_name},
-                          {"memory_current_mb", rounded(h.memory_current_mb, 1)},
-                          {"memory_limit_mb", rounded(h.memory_limit_mb, 1)},
-                          {"memory_percent", rounded(h.memory_percent, 1)},
-                          {"memory_leak_rate_mb_per_min", rounded(h.memory_leak_rate_mb_per_min, 3)},
-                          {"cpu_current_percent", rounded(h.cpu_current_percent, 1)},
-                          {"cpu_peak_percent", rounded(h.cpu_peak_percent, 1)},
-                          {"status", h.status}});
+ojson leak_statistics_json(const LeakResult& leak) {
+    ojson s = leak.memory.to_json();
+    s["signal"] = leak.signal;
+    s["threshold_mb_per_min"] = leak.threshold_mb_per_min;  // configured, not computed: as given
+    s["memory_limit_mb"] = number(leak.memory_limit_mb, decimals::kLevel);
+    s["cpu"] = leak.cpu.to_json();
+    return s;
+}
+
+ojson cooldown_statistics_json(const CooldownStatistics& c) {
+    ojson s = ojson::object();
+    s["active_window_seconds"] = c.active_window_seconds;  // configured: as given
+    s["cooldown_window_seconds"] = c.cooldown_window_seconds;
+    if (c.hl_shift_mb) {
+        s["hl_shift_mb"] = number(c.hl_shift_mb, decimals::kCooldown);
+        s["hl_ci95_mb"] = ojson::array({number(c.hl_ci95_lower_mb, decimals::kCooldown),
+                                        number(c.hl_ci95_upper_mb, decimals::kCooldown)});
+        s["tolerance_mb"] = number(c.tolerance_mb, decimals::kCooldown);
     }
-    return {{"overall_status", to_string(a.verdict)},
-            {"findings", findings},
-            {"recommendations", a.recommendations},
-            {"container_health", health},
-            {"scenarios_passed", a.scenarios_passed},
-            {"scenarios_failed", a.scenarios_failed},
-            {"total_oom_events", a.total_oom_events},
-            {"critical_count", a.critical_count},
-            {"warning_count", a.warning_count}};
+    if (c.rss_active_end_mb && c.rss_cooldown_end_mb) {
+        s["rss_active_end_mb"] = number(c.rss_active_end_mb, decimals::kCooldown);
+        s["rss_cooldown_end_mb"] = number(c.rss_cooldown_end_mb, decimals::kCooldown);
+    }
+    if (c.baseline_median_mb) {
+        s["baseline_median_mb"] = number(c.baseline_median_mb, decimals::kCooldown);
+        s["returned_to_baseline"] = c.returned_to_baseline;
+    }
+    return s;
+}
+
+ojson speed_step_json(const SpeedStep& s) {
+    ojson o;
+    o["step"] = s.step;
+    o["multiplier"] = s.multiplier;
+    o["agent_count"] = s.agent_count;
+    o["sample_count"] = s.sample_count;
+    o["threshold_hit"] = s.threshold_hit;
+    o["trigger"] = ojson(s.trigger);  // as recorded by the scenario
+    o["mean_cpu_percent"] = container_means(s.mean_cpu_percent, decimals::kLevel);
+    o["mean_memory_percent"] = container_means(s.mean_memory_percent, decimals::kLevel);
+    o["mean_real_time_ratio"] = number(s.mean_real_time_ratio, decimals::kRealTimeRatio);
+    return o;
+}
+
+// The perfrunner additions shared by `analysis` and `verdict` (results-schema.md §9).
+void add_scenario_results(ojson& out, const Analysis& a) {
+    if (a.duration) {
+        ojson leaks = ojson::object();
+        for (const auto& l : a.duration->leaks) {
+            leaks[l.container] = leak_result_json(l);
+        }
+        out["leak_detection"] = leaks;
+        ojson cooldown = ojson::object();
+        for (const auto& c : a.duration->cooldown) {
+            cooldown[c.container] = cooldown_result_json(c);
+        }
+        out["cooldown"] = cooldown;
+    }
+    if (a.stress) {
+        out["stress_summary"] = stress_analysis_json(*a.stress);
+    }
+    if (a.speed) {
+        out["speed_summary"] = speed_analysis_json(*a.speed);
+    }
+}
+
+}  // namespace
+
+ojson container_summary_json(const ContainerSummary& c) {
+    ojson o;
+    o["memory_mean_mb"] = stat(c.memory_mb, &SeriesStats::mean, decimals::kLevel);
+    o["memory_max_mb"] = stat(c.memory_mb, &SeriesStats::max, decimals::kLevel);
+    o["memory_p95_mb"] = stat(c.memory_mb, &SeriesStats::p95, decimals::kLevel);
+    o["memory_limit_mb"] = number(c.memory_limit_mb, decimals::kLevel);
+    o["cpu_mean_percent"] = stat(c.cpu_percent, &SeriesStats::mean, decimals::kLevel);
+    o["cpu_max_percent"] = stat(c.cpu_percent, &SeriesStats::max, decimals::kLevel);
+    o["memory_slope_mb_per_min"] = number(c.memory_slope_mb_per_min, decimals::kSlope);
+    o["cpu_slope_percent_per_min"] = number(c.cpu_slope_percent_per_min, decimals::kSlope);
+    return o;
+}
+
+ojson scenario_summary_json(const ScenarioSummary& s) {
+    ojson containers = ojson::object();
+    for (const auto& c : s.containers) {
+        containers[c.container] = container_summary_json(c);
+    }
+    ojson o;
+    o["total_samples"] = s.total_samples;
+    o["containers_sampled"] = s.containers.size();
+    o["containers"] = containers;
+    o["scenario_name"] = s.scenario_name;
+    return o;
+}
+
+ojson finding_json(const Finding& f) {
+    ojson o;
+    o["severity"] = to_string(f.severity);
+    o["category"] = f.category;
+    o["container"] = f.container;
+    o["message"] = f.message;
+    o["metric_value"] = number(f.metric_value, decimals::kFinding);
+    o["threshold"] = number(f.threshold, decimals::kFinding);
+    o["scenario_name"] = f.scenario_name;
+    o["recommendation"] = f.recommendation;
+    o["check_name"] = f.check_name;  // addition: the junit.xml test case of the finding
+    return o;
+}
+
+ojson container_health_json(const ContainerHealth& h) {
+    ojson o;
+    o["container_name"] = h.container_name;
+    o["display_name"] = h.display_name;
+    o["memory_current_mb"] = number(h.memory_current_mb, decimals::kLevel);
+    o["memory_limit_mb"] = number(h.memory_limit_mb, decimals::kLevel);
+    o["memory_percent"] = number(h.memory_percent, decimals::kLevel);
+    o["memory_leak_rate_mb_per_min"] = number(h.memory_leak_rate_mb_per_min, decimals::kSlope);
+    o["cpu_current_percent"] = number(h.cpu_current_percent, decimals::kLevel);
+    o["cpu_peak_percent"] = number(h.cpu_peak_percent, decimals::kLevel);
+    o["status"] = h.status;
+    return o;
+}
+
+ojson phase_analysis_json(const std::vector<PhaseSlopes>& phases) {
+    ojson out = ojson::object();
+    for (const auto& p : phases) {
+        ojson containers = ojson::object();
+        for (const auto& c : p.containers) {
+            containers[c.container] = {
+                {"memory_slope_mb_per_min", number(c.memory_slope_mb_per_min, decimals::kSlope)},
+                {"cpu_slope_percent_per_min", number(c.cpu_slope_percent_per_min, decimals::kSlope)}};
+        }
+        out[p.phase] = containers;
+    }
+    return out;
+}
+
+ojson leak_result_json(const LeakResult& l) {
+    ojson o;
+    // Reference keys (results-schema.md §5 leak_analysis): the seed's endpoint slopes and flags.
+    o["memory_slope_mb_per_min"] = number(l.seed_memory_slope_mb_per_min, decimals::kSlope);
+    o["cpu_slope_percent_per_min"] = number(l.seed_cpu_slope_percent_per_min, decimals::kSlope);
+    o["memory_leak_detected"] = l.seed_memory_leak_detected;
+    o["cpu_leak_detected"] = l.seed_cpu_leak_detected;
+    // Additions: the statistical verdict (statistics.md §6).
+    o["ols_memory_slope_mb_per_min"] = number(l.ols_memory_slope_mb_per_min, decimals::kSlope);
+    o["tier"] = text_or_null(l.tier);
+    o["verdict"] = l.verdict;
+    o["reason"] = l.reason;
+    o["statistics"] = leak_statistics_json(l);
+    return o;
+}
+
+ojson cooldown_result_json(const CooldownResult& c) {
+    ojson o;
+    // Reference keys (results-schema.md §5 cooldown_analysis).
+    o["active_end_mb"] = number(c.active_end_mb, decimals::kCooldown);
+    o["cooldown_end_mb"] = number(c.cooldown_end_mb, decimals::kCooldown);
+    o["delta_mb"] = number(c.delta_mb, decimals::kCooldown);
+    o["delta_percent"] = number(c.delta_percent, decimals::kCooldown);
+    o["memory_released"] = c.memory_released;
+    // Additions (statistics.md §9).
+    o["classification"] = c.classification;
+    o["k_active"] = c.k_active;
+    o["k_cooldown"] = c.k_cooldown;
+    o["statistics"] = cooldown_statistics_json(c.statistics);
+    return o;
+}
+
+ojson stress_analysis_json(const StressAnalysis& s) {
+    ojson o;
+    o["trigger"] = ojson(s.trigger);          // as recorded by the scenario (results-schema.md §5)
+    o["peak_values"] = ojson(s.peak_values);  // raw sample values
+    o["drivers_queued"] = optional_long(s.drivers_queued);
+    o["last_healthy"] = optional_long(s.last_healthy);
+    o["breaking_point"] = optional_long(s.breaking_point);
+    o["recommended_load"] = optional_long(s.recommended_load);
+    return o;
+}
+
+ojson speed_analysis_json(const SpeedAnalysis& s) {
+    ojson steps = ojson::array();
+    for (const auto& step : s.steps) {
+        steps.push_back(speed_step_json(step));
+    }
+    ojson o;
+    o["steps"] = steps;
+    o["max_speed_passed"] = s.max_speed_passed;
+    o["max_speed_achieved"] = s.max_speed_achieved;
+    return o;
+}
+
+ojson duration_analysis_json(const DurationAnalysis& d) {
+    ojson out;
+    out["phase_analysis"] = phase_analysis_json(d.phase_analysis);
+    ojson leaks = ojson::object();
+    for (const auto& l : d.leaks) {
+        leaks[l.container] = leak_result_json(l);
+    }
+    out["leak_analysis"] = leaks;
+    if (!d.cooldown.empty()) {
+        ojson cooldown = ojson::object();
+        for (const auto& c : d.cooldown) {
+            cooldown[c.container] = cooldown_result_json(c);
+        }
+        out["cooldown_analysis"] = cooldown;
+    }
+    return out;
+}
+
+ojson analysis_json(const Analysis& a) {
+    ojson summaries = ojson::array();
+    for (const auto& s : a.scenario_summaries) {
+        summaries.push_back(scenario_summary_json(s));
+    }
+    ojson out;
+    out["scenario_summaries"] = summaries;
+    add_scenario_results(out, a);
+    return out;
+}
+
+ojson verdict_json(const Analysis& a) {
+    ojson findings = ojson::array();
+    for (const auto& f : a.findings) {
+        findings.push_back(finding_json(f));
+    }
+    ojson health = ojson::array();
+    for (const auto& h : a.container_health) {
+        health.push_back(container_health_json(h));
+    }
+    ojson out;
+    out["overall_status"] = to_string(a.verdict);
+    out["findings"] = findings;
+    out["recommendations"] = a.recommendations;
+    out["container_health"] = health;
+    out["scenarios_passed"] = a.scenarios_passed;
+    out["scenarios_failed"] = a.scenarios_failed;
+    out["total_oom_events"] = a.total_oom_events;
+    out["critical_count"] = a.critical_count;
+    out["warning_count"] = a.warning_count;
+    add_scenario_results(out, a);
+    return out;
 }
 
 }  // namespace perfrunner::analysis

@@ -291,17 +291,15 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
     if (a.duration) {
         for (const auto& l : a.duration->leaks) {
             const std::string disp = display_name(config, l.container);
-            const auto& st = l.statistics;
-            const bool has_slope = st.contains("sen_slope") && st["sen_slope"].is_number();
-            const double slope_value = has_slope ? st["sen_slope"].get<double>() : 0.0;
+            const bool has_slope = l.memory.computed && std::isfinite(l.memory.theil_sen.slope);
+            const double slope_value = has_slope ? l.memory.theil_sen.slope : 0.0;
             const std::optional<double> metric =
                 has_slope ? std::optional<double>(model::round_half_even(slope_value, 2))
                           : std::optional<double>();
             const double threshold = thresholds_for(config, l.container).memory_leak_mb_per_min;
             const std::string check = duration->scenario_name + "/" + l.container + "/memory_leak";
             if (l.verdict == "leak") {
-                const bool soon = st.contains("t_limit_minutes") && st["t_limit_minutes"].is_number() &&
-                                  st["t_limit_minutes"].get<double>() < 24 * 60;
+                const bool soon = l.memory.t_limit_minutes && *l.memory.t_limit_minutes < 24 * 60;
                 add(a, {soon ? Severity::critical : Severity::warning, "memory_leak", l.container,
                         fmt::format("{} memory growing at {:.2f} MB/min", disp, slope_value), metric,
                         threshold, duration->scenario_name, kRecLeak, check});
@@ -310,9 +308,9 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
                         fmt::format("{} memory may be growing at {:.2f} MB/min (suspect)", disp, slope_value),
                         metric, threshold, duration->scenario_name, kRecLeak, check});
             }
-            if (st.contains("cpu") && st["cpu"].value("verdict", "") == "suspect") {
-                const auto& c = st["cpu"];
-                const double cs = c["sen_slope"].is_number() ? c["sen_slope"].get<double>() : 0.0;
+            if (l.cpu.verdict == "suspect") {
+                const double cs =
+                    l.cpu.computed && std::isfinite(l.cpu.theil_sen.slope) ? l.cpu.theil_sen.slope : 0.0;
                 add(a, {Severity::info, "cpu_leak", l.container,
                         fmt::format("{} CPU growing at {:.2f} %/min (suspect)", disp, cs),
                         model::round_half_even(cs, 2),

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "perfrunner/analysis/json_numbers.hpp"
+#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/analysis/series.hpp"
 #include "perfrunner/analysis/stats/descriptive.hpp"
 #include "perfrunner/analysis/stats/endpoint_slope.hpp"
@@ -26,10 +26,10 @@ double positive_or(double v, double fallback) {
     return v > 0 ? v : fallback;
 }
 
-// Seed's endpoint slopes of one phase, 3 dp (reference formula 1).
-nlohmann::json phase_slopes(const model::RunResult& run, const model::ScenarioResult& sc,
-                            const config::Config& cfg, std::size_t begin, std::size_t end) {
-    nlohmann::json out = nlohmann::json::object();
+// Seed's endpoint slopes of one phase (reference formula 1); containers with neither slope are left out.
+PhaseSlopes phase_slopes(const model::RunResult& run, const model::ScenarioResult& sc,
+                         const config::Config& cfg, const char* phase, std::size_t begin, std::size_t end) {
+    PhaseSlopes out{phase, {}};
     if (end <= begin + 1) {
         return out;
     }
@@ -41,8 +41,7 @@ nlohmann::json phase_slopes(const model::RunResult& run, const model::ScenarioRe
         if (!ms && !cs) {
             continue;
         }
-        out[run.container_name(id)] = {{"memory_slope_mb_per_min", rounded(ms, 3)},
-                                       {"cpu_slope_percent_per_min", rounded(cs, 3)}};
+        out.containers.push_back({run.container_name(id), ms, cs});
     }
     return out;
 }
@@ -87,10 +86,10 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
                                   const config::Config& config) {
     DurationAnalysis d;
     const PhaseRanges ph = phase_ranges(sc);
-    d.phase_analysis["active"] = phase_slopes(run, sc, config, ph.active_begin, ph.active_end);
+    d.phase_analysis.push_back(phase_slopes(run, sc, config, "active", ph.active_begin, ph.active_end));
     if (ph.has_counts) {
-        d.phase_analysis["drain"] = phase_slopes(run, sc, config, ph.active_end, ph.drain_end);
-        d.phase_analysis["cooldown"] = phase_slopes(run, sc, config, ph.drain_end, ph.cooldown_end);
+        d.phase_analysis.push_back(phase_slopes(run, sc, config, "drain", ph.active_end, ph.drain_end));
+        d.phase_analysis.push_back(phase_slopes(run, sc, config, "cooldown", ph.drain_end, ph.cooldown_end));
     }
     const std::size_t active_n = ph.active_end - ph.active_begin;
     std::optional<double> phase_start;
@@ -111,6 +110,7 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
         const auto cpu = extract(sc, id, ph.active_begin, ph.active_end, kCpu);
         lr.seed_memory_slope_mb_per_min = stats::endpoint_slope(minutes_since_first(ws.t), ws.y);
         lr.seed_cpu_slope_percent_per_min = stats::endpoint_slope(minutes_since_first(cpu.t), cpu.y);
+        // The seed flags compare the 3-dp slope the seed writes with the threshold.
         if (lr.seed_memory_slope_mb_per_min) {
             lr.seed_memory_slope_mb_per_min = model::round_half_even(*lr.seed_memory_slope_mb_per_min, 3);
             lr.seed_memory_leak_detected = *lr.seed_memory_slope_mb_per_min > th.memory_leak_mb_per_min;
@@ -141,13 +141,14 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
         if (limit > 0) {
             settings.limit = limit;
         }
-        const auto mem_assessment = assess_leak(mem.t, mem.y, active_n, settings, phase_start);
-        lr.verdict = mem_assessment.verdict;
-        lr.reason = mem_assessment.reason;
-        lr.statistics = mem_assessment.to_json();
-        lr.statistics["signal"] = use_rss ? "rss" : "working_set";
-        lr.statistics["threshold_mb_per_min"] = settings.threshold;
-        lr.statistics["memory_limit_mb"] = limit > 0 ? nlohmann::json(limit) : nlohmann::json(nullptr);
+        lr.memory = assess_leak(mem.t, mem.y, active_n, settings, phase_start);
+        lr.verdict = lr.memory.verdict;
+        lr.reason = lr.memory.reason;
+        lr.signal = use_rss ? "rss" : "working_set";
+        lr.threshold_mb_per_min = settings.threshold;
+        if (limit > 0) {
+            lr.memory_limit_mb = limit;
+        }
 
         LeakRuleSettings cpu_settings = settings;
         cpu_settings.threshold = th.cpu_leak_percent_per_min;
@@ -156,8 +157,7 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
         cpu_settings.envelope_configured = false;
         cpu_settings.leak_allowed = false;
         cpu_settings.limit.reset();
-        const auto cpu_assessment = assess_leak(cpu.t, cpu.y, active_n, cpu_settings, phase_start);
-        lr.statistics["cpu"] = cpu_assessment.to_json();
+        lr.cpu = assess_leak(cpu.t, cpu.y, active_n, cpu_settings, phase_start);
         d.leaks.push_back(std::move(lr));
     }
 
@@ -179,8 +179,8 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
             auto c = window_tail(c_ws, wc);
             cr.k_active = static_cast<int>(a.size());
             cr.k_cooldown = static_cast<int>(c.size());
-            cr.statistics["active_window_seconds"] = wa;
-            cr.statistics["cooldown_window_seconds"] = wc;
+            cr.statistics.active_window_seconds = wa;
+            cr.statistics.cooldown_window_seconds = wc;
             if (a.empty() || c.empty()) {
                 cr.classification = "no_data";
                 d.cooldown.push_back(std::move(cr));
@@ -189,33 +189,34 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
             const auto hl = stats::hodges_lehmann(a, c);
             const double ma = stats::median_inplace(a);
             const double mc = stats::median_inplace(c);
-            cr.active_end_mb = model::round_half_even(ma, 2);
-            cr.cooldown_end_mb = model::round_half_even(mc, 2);
-            cr.delta_mb = model::round_half_even(mc - ma, 2);
+            cr.active_end_mb = ma;
+            cr.cooldown_end_mb = mc;
+            cr.delta_mb = mc - ma;
             if (ma > 0) {
-                cr.delta_percent = model::round_half_even((mc - ma) / ma * 100.0, 2);
+                cr.delta_percent = (mc - ma) / ma * 100.0;
             }
             cr.memory_released = mc - ma < 0;
             const double tol = std::max(2.0, 0.01 * ma);
             cr.classification = hl.upper < -tol ? "released" : hl.lower > tol ? "retained" : "unchanged";
-            cr.statistics["hl_shift_mb"] = rounded(hl.shift, 2);
-            cr.statistics["hl_ci95_mb"] = nlohmann::json::array({rounded(hl.lower, 2), rounded(hl.upper, 2)});
-            cr.statistics["tolerance_mb"] = rounded(tol, 2);
+            cr.statistics.hl_shift_mb = hl.shift;
+            cr.statistics.hl_ci95_lower_mb = hl.lower;
+            cr.statistics.hl_ci95_upper_mb = hl.upper;
+            cr.statistics.tolerance_mb = tol;
             // Same comparison on rss when both windows have it.
             const auto a_rss = window_tail(extract(sc, id, ph.active_begin, ph.active_end, kRss), wa);
             const auto c_rss = window_tail(extract(sc, id, ph.drain_end, ph.cooldown_end, kRss), wc);
             if (!a_rss.empty() && !c_rss.empty()) {
                 auto ar = a_rss, crs = c_rss;
-                cr.statistics["rss_active_end_mb"] = rounded(stats::median_inplace(ar), 2);
-                cr.statistics["rss_cooldown_end_mb"] = rounded(stats::median_inplace(crs), 2);
+                cr.statistics.rss_active_end_mb = stats::median_inplace(ar);
+                cr.statistics.rss_cooldown_end_mb = stats::median_inplace(crs);
             }
             // Compared with the baseline scenario's median for the same container, when there is one.
             if (const auto* base = run.find_scenario(model::scenario_names::kBaseline)) {
                 auto b = extract(*base, id, 0, base->samples.size(), kWorkingSet).y;
                 if (!b.empty()) {
                     const double mb = stats::median_inplace(b);
-                    cr.statistics["baseline_median_mb"] = rounded(mb, 2);
-                    cr.statistics["returned_to_baseline"] = std::fabs(mc - mb) <= std::max(2.0, 0.01 * mb);
+                    cr.statistics.baseline_median_mb = mb;
+                    cr.statistics.returned_to_baseline = std::fabs(mc - mb) <= std::max(2.0, 0.01 * mb);
                 }
             }
             d.cooldown.push_back(std::move(cr));
@@ -224,52 +225,9 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
     return d;
 }
 
-nlohmann::json leak_result_json(const LeakResult& l) {
-    nlohmann::json j = nlohmann::json::object();
-    j["memory_slope_mb_per_min"] = rounded(l.seed_memory_slope_mb_per_min, 3);
-    j["cpu_slope_percent_per_min"] = rounded(l.seed_cpu_slope_percent_per_min, 3);
-    j["memory_leak_detected"] = l.seed_memory_leak_detected;
-    j["cpu_leak_detected"] = l.seed_cpu_leak_detected;
-    j["ols_memory_slope_mb_per_min"] = rounded(l.ols_memory_slope_mb_per_min, 3);
-    j["tier"] = l.tier.empty() ? nlohmann::json(nullptr) : nlohmann::json(l.tier);
-    j["verdict"] = l.verdict;
-    j["reason"] = l.reason;
-    j["statistics"] = l.statistics;
-    return j;
-}
-
-nlohmann::json cooldown_result_json(const CooldownResult& c) {
-    nlohmann::json j = nlohmann::json::object();
-    j["active_end_mb"] = rounded(c.active_end_mb, 2);
-    j["cooldown_end_mb"] = rounded(c.cooldown_end_mb, 2);
-    j["delta_mb"] = rounded(c.delta_mb, 2);
-    j["delta_percent"] = rounded(c.delta_percent, 2);
-    j["memory_released"] = c.memory_released;
-    j["classification"] = c.classification;
-    j["k_active"] = c.k_active;
-    j["k_cooldown"] = c.k_cooldown;
-    j["statistics"] = c.statistics;
-    return j;
-}
-
 nlohmann::json duration_metadata(const model::RunResult& run, const model::ScenarioResult& scenario,
                                  const config::Config& config) {
-    const auto d = analyze_duration(run, scenario, config);
-    nlohmann::json out = nlohmann::json::object();
-    out["phase_analysis"] = d.phase_analysis;
-    nlohmann::json leaks = nlohmann::json::object();
-    for (const auto& l : d.leaks) {
-        leaks[l.container] = leak_result_json(l);
-    }
-    out["leak_analysis"] = leaks;
-    if (!d.cooldown.empty()) {
-        nlohmann::json cd = nlohmann::json::object();
-        for (const auto& c : d.cooldown) {
-            cd[c.container] = cooldown_result_json(c);
-        }
-        out["cooldown_analysis"] = cd;
-    }
-    return out;
+    return duration_analysis_json(analyze_duration(run, scenario, config));
 }
 
 }  // namespace perfrunner::analysis

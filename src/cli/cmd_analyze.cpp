@@ -8,7 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
-#include "perfrunner/analysis/analysis.hpp"
+#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/results_json.hpp"
 #include "perfrunner/report/writer.hpp"

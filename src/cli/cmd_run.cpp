@@ -13,7 +13,7 @@
 #include "perfrunner/adapters/cadvisor_sampler.hpp"
 #include "perfrunner/adapters/docker_cli.hpp"
 #include "perfrunner/adapters/simulation_client.hpp"
-#include "perfrunner/analysis/analysis.hpp"
+#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/timestamps.hpp"
 #include "perfrunner/ports/system_clock.hpp"

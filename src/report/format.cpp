@@ -25,14 +25,6 @@ std::string verdict_label(analysis::Verdict verdict) {
     return s;
 }
 
-nlohmann::ordered_json number_or_null(std::optional<double> value, int decimals) {
-    const auto r = model::round_half_even(value, decimals);
-    if (!r) {
-        return nullptr;
-    }
-    return *r;
-}
-
 std::string format_number(std::optional<double> value, int decimals) {
     const auto r = model::round_half_even(value, decimals);
     if (!r) {

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
@@ -12,6 +13,8 @@
 namespace perfrunner::report {
 
 namespace {
+
+namespace decimals = analysis::decimals;
 
 // XML 1.0 forbids most control characters even as references: drop them, then escape.
 std::string x(std::string_view s) {
@@ -85,8 +88,8 @@ std::string render_junit_xml(const ReportContext& context) {
         std::ostringstream d;
         d << severity_name(f.severity) << ": " << f.message;
         if (f.metric_value || f.threshold) {
-            d << " (value " << format_number(f.metric_value, 2) << ", threshold "
-              << format_number(f.threshold, 2) << ")";
+            d << " (value " << format_number(f.metric_value, decimals::kFinding) << ", threshold "
+              << format_number(f.threshold, decimals::kFinding) << ")";
         }
         if (!f.recommendation.empty()) {
             d << "; recommendation: " << f.recommendation;
@@ -104,10 +107,11 @@ std::string render_junit_xml(const ReportContext& context) {
         for (const auto& c : s.containers) {
             const auto prefix = s.scenario_name + "/" + c.container + "/";
             passing(s.scenario_name, prefix + "memory",
-                    "memory max " + format_number(c.memory_mb.max, 1) + " MB of limit " +
-                        (c.memory_limit_mb > 0 ? format_number(c.memory_limit_mb, 1) + " MB" : "unlimited"));
+                    "memory max " + format_number(c.memory_mb.max, decimals::kLevel) + " MB of limit " +
+                        (c.memory_limit_mb > 0 ? format_number(c.memory_limit_mb, decimals::kLevel) + " MB"
+                                               : "unlimited"));
             passing(s.scenario_name, prefix + "cpu",
-                    "CPU max " + format_number(c.cpu_percent.max, 1) + " % of one core (" +
+                    "CPU max " + format_number(c.cpu_percent.max, decimals::kLevel) + " % of one core (" +
                         format_number(effective_cores(context.config, a, c.container), 2) +
                         " effective cores)");
         }
@@ -117,7 +121,7 @@ std::string render_junit_xml(const ReportContext& context) {
             passing(model::scenario_names::kDuration,
                     std::string(model::scenario_names::kDuration) + "/" + l.container + "/memory_leak",
                     "leak verdict " + l.verdict + ", tier " + l.tier + ", OLS slope " +
-                        format_number(l.ols_memory_slope_mb_per_min, 3) + " MB/min" +
+                        format_number(l.ols_memory_slope_mb_per_min, decimals::kSlope) + " MB/min" +
                         (l.reason.empty() ? "" : "; " + l.reason));
         }
     }

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/report/chart_plan.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
@@ -11,6 +12,8 @@
 namespace perfrunner::report {
 
 namespace {
+
+namespace decimals = analysis::decimals;
 
 std::string h(std::string_view s) {
     return html_escape(s);
@@ -72,8 +75,9 @@ std::string render_html_report(const ReportContext& context) {
                 }
                 b << "<tr class=\"" << severity_name(sev) << "\"><td>" << severity_name(sev) << "</td><td>"
                   << h(f.scenario_name) << "</td><td>" << h(f.container) << "</td><td>" << h(f.message)
-                  << "</td><td>" << format_number(f.metric_value, 2) << "</td><td>"
-                  << format_number(f.threshold, 2) << "</td><td>" << h(f.recommendation) << "</td></tr>\n";
+                  << "</td><td>" << format_number(f.metric_value, decimals::kFinding) << "</td><td>"
+                  << format_number(f.threshold, decimals::kFinding) << "</td><td>" << h(f.recommendation)
+                  << "</td></tr>\n";
             }
         }
         b << "</table>\n";
@@ -88,13 +92,14 @@ std::string render_html_report(const ReportContext& context) {
         for (const auto& c : a.container_health) {
             b << "<tr><td title=\"" << h(c.container_name) << "\">"
               << h(c.display_name.empty() ? c.container_name : c.display_name) << "</td><td>"
-              << format_number(c.memory_current_mb, 1) << "</td><td>"
-              << (c.memory_limit_mb > 0 ? format_number(c.memory_limit_mb, 1) : "unlimited") << "</td><td>"
-              << (c.memory_limit_mb > 0 ? format_number(c.memory_percent, 1) : "n/a") << "</td><td>"
-              << format_number(c.memory_leak_rate_mb_per_min, 3) << "</td><td>"
-              << format_number(c.cpu_current_percent, 1) << "</td><td>"
-              << format_number(c.cpu_peak_percent, 1) << "</td><td class=\"status-" << h(c.status) << "\">"
-              << h(c.status) << "</td></tr>\n";
+              << format_number(c.memory_current_mb, decimals::kLevel) << "</td><td>"
+              << (c.memory_limit_mb > 0 ? format_number(c.memory_limit_mb, decimals::kLevel) : "unlimited")
+              << "</td><td>"
+              << (c.memory_limit_mb > 0 ? format_number(c.memory_percent, decimals::kLevel) : "n/a")
+              << "</td><td>" << format_number(c.memory_leak_rate_mb_per_min, decimals::kSlope) << "</td><td>"
+              << format_number(c.cpu_current_percent, decimals::kLevel) << "</td><td>"
+              << format_number(c.cpu_peak_percent, decimals::kLevel) << "</td><td class=\"status-"
+              << h(c.status) << "\">" << h(c.status) << "</td></tr>\n";
         }
         b << "</table>\n";
     }
@@ -105,8 +110,9 @@ std::string render_html_report(const ReportContext& context) {
              "<th>Tier</th><th>OLS slope (MB/min)</th><th>Seed slope (MB/min)</th><th>Reason</th></tr>\n";
         for (const auto& l : a.duration->leaks) {
             b << "<tr><td>" << h(display_name(context.config, l.container)) << "</td><td>" << h(l.verdict)
-              << "</td><td>" << h(l.tier) << "</td><td>" << format_number(l.ols_memory_slope_mb_per_min, 3)
-              << "</td><td>" << format_number(l.seed_memory_slope_mb_per_min, 3) << "</td><td>" << h(l.reason)
+              << "</td><td>" << h(l.tier) << "</td><td>"
+              << format_number(l.ols_memory_slope_mb_per_min, decimals::kSlope) << "</td><td>"
+              << format_number(l.seed_memory_slope_mb_per_min, decimals::kSlope) << "</td><td>" << h(l.reason)
               << "</td></tr>\n";
         }
         b << "</table>\n";

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
 #include "perfrunner/report/text_file.hpp"
@@ -9,6 +10,8 @@
 namespace perfrunner::report {
 
 namespace {
+
+namespace decimals = analysis::decimals;
 
 std::string md(std::string_view s) {
     return markdown_escape(s);
@@ -64,8 +67,8 @@ void findings_section(std::ostringstream& out, const analysis::Analysis& a, anal
         any = true;
         out << "- **" << md(f.scenario_name.empty() ? "run" : f.scenario_name) << "**: " << md(f.message);
         if (f.metric_value || f.threshold) {
-            out << " (value " << format_number(f.metric_value, 2) << ", threshold "
-                << format_number(f.threshold, 2) << ")";
+            out << " (value " << format_number(f.metric_value, decimals::kFinding) << ", threshold "
+                << format_number(f.threshold, decimals::kFinding) << ")";
         }
         if (!f.recommendation.empty()) {
             out << " — Recommendation: " << md(f.recommendation);
@@ -118,11 +121,15 @@ std::string render_markdown_report(const ReportContext& context) {
                "|---|---|---|---|---|---|---|\n";
         for (const auto& h : a.container_health) {
             out << "| " << md(h.display_name.empty() ? h.container_name : h.display_name) << " | "
-                << format_number(h.memory_current_mb, 1) << " | "
-                << (h.memory_limit_mb > 0 ? format_number(h.memory_limit_mb, 1) : std::string("unlimited"))
-                << " | " << (h.memory_limit_mb > 0 ? format_number(h.memory_percent, 1) : std::string("n/a"))
-                << " | " << format_number(h.memory_leak_rate_mb_per_min, 3) << " | "
-                << format_number(h.cpu_peak_percent, 1) << " | " << status_label(h.status) << " |\n";
+                << format_number(h.memory_current_mb, decimals::kLevel) << " | "
+                << (h.memory_limit_mb > 0 ? format_number(h.memory_limit_mb, decimals::kLevel)
+                                          : std::string("unlimited"))
+                << " | "
+                << (h.memory_limit_mb > 0 ? format_number(h.memory_percent, decimals::kLevel)
+                                          : std::string("n/a"))
+                << " | " << format_number(h.memory_leak_rate_mb_per_min, decimals::kSlope) << " | "
+                << format_number(h.cpu_peak_percent, decimals::kLevel) << " | " << status_label(h.status)
+                << " |\n";
         }
         out << "\n";
     }
@@ -137,10 +144,11 @@ std::string render_markdown_report(const ReportContext& context) {
                    "Reason |\n|---|---|---|---|---|---|---|\n";
             for (const auto& l : a.duration->leaks) {
                 out << "| " << md(display_name(context.config, l.container)) << " | " << md(l.verdict)
-                    << " | " << md(l.tier) << " | " << format_number(l.ols_memory_slope_mb_per_min, 3)
-                    << " | " << format_number(l.seed_memory_slope_mb_per_min, 3)
+                    << " | " << md(l.tier) << " | "
+                    << format_number(l.ols_memory_slope_mb_per_min, decimals::kSlope) << " | "
+                    << format_number(l.seed_memory_slope_mb_per_min, decimals::kSlope)
                     << (l.seed_memory_leak_detected ? " (leak flag)" : "") << " | "
-                    << format_number(l.seed_cpu_slope_percent_per_min, 3)
+                    << format_number(l.seed_cpu_slope_percent_per_min, decimals::kSlope)
                     << (l.seed_cpu_leak_detected ? " (leak flag)" : "") << " | " << md(l.reason) << " |\n";
             }
             out << "\nTiers: < 0.5 MB/min normal, 0.5–1.0 monitor, > 1.0 investigate.\n\n";
@@ -151,9 +159,10 @@ std::string render_markdown_report(const ReportContext& context) {
                    "Classification |\n|---|---|---|---|---|---|\n";
             for (const auto& c : a.duration->cooldown) {
                 out << "| " << md(display_name(context.config, c.container)) << " | "
-                    << format_number(c.active_end_mb, 2) << " | " << format_number(c.cooldown_end_mb, 2)
-                    << " | " << format_number(c.delta_mb, 2) << " | " << format_number(c.delta_percent, 2)
-                    << " | "
+                    << format_number(c.active_end_mb, decimals::kCooldown) << " | "
+                    << format_number(c.cooldown_end_mb, decimals::kCooldown) << " | "
+                    << format_number(c.delta_mb, decimals::kCooldown) << " | "
+                    << format_number(c.delta_percent, decimals::kCooldown) << " | "
                     << md(c.classification.empty() ? (c.memory_released ? "released" : "retained")
                                                    : c.classification)
                     << " |\n";
@@ -186,7 +195,7 @@ std::string render_markdown_report(const ReportContext& context) {
                 out << "| " << st.step << " | " << st.multiplier << "x | " << st.agent_count << " | "
                     << st.sample_count << " | " << (st.threshold_hit ? "yes" : "no") << " | "
                     << (st.trigger.is_object() ? md(trigger_text(st.trigger)) : std::string("—")) << " | "
-                    << format_number(st.mean_real_time_ratio, 2) << " |\n";
+                    << format_number(st.mean_real_time_ratio, decimals::kRealTimeRatio) << " |\n";
             }
             out << "\n";
         }

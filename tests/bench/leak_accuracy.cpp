@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "perfrunner/analysis/analysis.hpp"
+#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/results.hpp"
 
@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
                     const auto& l = analysis.duration->leaks.at(0);
                     if (std::getenv("LEAK_DEBUG") && k < 8 && std::string(noise_name(noise)) == std::getenv("LEAK_DEBUG") &&
                         leak == std::atof(std::getenv("LEAK_DEBUG_RATE") ? std::getenv("LEAK_DEBUG_RATE") : "0")) {
-                        std::printf("%s\n", l.statistics.dump().c_str());
+                        std::printf("%s\n", perfrunner::analysis::leak_result_json(l)["statistics"].dump().c_str());
                     }
                     if (l.seed_memory_leak_detected) ++seed_hits;
                     if (l.verdict == "leak") ++n_leak;
@@ -170,10 +170,10 @@ int main(int argc, char** argv) {
                         ++n_inconclusive;
                         ++reasons[l.reason];
                     }
-                    if (l.statistics.value("envelope_used", false)) ++n_env;
-                    if (l.statistics.contains("mds") && l.statistics["mds"].is_number()) {
-                        mds_sum += l.statistics["mds"].get<double>();
-                        mds_leak_sum += l.statistics["mds_leak"].get<double>();
+                    if (l.memory.envelope_used) ++n_env;
+                    if (l.memory.computed && std::isfinite(l.memory.mds)) {
+                        mds_sum += l.memory.mds;
+                        mds_leak_sum += l.memory.mds_leak;
                         ++n_mds;
                     }
                 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/analysis/leak_rule.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/results.hpp"
 
@@ -42,7 +43,8 @@ const char* to_string(Verdict v);   // "pass" | "warning" | "fail"
 
 struct Finding {
     Severity severity = Severity::info;
-    std::string category;  // memory_leak | high_memory_usage | high_cpu_usage | oom_event | cpu_leak | stress_threshold | ...
+    std::string category;  // memory_leak | high_memory_usage | high_cpu_usage | oom_event | cpu_leak |
+                           // stress_threshold | ...
     std::string container;
     std::string message;
     std::optional<double> metric_value;
@@ -67,27 +69,53 @@ struct LeakResult {
     std::string container;
     std::optional<double> seed_memory_slope_mb_per_min;  // endpoint slope, active phase (reference formula 1)
     std::optional<double> seed_cpu_slope_percent_per_min;
-    bool seed_memory_leak_detected = false;  // > memory_leak_mb_per_min
-    bool seed_cpu_leak_detected = false;     // > cpu_leak_percent_per_min
+    bool seed_memory_leak_detected = false;             // > memory_leak_mb_per_min
+    bool seed_cpu_leak_detected = false;                // > cpu_leak_percent_per_min
     std::optional<double> ols_memory_slope_mb_per_min;  // active phase, plain OLS
-    std::string tier;     // seed tiers on the OLS slope: "normal" (< 0.5) | "monitor" (0.5-1.0) | "investigate" (> 1.0)
-    std::string verdict;  // "leak" | "suspect" | "ok" | "inconclusive"
+    std::string
+        tier;  // seed tiers on the OLS slope: "normal" (< 0.5) | "monitor" (0.5-1.0) | "investigate" (> 1.0)
+    std::string verdict;  // "leak" | "suspect" | "ok" | "inconclusive" (memory.verdict)
     std::string reason;
-    nlohmann::json statistics = nlohmann::json::object();  // n, n_eff, slopes, CI, MK, MDS, t_limit, ...
+    LeakAssessment memory;  // the rule on the memory signal
+    LeakAssessment cpu;     // the rule on CPU (never stronger than `suspect`)
+    std::string signal;     // "rss" | "working_set": the memory series judged
+    double threshold_mb_per_min = 0;
+    std::optional<double> memory_limit_mb;  // last non-zero limit of the active phase
+};
+
+// The cooldown comparison's working (statistics.md §9); the optionals are set when their data exists.
+struct CooldownStatistics {
+    double active_window_seconds = 0, cooldown_window_seconds = 0;
+    std::optional<double> hl_shift_mb, hl_ci95_lower_mb, hl_ci95_upper_mb,
+        tolerance_mb;                                              // both windows have data
+    std::optional<double> rss_active_end_mb, rss_cooldown_end_mb;  // both windows have rss
+    std::optional<double> baseline_median_mb;                      // a baseline scenario has the container
+    bool returned_to_baseline = false;                             // meaningful with baseline_median_mb
 };
 
 struct CooldownResult {
     std::string container;
     std::optional<double> active_end_mb, cooldown_end_mb, delta_mb, delta_percent;
     bool memory_released = false;
-    std::string classification;  // released | retained | unchanged | no_data
+    std::string classification;        // released | retained | unchanged | no_data
     int k_active = 0, k_cooldown = 0;  // samples in each median window
-    nlohmann::json statistics = nlohmann::json::object();
+    CooldownStatistics statistics;
+};
+
+// Endpoint slopes (reference formula 1) of one container in one duration phase.
+struct ContainerSlopes {
+    std::string container;
+    std::optional<double> memory_slope_mb_per_min;
+    std::optional<double> cpu_slope_percent_per_min;
+};
+
+struct PhaseSlopes {
+    std::string phase;                        // "active" | "drain" | "cooldown"
+    std::vector<ContainerSlopes> containers;  // empty for a phase with < 2 samples
 };
 
 struct DurationAnalysis {
-    // phase -> container -> slopes (endpoint, reference formula 1) for phase_analysis compatibility
-    nlohmann::json phase_analysis = nlohmann::json::object();
+    std::vector<PhaseSlopes> phase_analysis;  // the phases the run reached, in order
     std::vector<LeakResult> leaks;
     std::vector<CooldownResult> cooldown;
 };
@@ -104,7 +132,7 @@ struct SpeedStep {
     long agent_count = 0;
     std::size_t sample_count = 0;
     bool threshold_hit = false;
-    nlohmann::json trigger;  // or null
+    nlohmann::json trigger;                                           // or null
     std::vector<std::pair<std::string, double>> mean_cpu_percent;     // container -> mean
     std::vector<std::pair<std::string, double>> mean_memory_percent;  // container -> mean
     std::optional<double> mean_real_time_ratio;
@@ -125,14 +153,12 @@ struct Analysis {
     std::vector<std::string> recommendations;
     std::vector<ContainerHealth> container_health;
     Verdict verdict = Verdict::pass;
-    int scenarios_passed = 0, scenarios_failed = 0, total_oom_events = 0, critical_count = 0, warning_count = 0;
+    int scenarios_passed = 0, scenarios_failed = 0, total_oom_events = 0, critical_count = 0,
+        warning_count = 0;
 };
 
 Analysis analyze(const model::RunResult& run, const config::Config& config);
 
-// results.json `analysis` (scenario_summaries + perfrunner additions) and summary.json `verdict` shapes
-// (results-schema.md §6, §7).
-nlohmann::json analysis_json(const Analysis& analysis);
-nlohmann::json verdict_json(const Analysis& analysis);
+// Their JSON: analysis_json.hpp.
 
 }  // namespace perfrunner::analysis

@@ -1,6 +1,6 @@
 #pragma once
-// Duration (leak) scenario analysis: the seed's per-phase endpoint slopes and leak flags, the statistical leak
-// verdict per container (statistics.md §6) and the cooldown comparison on window medians (§9).
+// Duration (leak) scenario analysis: the seed's per-phase endpoint slopes and leak flags, the statistical
+// leak verdict per container (statistics.md §6) and the cooldown comparison on window medians (§9).
 #include <nlohmann/json.hpp>
 
 #include "perfrunner/analysis/analysis.hpp"
@@ -11,15 +11,12 @@ namespace perfrunner::analysis {
 DurationAnalysis analyze_duration(const model::RunResult& run, const model::ScenarioResult& scenario,
                                   const config::Config& config);
 
-// What the duration scenario stores in its metadata at run time:
-// {phase_analysis, leak_analysis, cooldown_analysis} in the reference shape (results-schema.md §5), each
-// leak_analysis entry keeping the seed's fields and gaining `verdict`, `reason` and the statistics.
+// What the duration scenario stores in its metadata at run time: analyze_duration mapped by
+// duration_analysis_json (analysis_json.hpp), {phase_analysis, leak_analysis, cooldown_analysis} in the
+// reference shape (results-schema.md §5), each leak_analysis entry keeping the seed's fields and gaining
+// `verdict`, `reason` and the statistics.
 nlohmann::json duration_metadata(const model::RunResult& run, const model::ScenarioResult& scenario,
                                  const config::Config& config);
-
-// JSON of the analysis parts (shared by duration_metadata and analysis_json).
-nlohmann::json leak_result_json(const LeakResult& leak);
-nlohmann::json cooldown_result_json(const CooldownResult& cooldown);
 
 // Leak-rule settings for one container from the config (0 = documented default).
 LeakRuleSettings leak_settings(const config::Config& config, const std::string& container);

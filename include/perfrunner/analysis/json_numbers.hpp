@@ -5,10 +5,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/model/rounding.hpp"
+
 namespace perfrunner::analysis {
 
-// Rounded to `digits` decimals with model::round_half_even; null when absent or not finite.
-nlohmann::json rounded(double value, int digits);
-nlohmann::json rounded(const std::optional<double>& value, int digits);
+// Rounded to `digits` decimals; null when absent or not finite. Json: nlohmann::json or ordered_json.
+template <class Json = nlohmann::json>
+Json rounded(const std::optional<double>& value, int digits) {
+    const auto r = model::round_half_even(value, digits);
+    if (!r) {
+        return Json(nullptr);
+    }
+    return Json(*r);
+}
 
 }  // namespace perfrunner::analysis

@@ -1,11 +1,9 @@
 #pragma once
-// Small shared helpers of the writers: names, rounding, ordering, durations.
+// Small shared helpers of the writers: names, number text, ordering, durations.
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "perfrunner/analysis/analysis.hpp"
 #include "perfrunner/config/config.hpp"
@@ -16,11 +14,8 @@ const char* severity_name(analysis::Severity severity);  // "info" | "warning" |
 const char* verdict_name(analysis::Verdict verdict);     // "pass" | "warning" | "fail"
 std::string verdict_label(analysis::Verdict verdict);    // "PASS" | "WARNING" | "FAIL"
 
-// Rounded with model::round_half_even (the one rounding rule of every number written), or null when absent or
-// not finite.
-nlohmann::ordered_json number_or_null(std::optional<double> value, int decimals);
-// Fixed-point text of the same rounded value (what the JSON files hold at that precision), "n/a" when absent
-// or not finite, never "-0.00".
+// Fixed-point text of model::round_half_even(value, decimals): the digits the JSON files hold for a field
+// written with that precision (analysis_json.hpp `decimals`); "n/a" when absent or not finite, never "-0.00".
 std::string format_number(std::optional<double> value, int decimals);
 
 // Catalogue display name, else "rideshare-" stripped and title-cased ("stream-processor" -> "Stream

@@ -1,15 +1,12 @@
 #pragma once
-// summary.json: the reference companion file (results-schema.md §7) plus perfrunner's leak, stress and speed
-// verdicts inside `verdict`.
+// summary.json: the reference companion file (results-schema.md §7); its `verdict` is analysis::verdict_json,
+// the same object results.json carries (reference keys, then leak_detection, cooldown, stress_summary,
+// speed_summary).
 #include <nlohmann/json.hpp>
 
 #include "perfrunner/report/writer.hpp"
 
 namespace perfrunner::report {
-
-// `verdict` object: overall_status, findings, recommendations, container_health, counts, then additions
-// (leak_verdicts, cooldown, stress, speed_scaling).
-nlohmann::ordered_json verdict_object(const analysis::Analysis& analysis);
 
 // The whole summary.json document.
 nlohmann::ordered_json summary_document(const ReportContext& context);

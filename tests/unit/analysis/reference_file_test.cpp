@@ -1,12 +1,12 @@
-// The analysis of a results.json written by the reference Python framework, read through the real model reader,
-// checked against the numbers the reference itself computed with numpy (analysis.scenario_summaries).
+// The analysis of a results.json written by the reference Python framework, read through the real model
+// reader, checked against the numbers the reference itself computed with numpy (analysis.scenario_summaries).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
-#include "perfrunner/analysis/analysis.hpp"
+#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/model/results_json.hpp"
 
 namespace pa = perfrunner::analysis;
@@ -26,7 +26,7 @@ TEST(ReferenceFile, SummariesMatchTheReferenceNumbersExceptTheSlopeFactor) {
     const auto run = perfrunner::model::read_results_file(kFile);
     const auto raw = raw_file();
     const auto a = pa::analyze(run, perfrunner::config::Config{});
-    const auto ours = pa::analysis_json(a)["scenario_summaries"];
+    const nlohmann::json ours = pa::analysis_json(a)["scenario_summaries"];  // compared with the parsed file
     const auto& theirs = raw["analysis"]["scenario_summaries"];
     ASSERT_EQ(ours.size(), theirs.size());
     int slopes_checked = 0;
@@ -48,8 +48,12 @@ TEST(ReferenceFile, SummariesMatchTheReferenceNumbersExceptTheSlopeFactor) {
                     << t["scenario_name"] << " " << name << " " << k;
             }
             std::size_t n = 0;
-            for (const auto& s : samples) n += s["containers"].contains(name) ? 1 : 0;
-            if (n < 2 || tc["memory_slope_mb_per_min"].is_null()) continue;
+            for (const auto& s : samples) {
+                n += s["containers"].contains(name) ? 1 : 0;
+            }
+            if (n < 2 || tc["memory_slope_mb_per_min"].is_null()) {
+                continue;
+            }
             // The reference's cov/var slope is the OLS slope times n/(n−1); both written with 3 dp.
             const double factor = static_cast<double>(n) / static_cast<double>(n - 1);
             for (const char* k : {"memory_slope_mb_per_min", "cpu_slope_percent_per_min"}) {
@@ -57,7 +61,8 @@ TEST(ReferenceFile, SummariesMatchTheReferenceNumbersExceptTheSlopeFactor) {
                 EXPECT_NEAR(mine * factor, tc[k].get<double>(), 0.0005 * factor + 0.0005 + 1e-9)
                     << t["scenario_name"] << " " << name << " " << k;
                 if (std::fabs(tc[k].get<double>()) > 0.1) {
-                    EXPECT_GT(std::fabs(tc[k].get<double>() - mine), 0.0) << "expected the n/(n-1) difference";
+                    EXPECT_GT(std::fabs(tc[k].get<double>() - mine), 0.0)
+                        << "expected the n/(n-1) difference";
                     ++slopes_checked;
                 }
             }
@@ -84,14 +89,16 @@ TEST(ReferenceFile, StressSaturationIsNoFindingAndTheLeakIsNotOk) {
     for (const auto& l : a.duration->leaks) {
         if (l.container == "rideshare-simulation") {
             EXPECT_TRUE(l.seed_memory_leak_detected);
-            EXPECT_NE(l.verdict, "ok") << l.statistics.dump();
+            EXPECT_NE(l.verdict, "ok") << pa::leak_result_json(l).dump();
         }
     }
-    // The seed's phase_analysis recomputed from the samples equals what the reference stored (endpoint slopes).
+    // The seed's phase_analysis recomputed from the samples equals what the reference stored (endpoint
+    // slopes).
     const auto& stored = run.find_scenario("duration_leak")->metadata["phase_analysis"]["active"];
+    const auto ours = pa::phase_analysis_json(a.duration->phase_analysis)["active"];
     for (const auto& [name, v] : stored.items()) {
-        ASSERT_TRUE(a.duration->phase_analysis["active"].contains(name)) << name;
-        EXPECT_NEAR(a.duration->phase_analysis["active"][name]["memory_slope_mb_per_min"].get<double>(),
+        ASSERT_TRUE(ours.contains(name)) << name;
+        EXPECT_NEAR(ours[name]["memory_slope_mb_per_min"].get<double>(),
                     v["memory_slope_mb_per_min"].get<double>(), 0.0011)
             << name;
     }

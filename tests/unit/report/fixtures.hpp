@@ -233,7 +233,7 @@ inline analysis::Analysis make_analysis() {
     l.tier = "investigate";
     l.verdict = "leak";
     l.reason = "p_HR < alpha and L > T_fail";
-    l.statistics = {{"n", 50}};
+    l.memory.n_input = 50;
     d.leaks.push_back(l);
     analysis::LeakResult ok;
     ok.container = kKafka;
@@ -322,7 +322,9 @@ inline std::string read_file(const std::filesystem::path& p) {
 inline nlohmann::json embedded_figure(const std::string& html) {
     const std::string open = "<script id=\"figure-data\" type=\"application/json\">";
     const auto begin = html.find(open);
-    if (begin == std::string::npos) return nullptr;
+    if (begin == std::string::npos) {
+        return nullptr;
+    }
     const auto end = html.find("</script>", begin + open.size());
     return nlohmann::json::parse(html.substr(begin + open.size(), end - begin - open.size()));
 }

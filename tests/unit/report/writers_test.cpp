@@ -27,11 +27,15 @@ struct Inputs {
 std::string xml_problem(const std::string& xml) {
     std::vector<std::string> stack;
     std::size_t i = 0;
-    if (xml.rfind("<?xml", 0) == 0) i = xml.find("?>") + 2;
+    if (xml.rfind("<?xml", 0) == 0) {
+        i = xml.find("?>") + 2;
+    }
     const std::regex entity("^&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);");
     auto check_entities = [&](const std::string& s) -> bool {
         for (std::size_t p = s.find('&'); p != std::string::npos; p = s.find('&', p + 1)) {
-            if (!std::regex_search(s.substr(p, 12), entity)) return false;
+            if (!std::regex_search(s.substr(p, 12), entity)) {
+                return false;
+            }
         }
         return true;
     };
@@ -39,37 +43,58 @@ std::string xml_problem(const std::string& xml) {
     while (i < xml.size()) {
         const auto lt = xml.find('<', i);
         const std::string text = xml.substr(i, lt == std::string::npos ? std::string::npos : lt - i);
-        if (!check_entities(text)) return "bad entity in text: " + text;
-        if (stack.empty() && text.find_first_not_of(" \n\t\r") != std::string::npos)
+        if (!check_entities(text)) {
+            return "bad entity in text: " + text;
+        }
+        if (stack.empty() && text.find_first_not_of(" \n\t\r") != std::string::npos) {
             return "text outside root";
-        if (lt == std::string::npos) break;
+        }
+        if (lt == std::string::npos) {
+            break;
+        }
         const auto gt = xml.find('>', lt);
-        if (gt == std::string::npos) return "unterminated tag";
+        if (gt == std::string::npos) {
+            return "unterminated tag";
+        }
         std::string tag = xml.substr(lt + 1, gt - lt - 1);
-        if (tag.find('<') != std::string::npos) return "'<' inside a tag: " + tag;
+        if (tag.find('<') != std::string::npos) {
+            return "'<' inside a tag: " + tag;
+        }
         if (tag.rfind("!--", 0) == 0) {
             i = xml.find("-->", lt) + 3;
             continue;
         }
         if (tag[0] == '/') {
-            if (stack.empty() || stack.back() != tag.substr(1)) return "mismatched close " + tag;
+            if (stack.empty() || stack.back() != tag.substr(1)) {
+                return "mismatched close " + tag;
+            }
             stack.pop_back();
         } else {
             const bool self_closing = tag.back() == '/';
-            if (self_closing) tag.pop_back();
+            if (self_closing) {
+                tag.pop_back();
+            }
             const auto name_end = tag.find_first_of(" \n\t");
             const std::string name = tag.substr(0, name_end);
             std::string attrs = name_end == std::string::npos ? "" : tag.substr(name_end);
             const std::regex attr_re("^\\s*[A-Za-z_:][-A-Za-z0-9_:.]*=\"([^\"<]*)\"");
             std::smatch m;
             while (!attrs.empty() && attrs.find_first_not_of(" \n\t") != std::string::npos) {
-                if (!std::regex_search(attrs, m, attr_re)) return "bad attribute in <" + tag + ">";
-                if (!check_entities(m[1].str())) return "bad entity in attribute " + m[1].str();
+                if (!std::regex_search(attrs, m, attr_re)) {
+                    return "bad attribute in <" + tag + ">";
+                }
+                if (!check_entities(m[1].str())) {
+                    return "bad entity in attribute " + m[1].str();
+                }
                 attrs = m.suffix();
             }
-            if (stack.empty() && root_seen) return "second root element";
+            if (stack.empty() && root_seen) {
+                return "second root element";
+            }
             root_seen = true;
-            if (!self_closing) stack.push_back(name);
+            if (!self_closing) {
+                stack.push_back(name);
+            }
         }
         i = gt + 1;
     }
@@ -91,7 +116,9 @@ TEST(SummaryJson, HasTheReferenceShapeAndRounding) {
     EXPECT_EQ(doc["completed_at"], in.run.completed_at);
     const auto& v = doc["verdict"];
     std::vector<std::string> keys;
-    for (const auto& [k, val] : v.items()) keys.push_back(k);
+    for (const auto& [k, val] : v.items()) {
+        keys.push_back(k);
+    }
     const std::vector<std::string> reference = {"overall_status",   "findings",         "recommendations",
                                                 "container_health", "scenarios_passed", "scenarios_failed",
                                                 "total_oom_events", "critical_count",   "warning_count"};
@@ -113,10 +140,10 @@ TEST(SummaryJson, HasTheReferenceShapeAndRounding) {
     EXPECT_TRUE(v["container_health"][1]["memory_leak_rate_mb_per_min"].is_null());
     EXPECT_EQ(v["total_oom_events"], 1);
     EXPECT_EQ(v["critical_count"], 1);
-    EXPECT_EQ(v["leak_verdicts"]["rideshare-simulation"]["verdict"], "leak");
-    EXPECT_EQ(v["stress"]["last_healthy"], 180);
-    EXPECT_EQ(v["stress"]["breaking_point"], 200);
-    EXPECT_EQ(v["speed_scaling"]["max_speed_passed"], 2);
+    EXPECT_EQ(v["leak_detection"]["rideshare-simulation"]["verdict"], "leak");
+    EXPECT_EQ(v["stress_summary"]["last_healthy"], 180);
+    EXPECT_EQ(v["stress_summary"]["breaking_point"], 200);
+    EXPECT_EQ(v["speed_summary"]["max_speed_passed"], 2);
 }
 
 TEST(SummaryJson, WriterWritesParsableFile) {
@@ -201,7 +228,9 @@ TEST(JunitXml, OneCasePerCheckAndFailuresForCriticalFindings) {
     EXPECT_EQ(xml.find(kHostile), std::string::npos);
     // Exactly one failure: the critical OOM finding.
     std::size_t failures = 0;
-    for (auto p = xml.find("<failure "); p != std::string::npos; p = xml.find("<failure ", p + 1)) ++failures;
+    for (auto p = xml.find("<failure "); p != std::string::npos; p = xml.find("<failure ", p + 1)) {
+        ++failures;
+    }
     EXPECT_EQ(failures, 1u);
     EXPECT_NE(xml.find("failures=\"1\""), std::string::npos);
     EXPECT_NE(
@@ -254,7 +283,9 @@ TEST(JunitXml, AbortedScenarioFailsAndCountsAddUp) {
             "&quot;c&quot;\""),
         std::string::npos);
     std::size_t cases = 0;
-    for (auto p = xml.find("<testcase "); p != std::string::npos; p = xml.find("<testcase ", p + 1)) ++cases;
+    for (auto p = xml.find("<testcase "); p != std::string::npos; p = xml.find("<testcase ", p + 1)) {
+        ++cases;
+    }
     EXPECT_NE(xml.find("<testsuites name=\"perfrunner 20260212_193000\" tests=\"" + std::to_string(cases) +
                        "\" failures=\"1\""),
               std::string::npos);

@@ -1,16 +1,18 @@
-// Accuracy benchmark of the leak verdict (issue 6 part 3, statistics.md §6 and §8). Not a test: prints a table.
+// Accuracy benchmark of the leak verdict (issue 6 part 3, statistics.md §6 and §8). Not a test: prints a
+// table.
 //
-// Synthetic memory series (2-s samples, base 500 MB) for five noise models, each with true leaks of 0, 0.5, 1 and
-// 2 MB/min, 200 seeded trials per cell, active phases of 5 and 20 minutes. Every series goes through perfrunner's
-// real path: a model::RunResult with a `duration_leak` scenario -> analysis::analyze -> the per-container verdict.
-// For each cell it prints how often the seed's rule (endpoint slope of the active phase > 1 MB/min) flags a leak,
-// how often the new rule says leak / suspect / ok / inconclusive, the mean minimum detectable slope (MDS, vs 0,
-// statistics.md §2) and MDSleak = T + MDS, the true slope at which the `leak` verdict (bound above T) has 80 % power.
+// Synthetic memory series (2-s samples, base 500 MB) for five noise models, each with true leaks of 0, 0.5, 1
+// and 2 MB/min, 200 seeded trials per cell, active phases of 5 and 20 minutes. Every series goes through
+// perfrunner's real path: a model::RunResult with a `duration_leak` scenario -> analysis::analyze -> the
+// per-container verdict. For each cell it prints how often the seed's rule (endpoint slope of the active
+// phase > 1 MB/min) flags a leak, how often the new rule says leak / suspect / ok / inconclusive, the mean
+// minimum detectable slope (MDS, vs 0, statistics.md §2) and MDSleak = T + MDS, the true slope at which the
+// `leak` verdict (bound above T) has 80 % power.
 //
 // Usage: leak_accuracy [trials]   (default 200)
-// Tuning knobs (environment): LEAK_WARMUP, LEAK_MIN_SAMPLES, LEAK_MIN_NEFF, LEAK_MIN_WINDOWS, LEAK_WINDOW override the
-// analysis.* defaults below; LEAK_DEBUG="<noise name>" with LEAK_DEBUG_RATE=<leak> prints the statistics JSON of the
-// first 8 trials of that cell.
+// Tuning knobs (environment): LEAK_WARMUP, LEAK_MIN_SAMPLES, LEAK_MIN_NEFF, LEAK_MIN_WINDOWS, LEAK_WINDOW
+// override the analysis.* defaults below; LEAK_DEBUG="<noise name>" with LEAK_DEBUG_RATE=<leak> prints the
+// statistics JSON of the first 8 trials of that cell.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -31,11 +33,16 @@ namespace model = perfrunner::model;
 enum class Noise { white, ar1, fast_gc, slow_gc, warmup };
 const char* noise_name(Noise n) {
     switch (n) {
-        case Noise::white: return "white s2";
-        case Noise::ar1: return "AR(1) .9";
-        case Noise::fast_gc: return "GC 30s/12MB";
-        case Noise::slow_gc: return "GC 120s/40MB";
-        case Noise::warmup: return "warm-up 30MB";
+        case Noise::white:
+            return "white s2";
+        case Noise::ar1:
+            return "AR(1) .9";
+        case Noise::fast_gc:
+            return "GC 30s/12MB";
+        case Noise::slow_gc:
+            return "GC 120s/40MB";
+        case Noise::warmup:
+            return "warm-up 30MB";
     }
     return "?";
 }
@@ -53,9 +60,13 @@ std::vector<double> generate(Noise noise, double leak_mb_per_min, std::size_t n,
         const double t = static_cast<double>(i) * kInterval;  // seconds
         double v = kBase + leak_mb_per_min * t / 60.0;
         switch (noise) {
-            case Noise::white: v += 2.0 * normal(rng); break;
+            case Noise::white:
+                v += 2.0 * normal(rng);
+                break;
             case Noise::ar1:
-                if (i > 0) ar = 0.9 * ar + 2.0 * std::sqrt(1.0 - 0.81) * normal(rng);
+                if (i > 0) {
+                    ar = 0.9 * ar + 2.0 * std::sqrt(1.0 - 0.81) * normal(rng);
+                }
                 v += ar;
                 break;
             case Noise::fast_gc: {
@@ -68,7 +79,9 @@ std::vector<double> generate(Noise noise, double leak_mb_per_min, std::size_t n,
                 v += 40.0 * (x - std::floor(x)) + normal(rng);
                 break;
             }
-            case Noise::warmup: v += 30.0 * (1.0 - std::exp(-t / 60.0)) + 2.0 * normal(rng); break;
+            case Noise::warmup:
+                v += 30.0 * (1.0 - std::exp(-t / 60.0)) + 2.0 * normal(rng);
+                break;
         }
         y[i] = v;
     }
@@ -118,11 +131,21 @@ Config bench_config() {
     c.analysis.leak_envelope_window_seconds = 30;
     c.analysis.cooldown_active_window_seconds = 60;
     c.analysis.cooldown_window_seconds = 120;
-    if (const char* e = std::getenv("LEAK_WARMUP")) c.analysis.leak_warmup_seconds = std::atof(e);
-    if (const char* e = std::getenv("LEAK_MIN_SAMPLES")) c.analysis.leak_min_samples = std::atoi(e);
-    if (const char* e = std::getenv("LEAK_MIN_NEFF")) c.analysis.leak_min_neff = std::atof(e);
-    if (const char* e = std::getenv("LEAK_MIN_WINDOWS")) c.analysis.leak_min_windows = std::atoi(e);
-    if (const char* e = std::getenv("LEAK_WINDOW")) c.analysis.leak_envelope_window_seconds = std::atof(e);
+    if (const char* e = std::getenv("LEAK_WARMUP")) {
+        c.analysis.leak_warmup_seconds = std::atof(e);
+    }
+    if (const char* e = std::getenv("LEAK_MIN_SAMPLES")) {
+        c.analysis.leak_min_samples = std::atoi(e);
+    }
+    if (const char* e = std::getenv("LEAK_MIN_NEFF")) {
+        c.analysis.leak_min_neff = std::atof(e);
+    }
+    if (const char* e = std::getenv("LEAK_MIN_WINDOWS")) {
+        c.analysis.leak_min_windows = std::atoi(e);
+    }
+    if (const char* e = std::getenv("LEAK_WINDOW")) {
+        c.analysis.leak_envelope_window_seconds = std::atof(e);
+    }
     return c;
 }
 
@@ -134,43 +157,56 @@ int main(int argc, char** argv) {
     const Noise noises[] = {Noise::white, Noise::ar1, Noise::fast_gc, Noise::slow_gc, Noise::warmup};
     const double leaks[] = {0.0, 0.5, 1.0, 2.0};
     const double phases[] = {5.0, 20.0};
-    std::printf("leak accuracy: %d trials per cell, 2-s samples, threshold %.1f MB/min, warm-up %.0f s, "
-                "envelope %.0f s, min_samples %d, min_neff %.0f, min_windows %d\n",
-                trials, config.thresholds.memory_leak_mb_per_min, config.analysis.leak_warmup_seconds,
-                config.analysis.leak_envelope_window_seconds, config.analysis.leak_min_samples,
-                config.analysis.leak_min_neff, config.analysis.leak_min_windows);
-    std::printf("seed = endpoint slope > T (reference); new = statistics.md §6 rule. Rates in %%. "
-                "leak=0 rows: a `leak` is a false positive.\n\n");
+    std::printf(
+        "leak accuracy: %d trials per cell, 2-s samples, threshold %.1f MB/min, warm-up %.0f s, "
+        "envelope %.0f s, min_samples %d, min_neff %.0f, min_windows %d\n",
+        trials, config.thresholds.memory_leak_mb_per_min, config.analysis.leak_warmup_seconds,
+        config.analysis.leak_envelope_window_seconds, config.analysis.leak_min_samples,
+        config.analysis.leak_min_neff, config.analysis.leak_min_windows);
+    std::printf(
+        "seed = endpoint slope > T (reference); new = statistics.md §6 rule. Rates in %%. "
+        "leak=0 rows: a `leak` is a false positive.\n\n");
     std::vector<std::string> spec_misses, mds_misses, mds_leak_misses;
     for (const double minutes : phases) {
         const auto n = static_cast<std::size_t>(minutes * 60.0 / kInterval);
         std::printf("active phase %.0f min (n = %zu)\n", minutes, n);
-        std::printf("%-13s %5s | %6s | %6s %7s %6s %6s | %7s %7s %6s | %s\n", "noise", "leak", "seed", "leak", "suspect",
-                    "ok", "inconc", "MDS", "MDSleak", "env%", "inconclusive reasons (count)");
+        std::printf("%-13s %5s | %6s | %6s %7s %6s %6s | %7s %7s %6s | %s\n", "noise", "leak", "seed", "leak",
+                    "suspect", "ok", "inconc", "MDS", "MDSleak", "env%", "inconclusive reasons (count)");
         for (const Noise noise : noises) {
             for (const double leak : leaks) {
                 std::mt19937_64 rng(0x5eed'0000ULL + static_cast<unsigned>(noise) * 1000 +
                                     static_cast<unsigned>(leak * 10) * 10 + static_cast<unsigned>(minutes));
                 std::map<std::string, int> reasons;
-                int seed_hits = 0, n_leak = 0, n_suspect = 0, n_ok = 0, n_inconclusive = 0, n_env = 0, n_mds = 0;
+                int seed_hits = 0, n_leak = 0, n_suspect = 0, n_ok = 0, n_inconclusive = 0, n_env = 0,
+                    n_mds = 0;
                 double mds_sum = 0, mds_leak_sum = 0;
                 for (int k = 0; k < trials; ++k) {
                     const auto run = make_run(generate(noise, leak, n, rng));
                     const auto analysis = perfrunner::analysis::analyze(run, config);
                     const auto& l = analysis.duration->leaks.at(0);
-                    if (std::getenv("LEAK_DEBUG") && k < 8 && std::string(noise_name(noise)) == std::getenv("LEAK_DEBUG") &&
-                        leak == std::atof(std::getenv("LEAK_DEBUG_RATE") ? std::getenv("LEAK_DEBUG_RATE") : "0")) {
-                        std::printf("%s\n", perfrunner::analysis::leak_result_json(l)["statistics"].dump().c_str());
+                    if (std::getenv("LEAK_DEBUG") && k < 8 &&
+                        std::string(noise_name(noise)) == std::getenv("LEAK_DEBUG") &&
+                        leak == std::atof(std::getenv("LEAK_DEBUG_RATE") ? std::getenv("LEAK_DEBUG_RATE")
+                                                                         : "0")) {
+                        std::printf("%s\n",
+                                    perfrunner::analysis::leak_result_json(l)["statistics"].dump().c_str());
                     }
-                    if (l.seed_memory_leak_detected) ++seed_hits;
-                    if (l.verdict == "leak") ++n_leak;
-                    else if (l.verdict == "suspect") ++n_suspect;
-                    else if (l.verdict == "ok") ++n_ok;
-                    else {
+                    if (l.seed_memory_leak_detected) {
+                        ++seed_hits;
+                    }
+                    if (l.verdict == "leak") {
+                        ++n_leak;
+                    } else if (l.verdict == "suspect") {
+                        ++n_suspect;
+                    } else if (l.verdict == "ok") {
+                        ++n_ok;
+                    } else {
                         ++n_inconclusive;
                         ++reasons[l.reason];
                     }
-                    if (l.memory.envelope_used) ++n_env;
+                    if (l.memory.envelope_used) {
+                        ++n_env;
+                    }
                     if (l.memory.computed && std::isfinite(l.memory.mds)) {
                         mds_sum += l.memory.mds;
                         mds_leak_sum += l.memory.mds_leak;
@@ -181,30 +217,51 @@ int main(int argc, char** argv) {
                 const double mds = n_mds > 0 ? mds_sum / n_mds : NAN;
                 const double mds_leak = n_mds > 0 ? mds_leak_sum / n_mds : NAN;
                 std::string why;
-                for (const auto& [r, c] : reasons) why += " " + r + ":" + std::to_string(c);
-                std::printf("%-13s %5.1f | %6.1f | %6.1f %7.1f %6.1f %6.1f | %7.3f %7.3f %6.1f |%s\n", noise_name(noise), leak,
-                            pct(seed_hits), pct(n_leak), pct(n_suspect), pct(n_ok), pct(n_inconclusive), mds,
-                            mds_leak, pct(n_env), why.c_str());
-                const std::string cell = std::string(noise_name(noise)) + " " + std::to_string(int(minutes)) + " min";
-                if (leak == 0.0 && pct(n_leak) > 2.0) spec_misses.push_back("FP " + cell);
-                if (leak == 2.0 && n_ok > 0) spec_misses.push_back("ok at 2 MB/min " + cell);
+                for (const auto& [r, c] : reasons) {
+                    why += " " + r + ":" + std::to_string(c);
+                }
+                std::printf("%-13s %5.1f | %6.1f | %6.1f %7.1f %6.1f %6.1f | %7.3f %7.3f %6.1f |%s\n",
+                            noise_name(noise), leak, pct(seed_hits), pct(n_leak), pct(n_suspect), pct(n_ok),
+                            pct(n_inconclusive), mds, mds_leak, pct(n_env), why.c_str());
+                const std::string cell =
+                    std::string(noise_name(noise)) + " " + std::to_string(int(minutes)) + " min";
+                if (leak == 0.0 && pct(n_leak) > 2.0) {
+                    spec_misses.push_back("FP " + cell);
+                }
+                if (leak == 2.0 && n_ok > 0) {
+                    spec_misses.push_back("ok at 2 MB/min " + cell);
+                }
                 const bool spec_cell = minutes == 5.0 && (noise == Noise::white || noise == Noise::fast_gc);
-                if (leak == 2.0 && spec_cell && pct(n_leak) < 95.0) spec_misses.push_back("detection " + cell);
-                if (leak == 2.0 && mds < 2.0 && pct(n_leak) < 95.0) mds_misses.push_back(cell);
-                if (leak == 2.0 && mds_leak < 2.0 && pct(n_leak) < 95.0) mds_leak_misses.push_back(cell);
+                if (leak == 2.0 && spec_cell && pct(n_leak) < 95.0) {
+                    spec_misses.push_back("detection " + cell);
+                }
+                if (leak == 2.0 && mds < 2.0 && pct(n_leak) < 95.0) {
+                    mds_misses.push_back(cell);
+                }
+                if (leak == 2.0 && mds_leak < 2.0 && pct(n_leak) < 95.0) {
+                    mds_leak_misses.push_back(cell);
+                }
             }
         }
         std::printf("\n");
     }
-    std::printf("statistics.md §6 goals (leak on <= 2%% of no-leak series in every cell; >= 95%% leak at 2 MB/min "
-                "for white noise and the 30-s sawtooth at 5 min; never ok at 2 MB/min): %s\n",
-                spec_misses.empty() ? "met" : "NOT met");
-    for (const auto& m : spec_misses) std::printf("  miss: %s\n", m.c_str());
+    std::printf(
+        "statistics.md §6 goals (leak on <= 2%% of no-leak series in every cell; >= 95%% leak at 2 MB/min "
+        "for white noise and the 30-s sawtooth at 5 min; never ok at 2 MB/min): %s\n",
+        spec_misses.empty() ? "met" : "NOT met");
+    for (const auto& m : spec_misses) {
+        std::printf("  miss: %s\n", m.c_str());
+    }
     std::printf("issue 6 stricter reading (>= 95%% leak at 2 MB/min wherever the mean MDS < 2): %s\n",
                 mds_misses.empty() ? "met" : "NOT met");
-    for (const auto& m : mds_misses) std::printf("  below 95%%: %s\n", m.c_str());
-    std::printf("same with the rule's own power (>= 95%% leak at 2 MB/min wherever MDSleak = T + MDS < 2): %s\n",
-                mds_leak_misses.empty() ? "met" : "NOT met");
-    for (const auto& m : mds_leak_misses) std::printf("  below 95%%: %s\n", m.c_str());
+    for (const auto& m : mds_misses) {
+        std::printf("  below 95%%: %s\n", m.c_str());
+    }
+    std::printf(
+        "same with the rule's own power (>= 95%% leak at 2 MB/min wherever MDSleak = T + MDS < 2): %s\n",
+        mds_leak_misses.empty() ? "met" : "NOT met");
+    for (const auto& m : mds_leak_misses) {
+        std::printf("  below 95%%: %s\n", m.c_str());
+    }
     return 0;
 }

@@ -4,10 +4,12 @@
 // perfrunner-stack) and on edited answers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "perfrunner/adapters/prometheus_health.hpp"
 #include "perfrunner/adapters/prometheus_sampler.hpp"
 #include "unit/adapters/fake_http_server.hpp"
 
@@ -359,4 +361,53 @@ TEST(PrometheusSampler, PollFailuresAreGapsNamingTheCause) {
     const auto refused = unreachable.poll();
     EXPECT_FALSE(refused.ok);
     EXPECT_NE(refused.error.find("prometheus"), std::string::npos);
+}
+
+TEST(PrometheusHealth, ReadyTargetsScrapeIntervalAndSeriesPerContainer) {
+    perfrunner::testing::FakeHttpServer server;
+    server.server().Get("/-/ready", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content("Prometheus Server is Ready.", "text/plain");
+    });
+    server.server().Get("/api/v1/targets", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(fixture("targets.json"), "application/json");
+    });
+    server.server().Get("/api/v1/query", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(fixture("tick_redis_stopped_12s.json"), "application/json");
+    });
+    server.start();
+    auto options = stack_options();
+    options.client.base_url = server.url();
+    options.window_seconds = 0.0;  // from the targets: 4 x 1 s
+    ad::PrometheusSampler sampler(options);
+    const auto ok = ad::inspect_prometheus(sampler, 2.0);
+    EXPECT_TRUE(ok.ready);
+    ASSERT_EQ(ok.targets.size(), 2U);
+    EXPECT_EQ(ok.targets[0].host, "local");
+    EXPECT_EQ(ok.longest_scrape_interval_seconds, 1.0);
+    EXPECT_EQ(ok.window_seconds, 4.0);
+    ASSERT_EQ(ok.containers.size(), kStack.size());
+    for (const auto& row : ok.containers) {
+        EXPECT_EQ(row.hosts, row.name == "rideshare-redis" ? std::vector<std::string>{}
+                                                           : std::vector<std::string>{"local"})
+            << row.name;
+    }
+    ASSERT_EQ(ok.problems.size(), 1U);
+    EXPECT_NE(ok.problems[0].find("rideshare-redis has no fresh series"), std::string::npos)
+        << ok.problems[0];
+
+    ad::PrometheusSampler slow_sampling(options);
+    const auto slow = ad::inspect_prometheus(slow_sampling, 0.5);  // sampling faster than the 1-s scrapes
+    EXPECT_EQ(std::count_if(slow.problems.begin(), slow.problems.end(),
+                            [](const std::string& p) {
+                                return p.find("more than sampling.interval_seconds") != std::string::npos;
+                            }),
+              2);
+
+    options.client.base_url = "http://127.0.0.1:" + std::to_string(perfrunner::testing::unused_local_port());
+    ad::PrometheusSampler absent(options);
+    const auto down = ad::inspect_prometheus(absent, 2.0);
+    EXPECT_FALSE(down.ready);
+    ASSERT_EQ(down.problems.size(), 1U);
+    EXPECT_NE(down.problems[0].find("is not ready"), std::string::npos);
+    EXPECT_NE(down.problems[0].find("metrics.prometheus_url"), std::string::npos);
 }

@@ -66,36 +66,58 @@ class FakeCadvisor {
     }
 };
 
+// One Prometheus and one exporter for the whole suite (a Prometheus start costs seconds); every test adds its
+// own two containers, named after the test, so what one test does to its series cannot touch another's.
 class PrometheusSource : public ::testing::Test {
   protected:
+    static void SetUpTestSuite() {
+        if (access(pt::prometheus_binary().c_str(), X_OK) != 0) {
+            return;
+        }
+        cadvisor_ = new FakeCadvisor();
+        exporter_ = new pt::ExporterServer("/metrics", [](double now) { return cadvisor_->render(now); });
+        prometheus_ =
+            new pt::RealPrometheus("1s", "  - job_name: cadvisor\n    static_configs:\n      - targets: ['" +
+                                             exporter_->address() + "']\n        labels: {host: docker-1}\n");
+    }
+    static void TearDownTestSuite() {
+        delete prometheus_;
+        delete exporter_;
+        delete cadvisor_;
+        prometheus_ = nullptr;
+        exporter_ = nullptr;
+        cadvisor_ = nullptr;
+    }
+
     void SetUp() override {
         REQUIRE_PROMETHEUS_OR_SKIP();
-        const long long now_ms = static_cast<long long>(pt::unix_now() * 1000.0);
-        cadvisor_.containers["a"] = {"svc-a", "aaaa", 0.25, 10.0, now_ms};
-        cadvisor_.containers["b"] = {"svc-b", "bbbb", 1.5, 500.0, now_ms};
-        exporter_ = std::make_unique<pt::ExporterServer>(
-            "/metrics", [this](double now) { return cadvisor_.render(now); });
-        prometheus_ = std::make_unique<pt::RealPrometheus>(
-            "1s", "  - job_name: cadvisor\n    static_configs:\n      - targets: ['" + exporter_->address() +
-                      "']\n        labels: {host: docker-1}\n");
         ASSERT_TRUE(prometheus_->ready()) << prometheus_->log();
         ASSERT_TRUE(prometheus_->wait_targets_up(20)) << prometheus_->log();
+        const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        a_ = "svc-a-" + test;
+        b_ = "svc-b-" + test;
+        const long long now_ms = static_cast<long long>(pt::unix_now() * 1000.0);
+        change([&](FakeContainer& a, FakeContainer& b) {
+            a = {a_, "aaaa" + test, 0.25, 10.0, now_ms};
+            b = {b_, "bbbb" + test, 1.5, 500.0, now_ms};
+        });
     }
 
     ad::PrometheusSamplerOptions options(double stale_after = 0.0) const {
         ad::PrometheusSamplerOptions o;
         o.client.base_url = prometheus_->url();
-        o.containers = {{"svc-a", std::nullopt}, {"svc-b", std::nullopt}};
+        o.containers = {{a_, std::nullopt}, {b_, std::nullopt}};
         o.compose_project = "proj";
         o.labels.host_label = "host";
         o.stale_after_seconds = stale_after;
         return o;
     }
 
+    // Changes this test's two containers while no scrape reads them.
     template <typename F>
     void change(F&& f) {
         std::lock_guard<std::mutex> guard(exporter_->lock());
-        f(cadvisor_);
+        f(cadvisor_->containers[a_], cadvisor_->containers[b_]);
     }
 
     static const perfrunner::ports::ContainerReading* find(const perfrunner::ports::MetricsReading& r,
@@ -110,10 +132,16 @@ class PrometheusSource : public ::testing::Test {
 
     static void sleep_s(double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); }
 
-    FakeCadvisor cadvisor_;
-    std::unique_ptr<pt::ExporterServer> exporter_;
-    std::unique_ptr<pt::RealPrometheus> prometheus_;
+    std::string a_;
+    std::string b_;
+    static FakeCadvisor* cadvisor_;
+    static pt::ExporterServer* exporter_;
+    static pt::RealPrometheus* prometheus_;
 };
+
+FakeCadvisor* PrometheusSource::cadvisor_ = nullptr;
+pt::ExporterServer* PrometheusSource::exporter_ = nullptr;
+pt::RealPrometheus* PrometheusSource::prometheus_ = nullptr;
 
 }  // namespace
 
@@ -123,8 +151,8 @@ TEST_F(PrometheusSource, CpuFromRateOverRealScrapesAndLimits) {
     sleep_s(5.5);
     const auto reading = sampler.poll();
     ASSERT_TRUE(reading.ok) << reading.error;
-    const auto* a = find(reading, "svc-a");
-    const auto* b = find(reading, "svc-b");
+    const auto* a = find(reading, a_);
+    const auto* b = find(reading, b_);
     ASSERT_NE(a, nullptr);
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(a->host, "docker-1");
@@ -143,55 +171,55 @@ TEST_F(PrometheusSource, CpuFromRateOverRealScrapesAndLimits) {
 TEST_F(PrometheusSource, RestartIsOneTickWithoutCpuThenRatesResume) {
     ad::PrometheusSampler sampler(options());
     sleep_s(5.5);
-    ASSERT_TRUE(find(sampler.poll(), "svc-a")->cpu_percent.has_value());
-    change([](FakeCadvisor& c) {  // restarted: same id, the counter starts again near 0
-        c.containers["a"].counter_base = 0.1;
-        c.containers["a"].base_ms = static_cast<long long>(pt::unix_now() * 1000.0);
+    ASSERT_TRUE(find(sampler.poll(), a_)->cpu_percent.has_value());
+    change([](FakeContainer& a, FakeContainer&) {  // restarted: same id, the counter starts again near 0
+        a.counter_base = 0.1;
+        a.base_ms = static_cast<long long>(pt::unix_now() * 1000.0);
     });
     sleep_s(1.5);
     const auto after = sampler.poll();
-    const auto* a = find(after, "svc-a");
+    const auto* a = find(after, a_);
     ASSERT_NE(a, nullptr);
     EXPECT_TRUE(a->counter_reset);
     EXPECT_FALSE(a->cpu_percent.has_value());
-    EXPECT_FALSE(find(after, "svc-b")->counter_reset);
+    EXPECT_FALSE(find(after, b_)->counter_reset);
     sleep_s(1.5);
     const auto next = sampler.poll();
-    EXPECT_FALSE(find(next, "svc-a")->counter_reset);
+    EXPECT_FALSE(find(next, a_)->counter_reset);
     // rate() itself handles the reset: the figure stays near the container's real 25 %
-    ASSERT_TRUE(find(next, "svc-a")->cpu_percent.has_value());
-    EXPECT_NEAR(*find(next, "svc-a")->cpu_percent, 25.0, 3.0);
+    ASSERT_TRUE(find(next, a_)->cpu_percent.has_value());
+    EXPECT_NEAR(*find(next, a_)->cpu_percent, 25.0, 3.0);
 }
 
 TEST_F(PrometheusSource, GoneContainerLingersInPrometheusButIsMissing) {
     ad::PrometheusSampler sampler(options(/*stale_after=*/3.0));
     sleep_s(2.5);
     EXPECT_TRUE(sampler.poll().missing.empty());
-    change([](FakeCadvisor& c) { c.containers["b"].exported = false; });
+    change([](FakeContainer&, FakeContainer& b) { b.exported = false; });
     sleep_s(4.5);
     // Prometheus still answers for b (its last sample, no staleness marker for timestamped samples) ...
     pr::LabelMapping mapping;
     mapping.host_label = "host";
-    const auto raw = sampler.client().query(R"(container_memory_working_set_bytes{name="svc-b"})");
+    const auto raw = sampler.client().query("container_memory_working_set_bytes{name=\"" + b_ + "\"}");
     EXPECT_EQ(raw.series.size(), 1U);
     // ... but the sample is older than stale_after: missing, as a container cAdvisor no longer reports
     const auto reading = sampler.poll();
-    EXPECT_EQ(reading.missing, std::vector<std::string>{"svc-b"});
-    EXPECT_NE(find(reading, "svc-a"), nullptr);
+    EXPECT_EQ(reading.missing, std::vector<std::string>{b_});
+    EXPECT_NE(find(reading, a_), nullptr);
 }
 
 TEST_F(PrometheusSource, NanWorkingSetAndInfiniteLimit) {
-    change([](FakeCadvisor& c) {
-        c.containers["a"].working_set = "NaN";
-        c.containers["b"].limit = "+Inf";
+    change([](FakeContainer& a, FakeContainer& b) {
+        a.working_set = "NaN";
+        b.limit = "+Inf";
     });
     sleep_s(2.5);
     ad::PrometheusSampler sampler(options());
     const auto reading = sampler.poll();
     ASSERT_TRUE(reading.ok);
-    EXPECT_EQ(reading.missing, std::vector<std::string>{"svc-a"});
-    EXPECT_NE(reading.error.find("svc-a: working set is not a number"), std::string::npos) << reading.error;
-    const auto* b = find(reading, "svc-b");
+    EXPECT_EQ(reading.missing, std::vector<std::string>{a_});
+    EXPECT_NE(reading.error.find(a_ + ": working set is not a number"), std::string::npos) << reading.error;
+    const auto* b = find(reading, b_);
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(b->memory_limit_mb, 0.0);
     EXPECT_EQ(b->memory_percent, 0.0);
@@ -208,7 +236,7 @@ TEST_F(PrometheusSource, BackfillGivesEveryStepOfAGap) {
     for (const auto& r : readings) {
         SCOPED_TRACE(r.time);
         EXPECT_EQ(std::fmod(r.time, 2.0), 0.0);
-        const auto* a = find(r.reading, "svc-a");
+        const auto* a = find(r.reading, a_);
         ASSERT_NE(a, nullptr);
         ASSERT_TRUE(a->cpu_percent.has_value());
         EXPECT_NEAR(*a->cpu_percent, 25.0, 0.01);

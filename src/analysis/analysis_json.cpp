@@ -1,6 +1,7 @@
 #include "perfrunner/analysis/analysis_json.hpp"
 
 #include "perfrunner/analysis/json_numbers.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 
 namespace perfrunner::analysis {
 
@@ -70,7 +71,7 @@ ojson speed_step_json(const SpeedStep& s) {
     o["agent_count"] = s.agent_count;
     o["sample_count"] = s.sample_count;
     o["threshold_hit"] = s.threshold_hit;
-    o["trigger"] = ojson(s.trigger);  // as recorded by the scenario
+    o["trigger"] = model::trigger_to_json(s.trigger);  // as recorded by the scenario
     o["mean_cpu_percent"] = container_means(s.mean_cpu_percent, decimals::kLevel);
     o["mean_memory_percent"] = container_means(s.mean_memory_percent, decimals::kLevel);
     o["mean_real_time_ratio"] = number(s.mean_real_time_ratio, decimals::kRealTimeRatio);
@@ -203,8 +204,8 @@ ojson cooldown_result_json(const CooldownResult& c) {
 
 ojson stress_analysis_json(const StressAnalysis& s) {
     ojson o;
-    o["trigger"] = ojson(s.trigger);          // as recorded by the scenario (results-schema.md §5)
-    o["peak_values"] = ojson(s.peak_values);  // raw sample values
+    o["trigger"] = model::trigger_to_json(s.trigger);               // as recorded (results-schema.md §5)
+    o["peak_values"] = model::peak_values_to_json(s.peak_values);  // raw sample values
     o["drivers_queued"] = optional_long(s.drivers_queued);
     o["last_healthy"] = optional_long(s.last_healthy);
     o["breaking_point"] = optional_long(s.breaking_point);

@@ -96,44 +96,42 @@ ContainerSummary summarize(const model::ScenarioResult& sc, model::ContainerId i
     return cs;
 }
 
-std::optional<long> metadata_long(const nlohmann::json& md, const char* key) {
-    if (!md.is_object() || !md.contains(key) || !md[key].is_number()) {
-        return std::nullopt;
+// The reference leaves an OOM-aborted stress test's metadata empty (its bug 10): peaks from the raw samples.
+std::vector<model::PeakValues> peaks_from_samples(const model::RunResult& run,
+                                                  const model::ScenarioResult& sc) {
+    std::vector<model::PeakValues> peaks;
+    for (const auto& sample : sc.samples) {
+        for (const auto& c : sample.containers) {
+            if (c.missing) {
+                continue;
+            }
+            const std::string& name = run.container_name(c.container);
+            auto it = std::find_if(peaks.begin(), peaks.end(),
+                                   [&](const model::PeakValues& p) { return p.container == name; });
+            if (it == peaks.end()) {
+                it = peaks.insert(peaks.end(), model::PeakValues{name, c.memory_percent, 0.0, {}});
+            }
+            it->memory_percent = std::max(it->memory_percent, c.memory_percent);
+            it->cpu_percent = std::max(it->cpu_percent, c.cpu_percent.value_or(0.0));
+        }
     }
-    return static_cast<long>(md[key].get<double>());
+    return peaks;
 }
 
 StressAnalysis analyze_stress(const model::RunResult& run, const model::ScenarioResult& sc) {
     StressAnalysis s;
-    const auto& md = sc.metadata;
-    s.trigger = md.is_object() && md.contains("trigger") ? md["trigger"] : nlohmann::json(nullptr);
-    if (md.is_object() && md.contains("peak_values") && md["peak_values"].is_object()) {
-        s.peak_values = md["peak_values"];
-    } else {
-        // Aborted runs store no metadata (reference bug 10): peaks from the raw samples.
-        for (const auto& sample : sc.samples) {
-            for (const auto& c : sample.containers) {
-                if (c.missing) {
-                    continue;
-                }
-                auto& p = s.peak_values[run.container_name(c.container)];
-                const double cpu = c.cpu_percent.value_or(0.0);
-                if (!p.contains("memory_percent") || c.memory_percent > p["memory_percent"].get<double>()) {
-                    p["memory_percent"] = c.memory_percent;
-                }
-                if (c.cpu_percent && (!p.contains("cpu_percent") || p["cpu_percent"].is_null() ||
-                                      cpu > p["cpu_percent"].get<double>())) {
-                    p["cpu_percent"] = cpu;
-                }
-            }
+    if (const auto* md = std::get_if<model::StressMetadata>(&sc.metadata)) {
+        s.trigger = md->trigger;
+        s.peak_values = md->peak_values;
+        s.drivers_queued = md->drivers_queued;
+        if (md->step_mode) {
+            s.last_healthy = md->step_mode->last_healthy;
+            s.breaking_point = md->step_mode->breaking_point;
+            s.recommended_load = md->step_mode->headroom_recommendation;
         }
     }
-    s.drivers_queued = metadata_long(md, "drivers_queued");
-    s.last_healthy = metadata_long(md, "last_healthy");
-    s.breaking_point = metadata_long(md, "breaking_point");
-    s.recommended_load = metadata_long(md, "headroom_recommendation");
-    if (!s.recommended_load) {
-        s.recommended_load = metadata_long(md, "recommended_load");
+    if (s.peak_values.empty()) {
+        s.peak_values = peaks_from_samples(run, sc);
     }
     return s;
 }
@@ -141,23 +139,20 @@ StressAnalysis analyze_stress(const model::RunResult& run, const model::Scenario
 SpeedAnalysis analyze_speed(const model::RunResult& run, const model::ScenarioResult& sc,
                             const config::Config& config) {
     SpeedAnalysis sp;
-    const auto& md = sc.metadata;
-    if (!md.is_object() || !md.contains("step_results") || !md["step_results"].is_array()) {
+    const auto* md = std::get_if<model::SpeedMetadata>(&sc.metadata);
+    if (md == nullptr) {
         return sp;
     }
     std::size_t begin = 0;
     bool failed = false;
-    for (const auto& r : md["step_results"]) {
-        if (!r.is_object()) {
-            continue;
-        }
+    for (const auto& r : md->step_results) {
         SpeedStep st;
-        st.step = r.value("step", 0);
-        st.multiplier = static_cast<int>(r.value("multiplier", 0.0));
-        st.agent_count = static_cast<long>(r.value("agent_count", 0.0));
-        st.sample_count = static_cast<std::size_t>(std::max(0.0, r.value("sample_count", 0.0)));
-        st.threshold_hit = r.value("threshold_hit", false);
-        st.trigger = r.contains("trigger") ? r["trigger"] : nlohmann::json(nullptr);
+        st.step = r.step;
+        st.multiplier = r.multiplier;
+        st.agent_count = r.agent_count;
+        st.sample_count = r.sample_count;
+        st.threshold_hit = r.threshold_hit;
+        st.trigger = r.trigger;
         const std::size_t end = std::min(begin + st.sample_count, sc.samples.size());
         for (auto id : containers_in(run, sc, config, begin, end)) {
             const auto cpu =
@@ -191,8 +186,8 @@ SpeedAnalysis analyze_speed(const model::RunResult& run, const model::ScenarioRe
         }
         sp.steps.push_back(std::move(st));
     }
-    if (auto v = metadata_long(md, "max_speed_achieved")) {
-        sp.max_speed_achieved = static_cast<int>(*v);
+    if (md->max_speed_achieved > 0) {
+        sp.max_speed_achieved = md->max_speed_achieved;
     } else if (!sp.steps.empty()) {
         sp.max_speed_achieved = sp.steps.back().multiplier;
     }
@@ -319,19 +314,14 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
             }
         }
     }
-    if (a.stress && a.stress->trigger.is_object()) {
-        const auto& t = a.stress->trigger;
-        const std::string c = t.value("container", std::string("unknown"));
+    if (a.stress && a.stress->trigger) {
+        const auto& t = *a.stress->trigger;
+        const std::string c = t.container.empty() ? std::string("unknown") : t.container;
         add(a,
             {Severity::info, "stress_threshold", c,
              fmt::format("Stress test stopped by {} {} (measurement, not a finding of the platform's health)",
-                         display_name(config, c), t.value("metric", std::string("?"))),
-             t.contains("value") && t["value"].is_number() ? std::optional<double>(t["value"].get<double>())
-                                                           : std::nullopt,
-             t.contains("threshold") && t["threshold"].is_number()
-                 ? std::optional<double>(t["threshold"].get<double>())
-                 : std::nullopt,
-             model::scenario_names::kStress, "",
+                         display_name(config, c), t.metric.empty() ? std::string("?") : t.metric),
+             t.value, t.threshold, model::scenario_names::kStress, "",
              std::string(model::scenario_names::kStress) + "/" + c + "/trigger"});
     }
 

@@ -93,11 +93,8 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
     }
     const std::size_t active_n = ph.active_end - ph.active_begin;
     std::optional<double> phase_start;
-    if (sc.metadata.is_object() && sc.metadata.contains("phase_timestamps") &&
-        sc.metadata["phase_timestamps"].is_object() &&
-        sc.metadata["phase_timestamps"].contains("active_start") &&
-        sc.metadata["phase_timestamps"]["active_start"].is_number()) {
-        phase_start = sc.metadata["phase_timestamps"]["active_start"].get<double>();
+    if (const auto* md = std::get_if<model::DurationMetadata>(&sc.metadata); md && md->phase_timestamps) {
+        phase_start = md->phase_timestamps->active_start;
     }
 
     for (auto id : containers_in(run, sc, config, ph.active_begin, ph.active_end)) {

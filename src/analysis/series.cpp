@@ -5,14 +5,16 @@
 
 namespace perfrunner::analysis {
 
-Series extract(const model::ScenarioResult& scenario, model::ContainerId id, std::size_t begin, std::size_t end,
-               const SampleValue& value) {
+Series extract(const model::ScenarioResult& scenario, model::ContainerId id, std::size_t begin,
+               std::size_t end, const SampleValue& value) {
     Series s;
     end = std::min(end, scenario.samples.size());
     for (std::size_t i = begin; i < end; ++i) {
         const auto& sample = scenario.samples[i];
         const auto* c = sample.find(id);
-        if (c == nullptr || c->missing) continue;
+        if (c == nullptr || c->missing) {
+            continue;
+        }
         if (auto v = value(*c)) {
             s.t.push_back(sample.timestamp);
             s.y.push_back(*v);
@@ -23,7 +25,9 @@ Series extract(const model::ScenarioResult& scenario, model::ContainerId id, std
 
 std::vector<double> minutes_since_first(const std::vector<double>& t_seconds) {
     std::vector<double> out(t_seconds.size());
-    for (std::size_t i = 0; i < t_seconds.size(); ++i) out[i] = (t_seconds[i] - t_seconds[0]) / 60.0;
+    for (std::size_t i = 0; i < t_seconds.size(); ++i) {
+        out[i] = (t_seconds[i] - t_seconds[0]) / 60.0;
+    }
     return out;
 }
 
@@ -35,60 +39,84 @@ void sort_containers(std::vector<std::string>& names, const config::Config& conf
     };
     std::sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
         const auto ra = rank(a), rb = rank(b);
-        if (ra != rb) return ra < rb;
+        if (ra != rb) {
+            return ra < rb;
+        }
         return a < b;
     });
 }
 
-std::vector<model::ContainerId> containers_in(const model::RunResult& run, const model::ScenarioResult& scenario,
-                                              const config::Config& config, std::size_t begin, std::size_t end) {
+std::vector<model::ContainerId> containers_in(const model::RunResult& run,
+                                              const model::ScenarioResult& scenario,
+                                              const config::Config& config, std::size_t begin,
+                                              std::size_t end) {
     std::vector<bool> seen(run.containers.size(), false);
     end = std::min(end, scenario.samples.size());
     for (std::size_t i = begin; i < end; ++i) {
         for (const auto& c : scenario.samples[i].containers) {
-            if (!c.missing && c.container < seen.size()) seen[c.container] = true;
+            if (!c.missing && c.container < seen.size()) {
+                seen[c.container] = true;
+            }
         }
     }
     std::vector<std::string> names;
     for (std::size_t i = 0; i < seen.size(); ++i) {
-        if (seen[i]) names.push_back(run.containers[i]);
+        if (seen[i]) {
+            names.push_back(run.containers[i]);
+        }
     }
     sort_containers(names, config);
     std::vector<model::ContainerId> ids;
-    for (const auto& n : names) ids.push_back(*run.find_container(n));
+    for (const auto& n : names) {
+        ids.push_back(*run.find_container(n));
+    }
     return ids;
 }
 
 const config::ContainerSpec* find_spec(const config::Config& config, const std::string& container) {
     for (const auto& c : config.containers) {
-        if (c.name == container) return &c;
+        if (c.name == container) {
+            return &c;
+        }
     }
     return nullptr;
 }
 
 namespace {
-double positive_or(double v, double fallback) { return v > 0 ? v : fallback; }
+double positive_or(double v, double fallback) {
+    return v > 0 ? v : fallback;
+}
 }  // namespace
 
 ContainerThresholds thresholds_for(const config::Config& config, const std::string& container) {
     const auto& t = config.thresholds;
     // 0 means "not configured": the documented defaults (reference-framework.md §2, statistics.md §6).
-    ContainerThresholds r{positive_or(t.memory_leak_mb_per_min, 1.0),
-                          positive_or(t.memory_leak_monitor_mb_per_min, 0.5),
-                          positive_or(t.memory_warning_percent, 70.0),
-                          positive_or(t.memory_critical_percent, 85.0),
-                          positive_or(t.cpu_leak_percent_per_min, 5.0),
-                          positive_or(t.cpu_warning_percent, 70.0),
-                          positive_or(t.cpu_critical_percent, 85.0)};
+    ContainerThresholds r{
+        positive_or(t.memory_leak_mb_per_min, 1.0),   positive_or(t.memory_leak_monitor_mb_per_min, 0.5),
+        positive_or(t.memory_warning_percent, 70.0),  positive_or(t.memory_critical_percent, 85.0),
+        positive_or(t.cpu_leak_percent_per_min, 5.0), positive_or(t.cpu_warning_percent, 70.0),
+        positive_or(t.cpu_critical_percent, 85.0)};
     const auto it = t.container_overrides.find(container);
     if (it != t.container_overrides.end()) {
         const auto& o = it->second;
-        if (o.memory_leak_mb_per_min) r.memory_leak_mb_per_min = *o.memory_leak_mb_per_min;
-        if (o.memory_warning_percent) r.memory_warning_percent = *o.memory_warning_percent;
-        if (o.memory_critical_percent) r.memory_critical_percent = *o.memory_critical_percent;
-        if (o.cpu_leak_percent_per_min) r.cpu_leak_percent_per_min = *o.cpu_leak_percent_per_min;
-        if (o.cpu_warning_percent) r.cpu_warning_percent = *o.cpu_warning_percent;
-        if (o.cpu_critical_percent) r.cpu_critical_percent = *o.cpu_critical_percent;
+        if (o.memory_leak_mb_per_min) {
+            r.memory_leak_mb_per_min = *o.memory_leak_mb_per_min;
+        }
+        if (o.memory_warning_percent) {
+            r.memory_warning_percent = *o.memory_warning_percent;
+        }
+        if (o.memory_critical_percent) {
+            r.memory_critical_percent = *o.memory_critical_percent;
+        }
+        if (o.cpu_leak_percent_per_min) {
+            r.cpu_leak_percent_per_min = *o.cpu_leak_percent_per_min;
+        }
+        if (o.cpu_warning_percent) {
+            r.cpu_warning_percent = *o.cpu_warning_percent;
+        }
+        if (o.cpu_critical_percent) {
+            r.cpu_critical_percent = *o.cpu_critical_percent;
+        }
     }
     return r;
 }
@@ -98,7 +126,9 @@ double effective_cores(const config::Config& config, const std::string& containe
     if (const auto* spec = find_spec(config, container); spec && spec->cpu_cores && *spec->cpu_cores > 0) {
         return *spec->cpu_cores;
     }
-    if (from_samples && *from_samples > 0) return *from_samples;
+    if (from_samples && *from_samples > 0) {
+        return *from_samples;
+    }
     return 1.0;
 }
 
@@ -108,7 +138,9 @@ std::string display_name(const config::Config& config, const std::string& contai
     }
     std::string base = container;
     const std::string prefix = "rideshare-";
-    if (base.rfind(prefix, 0) == 0) base = base.substr(prefix.size());
+    if (base.rfind(prefix, 0) == 0) {
+        base = base.substr(prefix.size());
+    }
     bool start = true;
     for (auto& ch : base) {
         if (ch == '-' || ch == '_') {
@@ -125,22 +157,16 @@ std::string display_name(const config::Config& config, const std::string& contai
 PhaseRanges phase_ranges(const model::ScenarioResult& scenario) {
     PhaseRanges r;
     const std::size_t n = scenario.samples.size();
-    const auto& md = scenario.metadata;
-    const auto count = [&](const char* key) -> std::size_t {
-        if (!md.is_object() || !md.contains("phase_sample_counts")) return 0;
-        const auto& c = md["phase_sample_counts"];
-        if (!c.is_object() || !c.contains(key) || !c[key].is_number()) return 0;
-        const double v = c[key].get<double>();
-        return v > 0 ? static_cast<std::size_t>(v) : 0;
-    };
-    r.has_counts = md.is_object() && md.contains("phase_sample_counts") && md["phase_sample_counts"].is_object();
+    const auto* md = std::get_if<model::DurationMetadata>(&scenario.metadata);
+    r.has_counts = md != nullptr && md->phase_sample_counts.has_value();
     if (!r.has_counts) {
         r.active_end = r.drain_end = r.cooldown_end = n;
         return r;
     }
-    r.active_end = std::min(count("active"), n);
-    r.drain_end = std::min(r.active_end + count("drain"), n);
-    r.cooldown_end = std::min(r.drain_end + count("cooldown"), n);
+    const auto& counts = *md->phase_sample_counts;
+    r.active_end = std::min(counts.active.value_or(0), n);
+    r.drain_end = std::min(r.active_end + counts.drain.value_or(0), n);
+    r.cooldown_end = std::min(r.drain_end + counts.cooldown.value_or(0), n);
     return r;
 }
 

@@ -179,18 +179,19 @@ std::string_view JsonCursor::key_of(od::field& field) const {
     return key;
 }
 
-nlohmann::json JsonCursor::generic(od::value& v) {
+template <class Json>
+Json JsonCursor::generic_as(od::value& v) {
     switch (type_of(v)) {
         case od::json_type::object: {
-            nlohmann::json out = nlohmann::json::object();
+            Json out = Json::object();
             for_each_member(object(v), [&](std::string_view key, od::value& member) {
-                out[std::string(key)] = generic(member);
+                out[std::string(key)] = generic_as<Json>(member);
             });
             return out;
         }
         case od::json_type::array: {
-            nlohmann::json out = nlohmann::json::array();
-            for_each_element(array(v), [&](od::value& element) { out.push_back(generic(element)); });
+            Json out = Json::array();
+            for_each_element(array(v), [&](od::value& element) { out.push_back(generic_as<Json>(element)); });
             return out;
         }
         case od::json_type::number: {
@@ -219,6 +220,14 @@ nlohmann::json JsonCursor::generic(od::value& v) {
             return nullptr;
     }
     wrong_type(v, "a JSON value");
+}
+
+nlohmann::json JsonCursor::generic(od::value& v) {
+    return generic_as<nlohmann::json>(v);
+}
+
+nlohmann::ordered_json JsonCursor::ordered(od::value& v) {
+    return generic_as<nlohmann::ordered_json>(v);
 }
 
 nlohmann::json JsonCursor::object_or_empty(od::value& v) {

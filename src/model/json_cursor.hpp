@@ -54,6 +54,8 @@ class JsonCursor {
 
     // Any JSON value as nlohmann::json: ints stay ints.
     nlohmann::json generic(od::value& v);
+    // The same with the members in the order read (scenario metadata keeps it).
+    nlohmann::ordered_json ordered(od::value& v);
     // An object as nlohmann::json; null reads as an empty object.
     nlohmann::json object_or_empty(od::value& v);
     // `"key":value` appended to a text of compact members (unknown members kept verbatim).
@@ -63,6 +65,10 @@ class JsonCursor {
     od::object document_object(od::document& doc, std::string_view expected) const;
     // Fails when anything but whitespace follows the document.
     void expect_end(od::document& doc) const;
+
+    // Where the cursor is, for mappings that report their own errors: the source and the JSON path.
+    std::string_view source() const { return source_; }
+    std::string path() const { return path_text(); }
 
     // Iterates an object's members: fn(key (unescaped), value), with the key on the path.
     template <typename Fn>
@@ -93,6 +99,9 @@ class JsonCursor {
     }
 
   private:
+    template <class Json>
+    Json generic_as(od::value& v);
+
     struct Segment {
         std::variant<std::string_view, std::size_t> part;
     };

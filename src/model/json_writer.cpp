@@ -154,6 +154,31 @@ void JsonWriter::null() {
     out_.append("null");
 }
 
+template <class Json>
+void JsonWriter::scalar(const Json& value) {
+    switch (value.type()) {
+        case Json::value_t::string:
+            string(value.template get_ref<const std::string&>());
+            break;
+        case Json::value_t::boolean:
+            boolean(value.template get<bool>());
+            break;
+        case Json::value_t::number_integer:
+            integer(value.template get<std::int64_t>());
+            break;
+        case Json::value_t::number_unsigned:
+            before_value();
+            fmt::format_to(std::back_inserter(out_), "{}", value.template get<std::uint64_t>());
+            break;
+        case Json::value_t::number_float:
+            number(value.template get<double>());
+            break;
+        default:
+            null();
+            break;
+    }
+}
+
 void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
     switch (value.type()) {
         case nlohmann::json::value_t::object: {
@@ -191,25 +216,31 @@ void JsonWriter::json(const nlohmann::json& value, std::string_view context) {
             end_array();
             break;
         }
-        case nlohmann::json::value_t::string:
-            string(value.get_ref<const std::string&>());
+        default:
+            scalar(value);
             break;
-        case nlohmann::json::value_t::boolean:
-            boolean(value.get<bool>());
+    }
+}
+
+void JsonWriter::json(const nlohmann::ordered_json& value) {
+    switch (value.type()) {
+        case nlohmann::ordered_json::value_t::object:
+            begin_object();
+            for (const auto& [k, v] : value.items()) {
+                key(k);
+                json(v);
+            }
+            end_object();
             break;
-        case nlohmann::json::value_t::number_integer:
-            integer(value.get<std::int64_t>());
-            break;
-        case nlohmann::json::value_t::number_unsigned: {
-            before_value();
-            fmt::format_to(std::back_inserter(out_), "{}", value.get<std::uint64_t>());
-            break;
-        }
-        case nlohmann::json::value_t::number_float:
-            number(value.get<double>());
+        case nlohmann::ordered_json::value_t::array:
+            begin_array();
+            for (const auto& v : value) {
+                json(v);
+            }
+            end_array();
             break;
         default:
-            null();
+            scalar(value);
             break;
     }
 }

@@ -45,6 +45,8 @@ class JsonWriter {
     // Generic JSON (metadata, params, config, analysis). `context` selects the key order of known objects
     // from `orders`; other objects keep nlohmann's (alphabetical) order.
     void json(const nlohmann::json& value, std::string_view context);
+    // Generic JSON whose members are written in the order they are held (scenario metadata).
+    void json(const nlohmann::ordered_json& value);
 
     // Members of `"k":v,"k2":v2` text (ContainerSample/Sample::extra_json), written inside the current
     // object.
@@ -66,6 +68,8 @@ class JsonWriter {
         }
     }
     const KeyOrder* order_of(std::string_view context) const;
+    template <class Json>
+    void scalar(const Json& value);  // strings, numbers, booleans, null
 
     struct Level {
         bool empty = true;

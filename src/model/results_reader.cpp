@@ -10,6 +10,7 @@
 #include "json_cursor.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 
 namespace perfrunner::model {
 namespace {
@@ -70,6 +71,9 @@ class ResultsReader {
   private:
     void read_scenario(RunResult& run, value& v, ScenarioResult& s) {
         bool has_name = false;
+        // Mapped once the scenario's name is known (the members may come in any order).
+        nlohmann::ordered_json metadata;
+        std::string metadata_path;
         in_.for_each_member(in_.object(v, "a scenario object"), [&](std::string_view key, value& f) {
             if (key == "scenario_name") {
                 s.scenario_name = in_.string(f);
@@ -101,7 +105,8 @@ class ResultsReader {
             } else if (key == "abort_reason") {
                 s.abort_reason = in_.optional_string(f);
             } else if (key == "metadata") {
-                s.metadata = in_.object_or_empty(f);
+                metadata = in_.ordered(f);
+                metadata_path = in_.path();
             } else {
                 s.extra[std::string(key)] = in_.generic(f);
             }
@@ -109,6 +114,7 @@ class ResultsReader {
         if (!has_name) {
             in_.fail("missing key \"scenario_name\"");
         }
+        s.metadata = metadata_from_json(s.scenario_name, metadata, in_.source(), metadata_path);
     }
 
     void read_sample(RunResult& run, value& v, Sample& s) {

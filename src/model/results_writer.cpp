@@ -2,6 +2,7 @@
 #include "json_writer.hpp"
 #include "perfrunner/model/atomic_file.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 #include "results_key_order.hpp"
 
 namespace perfrunner::model {
@@ -209,7 +210,7 @@ void write_scenario(JsonWriter& w, const RunResult& run, const ScenarioResult& s
     w.boolean(s.aborted);
     optional_string(w, "abort_reason", s.abort_reason);
     w.key("metadata");
-    w.json(s.metadata.is_null() ? nlohmann::json::object() : s.metadata, "metadata." + s.scenario_name);
+    w.json(metadata_to_json(s.metadata));
     if (s.extra.is_object()) {
         for (const auto& [k, v] : s.extra.items()) {
             w.key(k);

@@ -574,8 +574,14 @@ nlohmann::ordered_json metadata_to_json(const ScenarioMetadata& metadata) {
         metadata);
 }
 
-nlohmann::ordered_json trigger_to_json(const Trigger& trigger) {
-    return to_ojson(trigger);
+nlohmann::ordered_json trigger_to_json(const std::optional<Trigger>& trigger) {
+    return trigger ? to_ojson(*trigger) : ojson(nullptr);
+}
+
+nlohmann::ordered_json peak_values_to_json(const std::vector<PeakValues>& peaks) {
+    FieldWriter writer;
+    writer.keyed("peak_values", peaks, &PeakValues::container);
+    return writer.finish(ojson())["peak_values"];
 }
 
 }  // namespace perfrunner::model

@@ -47,13 +47,6 @@ double number_in(const json& obj, const char* key, double fallback) {
     return fallback;
 }
 
-std::string string_in(const json& obj, const char* key) {
-    if (obj.is_object() && obj.contains(key) && obj[key].is_string()) {
-        return obj[key].get<std::string>();
-    }
-    return {};
-}
-
 json base_layout(const std::string& title, int height) {
     json layout;
     layout["title"] = {{"text", esc(title)}};
@@ -221,16 +214,21 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
 
     // Phase bands from phase_sample_counts (active, drain, cooldown: the only way to split the samples).
     json shapes = json::array(), annotations = json::array();
-    if (scenario && scenario->metadata.is_object()) {
-        const json counts = scenario->metadata.value("phase_sample_counts", json::object());
+    const auto* recorded = scenario ? std::get_if<model::DurationMetadata>(&scenario->metadata) : nullptr;
+    if (recorded != nullptr && recorded->phase_sample_counts) {
+        const auto& counts = *recorded->phase_sample_counts;
         const auto& samples = scenario->samples;
         std::size_t start = 0;
-        const std::array<std::pair<const char*, const char*>, 3> phases = {
-            {{"active", "rgba(44,160,44,0.12)"},
-             {"drain", "rgba(255,127,14,0.15)"},
-             {"cooldown", "rgba(31,119,180,0.12)"}}};
-        for (std::size_t p = 0; p < phases.size(); ++p) {
-            const auto n = static_cast<std::size_t>(std::max(0.0, number_in(counts, phases[p].first, 0.0)));
+        struct Band {
+            const char* phase;
+            std::optional<std::size_t> samples;
+            const char* colour;
+        };
+        const std::array<Band, 3> phases = {{{"active", counts.active, "rgba(44,160,44,0.12)"},
+                                             {"drain", counts.drain, "rgba(255,127,14,0.15)"},
+                                             {"cooldown", counts.cooldown, "rgba(31,119,180,0.12)"}}};
+        for (const auto& band : phases) {
+            const std::size_t n = band.samples.value_or(0);
             if (n == 0 || start >= samples.size()) {
                 continue;
             }
@@ -245,7 +243,7 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
                               {"x1", x1},
                               {"y0", 0},
                               {"y1", 1},
-                              {"fillcolor", phases[p].second},
+                              {"fillcolor", band.colour},
                               {"line", {{"width", 0}}},
                               {"layer", "below"}});
             annotations.push_back({{"x", (x0 + x1) / 2},
@@ -254,7 +252,7 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
                                    {"yref", "paper"},
                                    {"yanchor", "bottom"},
                                    {"showarrow", false},
-                                   {"text", phases[p].first}});
+                                   {"text", band.phase}});
             start = end;
         }
     }
@@ -269,10 +267,10 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
     const auto* scenario = ctx.run.find_scenario(model::scenario_names::kStress);
     const bool memory = plan.metric == ChartMetric::memory;
     const json params = scenario ? scenario->scenario_params : json::object();
-    const json meta = scenario ? scenario->metadata : json::object();
+    const auto* recorded = scenario ? std::get_if<model::StressMetadata>(&scenario->metadata) : nullptr;
     bool rolling = false;
     double t0 = 0, t_last = 0;
-    long total_agents = static_cast<long>(number_in(meta, "total_agents_queued", -1));
+    long total_agents = recorded != nullptr ? recorded->total_agents_queued : -1;
     if (scenario && !scenario->samples.empty()) {
         t0 = scenario->samples.front().timestamp;
         t_last = scenario->samples.back().timestamp - t0;
@@ -339,14 +337,15 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
         data.push_back(constant_line(0, t_last, threshold, label, "dash", "red"));
         y_max = std::max(y_max, threshold);
     }
-    const json trigger = ctx.analysis.stress && ctx.analysis.stress->trigger.is_object()
-                             ? ctx.analysis.stress->trigger
-                             : (meta.is_object() ? meta.value("trigger", json()) : json());
-    if (trigger.is_object() && string_in(trigger, "metric") == (memory ? "memory" : "cpu")) {
+    const std::optional<model::Trigger>& trigger =
+        ctx.analysis.stress && ctx.analysis.stress->trigger
+            ? ctx.analysis.stress->trigger
+            : (recorded != nullptr ? recorded->trigger : std::nullopt);
+    if (trigger && trigger->metric == (memory ? "memory" : "cpu")) {
         json t;
         t["type"] = "scatter";
         t["mode"] = "lines";
-        t["name"] = esc("Stopped: " + display_name(ctx.config, string_in(trigger, "container")));
+        t["name"] = esc("Stopped: " + display_name(ctx.config, trigger->container));
         t["x"] = {t_last, t_last};
         t["y"] = {0, y_max * 1.05};
         t["line"] = {{"color", "black"}, {"dash", "dot"}, {"width", 2}};
@@ -371,22 +370,17 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
 // ---------------------------------------------------------------------------------------- stress comparison
 ChartFigure stress_comparison(const ReportContext& ctx, const ChartPlan& plan) {
     const bool memory = plan.metric == ChartMetric::memory;
-    json peaks = ctx.analysis.stress ? ctx.analysis.stress->peak_values : json();
-    if (!peaks.is_object() || peaks.empty()) {
-        if (const auto* s = ctx.run.find_scenario(model::scenario_names::kStress);
-            s && s->metadata.is_object()) {
-            peaks = s->metadata.value("peak_values", json::object());
-        }
-    }
-    const char* key = memory ? "memory_percent" : "cpu_percent";
+    const auto& peaks = stress_peaks(ctx);
     std::vector<std::pair<std::string, double>> bars;
     std::vector<std::pair<std::string, double>> rest;
     const auto& prio = ctx.config.analysis.priority_containers;
     for (const auto& c : plan.containers) {
-        if (!peaks.contains(c)) {
+        const auto peak = std::find_if(peaks.begin(), peaks.end(),
+                                       [&](const model::PeakValues& p) { return p.container == c; });
+        if (peak == peaks.end()) {
             continue;
         }
-        const double v = number_in(peaks[c], key, std::nan(""));
+        const double v = memory ? peak->memory_percent : peak->cpu_percent;
         if (!std::isfinite(v)) {
             continue;
         }

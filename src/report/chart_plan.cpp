@@ -80,6 +80,16 @@ std::size_t containers_per_chart(const config::Config& config) {
                : 8;
 }
 
+const std::vector<model::PeakValues>& stress_peaks(const ReportContext& context) {
+    static const std::vector<model::PeakValues> kNone;
+    if (context.analysis.stress && !context.analysis.stress->peak_values.empty()) {
+        return context.analysis.stress->peak_values;
+    }
+    const auto* s = context.run.find_scenario(model::scenario_names::kStress);
+    const auto* recorded = s != nullptr ? std::get_if<model::StressMetadata>(&s->metadata) : nullptr;
+    return recorded != nullptr ? recorded->peak_values : kNone;
+}
+
 std::vector<ChartPlan> plan_charts(const ReportContext& context) {
     const auto& run = context.run;
     const auto& a = context.analysis;
@@ -143,25 +153,16 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
                              ChartKind::stress_timeline, ChartMetric::cpu, shown});
         }
     }
-    {
-        nlohmann::json peaks = a.stress ? a.stress->peak_values : nlohmann::json();
-        if (!peaks.is_object() || peaks.empty()) {
-            if (const auto* s = run.find_scenario(model::scenario_names::kStress);
-                s && s->metadata.is_object()) {
-                peaks = s->metadata.value("peak_values", nlohmann::json());
-            }
+    if (const auto& peaks = stress_peaks(context); !peaks.empty()) {
+        std::vector<std::string> names;
+        for (const auto& p : peaks) {
+            names.push_back(p.container);
         }
-        if (peaks.is_object() && !peaks.empty()) {
-            std::vector<std::string> names;
-            for (const auto& [k, v] : peaks.items()) {
-                names.push_back(k);
-            }
-            names = focus(cfg, std::move(names));
-            plans.push_back({"Stress", "stress/stress_comparison_memory", "Stress Test Peak Memory %",
-                             ChartKind::stress_comparison, ChartMetric::memory, names});
-            plans.push_back({"Stress", "stress/stress_comparison_cpu", "Stress Test Peak CPU %",
-                             ChartKind::stress_comparison, ChartMetric::cpu, names});
-        }
+        names = focus(cfg, std::move(names));
+        plans.push_back({"Stress", "stress/stress_comparison_memory", "Stress Test Peak Memory %",
+                         ChartKind::stress_comparison, ChartMetric::memory, names});
+        plans.push_back({"Stress", "stress/stress_comparison_cpu", "Stress Test Peak CPU %",
+                         ChartKind::stress_comparison, ChartMetric::cpu, names});
     }
 
     // Speed scaling

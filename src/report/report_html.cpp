@@ -8,6 +8,7 @@
 #include "perfrunner/report/format.hpp"
 #include "perfrunner/report/template_text.hpp"
 #include "perfrunner/report/text_file.hpp"
+#include "perfrunner/report/trigger_text.hpp"
 
 namespace perfrunner::report {
 
@@ -120,12 +121,7 @@ std::string render_html_report(const ReportContext& context) {
     if (a.stress) {
         const auto& s = *a.stress;
         b << "<h2>Stress Test</h2>\n<table>";
-        std::string trigger = "none (time limit)";
-        if (s.trigger.is_object()) {
-            trigger = json_text(s.trigger, "container") + " " + json_text(s.trigger, "metric") + " at " +
-                      json_text(s.trigger, "value") + " (threshold " + json_text(s.trigger, "threshold") +
-                      ")";
-        }
+        const std::string trigger = s.trigger ? trigger_text(*s.trigger) : "none (time limit)";
         b << "<tr><th>Trigger</th><td>" << h(trigger) << "</td></tr>"
           << "<tr><th>Drivers queued</th><td>" << long_or_na(s.drivers_queued) << "</td></tr>"
           << "<tr><th>Last healthy load</th><td>" << long_or_na(s.last_healthy) << "</td></tr>"

@@ -6,6 +6,7 @@
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
 #include "perfrunner/report/text_file.hpp"
+#include "perfrunner/report/trigger_text.hpp"
 
 namespace perfrunner::report {
 
@@ -32,28 +33,6 @@ std::string status_label(const std::string& status) {
 
 std::string long_or_na(const std::optional<long>& v) {
     return v ? std::to_string(*v) : "n/a";
-}
-
-std::string trigger_text(const nlohmann::json& trigger) {
-    if (!trigger.is_object()) {
-        return "none (time limit)";
-    }
-    auto text = [&](const char* key) {
-        if (!trigger.contains(key)) {
-            return std::string("?");
-        }
-        const auto& v = trigger[key];
-        return v.is_string() ? v.get<std::string>()
-                             : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    };
-    std::string s = text("container") + " " + text("metric");
-    if (trigger.contains("value") && trigger["value"].is_number()) {
-        s += " at " + format_number(trigger["value"].get<double>(), 2);
-    }
-    if (trigger.contains("threshold") && trigger["threshold"].is_number()) {
-        s += " (threshold " + format_number(trigger["threshold"].get<double>(), 2) + ")";
-    }
-    return s;
 }
 
 void findings_section(std::ostringstream& out, const analysis::Analysis& a, analysis::Severity severity,
@@ -174,7 +153,7 @@ std::string render_markdown_report(const ReportContext& context) {
     if (a.stress) {
         const auto& s = *a.stress;
         out << "## Stress Test\n\n| Field | Value |\n|---|---|\n";
-        out << "| Trigger | " << md(trigger_text(s.trigger)) << " |\n";
+        out << "| Trigger | " << md(s.trigger ? trigger_text(*s.trigger) : "none (time limit)") << " |\n";
         out << "| Drivers queued | " << long_or_na(s.drivers_queued) << " |\n";
         out << "| Last healthy load | " << long_or_na(s.last_healthy) << " |\n";
         out << "| Breaking point | " << long_or_na(s.breaking_point) << " |\n";
@@ -194,8 +173,9 @@ std::string render_markdown_report(const ReportContext& context) {
             for (const auto& st : sp.steps) {
                 out << "| " << st.step << " | " << st.multiplier << "x | " << st.agent_count << " | "
                     << st.sample_count << " | " << (st.threshold_hit ? "yes" : "no") << " | "
-                    << (st.trigger.is_object() ? md(trigger_text(st.trigger)) : std::string("—")) << " | "
-                    << format_number(st.mean_real_time_ratio, decimals::kRealTimeRatio) << " |\n";
+                    << (st.trigger ? md(trigger_text(*st.trigger)) : std::string("—")) << " | "
+                    << format_number(st.mean_real_time_ratio, decimals::kRealTimeRatio) << " |
+";
             }
             out << "\n";
         }

@@ -4,18 +4,21 @@
 
 #include "perfrunner/analysis/duration.hpp"
 #include "perfrunner/error.hpp"
+#include "perfrunner/model/rounding.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
-#include "perfrunner/scenarios/threshold_window.hpp"
 
 namespace perfrunner::scenarios {
 
 DurationLeakScenario::DurationLeakScenario(const config::Config& config, DurationAgents agents)
     : config_(config), agents_(std::move(agents)) {
     if (agents_.drivers < 1 || agents_.riders < 1) {
-        throw UsageError("duration_leak: needs at least 1 driver and 1 rider, got " + std::to_string(agents_.drivers) +
-                         " and " + std::to_string(agents_.riders) + " (give --agents N with N >= 1)");
+        throw UsageError("duration_leak: needs at least 1 driver and 1 rider, got " +
+                         std::to_string(agents_.drivers) + " and " + std::to_string(agents_.riders) +
+                         " (give --agents N with N >= 1)");
     }
+    metadata_.phase_timestamps.emplace();
+    metadata_.phase_sample_counts.emplace();
 }
 
 nlohmann::json DurationLeakScenario::params() const {
@@ -34,12 +37,8 @@ nlohmann::json DurationLeakScenario::params() const {
     return p;
 }
 
-void DurationLeakScenario::store_phase_metadata(model::ScenarioResult& result) const {
-    result.metadata["phase_timestamps"] = phase_timestamps_;
-    result.metadata["phase_sample_counts"] = phase_sample_counts_;
-    if (drain_duration_) result.metadata["drain_duration_seconds"] = round_to(*drain_duration_, 2);
-    if (!drain_end_reason_.empty()) result.metadata["drain_end_reason"] = drain_end_reason_;
-    if (!spawn_.empty()) result.metadata["spawn"] = spawn_;
+void DurationLeakScenario::store_metadata(model::ScenarioResult& result) const {
+    result.metadata = metadata_;
 }
 
 void DurationLeakScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
@@ -49,17 +48,26 @@ void DurationLeakScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
     try {
         run_phases(ctx, result, sampler);
     } catch (...) {
-        store_phase_metadata(result);
+        store_metadata(result);
         bring_to_rest(ctx);
         throw;
     }
-    store_phase_metadata(result);
+    store_metadata(result);
     bring_to_rest(ctx);
     if (!result.aborted) {
         // Phase, leak and cooldown analysis of the shared analysis module (the same code `analyze` runs).
         try {
             const nlohmann::json analysed = analysis::duration_metadata(ctx.run, result, config_);
-            for (const auto& [key, value] : analysed.items()) result.metadata[key] = value;
+            const auto part = [&](const char* key) -> std::optional<nlohmann::ordered_json> {
+                if (!analysed.contains(key)) {
+                    return std::nullopt;
+                }
+                return nlohmann::ordered_json(analysed.at(key));
+            };
+            metadata_.phase_analysis = part("phase_analysis");
+            metadata_.leak_analysis = part("leak_analysis");
+            metadata_.cooldown_analysis = part("cooldown_analysis");
+            store_metadata(result);
         } catch (const std::exception& e) {
             ctx.ports.progress.note(std::string("duration analysis failed (samples kept): ") + e.what());
         }
@@ -87,17 +95,20 @@ void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResul
     ctx.ports.progress.phase_started({kName, "spawn", clock.now(), timeout});
     const auto wait = sim.wait_for_spawn(timeout);
     throw_if_stopped(ctx);
-    spawn_["drivers_requested"] = drivers;
-    spawn_["riders_requested"] = riders;
-    spawn_["drained"] = wait.drained;
-    spawn_["waited_seconds"] = round_to(wait.waited_seconds, 2);
-    spawn_["drivers_still_queued"] = wait.last.drivers_queued;
-    spawn_["riders_still_queued"] = wait.last.riders_queued;
-    if (!wait.drained) ctx.ports.progress.note("spawn queue not empty after " + std::to_string(timeout) + " s");
+    auto& spawn = metadata_.spawn.emplace();
+    spawn.drivers_requested = drivers;
+    spawn.riders_requested = riders;
+    spawn.drained = wait.drained;
+    spawn.waited_seconds = model::round_half_even(wait.waited_seconds, 2);
+    spawn.drivers_still_queued = wait.last.drivers_queued;
+    spawn.riders_still_queued = wait.last.riders_queued;
+    if (!wait.drained) {
+        ctx.ports.progress.note("spawn queue not empty after " + std::to_string(timeout) + " s");
+    }
     try {
         const auto st = sim.status();
-        spawn_["live_drivers"] = st.drivers_total;
-        spawn_["live_riders"] = st.riders_total;
+        spawn.live_drivers = st.drivers_total;
+        spawn.live_riders = st.riders_total;
     } catch (const std::exception& e) {
         ctx.ports.progress.note(std::string("status after spawn failed: ") + e.what());
     }
@@ -108,7 +119,9 @@ void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResul
     sampler.set_read_status(true);
     sampler.reset_pace();
     auto abort_if = [&](CollectEnd end) {
-        if (end == CollectEnd::stopped) throw Interrupted{};
+        if (end == CollectEnd::stopped) {
+            throw Interrupted{};
+        }
         if (end == CollectEnd::oom) {
             result.aborted = true;
             result.abort_reason = sampler.oom_reason();
@@ -120,20 +133,22 @@ void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResul
     // Active phase.
     std::size_t before = sampler.sample_count();
     const double active_seconds = sc.duration_active_minutes * 60.0;
-    phase_timestamps_["active_start"] = clock.now();
+    timestamps().active_start = clock.now();
     ctx.ports.progress.phase_started({kName, "active", clock.now(), active_seconds});
     CollectEnd end = CollectEnd::completed;
     try {
         end = sampler.collect(active_seconds, sampling.interval_seconds);
     } catch (...) {
-        phase_timestamps_["active_end"] = clock.now();
-        phase_sample_counts_["active"] = sampler.sample_count() - before;
+        timestamps().active_end = clock.now();
+        counts().active = sampler.sample_count() - before;
         throw;
     }
-    phase_timestamps_["active_end"] = clock.now();
-    phase_sample_counts_["active"] = sampler.sample_count() - before;
+    timestamps().active_end = clock.now();
+    counts().active = sampler.sample_count() - before;
     sampler.checkpoint();
-    if (abort_if(end)) return;
+    if (abort_if(end)) {
+        return;
+    }
 
     // Drain phase: pause, then sample and read the state after every sample.
     try {
@@ -143,66 +158,71 @@ void DurationLeakScenario::run_phases(ScenarioContext& ctx, model::ScenarioResul
     }
     before = sampler.sample_count();
     const double drain_start = clock.now();
-    phase_timestamps_["drain_start"] = drain_start;
+    timestamps().drain_start = drain_start;
     ctx.ports.progress.phase_started({kName, "drain", drain_start, sc.duration_drain_timeout_seconds});
     auto finish_drain = [&] {
         const double drain_end = clock.now();
-        phase_timestamps_["drain_end"] = drain_end;
-        phase_sample_counts_["drain"] = sampler.sample_count() - before;
-        drain_duration_ = drain_end - drain_start;
+        timestamps().drain_end = drain_end;
+        counts().drain = sampler.sample_count() - before;
+        metadata_.drain_duration_seconds = model::round_half_even(drain_end - drain_start, 2);
     };
     try {
-        const double interval = sampling.drain_interval_seconds > 0 ? sampling.drain_interval_seconds : 1.0;
+        const double interval = sampling.drain_interval_seconds;
         for (long k = 1;; ++k) {
             throw_if_stopped(ctx);
             const TickOutcome t = sampler.tick();
             if (!t.oom_containers.empty()) {
-                drain_end_reason_ = "oom_abort";
+                metadata_.drain_end_reason = "oom_abort";
                 finish_drain();
                 result.aborted = true;
                 result.abort_reason = sampler.oom_reason();
                 return;
             }
             if (t.status && t.status->state == "paused") {
-                drain_end_reason_ = "paused";
+                metadata_.drain_end_reason = "paused";
                 break;
             }
             const double due = drain_start + static_cast<double>(k) * interval;
             if (due - drain_start >= sc.duration_drain_timeout_seconds) {
-                drain_end_reason_ = "client_timeout";
+                metadata_.drain_end_reason = "client_timeout";
                 sampler.sleep_until(std::max(clock.now(), drain_start + sc.duration_drain_timeout_seconds));
                 break;
             }
             sampler.sleep_until(due);
         }
     } catch (...) {
-        if (drain_end_reason_.empty()) drain_end_reason_ = "interrupted";
+        if (!metadata_.drain_end_reason) {
+            metadata_.drain_end_reason = "interrupted";
+        }
         finish_drain();
         throw;
     }
     finish_drain();
     sampler.checkpoint();
-    if (drain_end_reason_ == "client_timeout") {
+    if (metadata_.drain_end_reason == "client_timeout") {
         // The server still drains; reset so the cooldown measures an idle simulation.
-        ctx.ports.progress.note("drain did not reach paused within the timeout; simulation reset before cooldown");
+        ctx.ports.progress.note(
+            "drain did not reach paused within the timeout; simulation reset before cooldown");
         bring_to_rest(ctx);
     }
 
     // Cooldown phase.
     before = sampler.sample_count();
     const double cooldown_seconds = sc.duration_cooldown_minutes * 60.0;
-    phase_timestamps_["cooldown_start"] = clock.now();
+    timestamps().cooldown_start = clock.now();
     ctx.ports.progress.phase_started({kName, "cooldown", clock.now(), cooldown_seconds});
     try {
         end = sampler.collect(cooldown_seconds, sampling.cooldown_interval_seconds);
     } catch (...) {
-        phase_timestamps_["cooldown_end"] = clock.now();
-        phase_sample_counts_["cooldown"] = sampler.sample_count() - before;
+        timestamps().cooldown_end = clock.now();
+        counts().cooldown = sampler.sample_count() - before;
         throw;
     }
-    phase_timestamps_["cooldown_end"] = clock.now();
-    phase_sample_counts_["cooldown"] = sampler.sample_count() - before;
-    if (abort_if(end)) return;
+    timestamps().cooldown_end = clock.now();
+    counts().cooldown = sampler.sample_count() - before;
+    if (abort_if(end)) {
+        return;
+    }
 }
 
 }  // namespace perfrunner::scenarios

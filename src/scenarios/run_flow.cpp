@@ -210,11 +210,13 @@ void RunFlow::gate_after_stress(const model::ScenarioResult& stress) {
             oom ? std::string("stress_test_oom") : stress.abort_reason.value_or("stress_test_aborted");
         return;
     }
-    const long drivers = stress.metadata.value("drivers_queued", 0L);
+    const auto* recorded = std::get_if<model::StressMetadata>(&stress.metadata);
+    const long drivers = recorded != nullptr ? recorded->drivers_queued : 0;
     // Step mode measures live agents: size later scenarios from the last healthy level (statistics.md §10.2).
-    const auto lh = stress.metadata.find("last_healthy");
-    const bool from_last_healthy = lh != stress.metadata.end() && lh->is_number_integer();
-    const long basis = from_last_healthy ? lh->get<long>() : drivers;
+    const std::optional<long> last_healthy =
+        recorded != nullptr && recorded->step_mode ? recorded->step_mode->last_healthy : std::nullopt;
+    const bool from_last_healthy = last_healthy.has_value();
+    const long basis = last_healthy.value_or(drivers);
     if (basis < 2) {
         run_.aborted = true;
         run_.abort_reason = "stress_test_insufficient_agents";

@@ -13,7 +13,9 @@ namespace perfrunner::scenarios {
 SpeedScalingScenario::SpeedScalingScenario(const config::Config& config, long base_agent_count,
                                            std::string agent_count_source)
     : config_(config), base_(base_agent_count), source_(std::move(agent_count_source)) {
-    if (base_ < 1) throw UsageError("speed_scaling: base agent count must be >= 1 (give --agents N)");
+    if (base_ < 1) {
+        throw UsageError("speed_scaling: base agent count must be >= 1 (give --agents N)");
+    }
     const double interval = config.sampling.interval_seconds > 0 ? config.sampling.interval_seconds : 1.0;
     window_ = static_cast<std::size_t>(
         std::max(1.0, std::round(config.scenarios.stress_rolling_window_seconds / interval)));
@@ -21,7 +23,9 @@ SpeedScalingScenario::SpeedScalingScenario(const config::Config& config, long ba
 
 std::vector<int> SpeedScalingScenario::multipliers(int max_multiplier) {
     std::vector<int> out;
-    for (long m = 2; m <= max_multiplier; m *= 2) out.push_back(static_cast<int>(m));
+    for (long m = 2; m <= max_multiplier; m *= 2) {
+        out.push_back(static_cast<int>(m));
+    }
     return out;
 }
 
@@ -37,14 +41,9 @@ nlohmann::json SpeedScalingScenario::params() const {
     return p;
 }
 
-void SpeedScalingScenario::store_metadata(model::ScenarioResult& result) const {
-    nlohmann::json m = nlohmann::json::object();
-    m["step_results"] = steps_;
-    m["total_steps"] = steps_.size();
-    m["max_speed_achieved"] = last_run_;
-    m["stopped_by_threshold"] = stopped_by_threshold_;
-    m["max_speed_passed"] = max_passed_;
-    result.metadata = std::move(m);
+void SpeedScalingScenario::store_metadata(model::ScenarioResult& result) {
+    metadata_.total_steps = metadata_.step_results.size();
+    result.metadata = metadata_;
 }
 
 void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
@@ -56,6 +55,8 @@ void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
     Sampler sampler(ctx, result);
     sampler.set_read_status(true);
 
+    metadata_.max_speed_achieved = 1;
+    metadata_.max_speed_passed = 1;
     int step = 0;
     try {
         for (const int m : multipliers(sc.speed_scaling_max_multiplier)) {
@@ -75,7 +76,7 @@ void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
             throw_if_stopped(ctx);
             sampler.sleep_until(clock.now() + sc.speed_scaling_settle_seconds);
             sampler.reset_pace();
-            last_run_ = m;
+            metadata_.max_speed_achieved = m;  // the reference's meaning: the last step run
 
             ThresholdWindow window(config_, window_);
             std::optional<Trigger> trigger;
@@ -84,29 +85,35 @@ void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
             const std::size_t before = sampler.sample_count();
             const double duration = sc.speed_scaling_step_duration_minutes * 60.0;
             ctx.ports.progress.phase_started({kName, label, clock.now(), duration});
-            const CollectEnd end = sampler.collect(duration, config_.sampling.interval_seconds, [&](const TickOutcome& t) {
-                const model::Sample& s = result.samples[t.index];
-                if (s.pace && s.pace->real_time_ratio) {
-                    rtr_sum += *s.pace->real_time_ratio;
-                    ++rtr_n;
-                }
-                window.push(ctx.run, s);
-                trigger = window.check();  // every consecutive window of W samples
-                return trigger.has_value();
-            });
+            const CollectEnd end =
+                sampler.collect(duration, config_.sampling.interval_seconds, [&](const TickOutcome& t) {
+                    const model::Sample& s = result.samples[t.index];
+                    if (s.pace && s.pace->real_time_ratio) {
+                        rtr_sum += *s.pace->real_time_ratio;
+                        ++rtr_n;
+                    }
+                    window.push(ctx.run, s);
+                    trigger = window.check();  // every consecutive window of W samples
+                    return trigger.has_value();
+                });
             const bool hit = trigger.has_value();
-            nlohmann::json r = nlohmann::json::object();
-            r["step"] = step;
-            r["multiplier"] = m;
-            r["agent_count"] = n;
-            r["sample_count"] = sampler.sample_count() - before;
-            r["duration_seconds"] = round_to(clock.now() - step_start, 2);
-            r["threshold_hit"] = hit;
-            r["trigger"] = hit ? trigger->to_json(true) : nlohmann::json(nullptr);
-            r["mean_real_time_ratio"] = rtr_n > 0 ? nlohmann::json(round_to(rtr_sum / static_cast<double>(rtr_n), 3))
-                                                  : nlohmann::json(nullptr);
-            steps_.push_back(r);
-            if (end == CollectEnd::stopped) throw Interrupted{};
+            model::SpeedStepResult r;
+            r.step = step;
+            r.multiplier = m;
+            r.agent_count = n;
+            r.sample_count = sampler.sample_count() - before;
+            r.duration_seconds = round_to(clock.now() - step_start, 2);
+            r.threshold_hit = hit;
+            if (hit) {
+                r.trigger = trigger->recorded(/*round_threshold=*/true);
+            }
+            if (rtr_n > 0) {
+                r.mean_real_time_ratio = round_to(rtr_sum / static_cast<double>(rtr_n), 3);
+            }
+            metadata_.step_results.push_back(r);
+            if (end == CollectEnd::stopped) {
+                throw Interrupted{};
+            }
             if (end == CollectEnd::oom) {
                 result.aborted = true;
                 result.abort_reason = sampler.oom_reason();
@@ -119,12 +126,12 @@ void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
             }
             sampler.checkpoint();
             if (hit) {
-                stopped_by_threshold_ = true;
-                ctx.ports.progress.note("speed x" + std::to_string(m) + " breached: " + trigger->container + " " +
-                                        trigger->metric);
+                metadata_.stopped_by_threshold = true;
+                ctx.ports.progress.note("speed x" + std::to_string(m) + " breached: " + trigger->container +
+                                        " " + trigger->metric);
                 break;
             }
-            max_passed_ = m;
+            metadata_.max_speed_passed = m;
         }
     } catch (...) {
         store_metadata(result);

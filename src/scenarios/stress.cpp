@@ -7,16 +7,43 @@
 
 #include "perfrunner/analysis/stress_rule.hpp"
 #include "perfrunner/error.hpp"
+#include "perfrunner/model/rounding.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
 
 namespace perfrunner::scenarios {
+namespace {
+
+// The trigger in the reference's shape {container, metric, value (2 dp), threshold}.
+template <class RuleTrigger>
+model::Trigger recorded(const RuleTrigger& t, bool round_threshold) {
+    return model::Trigger{t.container,
+                          t.metric,
+                          model::round_half_even(t.value, 2),
+                          round_threshold ? model::round_half_even(t.threshold, 2) : t.threshold,
+                          std::nullopt,
+                          {}};
+}
+
+// The breach with its detail (statistics.md §10.2): value, threshold and window mean 2 dp.
+model::Trigger detailed(const analysis::Trigger& t) {
+    model::Trigger out = recorded(t, /*round_threshold=*/true);
+    out.detail =
+        model::BreachDetail{model::round_half_even(t.window_mean, 2), t.samples_over, t.k, t.m, t.critical};
+    return out;
+}
+
+}  // namespace
 
 StressScenario::StressScenario(const config::Config& config, bool clean_restart_first)
-    : config_(config), clean_restart_first_(clean_restart_first), step_mode_(config.scenarios.stress_mode == "step") {
+    : config_(config), clean_restart_first_(clean_restart_first) {
     const double interval = config.sampling.interval_seconds > 0 ? config.sampling.interval_seconds : 1.0;
     window_ = static_cast<std::size_t>(
         std::max(1.0, std::round(config.scenarios.stress_rolling_window_seconds / interval)));
+    metadata_.stop_reason = "not_started";
+    if (config.scenarios.stress_mode == "step") {
+        metadata_.step_mode.emplace();
+    }
 }
 
 nlohmann::json StressScenario::params() const {
@@ -38,45 +65,41 @@ nlohmann::json StressScenario::params() const {
 }
 
 void StressScenario::note_peaks(const model::RunResult& run, const model::Sample& sample) {
+    auto& peaks = metadata_.peak_values;
     for (const auto& c : sample.containers) {
-        if (c.missing) continue;
+        if (c.missing) {
+            continue;
+        }
         const std::string& name = run.container_name(c.container);
-        auto [it, inserted] = peaks_.try_emplace(name);
-        if (inserted) peak_order_.push_back(name);
-        it->second.memory_percent = std::max(it->second.memory_percent, c.memory_percent);
-        if (c.cpu_percent) it->second.cpu_percent = std::max(it->second.cpu_percent, *c.cpu_percent);
+        auto it = std::find_if(peaks.begin(), peaks.end(),
+                               [&](const model::PeakValues& p) { return p.container == name; });
+        if (it == peaks.end()) {
+            it = peaks.insert(peaks.end(), model::PeakValues{name, 0.0, 0.0, {}});
+        }
+        it->memory_percent = std::max(it->memory_percent, c.memory_percent);
+        if (c.cpu_percent) {
+            it->cpu_percent = std::max(it->cpu_percent, *c.cpu_percent);
+        }
     }
 }
 
-void StressScenario::store_metadata(model::ScenarioResult& result) const {
-    nlohmann::json m = nlohmann::json::object();
-    m["trigger"] = trigger_ ? trigger_->to_json(false) : nlohmann::json(nullptr);
-    m["total_agents_queued"] = drivers_queued_ + riders_queued_;
-    m["drivers_queued"] = drivers_queued_;
-    m["riders_queued"] = riders_queued_;
-    nlohmann::json peaks = nlohmann::json::object();
-    for (const auto& name : peak_order_) {
-        const Peak& p = peaks_.at(name);
-        peaks[name] = {{"memory_percent", p.memory_percent}, {"cpu_percent", p.cpu_percent}};
+void StressScenario::note_live(const ports::SimulationStatus& status) {
+    metadata_.live_drivers = status.drivers_total;
+    metadata_.live_riders = status.riders_total;
+}
+
+void StressScenario::store_metadata(model::ScenarioResult& result) {
+    metadata_.total_agents_queued = metadata_.drivers_queued + metadata_.riders_queued;
+    metadata_.duration_seconds = loop_end_ > loop_start_ ? loop_end_ - loop_start_ : 0.0;
+    if (metadata_.step_mode) {
+        auto& step = step_result();
+        step.headroom_recommendation.reset();
+        if (step.last_healthy) {
+            step.headroom_recommendation =
+                static_cast<long>(std::floor(0.8 * static_cast<double>(*step.last_healthy)));
+        }
     }
-    m["peak_values"] = peaks;
-    m["duration_seconds"] = loop_end_ > loop_start_ ? loop_end_ - loop_start_ : 0.0;
-    m["batch_count"] = batch_count_;
-    // perfrunner additions
-    m["live_drivers"] = live_drivers_ ? nlohmann::json(*live_drivers_) : nlohmann::json(nullptr);
-    m["live_riders"] = live_riders_ ? nlohmann::json(*live_riders_) : nlohmann::json(nullptr);
-    m["stop_reason"] = stop_reason_;
-    if (step_mode_) {
-        m["steps"] = steps_;
-        m["last_healthy"] = last_healthy_ ? nlohmann::json(*last_healthy_) : nlohmann::json(nullptr);
-        m["breaking_point"] = breaking_point_ ? nlohmann::json(*breaking_point_) : nlohmann::json(nullptr);
-        m["headroom_recommendation"] =
-            last_healthy_ ? nlohmann::json(static_cast<long>(std::floor(0.8 * static_cast<double>(*last_healthy_))))
-                          : nlohmann::json(nullptr);
-        if (!step_trigger_.is_null()) m["trigger_detail"] = step_trigger_;
-        if (!refinement_.empty()) m["refinement"] = refinement_;
-    }
-    result.metadata = std::move(m);
+    result.metadata = metadata_;
 }
 
 void StressScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
@@ -89,20 +112,24 @@ void StressScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
     }
     Sampler sampler(ctx, result);
     try {
-        if (step_mode_) {
+        if (metadata_.step_mode) {
             run_step(ctx, result, sampler);
         } else {
             run_ramp(ctx, result, sampler);
         }
     } catch (const Interrupted&) {
-        stop_reason_ = "user_interrupt";
-        if (loop_end_ == 0.0) loop_end_ = clock.now();
+        metadata_.stop_reason = "user_interrupt";
+        if (loop_end_ == 0.0) {
+            loop_end_ = clock.now();
+        }
         store_metadata(result);
         bring_to_rest(ctx);
         throw;
     } catch (...) {
-        stop_reason_ = "error";
-        if (loop_end_ == 0.0) loop_end_ = clock.now();
+        metadata_.stop_reason = "error";
+        if (loop_end_ == 0.0) {
+            loop_end_ = clock.now();
+        }
         store_metadata(result);
         bring_to_rest(ctx);
         throw;
@@ -111,7 +138,9 @@ void StressScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
     bring_to_rest(ctx);
 }
 
-void StressScenario::start_simulation(ScenarioContext& ctx) { start_fresh(ctx); }
+void StressScenario::start_simulation(ScenarioContext& ctx) {
+    start_fresh(ctx);
+}
 
 void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
     auto& clock = ctx.ports.clock;
@@ -123,21 +152,23 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
     auto after_tick = [&](const TickOutcome& t) {
         note_peaks(ctx.run, result.samples[t.index]);
         if (t.status) {
-            live_drivers_ = t.status->drivers_total;
-            live_riders_ = t.status->riders_total;
+            note_live(*t.status);
         }
     };
 
     // Warm-up: W idle samples, kept in the results (peaks too) but not in the threshold windows.
     const double interval = config_.sampling.interval_seconds > 0 ? config_.sampling.interval_seconds : 1.0;
     ctx.ports.progress.phase_started({kName, "warmup", clock.now(), static_cast<double>(window_) * interval});
-    const CollectEnd warm = sampler.collect(static_cast<double>(window_) * interval, interval, [&](const TickOutcome& t) {
-        after_tick(t);
-        return false;
-    });
-    if (warm == CollectEnd::stopped) throw Interrupted{};
+    const CollectEnd warm =
+        sampler.collect(static_cast<double>(window_) * interval, interval, [&](const TickOutcome& t) {
+            after_tick(t);
+            return false;
+        });
+    if (warm == CollectEnd::stopped) {
+        throw Interrupted{};
+    }
     if (warm == CollectEnd::oom) {
-        stop_reason_ = "oom";
+        metadata_.stop_reason = "oom";
         result.aborted = true;
         result.abort_reason = sampler.oom_reason();
         return;
@@ -145,22 +176,23 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
 
     ThresholdWindow window(config_, window_);
     const double max_duration = sc.stress_max_duration_minutes * 60.0;
-    const double spawn_interval = sc.stress_spawn_interval_seconds > 0 ? sc.stress_spawn_interval_seconds : interval;
+    const double spawn_interval =
+        sc.stress_spawn_interval_seconds > 0 ? sc.stress_spawn_interval_seconds : interval;
     const long batch = std::max(1, sc.stress_spawn_batch_size);
     loop_start_ = clock.now();
     ctx.ports.progress.phase_started({kName, "ramp", loop_start_, max_duration});
     double next_spawn = loop_start_;
     double next_sample = loop_start_;
     long spawn_k = 0, sample_k = 0;
-    stop_reason_ = "max_duration";
+    metadata_.stop_reason = "max_duration";
     while (clock.now() - loop_start_ < max_duration) {
         throw_if_stopped(ctx);
         const double now = clock.now();
         if (now >= next_spawn) {
-            drivers_queued_ += spawn_drivers_noting(ctx, batch);
-            riders_queued_ += spawn_riders_noting(ctx, batch);
-            ++batch_count_;
-            sampler.set_live({drivers_queued_, riders_queued_});
+            metadata_.drivers_queued += spawn_drivers_noting(ctx, batch);
+            metadata_.riders_queued += spawn_riders_noting(ctx, batch);
+            ++metadata_.batch_count;
+            sampler.set_live({metadata_.drivers_queued, metadata_.riders_queued});
             next_spawn = loop_start_ + static_cast<double>(++spawn_k) * spawn_interval;
         }
         if (clock.now() >= next_sample) {
@@ -169,20 +201,21 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
             model::Sample& s = result.samples[t.index];
             window.push(ctx.run, s);
             s.rolling_averages = window.rolling_averages();
-            s.agents_queued = model::AgentsQueued{drivers_queued_, riders_queued_, drivers_queued_ + riders_queued_};
+            s.agents_queued = model::AgentsQueued{metadata_.drivers_queued, metadata_.riders_queued,
+                                                  metadata_.drivers_queued + metadata_.riders_queued};
             next_sample = loop_start_ + static_cast<double>(++sample_k) * interval;
             if (!t.oom_containers.empty()) {
-                stop_reason_ = "oom";
+                metadata_.stop_reason = "oom";
                 result.aborted = true;
                 result.abort_reason = sampler.oom_reason();
                 break;
             }
             if (auto trig = window.check()) {
-                trigger_ = trig;
-                stop_reason_ = "threshold";
-                ctx.ports.progress.note(fmt::format("stress trigger: {} {} {:.2f} (threshold {:.2f}) at {} drivers queued",
-                                                    trig->container, trig->metric, trig->value, trig->threshold,
-                                                    drivers_queued_));
+                metadata_.trigger = recorded(*trig, /*round_threshold=*/false);
+                metadata_.stop_reason = "threshold";
+                ctx.ports.progress.note(fmt::format(
+                    "stress trigger: {} {} {:.2f} (threshold {:.2f}) at {} drivers queued", trig->container,
+                    trig->metric, trig->value, trig->threshold, metadata_.drivers_queued));
                 break;
             }
         }
@@ -203,23 +236,37 @@ analysis::StressWindow window_of(const model::RunResult& run, const config::Conf
     analysis::StressWindow w;
     for (const auto& spec : config.containers) {
         const auto id = run.find_container(spec.name);
-        if (!id) continue;
+        if (!id) {
+            continue;
+        }
         analysis::ContainerWindow c;
         c.container = spec.name;
         c.cpu_cores = spec.cpu_cores.value_or(1.0);
         for (std::size_t i = from; i < samples.size(); ++i) {
             const auto* cs = samples[i].find(*id);
-            if (cs == nullptr || cs->missing) continue;
-            if (cs->cpu_cores_effective && *cs->cpu_cores_effective > 0) c.cpu_cores = *cs->cpu_cores_effective;
+            if (cs == nullptr || cs->missing) {
+                continue;
+            }
+            if (cs->cpu_cores_effective && *cs->cpu_cores_effective > 0) {
+                c.cpu_cores = *cs->cpu_cores_effective;
+            }
             c.memory_percent.push_back(cs->memory_percent);
-            if (cs->cpu_percent) c.cpu_percent.push_back(*cs->cpu_percent);
+            if (cs->cpu_percent) {
+                c.cpu_percent.push_back(*cs->cpu_percent);
+            }
         }
-        if (!c.memory_percent.empty()) w.containers.push_back(std::move(c));
+        if (!c.memory_percent.empty()) {
+            w.containers.push_back(std::move(c));
+        }
     }
     for (std::size_t i = from; i < samples.size(); ++i) {
         const auto& s = samples[i];
-        if (s.pace && s.pace->real_time_ratio) w.real_time_ratio.push_back(*s.pace->real_time_ratio);
-        if (s.host && s.host->cpu_percent_of_host) w.host_cpu_percent.push_back(*s.host->cpu_percent_of_host);
+        if (s.pace && s.pace->real_time_ratio) {
+            w.real_time_ratio.push_back(*s.pace->real_time_ratio);
+        }
+        if (s.host && s.host->cpu_percent_of_host) {
+            w.host_cpu_percent.push_back(*s.host->cpu_percent_of_host);
+        }
     }
     return w;
 }
@@ -240,39 +287,39 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
     sampler.set_read_status(true);
     sampler.reset_pace();
     loop_start_ = clock.now();
-    stop_reason_ = "time_limit";
+    metadata_.stop_reason = "time_limit";
+    auto& record = step_result();
+    std::optional<analysis::Trigger> critical_trigger;
     auto after_tick = [&](const TickOutcome& t) {
         const model::Sample& s = result.samples[t.index];
         note_peaks(ctx.run, s);
         if (t.status) {
-            live_drivers_ = t.status->drivers_total;
-            live_riders_ = t.status->riders_total;
+            note_live(*t.status);
         }
         // Critical: memory at or above the critical share in any sample stops at once.
-        const auto critical = analysis::critical_breach(window_of(ctx.run, config_, result.samples, t.index), settings);
+        const auto critical =
+            analysis::critical_breach(window_of(ctx.run, config_, result.samples, t.index), settings);
         if (critical) {
-            step_trigger_ = critical->to_json();
-            trigger_ = Trigger{critical->container, critical->metric, critical->value, critical->threshold};
+            critical_trigger = critical;
             return true;
         }
         return false;
     };
     for (long level = 1; clock.now() - loop_start_ < max_duration; ++level) {
         throw_if_stopped(ctx);
-        drivers_queued_ += spawn_drivers_noting(ctx, batch);
-        riders_queued_ += spawn_riders_noting(ctx, batch);
-        ++batch_count_;
-        sampler.set_live({drivers_queued_, riders_queued_});
+        metadata_.drivers_queued += spawn_drivers_noting(ctx, batch);
+        metadata_.riders_queued += spawn_riders_noting(ctx, batch);
+        ++metadata_.batch_count;
+        sampler.set_live({metadata_.drivers_queued, metadata_.riders_queued});
         const std::string label = "level " + std::to_string(level);
         ctx.ports.progress.phase_started({kName, label + " spawn", clock.now(), 0.0});
         const auto wait = sim.wait_for_spawn(spawn_wait_timeout(config_, batch, 1.0));
         throw_if_stopped(ctx);
-        long live = drivers_queued_;
+        long live = metadata_.drivers_queued;
         try {
             const auto st = sim.status();
             live = st.drivers_total;
-            live_drivers_ = st.drivers_total;
-            live_riders_ = st.riders_total;
+            note_live(st);
         } catch (const std::exception& e) {
             ctx.ports.progress.note(std::string("status after spawn failed: ") + e.what());
         }
@@ -284,50 +331,61 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
             ctx.ports.progress.phase_started({kName, label + " window", clock.now(), window * interval});
             end = sampler.collect(static_cast<double>(window) * interval, interval, after_tick);
         }
-        nlohmann::json step = {{"level", level},         {"drivers_queued", drivers_queued_},
-                               {"live_drivers", live},     {"live_riders", live_riders_.value_or(0)},
-                               {"spawn_drained", wait.drained}, {"window_samples", sampler.sample_count() - from}};
+        model::StressStep step;
+        step.level = level;
+        step.drivers_queued = metadata_.drivers_queued;
+        step.live_drivers = live;
+        step.live_riders = metadata_.live_riders.value_or(0);
+        step.spawn_drained = wait.drained;
+        step.window_samples = sampler.sample_count() - from;
         if (end == CollectEnd::stopped) {
-            steps_.push_back(step);
+            record.steps.push_back(step);
             throw Interrupted{};
         }
         if (end == CollectEnd::oom) {
-            step["breach"] = true;
-            step["critical"] = "oom";
-            steps_.push_back(step);
-            breaking_point_ = live;
-            stop_reason_ = "oom";
+            step.breach = true;
+            step.critical = "oom";
+            record.steps.push_back(step);
+            record.breaking_point = live;
+            metadata_.stop_reason = "oom";
             result.aborted = true;
             result.abort_reason = sampler.oom_reason();
             break;
         }
         if (end == CollectEnd::requested) {  // critical memory
-            step["breach"] = true;
-            step["trigger"] = step_trigger_;
-            steps_.push_back(step);
-            breaking_point_ = live;
-            stop_reason_ = "critical";
+            step.breach = true;
+            step.trigger = detailed(*critical_trigger);
+            record.steps.push_back(step);
+            record.trigger_detail = step.trigger;
+            metadata_.trigger = recorded(*critical_trigger, /*round_threshold=*/false);
+            record.breaking_point = live;
+            metadata_.stop_reason = "critical";
             break;
         }
-        const auto breach = analysis::evaluate_window(window_of(ctx.run, config_, result.samples, from), settings);
-        step["breach"] = breach.has_value();
+        const auto breach =
+            analysis::evaluate_window(window_of(ctx.run, config_, result.samples, from), settings);
+        step.breach = breach.has_value();
         if (breach) {
-            step_trigger_ = breach->to_json();
-            step["trigger"] = step_trigger_;
-            steps_.push_back(step);
-            trigger_ = Trigger{breach->container, breach->metric, breach->value, breach->threshold};
-            breaking_point_ = live;
-            stop_reason_ = "breach";
-            ctx.ports.progress.note(fmt::format("stress breach at level {} ({} live drivers): {} {} {:.2f}", level, live,
-                                                breach->container, breach->metric, breach->value));
+            step.trigger = detailed(*breach);
+            record.steps.push_back(step);
+            record.trigger_detail = step.trigger;
+            metadata_.trigger = recorded(*breach, /*round_threshold=*/false);
+            record.breaking_point = live;
+            metadata_.stop_reason = "breach";
+            ctx.ports.progress.note(fmt::format("stress breach at level {} ({} live drivers): {} {} {:.2f}",
+                                                level, live, breach->container, breach->metric,
+                                                breach->value));
             break;
         }
-        steps_.push_back(step);
-        last_healthy_ = live;
+        record.steps.push_back(step);
+        record.last_healthy = live;
         sampler.checkpoint();
     }
     loop_end_ = clock.now();
-    if (sc.stress_refine && stop_reason_ == "breach" && last_healthy_ && breaking_point_) refine(ctx, result, sampler);
+    if (sc.stress_refine && metadata_.stop_reason == "breach" && record.last_healthy &&
+        record.breaking_point) {
+        refine(ctx, result, sampler);
+    }
 }
 
 void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
@@ -338,7 +396,9 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
     const double interval = config_.sampling.interval_seconds > 0 ? config_.sampling.interval_seconds : 1.0;
     const int window = std::max(1, sc.stress_window_samples);
     const long resolution = std::max(1, sc.stress_refine_resolution);
-    while (auto probe = analysis::next_bisection_probe(*last_healthy_, *breaking_point_, resolution)) {
+    auto& record = step_result();
+    while (auto probe =
+               analysis::next_bisection_probe(*record.last_healthy, *record.breaking_point, resolution)) {
         throw_if_stopped(ctx);
         const long m = *probe;
         const std::string label = "refine " + std::to_string(m);
@@ -358,31 +418,43 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
         }
         CollectEnd end = sampler.collect(sc.stress_settle_seconds, interval);
         const std::size_t from = sampler.sample_count();
-        if (end == CollectEnd::completed) end = sampler.collect(static_cast<double>(window) * interval, interval);
-        if (end == CollectEnd::stopped) throw Interrupted{};
-        nlohmann::json r = {{"probe", m}, {"live_drivers", live}};
+        if (end == CollectEnd::completed) {
+            end = sampler.collect(static_cast<double>(window) * interval, interval);
+        }
+        if (end == CollectEnd::stopped) {
+            throw Interrupted{};
+        }
+        model::RefinementProbe r;
+        r.probe = m;
+        r.live_drivers = live;
         if (end == CollectEnd::oom) {
-            r["breach"] = true;
-            r["critical"] = "oom";
-            refinement_.push_back(r);
+            r.breach = true;
+            r.critical = "oom";
+            record.refinement.push_back(r);
             result.aborted = true;
             result.abort_reason = sampler.oom_reason();
-            breaking_point_ = std::min(*breaking_point_, live);
+            record.breaking_point = std::min(*record.breaking_point, live);
             return;
         }
         const auto w = window_of(ctx.run, config_, result.samples, from);
         auto breach = analysis::critical_breach(w, settings);
-        if (!breach) breach = analysis::evaluate_window(w, settings);
-        r["breach"] = breach.has_value();
-        if (breach) r["trigger"] = breach->to_json();
-        refinement_.push_back(r);
+        if (!breach) {
+            breach = analysis::evaluate_window(w, settings);
+        }
+        r.breach = breach.has_value();
         if (breach) {
-            breaking_point_ = live;
+            r.trigger = detailed(*breach);
+        }
+        record.refinement.push_back(r);
+        if (breach) {
+            record.breaking_point = live;
         } else {
-            last_healthy_ = live;
+            record.last_healthy = live;
         }
         sampler.checkpoint();
-        if (*breaking_point_ <= *last_healthy_) break;  // live counts fell short of the probe: nothing left between
+        if (*record.breaking_point <= *record.last_healthy) {
+            break;  // live counts fell short of the probe: nothing left between
+        }
     }
 }
 

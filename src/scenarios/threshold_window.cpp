@@ -16,13 +16,9 @@ double round_to(double value, int decimals) {
     return std::nearbyint(value * f) / f;
 }
 
-nlohmann::json Trigger::to_json(bool round_threshold) const {
-    nlohmann::json j = nlohmann::json::object();
-    j["container"] = container;
-    j["metric"] = metric;
-    j["value"] = round_to(value, 2);
-    j["threshold"] = round_threshold ? round_to(threshold, 2) : threshold;
-    return j;
+model::Trigger Trigger::recorded(bool round_threshold) const {
+    return model::Trigger{container, metric, round_to(value, 2), round_threshold ? round_to(threshold, 2) : threshold,
+                          std::nullopt, {}};
 }
 
 ThresholdWindow::ThresholdWindow(const config::Config& config, std::size_t window_samples)

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 #include "perfrunner/model/timestamps.hpp"
 
 namespace fs = std::filesystem;
@@ -132,15 +133,16 @@ RunResult generate(const Options& o) {
         }
     }
     const long drivers = 10 * n_stress;
-    stress.metadata = {
-        {"trigger",
-         {{"container", "rideshare-simulation"}, {"metric", "cpu"}, {"value", 91.23}, {"threshold", 90.0}}},
-        {"total_agents_queued", 2 * drivers},
-        {"drivers_queued", drivers},
-        {"riders_queued", drivers},
-        {"peak_values", peaks},
-        {"duration_seconds", 3.0 * static_cast<double>(n_stress)},
-        {"batch_count", n_stress}};
+    stress.metadata = perfrunner::model::metadata_from_json(
+        "stress_test",
+        {{"trigger",
+          {{"container", "rideshare-simulation"}, {"metric", "cpu"}, {"value", 91.23}, {"threshold", 90.0}}},
+         {"total_agents_queued", 2 * drivers},
+         {"drivers_queued", drivers},
+         {"riders_queued", drivers},
+         {"peak_values", peaks},
+         {"duration_seconds", 3.0 * static_cast<double>(n_stress)},
+         {"batch_count", n_stress}});
     run.scenarios.push_back(std::move(stress));
     run.derived_config =
         nlohmann::json{{"duration_agent_count", drivers / 2}, {"stress_drivers_queued", drivers}};
@@ -156,18 +158,19 @@ RunResult generate(const Options& o) {
         {"riders", drivers / 2},        {"agent_count_source", "stress_test_drivers_queued_half"}};
     const double a_end = d_start + 2.0 * static_cast<double>(n_active);
     const double dr_end = a_end + 2.0 * static_cast<double>(n_drain);
-    duration.metadata = {
-        {"phase_analysis", nlohmann::json::object()},
-        {"leak_analysis", nlohmann::json::object()},
-        {"phase_timestamps",
-         {{"active_start", d_start},
-          {"active_end", a_end},
-          {"drain_start", a_end},
-          {"drain_end", dr_end},
-          {"cooldown_start", dr_end},
-          {"cooldown_end", dr_end + 2.0 * static_cast<double>(n_cool)}}},
-        {"phase_sample_counts", {{"active", n_active}, {"drain", n_drain}, {"cooldown", n_cool}}},
-        {"drain_duration_seconds", round2(dr_end - a_end)}};
+    duration.metadata = perfrunner::model::metadata_from_json(
+        "duration_leak",
+        {{"phase_analysis", nlohmann::json::object()},
+         {"leak_analysis", nlohmann::json::object()},
+         {"phase_timestamps",
+          {{"active_start", d_start},
+           {"active_end", a_end},
+           {"drain_start", a_end},
+           {"drain_end", dr_end},
+           {"cooldown_start", dr_end},
+           {"cooldown_end", dr_end + 2.0 * static_cast<double>(n_cool)}}},
+         {"phase_sample_counts", {{"active", n_active}, {"drain", n_drain}, {"cooldown", n_cool}}},
+         {"drain_duration_seconds", round2(dr_end - a_end)}});
     run.scenarios.push_back(std::move(duration));
 
     const int steps = 5;
@@ -196,10 +199,11 @@ RunResult generate(const Options& o) {
                                                                  {"threshold", 90.0}}
                                                 : nlohmann::json(nullptr)}});
     }
-    speed.metadata = {{"step_results", step_results},
-                      {"total_steps", steps},
-                      {"max_speed_achieved", 1 << steps},
-                      {"stopped_by_threshold", true}};
+    speed.metadata =
+        perfrunner::model::metadata_from_json("speed_scaling", {{"step_results", step_results},
+                                                                {"total_steps", steps},
+                                                                {"max_speed_achieved", 1 << steps},
+                                                                {"stopped_by_threshold", true}});
     run.scenarios.push_back(std::move(speed));
     run.completed_at = iso_utc(g.t0 + 2.0 * static_cast<double>(g.tick));
     run.analysis = {{"scenario_summaries", nlohmann::json::array()}};

@@ -24,6 +24,7 @@
 #include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/results.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 
 namespace {
 
@@ -107,8 +108,9 @@ model::RunResult make_run(const std::vector<double>& y) {
         s.containers.push_back(c);
         sc.samples.push_back(std::move(s));
     }
-    sc.metadata = {{"phase_sample_counts", {{"active", y.size()}, {"drain", 0}, {"cooldown", 0}}},
-                   {"phase_timestamps", {{"active_start", t0}}}};
+    sc.metadata = perfrunner::model::metadata_from_json(
+        "duration_leak", {{"phase_sample_counts", {{"active", y.size()}, {"drain", 0}, {"cooldown", 0}}},
+                          {"phase_timestamps", {{"active_start", t0}}}});
     run.scenarios.push_back(std::move(sc));
     return run;
 }

@@ -121,8 +121,8 @@ struct DurationAnalysis {
 };
 
 struct StressAnalysis {
-    nlohmann::json trigger;  // as recorded, or null
-    nlohmann::json peak_values = nlohmann::json::object();
+    std::optional<model::Trigger> trigger;       // as recorded; none when the time limit ended the test
+    std::vector<model::PeakValues> peak_values;  // as recorded, else the samples' maxima (aborted runs)
     std::optional<long> drivers_queued, last_healthy, breaking_point, recommended_load;
 };
 
@@ -132,7 +132,7 @@ struct SpeedStep {
     long agent_count = 0;
     std::size_t sample_count = 0;
     bool threshold_hit = false;
-    nlohmann::json trigger;                                           // or null
+    std::optional<model::Trigger> trigger;
     std::vector<std::pair<std::string, double>> mean_cpu_percent;     // container -> mean
     std::vector<std::pair<std::string, double>> mean_memory_percent;  // container -> mean
     std::optional<double> mean_real_time_ratio;

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/model/scenario_metadata.hpp"
+
 namespace perfrunner::model {
 
 using ContainerId = std::uint32_t;
@@ -105,7 +107,7 @@ struct OomEvent {
 };
 
 struct ScenarioResult {
-    std::string scenario_name;  // "baseline", "stress_test", "duration_leak", "speed_scaling"
+    std::string scenario_name;  // model::scenario_names
     nlohmann::json scenario_params = nlohmann::json::object();
     std::string started_at;
     std::string completed_at;
@@ -114,7 +116,7 @@ struct ScenarioResult {
     std::vector<OomEvent> oom_events;
     bool aborted = false;
     std::optional<std::string> abort_reason;
-    nlohmann::json metadata = nlohmann::json::object();  // per scenario, results-schema.md §5
+    ScenarioMetadata metadata;                           // per scenario, results-schema.md §5
     nlohmann::json extra = nlohmann::json::object();     // unknown keys, kept on rewrite
 };
 

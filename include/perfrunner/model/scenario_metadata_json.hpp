@@ -20,7 +20,9 @@ ScenarioMetadata metadata_from_json(std::string_view scenario_name, const nlohma
 // std::monostate gives {}.
 nlohmann::ordered_json metadata_to_json(const ScenarioMetadata& metadata);
 
-// One trigger in the same shape (the analysis' stress and speed summaries show it).
-nlohmann::ordered_json trigger_to_json(const Trigger& trigger);
+// Parts in the same shape, for the analysis' stress and speed summaries: a trigger (null when none) and the
+// peak values (container -> {memory_percent, cpu_percent}).
+nlohmann::ordered_json trigger_to_json(const std::optional<Trigger>& trigger);
+nlohmann::ordered_json peak_values_to_json(const std::vector<PeakValues>& peaks);
 
 }  // namespace perfrunner::model

@@ -34,6 +34,10 @@ struct ChartPlan {
 
 std::vector<ChartPlan> plan_charts(const ReportContext& context);
 
+// The stress test's peak values: the analysis', else those recorded in the stress metadata; empty when
+// neither.
+const std::vector<model::PeakValues>& stress_peaks(const ReportContext& context);
+
 // Rows per duration-timeline file: analysis.max_containers_per_chart, or 8 when unset.
 std::size_t containers_per_chart(const config::Config& config);
 

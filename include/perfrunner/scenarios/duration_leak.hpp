@@ -34,15 +34,14 @@ class DurationLeakScenario {
 
   private:
     void run_phases(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
-    void store_phase_metadata(model::ScenarioResult& result) const;
+    void store_metadata(model::ScenarioResult& result) const;
+    model::PhaseTimestamps& timestamps() { return *metadata_.phase_timestamps; }
+    model::PhaseSampleCounts& counts() { return *metadata_.phase_sample_counts; }
 
     const config::Config& config_;
     DurationAgents agents_;
-    nlohmann::json phase_timestamps_ = nlohmann::json::object();
-    nlohmann::json phase_sample_counts_ = nlohmann::json::object();
-    std::optional<double> drain_duration_;
-    std::string drain_end_reason_;
-    nlohmann::json spawn_ = nlohmann::json::object();
+    // What the run learned so far; stored on every exit path (phases not reached stay absent).
+    model::DurationMetadata metadata_;
 };
 
 }  // namespace perfrunner::scenarios

@@ -1,8 +1,9 @@
 #pragma once
-// `perfrunner run` without the command line: baseline -> stress -> (gate) -> duration -> speed scaling, with the
-// reference abort rules and its known bugs fixed (reference-framework.md §3, §7, §11):
+// `perfrunner run` without the command line: baseline -> stress -> (gate) -> duration -> speed scaling, with
+// the reference abort rules and its known bugs fixed (reference-framework.md §3, §7, §11):
 //   - every exception inside a scenario aborts that scenario with the reason and keeps its results (bug 8);
-//   - a stress abort by OOM aborts the run "stress_test_oom"; any other stress abort keeps its own reason (bug 11);
+//   - a stress abort by OOM aborts the run "stress_test_oom"; any other stress abort keeps its own reason
+//   (bug 11);
 //     drivers_queued < 2 aborts "stress_test_insufficient_agents"; otherwise duration and speed use
 //     drivers_queued // 2 agents (>= 1, bug 9) unless --agents N was given;
 //   - a stop request (SIGINT/SIGTERM) ends sampling, brings the simulation to rest and aborts the run
@@ -38,11 +39,12 @@ struct RunOptions {
 // Throws UsageError: duration/speed without stress need --agents N; N must be >= 1; at least one scenario.
 void validate(const RunOptions& options);
 
-// The reference `config` keys of results.json (results-schema.md §3) plus `perfrunner` (full config, redacted).
+// The reference `config` keys of results.json (results-schema.md §3) plus `perfrunner` (full config,
+// redacted).
 nlohmann::json results_config_json(const config::Config& config);
 
 class RunFlow {
-public:
+  public:
     RunFlow(Ports ports, const config::Config& config, RunOptions options);
 
     // Runs the selected scenarios; never throws for a scenario's failure (it is recorded). Returns the run.
@@ -53,7 +55,7 @@ public:
     // Final `down -v` unless keep_stack; a failure is a note, never an error.
     void teardown();
 
-private:
+  private:
     template <class Scenario>
     model::ScenarioResult& run_scenario(Scenario& scenario);
     void gate_after_stress(const model::ScenarioResult& stress);

@@ -1,11 +1,12 @@
 #pragma once
-// The sampling primitive of every scenario: one tick = metrics poll -> sample (timestamp taken once, right after
-// the poll) -> simulation status (pace) when the simulation should be running -> OOM poll; and timed collection on
-// an anchored schedule (tick k at start + k*interval; a late tick is taken at once; the schedule never drifts).
+// The sampling primitive of every scenario: one tick = metrics poll -> sample (timestamp taken once, right
+// after the poll) -> simulation status (pace) when the simulation should be running -> OOM poll; and timed
+// collection on an anchored schedule (tick k at start + k*interval; a late tick is taken at once; the
+// schedule never drifts).
 //
-// Failures are data, not crashes: a failed metrics poll is a sample with no containers and `error` set; a failed
-// status call is recorded in the sample. Only kMaxConsecutiveStatusFailures failed status calls in a row abort
-// the scenario (the simulation is gone).
+// Failures are data, not crashes: a failed metrics poll is a sample with no containers and `error` set; a
+// failed status call is recorded in the sample. Only kMaxConsecutiveStatusFailures failed status calls in a
+// row abort the scenario (the simulation is gone).
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -19,15 +20,15 @@ namespace perfrunner::scenarios {
 inline constexpr int kMaxConsecutiveStatusFailures = 5;
 
 struct TickOutcome {
-    std::size_t index = 0;                           // into ScenarioResult::samples
-    std::optional<ports::SimulationStatus> status;   // when read_status and the call succeeded
-    std::vector<std::string> oom_containers;         // new OOM events in this tick
+    std::size_t index = 0;                          // into ScenarioResult::samples
+    std::optional<ports::SimulationStatus> status;  // when read_status and the call succeeded
+    std::vector<std::string> oom_containers;        // new OOM events in this tick
 };
 
 enum class CollectEnd { completed, stopped, oom, requested };
 
 class Sampler {
-public:
+  public:
     Sampler(ScenarioContext& context, model::ScenarioResult& scenario);
 
     // Read /simulation/status on every tick (while the simulation runs).
@@ -56,7 +57,7 @@ public:
     std::string oom_reason() const;
     std::size_t sample_count() const { return scenario_.samples.size(); }
 
-private:
+  private:
     void read_pace(model::Sample& sample, TickOutcome& outcome);
     void poll_oom(model::Sample& sample, TickOutcome& outcome);
     bool watched(const std::string& container) const;  // in the container catalogue

@@ -9,19 +9,19 @@ namespace perfrunner::scenarios {
 
 // Thrown by setup steps; the runner records "Setup failed: <detail>".
 class SetupFailed : public RuntimeFailure {
-public:
+  public:
     explicit SetupFailed(const std::string& detail) : RuntimeFailure(detail) {}
 };
 
 // `down -v`, `up -d`, wait healthy (the stack controller's timeout), then wait_ready. Throws SetupFailed.
 void clean_restart(ScenarioContext& ctx);
 
-// Waits up to api.api_wait_seconds for GET /health, GET /simulation/status and a metrics poll to succeed, then
-// forgets CPU baselines and starts the OOM watch. Throws SetupFailed, or Interrupted on a stop request.
+// Waits up to api.api_wait_seconds for GET /health, GET /simulation/status and a metrics poll to succeed,
+// then forgets CPU baselines and starts the OOM watch. Throws SetupFailed, or Interrupted on a stop request.
 void wait_ready(ScenarioContext& ctx);
 
-// Leaves the simulation at rest whatever its state: running -> stop; draining/paused -> reset (stop would answer
-// 500 there); stopped -> nothing. Never throws; a failure becomes a progress note.
+// Leaves the simulation at rest whatever its state: running -> stop; draining/paused -> reset (stop would
+// answer 500 there); stopped -> nothing. Never throws; a failure becomes a progress note.
 void bring_to_rest(ScenarioContext& ctx);
 
 // Starts the simulation from a fresh state: when it is already running (another client, a crashed run), it is

@@ -24,16 +24,13 @@ class SpeedScalingScenario {
     static std::vector<int> multipliers(int max_multiplier);
 
   private:
-    void store_metadata(model::ScenarioResult& result) const;
+    void store_metadata(model::ScenarioResult& result);
 
     const config::Config& config_;
     long base_;
     std::string source_;
     std::size_t window_;
-    nlohmann::json steps_ = nlohmann::json::array();
-    bool stopped_by_threshold_ = false;
-    int max_passed_ = 1;
-    int last_run_ = 1;
+    model::SpeedMetadata metadata_;  // what the run learned so far; stored on every exit path
 };
 
 }  // namespace perfrunner::scenarios

@@ -7,6 +7,7 @@
 
 #include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/analysis/duration.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 
 namespace pa = perfrunner::analysis;
 namespace model = perfrunner::model;
@@ -115,10 +116,12 @@ TEST(Analyze, LevelFindingsOnlyFromBaselineAndDuration) {
     for (std::size_t i = 0; i < 5; ++i) {
         b.put(stress, i, 100.0 + static_cast<double>(i), "rideshare-simulation", 960, 1000, 400.0);
     }
-    stress.metadata = {
-        {"trigger",
-         {{"container", "rideshare-simulation"}, {"metric", "memory"}, {"value", 96.0}, {"threshold", 90.0}}},
-        {"drivers_queued", 300}};
+    stress.metadata = model::metadata_from_json("stress_test", {{"trigger",
+                                                                 {{"container", "rideshare-simulation"},
+                                                                  {"metric", "memory"},
+                                                                  {"value", 96.0},
+                                                                  {"threshold", 90.0}}},
+                                                                {"drivers_queued", 300}});
     auto& speed = b.scenario("speed_scaling");
     for (std::size_t i = 0; i < 4; ++i) {
         b.put(speed, i, 200.0 + static_cast<double>(i), "rideshare-simulation", 990, 1000, 300.0);
@@ -194,8 +197,12 @@ TEST(Analyze, OomEventsAreCriticalAndReadTheContainerName) {
               (std::vector<std::string>{"Increase memory limit or optimize memory usage",
                                         "Review memory limits - OOM events detected during testing"}));
     // Stress metadata is empty on aborts: peaks come from the samples.
-    EXPECT_DOUBLE_EQ(a.stress->peak_values["rideshare-redis"]["memory_percent"].get<double>(), 10.0);
-    EXPECT_TRUE(a.stress->trigger.is_null());
+    const auto redis =
+        std::find_if(a.stress->peak_values.begin(), a.stress->peak_values.end(),
+                     [](const model::PeakValues& p) { return p.container == "rideshare-redis"; });
+    ASSERT_NE(redis, a.stress->peak_values.end());
+    EXPECT_DOUBLE_EQ(redis->memory_percent, 10.0);
+    EXPECT_FALSE(a.stress->trigger.has_value());
 }
 
 namespace {
@@ -216,8 +223,9 @@ void duration_scenario(Builder& b, double leak, double cooldown_level, double li
     for (int k = 0; k < 30; ++k, ++i, t += 8) {
         b.put(sc, i, t, "rideshare-simulation", cooldown_level + normal(rng), limit, 1.0);
     }
-    sc.metadata = {{"phase_sample_counts", {{"active", 600}, {"drain", 30}, {"cooldown", 30}}},
-                   {"phase_timestamps", {{"active_start", 5000.0}}}};
+    sc.metadata = model::metadata_from_json(
+        "duration_leak", {{"phase_sample_counts", {{"active", 600}, {"drain", 30}, {"cooldown", 30}}},
+                          {"phase_timestamps", {{"active_start", 5000.0}}}});
 }
 }  // namespace
 
@@ -304,20 +312,20 @@ TEST(Analyze, SpeedStepsSplitBySampleCount) {
         sc.samples[i].pace = model::PaceSample{};
         sc.samples[i].pace->real_time_ratio = i < 3 ? 1.0 : 0.5;
     }
-    sc.metadata = {{"step_results",
-                    {{{"step", 1},
-                      {"multiplier", 2},
-                      {"agent_count", 5},
-                      {"sample_count", 3},
-                      {"threshold_hit", false},
-                      {"trigger", nullptr}},
-                     {{"step", 2},
-                      {"multiplier", 4},
-                      {"agent_count", 5},
-                      {"sample_count", 3},
-                      {"threshold_hit", true},
-                      {"trigger", nullptr}}}},
-                   {"max_speed_achieved", 4}};
+    sc.metadata = model::metadata_from_json("speed_scaling", {{"step_results",
+                                                               {{{"step", 1},
+                                                                 {"multiplier", 2},
+                                                                 {"agent_count", 5},
+                                                                 {"sample_count", 3},
+                                                                 {"threshold_hit", false},
+                                                                 {"trigger", nullptr}},
+                                                                {{"step", 2},
+                                                                 {"multiplier", 4},
+                                                                 {"agent_count", 5},
+                                                                 {"sample_count", 3},
+                                                                 {"threshold_hit", true},
+                                                                 {"trigger", nullptr}}}},
+                                                              {"max_speed_achieved", 4}});
     const auto a = pa::analyze(b.run, test_config());
     ASSERT_TRUE(a.speed.has_value());
     ASSERT_EQ(a.speed->steps.size(), 2u);

@@ -80,7 +80,8 @@ TEST(ReferenceFile, StressSaturationIsNoFindingAndTheLeakIsNotOk) {
         }
     }
     ASSERT_TRUE(a.stress.has_value());
-    EXPECT_EQ(a.stress->trigger["container"], "rideshare-simulation");
+    ASSERT_TRUE(a.stress->trigger.has_value());
+    EXPECT_EQ(a.stress->trigger->container, "rideshare-simulation");
     EXPECT_EQ(a.stress->drivers_queued, 300);
     ASSERT_TRUE(a.speed.has_value());
     EXPECT_EQ(a.speed->steps.size(), 4u);
@@ -94,7 +95,10 @@ TEST(ReferenceFile, StressSaturationIsNoFindingAndTheLeakIsNotOk) {
     }
     // The seed's phase_analysis recomputed from the samples equals what the reference stored (endpoint
     // slopes).
-    const auto& stored = run.find_scenario("duration_leak")->metadata["phase_analysis"]["active"];
+    const auto& recorded =
+        std::get<perfrunner::model::DurationMetadata>(run.find_scenario("duration_leak")->metadata);
+    ASSERT_TRUE(recorded.phase_analysis.has_value());
+    const auto& stored = (*recorded.phase_analysis)["active"];
     const auto ours = pa::phase_analysis_json(a.duration->phase_analysis)["active"];
     for (const auto& [name, v] : stored.items()) {
         ASSERT_TRUE(ours.contains(name)) << name;

@@ -10,6 +10,7 @@
 
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 
 using namespace perfrunner::model;
 using ::testing::HasSubstr;
@@ -57,7 +58,7 @@ TEST(ReferenceFile, ReadsEveryScenarioWithCountsAndMetadata) {
         const auto& t = truth["scenarios"][i];
         EXPECT_EQ(s.scenario_name, names[i]);
         EXPECT_EQ(s.samples.size(), t["samples"].size()) << names[i];
-        EXPECT_EQ(s.metadata, t["metadata"]) << names[i];
+        EXPECT_EQ(nlohmann::json(metadata_to_json(s.metadata)), t["metadata"]) << names[i];
         EXPECT_EQ(s.scenario_params, t["scenario_params"]) << names[i];
         EXPECT_EQ(s.aborted, t["aborted"].get<bool>());
         EXPECT_FALSE(s.abort_reason);  // null in the file
@@ -137,8 +138,10 @@ RunResult our_run() {
     s.started_at = run.started_at;
     s.completed_at = run.completed_at;
     s.duration_seconds = 600.25;
-    s.metadata = {{"phase_sample_counts", {{"active", 1}, {"drain", 0}, {"cooldown", 1}}},
-                  {"drain_end_reason", "paused"}};
+    DurationMetadata metadata;
+    metadata.phase_sample_counts = PhaseSampleCounts{1, 0, 1, {}};
+    metadata.drain_end_reason = "paused";
+    s.metadata = metadata;
     Sample a;
     a.timestamp = 1739388600.123456;
     a.timestamp_iso = "2025-02-12T19:30:00.123456Z";
@@ -286,7 +289,7 @@ TEST(OwnFile, ReadsAbortedReferenceShapes) {
     EXPECT_DOUBLE_EQ(c.memory_used_mb, 15.0);
     EXPECT_DOUBLE_EQ(*c.cpu_percent, 2.0);
     EXPECT_TRUE(run.scenarios[1].aborted);
-    EXPECT_TRUE(run.scenarios[1].metadata.empty());
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(run.scenarios[1].metadata));
     EXPECT_EQ(run.scenarios[1].oom_events.at(0).current_restart_count, 1);
     EXPECT_FALSE(run.scenarios[1].oom_events.at(0).source);
 }

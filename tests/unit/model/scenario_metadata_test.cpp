@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "perfrunner/error.hpp"
+#include "perfrunner/model/results_json.hpp"
 #include "perfrunner/model/scenario_metadata_json.hpp"
 #include "perfrunner/model/scenario_names.hpp"
 
@@ -208,4 +209,36 @@ TEST(ScenarioMetadata, WrongTypesNameTheJsonPath) {
               at + ": expected an object, got an array");
     EXPECT_THAT(error_of(scenario_names::kStress, ojson{{"trigger", std::string(200, 'x')}}),
                 HasSubstr("trigger: expected an object, got \"xxxx"));
+}
+
+TEST(ScenarioMetadata, ResultsFilesKeepTheirMetadataThroughReadWriteRead) {
+    ojson file = reference_file();
+    file["scenarios"][1]["metadata"]["future_summary"] = {{"b", 1}, {"a", 2}};
+    file["scenarios"][3]["metadata"]["step_results"][0]["p95_latency_ms"] = 12.5;
+    const RunResult first = parse_results(file.dump());
+    const std::string written = to_json_text(first);
+    const RunResult second = parse_results(written);
+    ASSERT_EQ(second.scenarios.size(), first.scenarios.size());
+    for (std::size_t i = 0; i < first.scenarios.size(); ++i) {
+        EXPECT_EQ(second.scenarios[i].metadata, first.scenarios[i].metadata) << i;
+        EXPECT_EQ(metadata_to_json(second.scenarios[i].metadata).dump(),
+                  file["scenarios"][i]["metadata"].dump())
+            << i;
+    }
+    EXPECT_NE(written.find("\"future_summary\": {\n          \"b\": 1,\n          \"a\": 2\n        }"),
+              std::string::npos);
+}
+
+TEST(ScenarioMetadata, AWrongTypeInAResultsFileIsAnInputErrorNamingItsPath) {
+    // The scenario's name may follow its metadata: the mapping waits for it.
+    const std::string text =
+        R"({"scenarios": [{"scenario_name": "baseline"}, {"metadata": {"trigger": {"container": "x",)"
+        R"( "value": "abc"}}, "scenario_name": "stress_test"}]})";
+    try {
+        parse_results(text, "results.json");
+        FAIL() << "no error";
+    } catch (const perfrunner::InputError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "results.json: scenarios[1].metadata.trigger.value: expected a number, got \"abc\"");
+    }
 }

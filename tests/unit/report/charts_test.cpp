@@ -328,13 +328,13 @@ TEST(Charts, AbortedReferenceStyleRunStillGetsItsCharts) {
     Charts c;
     auto& stress = c.run.scenarios[1];
     stress.aborted = true;
-    stress.metadata = nlohmann::json::object();
+    stress.metadata = std::monostate{};
     stress.scenario_params = nlohmann::json::object();
     for (auto& s : stress.samples) {
         s.rolling_averages.clear();
         s.agents_queued.reset();
     }
-    c.run.scenarios[2].metadata = nlohmann::json::object();
+    c.run.scenarios[2].metadata = std::monostate{};
     c.analysis.stress.reset();
     c.analysis.speed.reset();
     EXPECT_TRUE(write_all(c.context()).empty());

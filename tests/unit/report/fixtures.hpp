@@ -104,14 +104,13 @@ inline model::RunResult make_run(std::size_t duration_samples = 120) {
         s.pace = pace;
         stress.samples.push_back(s);
     }
-    stress.metadata = {
-        {"trigger", {{"container", kKafka}, {"metric", "cpu"}, {"value", 136.2}, {"threshold", 135.0}}},
-        {"total_agents_queued", 200},
-        {"drivers_queued", 100},
-        {"peak_values",
-         {{kSim, {{"memory_percent", 60.0}, {"cpu_percent", 80.0}}},
-          {kKafka, {{"memory_percent", 50.0}, {"cpu_percent", 136.2}}},
-          {kHostile, {{"memory_percent", 88.0}, {"cpu_percent", 20.0}}}}}};
+    model::StressMetadata stress_metadata;
+    stress_metadata.trigger = model::Trigger{kKafka, "cpu", 136.2, 135.0, std::nullopt, {}};
+    stress_metadata.total_agents_queued = 200;
+    stress_metadata.drivers_queued = 100;
+    stress_metadata.peak_values = {
+        {kSim, 60.0, 80.0, {}}, {kKafka, 50.0, 136.2, {}}, {kHostile, 88.0, 20.0, {}}};
+    stress.metadata = stress_metadata;
     run.scenarios.push_back(stress);
 
     model::ScenarioResult duration;
@@ -125,9 +124,10 @@ inline model::RunResult make_run(std::size_t duration_samples = 120) {
         }
         duration.samples.push_back(s);
     }
-    duration.metadata = {
-        {"phase_sample_counts",
-         {{"active", active}, {"drain", drain}, {"cooldown", duration_samples - active - drain}}}};
+    model::DurationMetadata duration_metadata;
+    duration_metadata.phase_sample_counts =
+        model::PhaseSampleCounts{active, drain, duration_samples - active - drain, {}};
+    duration.metadata = duration_metadata;
     run.scenarios.push_back(duration);
 
     model::ScenarioResult speed;
@@ -253,10 +253,8 @@ inline analysis::Analysis make_analysis() {
     a.duration = d;
 
     analysis::StressAnalysis s;
-    s.trigger = {{"container", kKafka}, {"metric", "cpu"}, {"value", 136.2}, {"threshold", 135.0}};
-    s.peak_values = {{kSim, {{"memory_percent", 60.0}, {"cpu_percent", 80.0}}},
-                     {kKafka, {{"memory_percent", 50.0}, {"cpu_percent", 136.2}}},
-                     {kHostile, {{"memory_percent", 88.0}, {"cpu_percent", 20.0}}}};
+    s.trigger = model::Trigger{kKafka, "cpu", 136.2, 135.0, std::nullopt, {}};
+    s.peak_values = {{kSim, 60.0, 80.0, {}}, {kKafka, 50.0, 136.2, {}}, {kHostile, 88.0, 20.0, {}}};
     s.drivers_queued = 100;
     s.last_healthy = 180;
     s.breaking_point = 200;
@@ -277,7 +275,7 @@ inline analysis::Analysis make_analysis() {
     s2.multiplier = 4;
     s2.agent_count = 12;
     s2.threshold_hit = true;
-    s2.trigger = {{"container", kSim}, {"metric", "rtr"}, {"value", 0.7}, {"threshold", 0.9}};
+    s2.trigger = model::Trigger{kSim, "rtr", 0.7, 0.9, std::nullopt, {}};
     s2.mean_cpu_percent = {{kSim, 55.5}};
     s2.mean_memory_percent = {{kSim, 49.0}};
     s2.mean_real_time_ratio = 0.7;

@@ -24,13 +24,14 @@ struct RunFlowTest : ::testing::Test {
             ports::MetricsReading m;
             m.ok = true;
             m.containers = {fakes::reading("rideshare-simulation", 20.0, 10.0),
-                            fakes::reading("rideshare-kafka", 30.0, h.simulation.drivers_requested > 300 ? 150.0 : 20.0, 1.5)};
+                            fakes::reading("rideshare-kafka", 30.0,
+                                           h.simulation.drivers_requested > 300 ? 150.0 : 20.0, 1.5)};
             return m;
         };
     }
     scenarios::RunFlow flow(scenarios::RunOptions options = {}) {
-        return scenarios::RunFlow({h.clock, h.stop, h.metrics, h.stack, h.simulation, h.sink, h.progress}, h.config,
-                                  std::move(options));
+        return scenarios::RunFlow({h.clock, h.stop, h.metrics, h.stack, h.simulation, h.sink, h.progress},
+                                  h.config, std::move(options));
     }
 };
 
@@ -42,9 +43,11 @@ TEST_F(RunFlowTest, FullRunOrderDerivedConfigAndCheckpoints) {
     EXPECT_EQ(run.scenarios[1].scenario_name, "stress_test");
     EXPECT_EQ(run.scenarios[2].scenario_name, "duration_leak");
     EXPECT_EQ(run.scenarios[3].scenario_name, "speed_scaling");
-    for (const auto& s : run.scenarios) EXPECT_FALSE(s.aborted) << s.scenario_name << ": " << s.abort_reason.value_or("");
+    for (const auto& s : run.scenarios) {
+        EXPECT_FALSE(s.aborted) << s.scenario_name << ": " << s.abort_reason.value_or("");
+    }
     EXPECT_FALSE(run.aborted);
-    const long drivers = run.scenarios[1].metadata["drivers_queued"].get<long>();
+    const long drivers = std::get<model::StressMetadata>(run.scenarios[1].metadata).drivers_queued;
     ASSERT_TRUE(run.derived_config.has_value());
     EXPECT_EQ((*run.derived_config)["duration_agent_count"], drivers / 2);
     EXPECT_EQ((*run.derived_config)["stress_drivers_queued"], drivers);
@@ -59,7 +62,9 @@ TEST_F(RunFlowTest, FullRunOrderDerivedConfigAndCheckpoints) {
     EXPECT_GT(h.sink.sample_counts.size(), 20u);
     EXPECT_TRUE(std::is_sorted(h.sink.sample_counts.begin(), h.sink.sample_counts.end()));
     std::size_t total = 0;
-    for (const auto& s : run.scenarios) total += s.samples.size();
+    for (const auto& s : run.scenarios) {
+        total += s.samples.size();
+    }
     EXPECT_EQ(h.sink.sample_counts.back(), total);
     EXPECT_EQ(scenarios::exit_code_for(run, false, f.interrupted()), ExitCode::ok);
     EXPECT_EQ(scenarios::exit_code_for(run, true, f.interrupted()), ExitCode::verdict_fail);
@@ -76,7 +81,7 @@ TEST_F(RunFlowTest, StressOomAbortsTheRunAfterStress) {
     EXPECT_EQ(run.abort_reason.value_or(""), "stress_test_oom");
     EXPECT_FALSE(run.derived_config.has_value());
     EXPECT_EQ(run.scenarios[1].oom_events.size(), 1u);
-    EXPECT_TRUE(run.scenarios[1].metadata.contains("drivers_queued"));
+    EXPECT_GT(std::get<model::StressMetadata>(run.scenarios[1].metadata).drivers_queued, 0);
     EXPECT_EQ(scenarios::exit_code_for(run, false, false), ExitCode::verdict_fail);
 }
 
@@ -119,7 +124,7 @@ TEST_F(RunFlowTest, SigintMidDurationKeepsEverySampleAndRests) {
     EXPECT_EQ(d.abort_reason.value_or(""), "user_interrupt");
     EXPECT_EQ(d.scenario_params["agent_count_source"], "cli_agents");
     EXPECT_GT(d.samples.size(), 10u);
-    EXPECT_EQ(d.metadata["phase_sample_counts"]["active"].get<std::size_t>(), d.samples.size());
+    EXPECT_EQ(std::get<model::DurationMetadata>(d.metadata).phase_sample_counts->active, d.samples.size());
     EXPECT_EQ(h.sink.sample_counts.back(), d.samples.size());
     EXPECT_EQ(h.sink.last.abort_reason.value_or(""), "user_interrupt");
     EXPECT_EQ(h.simulation.state, "stopped");
@@ -168,11 +173,13 @@ namespace {
 
 TEST_F(RunFlowTest, StepModeSizesLaterScenariosFromTheLastHealthyLevel) {
     h.config.scenarios.stress_mode = "step";
-    h.config.scenarios.stress_max_duration_minutes = 30;  // each level costs spawn + 20 s settle + 20 s window
+    h.config.scenarios.stress_max_duration_minutes =
+        30;  // each level costs spawn + 20 s settle + 20 s window
     h.metrics.script = [this](double) {
         ports::MetricsReading m;
         m.ok = true;
-        m.containers = {fakes::reading("rideshare-simulation", 20.0, 2.0 * static_cast<double>(h.simulation.drivers_live))};
+        m.containers = {fakes::reading("rideshare-simulation", 20.0,
+                                       2.0 * static_cast<double>(h.simulation.drivers_live))};
         return m;
     };
     scenarios::RunOptions o;

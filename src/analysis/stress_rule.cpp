@@ -1,157 +1,175 @@
 #include "perfrunner/analysis/stress_rule.hpp"
 
 #include <algorithm>
-
-#include "perfrunner/analysis/json_numbers.hpp"
+#include <numeric>
 
 namespace perfrunner::analysis {
 
 namespace {
 
 double mean_of(const std::vector<double>& v) {
-    double s = 0;
-    for (double x : v) s += x;
-    return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+    return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
+bool crosses(double value, double threshold, bool below) {
+    return below ? value <= threshold : value >= threshold;
+}
+
+// Values at or over the threshold (at or under it for floors) among the last m.
 int count_over(const std::vector<double>& v, double threshold, int m, bool below) {
-    int c = 0;
-    const std::size_t from = v.size() > static_cast<std::size_t>(std::max(m, 0)) ? v.size() - static_cast<std::size_t>(m) : 0;
-    for (std::size_t i = from; i < v.size(); ++i) {
-        if (below ? v[i] <= threshold : v[i] >= threshold) ++c;
-    }
-    return c;
+    const std::size_t last = std::min(v.size(), static_cast<std::size_t>(std::max(m, 0)));
+    return static_cast<int>(std::count_if(v.end() - static_cast<std::ptrdiff_t>(last), v.end(),
+                                          [&](double x) { return crosses(x, threshold, below); }));
 }
 
-std::optional<Trigger> check(const std::string& container, const std::string& metric, const std::vector<double>& v,
-                             double threshold, const StressRuleSettings& s, bool below = false) {
-    if (v.empty() || !window_breaches(v, threshold, s.breach_rule, s.k, s.m, below)) return std::nullopt;
-    Trigger t;
-    t.container = container;
-    t.metric = metric;
-    t.window_mean = mean_of(v);
-    t.value = t.window_mean;
-    t.threshold = threshold;
-    t.samples_over = count_over(v, threshold, s.m, below);
-    t.k = s.k;
-    t.m = s.m;
-    return t;
+model::Trigger trigger_of(const std::string& container, const std::string& metric, double value,
+                          double threshold, const std::vector<double>& values, const StressRuleSettings& s,
+                          bool below, bool critical) {
+    const model::BreachDetail detail{mean_of(values), count_over(values, threshold, s.m, below), s.k, s.m,
+                                     critical};
+    return model::Trigger{container, metric, value, threshold, detail, {}};
+}
+
+std::optional<model::Trigger> check(const std::string& container, const std::string& metric,
+                                    const std::vector<double>& values, double threshold,
+                                    const StressRuleSettings& s, bool below = false) {
+    if (values.empty() || values.size() < s.min_values ||
+        !window_breaches(values, threshold, s.rule, s.k, s.m, below)) {
+        return std::nullopt;
+    }
+    return trigger_of(container, metric, mean_of(values), threshold, values, s, below, false);
 }
 
 }  // namespace
 
-StressRuleSettings StressRuleSettings::from(const config::Config& config) {
+StressRuleSettings StressRuleSettings::rolling_mean(const config::Config& config, std::size_t window) {
     const auto& sc = config.scenarios;
     StressRuleSettings s;
-    if (sc.stress_memory_threshold_percent > 0) s.memory_threshold_percent = sc.stress_memory_threshold_percent;
-    if (sc.stress_cpu_threshold_percent > 0) s.cpu_threshold_percent = sc.stress_cpu_threshold_percent;
-    if (!sc.stress_breach_rule.empty()) s.breach_rule = sc.stress_breach_rule;
-    if (sc.stress_k > 0) s.k = sc.stress_k;
-    if (sc.stress_m > 0) s.m = sc.stress_m;
-    if (sc.stress_critical_memory_percent > 0) s.critical_memory_percent = sc.stress_critical_memory_percent;
-    s.rtr_floor = std::max(sc.stress_rtr_floor, 0.0);
-    s.host_cpu_threshold_percent = std::max(sc.host_cpu_threshold_percent, 0.0);
+    s.memory_threshold_percent = sc.stress_memory_threshold_percent;
+    s.cpu_threshold_percent = sc.stress_cpu_threshold_percent;
+    s.rule = BreachRule::window_mean;
+    s.k = s.m = static_cast<int>(window);
+    s.host_cpu_threshold_percent = sc.host_cpu_threshold_percent;
+    s.rtr_floor = sc.stress_rtr_floor;
+    s.min_values = window;
+    s.simulation_container = analysis::simulation_container(config);
     return s;
 }
 
-nlohmann::json Trigger::to_json() const {
-    return {{"container", container}, {"metric", metric},          {"value", rounded(value, 2)},
-            {"threshold", rounded(threshold, 2)}, {"window_mean", rounded(window_mean, 2)},
-            {"samples_over", samples_over},   {"k", k},                    {"m", m},
-            {"critical", critical}};
+StressRuleSettings StressRuleSettings::sustained(const config::Config& config) {
+    const auto& sc = config.scenarios;
+    StressRuleSettings s;
+    s.memory_threshold_percent = sc.stress_memory_threshold_percent;
+    s.cpu_threshold_percent = sc.stress_cpu_threshold_percent;
+    s.rule = breach_rule_from(sc.stress_breach_rule);
+    s.k = sc.stress_k;
+    s.m = sc.stress_m;
+    s.critical_memory_percent = sc.stress_critical_memory_percent;
+    s.host_cpu_threshold_percent = sc.host_cpu_threshold_percent;
+    s.rtr_floor = sc.stress_rtr_floor;
+    s.min_values = 1;
+    s.simulation_container = analysis::simulation_container(config);
+    return s;
 }
 
-bool window_breaches(const std::vector<double>& values, double threshold, const std::string& rule, int k, int m,
+BreachRule breach_rule_from(const std::string& name) {
+    if (name == "window_mean") {
+        return BreachRule::window_mean;
+    }
+    if (name == "k_of_m") {
+        return BreachRule::k_of_m;
+    }
+    if (name == "both") {
+        return BreachRule::both;
+    }
+    return BreachRule::either;  // the documented default; config validation admits nothing else
+}
+
+std::string simulation_container(const config::Config& config) {
+    for (const auto& c : config.containers) {
+        if (c.name.find("simulation") != std::string::npos) {
+            return c.name;
+        }
+    }
+    return "rideshare-simulation";
+}
+
+bool window_breaches(const std::vector<double>& values, double threshold, BreachRule rule, int k, int m,
                      bool below) {
-    if (values.empty()) return false;
-    const double mean = mean_of(values);
-    const bool mean_rule = below ? mean <= threshold : mean >= threshold;
+    if (values.empty()) {
+        return false;
+    }
+    const bool mean_rule = crosses(mean_of(values), threshold, below);
     const bool k_rule = count_over(values, threshold, m, below) >= k;
-    if (rule == "window_mean") return mean_rule;
-    if (rule == "k_of_m") return k_rule;
-    if (rule == "both") return mean_rule && k_rule;
-    return mean_rule || k_rule;  // "either" (default)
+    switch (rule) {
+        case BreachRule::window_mean:
+            return mean_rule;
+        case BreachRule::k_of_m:
+            return k_rule;
+        case BreachRule::both:
+            return mean_rule && k_rule;
+        case BreachRule::either:
+            break;
+    }
+    return mean_rule || k_rule;
 }
 
-std::optional<Trigger> critical_breach(const StressWindow& w, const StressRuleSettings& s) {
+std::optional<model::Trigger> critical_breach(const StressWindow& w, const StressRuleSettings& s) {
+    if (!s.critical_memory_percent) {
+        return std::nullopt;
+    }
+    const double critical = *s.critical_memory_percent;
     for (const auto& c : w.containers) {
-        for (double v : c.memory_percent) {
-            if (v >= s.critical_memory_percent) {
-                Trigger t;
-                t.container = c.container;
-                t.metric = "memory";
-                t.value = v;
-                t.threshold = s.critical_memory_percent;
-                t.window_mean = mean_of(c.memory_percent);
-                t.samples_over = count_over(c.memory_percent, s.critical_memory_percent, s.m, false);
-                t.k = s.k;
-                t.m = s.m;
-                t.critical = true;
-                return t;
+        for (const double v : c.memory_percent) {
+            if (v >= critical) {
+                return trigger_of(c.container, "memory", v, critical, c.memory_percent, s, false, true);
             }
         }
     }
     return std::nullopt;
 }
 
-std::optional<Trigger> evaluate_window(const StressWindow& w, const StressRuleSettings& s) {
-    if (auto t = critical_breach(w, s)) return t;
-    for (const auto& c : w.containers) {
-        if (auto t = check(c.container, "memory", c.memory_percent, s.memory_threshold_percent, s)) return t;
-        const double cores = c.cpu_cores > 0 ? c.cpu_cores : 1.0;
-        if (auto t = check(c.container, "cpu", c.cpu_percent, s.cpu_threshold_percent * cores, s)) return t;
+std::optional<model::Trigger> evaluate_window(const StressWindow& w, const StressRuleSettings& s) {
+    if (auto t = critical_breach(w, s)) {
+        return t;
     }
-    if (s.rtr_floor > 0) {
-        if (auto t = check("simulation", "rtr", w.real_time_ratio, s.rtr_floor, s, true)) return t;
+    for (const auto& c : w.containers) {
+        if (auto t = check(c.container, "memory", c.memory_percent, s.memory_threshold_percent, s)) {
+            return t;
+        }
+        const double cores = c.cpu_cores > 0 ? c.cpu_cores : 1.0;
+        if (auto t = check(c.container, "cpu", c.cpu_percent, s.cpu_threshold_percent * cores, s)) {
+            return t;
+        }
     }
     if (s.host_cpu_threshold_percent > 0) {
-        if (auto t = check("host", "cpu", w.host_cpu_percent, s.host_cpu_threshold_percent, s)) return t;
-    }
-    return std::nullopt;
-}
-
-std::optional<Trigger> rolling_mean_check(const StressWindow& w, int samples, const StressRuleSettings& s) {
-    const auto n = static_cast<std::size_t>(std::max(samples, 1));
-    const auto last_mean = [&](const std::vector<double>& v) -> std::optional<double> {
-        if (v.size() < n) return std::nullopt;
-        double sum = 0;
-        for (std::size_t i = v.size() - n; i < v.size(); ++i) sum += v[i];
-        return sum / static_cast<double>(n);
-    };
-    const auto make = [&](const std::string& container, const char* metric, double mean, double threshold) {
-        Trigger t;
-        t.container = container;
-        t.metric = metric;
-        t.value = mean;
-        t.window_mean = mean;
-        t.threshold = threshold;
-        t.k = static_cast<int>(n);
-        t.m = static_cast<int>(n);
-        return t;
-    };
-    for (const auto& c : w.containers) {
-        if (auto mean = last_mean(c.memory_percent); mean && *mean >= s.memory_threshold_percent) {
-            auto t = make(c.container, "memory", *mean, s.memory_threshold_percent);
-            t.samples_over = count_over(c.memory_percent, s.memory_threshold_percent, static_cast<int>(n), false);
+        if (auto t = check("host", "cpu", w.host_cpu_percent, s.host_cpu_threshold_percent, s)) {
             return t;
         }
-        const double threshold = s.cpu_threshold_percent * (c.cpu_cores > 0 ? c.cpu_cores : 1.0);
-        if (auto mean = last_mean(c.cpu_percent); mean && *mean >= threshold) {
-            auto t = make(c.container, "cpu", *mean, threshold);
-            t.samples_over = count_over(c.cpu_percent, threshold, static_cast<int>(n), false);
+    }
+    if (s.rtr_floor > 0) {
+        if (auto t =
+                check(s.simulation_container, "rtr", w.real_time_ratio, s.rtr_floor, s, /*below=*/true)) {
             return t;
         }
     }
     return std::nullopt;
 }
 
-std::optional<long> next_bisection_probe(long last_healthy, long breaking_point, long resolution, long granularity) {
-    if (granularity < 1) granularity = 1;
-    if (breaking_point - last_healthy <= std::max(resolution, 0L)) return std::nullopt;
+std::optional<long> next_bisection_probe(long last_healthy, long breaking_point, long resolution,
+                                         long granularity) {
+    granularity = std::max(granularity, 1L);
+    if (breaking_point - last_healthy <= std::max(resolution, 0L)) {
+        return std::nullopt;
+    }
     long mid = last_healthy + (breaking_point - last_healthy) / 2;
     mid = (mid / granularity) * granularity;
-    if (mid <= last_healthy) mid = ((last_healthy / granularity) + 1) * granularity;
-    if (mid >= breaking_point) return std::nullopt;
+    if (mid <= last_healthy) {
+        mid = ((last_healthy / granularity) + 1) * granularity;
+    }
+    if (mid >= breaking_point) {
+        return std::nullopt;
+    }
     return mid;
 }
 

@@ -1,12 +1,14 @@
 #include "perfrunner/scenarios/speed_scaling.hpp"
 
 #include <algorithm>
-#include <cmath>
 
+#include "perfrunner/analysis/stress_rule.hpp"
 #include "perfrunner/error.hpp"
+#include "perfrunner/model/rounding.hpp"
+#include "perfrunner/scenarios/rolling_window.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
-#include "perfrunner/scenarios/threshold_window.hpp"
+#include "perfrunner/scenarios/trigger_record.hpp"
 
 namespace perfrunner::scenarios {
 
@@ -16,9 +18,7 @@ SpeedScalingScenario::SpeedScalingScenario(const config::Config& config, long ba
     if (base_ < 1) {
         throw UsageError("speed_scaling: base agent count must be >= 1 (give --agents N)");
     }
-    const double interval = config.sampling.interval_seconds > 0 ? config.sampling.interval_seconds : 1.0;
-    window_ = static_cast<std::size_t>(
-        std::max(1.0, std::round(config.scenarios.stress_rolling_window_seconds / interval)));
+    window_ = rolling_window_samples(config);
 }
 
 std::vector<int> SpeedScalingScenario::multipliers(int max_multiplier) {
@@ -57,6 +57,7 @@ void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
 
     metadata_.max_speed_achieved = 1;
     metadata_.max_speed_passed = 1;
+    const auto rule = analysis::StressRuleSettings::rolling_mean(config_, window_);
     int step = 0;
     try {
         for (const int m : multipliers(sc.speed_scaling_max_multiplier)) {
@@ -78,8 +79,8 @@ void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
             sampler.reset_pace();
             metadata_.max_speed_achieved = m;  // the reference's meaning: the last step run
 
-            ThresholdWindow window(config_, window_);
-            std::optional<Trigger> trigger;
+            RollingWindow window(config_, window_);
+            std::optional<model::Trigger> trigger;
             double rtr_sum = 0.0;
             long rtr_n = 0;
             const std::size_t before = sampler.sample_count();
@@ -93,7 +94,7 @@ void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
                         ++rtr_n;
                     }
                     window.push(ctx.run, s);
-                    trigger = window.check();  // every consecutive window of W samples
+                    trigger = analysis::evaluate_window(window.values(), rule);  // every window of W samples
                     return trigger.has_value();
                 });
             const bool hit = trigger.has_value();
@@ -102,13 +103,13 @@ void SpeedScalingScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
             r.multiplier = m;
             r.agent_count = n;
             r.sample_count = sampler.sample_count() - before;
-            r.duration_seconds = round_to(clock.now() - step_start, 2);
+            r.duration_seconds = model::round_half_even(clock.now() - step_start, 2);
             r.threshold_hit = hit;
             if (hit) {
-                r.trigger = trigger->recorded(/*round_threshold=*/true);
+                r.trigger = reference_trigger(*trigger, /*round_threshold=*/true);
             }
             if (rtr_n > 0) {
-                r.mean_real_time_ratio = round_to(rtr_sum / static_cast<double>(rtr_n), 3);
+                r.mean_real_time_ratio = model::round_half_even(rtr_sum / static_cast<double>(rtr_n), 3);
             }
             metadata_.step_results.push_back(r);
             if (end == CollectEnd::stopped) {

@@ -7,39 +7,16 @@
 
 #include "perfrunner/analysis/stress_rule.hpp"
 #include "perfrunner/error.hpp"
-#include "perfrunner/model/rounding.hpp"
+#include "perfrunner/scenarios/rolling_window.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
+#include "perfrunner/scenarios/trigger_record.hpp"
 
 namespace perfrunner::scenarios {
-namespace {
-
-// The trigger in the reference's shape {container, metric, value (2 dp), threshold}.
-template <class RuleTrigger>
-model::Trigger recorded(const RuleTrigger& t, bool round_threshold) {
-    return model::Trigger{t.container,
-                          t.metric,
-                          model::round_half_even(t.value, 2),
-                          round_threshold ? model::round_half_even(t.threshold, 2) : t.threshold,
-                          std::nullopt,
-                          {}};
-}
-
-// The breach with its detail (statistics.md §10.2): value, threshold and window mean 2 dp.
-model::Trigger detailed(const analysis::Trigger& t) {
-    model::Trigger out = recorded(t, /*round_threshold=*/true);
-    out.detail =
-        model::BreachDetail{model::round_half_even(t.window_mean, 2), t.samples_over, t.k, t.m, t.critical};
-    return out;
-}
-
-}  // namespace
 
 StressScenario::StressScenario(const config::Config& config, bool clean_restart_first)
     : config_(config), clean_restart_first_(clean_restart_first) {
-    const double interval = config.sampling.interval_seconds > 0 ? config.sampling.interval_seconds : 1.0;
-    window_ = static_cast<std::size_t>(
-        std::max(1.0, std::round(config.scenarios.stress_rolling_window_seconds / interval)));
+    window_ = rolling_window_samples(config);
     metadata_.stop_reason = "not_started";
     if (config.scenarios.stress_mode == "step") {
         metadata_.step_mode.emplace();
@@ -60,7 +37,7 @@ nlohmann::json StressScenario::params() const {
     p["sampling_interval_seconds"] = config_.sampling.interval_seconds;
     p["rtr_floor"] = sc.stress_rtr_floor;
     p["host_cpu_threshold_percent"] = sc.host_cpu_threshold_percent;
-    p["mode"] = sc.stress_mode.empty() ? std::string("ramp") : sc.stress_mode;
+    p["mode"] = sc.stress_mode;
     return p;
 }
 
@@ -157,7 +134,7 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
     };
 
     // Warm-up: W idle samples, kept in the results (peaks too) but not in the threshold windows.
-    const double interval = config_.sampling.interval_seconds > 0 ? config_.sampling.interval_seconds : 1.0;
+    const double interval = config_.sampling.interval_seconds;
     ctx.ports.progress.phase_started({kName, "warmup", clock.now(), static_cast<double>(window_) * interval});
     const CollectEnd warm =
         sampler.collect(static_cast<double>(window_) * interval, interval, [&](const TickOutcome& t) {
@@ -174,11 +151,11 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
         return;
     }
 
-    ThresholdWindow window(config_, window_);
+    RollingWindow window(config_, window_);
+    const auto rule = analysis::StressRuleSettings::rolling_mean(config_, window_);
     const double max_duration = sc.stress_max_duration_minutes * 60.0;
-    const double spawn_interval =
-        sc.stress_spawn_interval_seconds > 0 ? sc.stress_spawn_interval_seconds : interval;
-    const long batch = std::max(1, sc.stress_spawn_batch_size);
+    const double spawn_interval = sc.stress_spawn_interval_seconds;
+    const long batch = sc.stress_spawn_batch_size;
     loop_start_ = clock.now();
     ctx.ports.progress.phase_started({kName, "ramp", loop_start_, max_duration});
     double next_spawn = loop_start_;
@@ -210,8 +187,8 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
                 result.abort_reason = sampler.oom_reason();
                 break;
             }
-            if (auto trig = window.check()) {
-                metadata_.trigger = recorded(*trig, /*round_threshold=*/false);
+            if (auto trig = analysis::evaluate_window(window.values(), rule)) {
+                metadata_.trigger = reference_trigger(*trig, /*round_threshold=*/false);
                 metadata_.stop_reason = "threshold";
                 ctx.ports.progress.note(fmt::format(
                     "stress trigger: {} {} {:.2f} (threshold {:.2f}) at {} drivers queued", trig->container,
@@ -225,62 +202,14 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
     loop_end_ = clock.now();
 }
 
-}  // namespace perfrunner::scenarios
-
-namespace perfrunner::scenarios {
-namespace {
-
-// The analysis module's window shape from the samples [from, to) of the scenario.
-analysis::StressWindow window_of(const model::RunResult& run, const config::Config& config,
-                                 const std::vector<model::Sample>& samples, std::size_t from) {
-    analysis::StressWindow w;
-    for (const auto& spec : config.containers) {
-        const auto id = run.find_container(spec.name);
-        if (!id) {
-            continue;
-        }
-        analysis::ContainerWindow c;
-        c.container = spec.name;
-        c.cpu_cores = spec.cpu_cores.value_or(1.0);
-        for (std::size_t i = from; i < samples.size(); ++i) {
-            const auto* cs = samples[i].find(*id);
-            if (cs == nullptr || cs->missing) {
-                continue;
-            }
-            if (cs->cpu_cores_effective && *cs->cpu_cores_effective > 0) {
-                c.cpu_cores = *cs->cpu_cores_effective;
-            }
-            c.memory_percent.push_back(cs->memory_percent);
-            if (cs->cpu_percent) {
-                c.cpu_percent.push_back(*cs->cpu_percent);
-            }
-        }
-        if (!c.memory_percent.empty()) {
-            w.containers.push_back(std::move(c));
-        }
-    }
-    for (std::size_t i = from; i < samples.size(); ++i) {
-        const auto& s = samples[i];
-        if (s.pace && s.pace->real_time_ratio) {
-            w.real_time_ratio.push_back(*s.pace->real_time_ratio);
-        }
-        if (s.host && s.host->cpu_percent_of_host) {
-            w.host_cpu_percent.push_back(*s.host->cpu_percent_of_host);
-        }
-    }
-    return w;
-}
-
-}  // namespace
-
 void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
     auto& clock = ctx.ports.clock;
     auto& sim = ctx.ports.simulation;
     const auto& sc = config_.scenarios;
-    const auto settings = analysis::StressRuleSettings::from(config_);
-    const double interval = config_.sampling.interval_seconds > 0 ? config_.sampling.interval_seconds : 1.0;
-    const int window = std::max(1, sc.stress_window_samples);
-    const long batch = std::max(1, sc.stress_spawn_batch_size);
+    const auto rule = analysis::StressRuleSettings::sustained(config_);
+    const double interval = config_.sampling.interval_seconds;
+    const int window = sc.stress_window_samples;
+    const long batch = sc.stress_spawn_batch_size;
     const double max_duration = sc.stress_max_duration_minutes * 60.0;
 
     start_simulation(ctx);
@@ -289,21 +218,19 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
     loop_start_ = clock.now();
     metadata_.stop_reason = "time_limit";
     auto& record = step_result();
-    std::optional<analysis::Trigger> critical_trigger;
+    // The level's samples: the settle's are watched for a critical stop only, the window's are judged.
+    RollingWindow samples(config_, static_cast<std::size_t>(window));
+    std::optional<model::Trigger> critical;
     auto after_tick = [&](const TickOutcome& t) {
         const model::Sample& s = result.samples[t.index];
         note_peaks(ctx.run, s);
         if (t.status) {
             note_live(*t.status);
         }
-        // Critical: memory at or above the critical share in any sample stops at once.
-        const auto critical =
-            analysis::critical_breach(window_of(ctx.run, config_, result.samples, t.index), settings);
-        if (critical) {
-            critical_trigger = critical;
-            return true;
-        }
-        return false;
+        samples.push(ctx.run, s);
+        critical =
+            analysis::critical_breach(samples.values(), rule);  // memory >= the critical share: at once
+        return critical.has_value();
     };
     for (long level = 1; clock.now() - loop_start_ < max_duration; ++level) {
         throw_if_stopped(ctx);
@@ -325,9 +252,11 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         }
         // Settle (sampled: OOM and critical memory are still watched), then the judged window.
         ctx.ports.progress.phase_started({kName, label + " settle", clock.now(), sc.stress_settle_seconds});
+        samples.clear();
         CollectEnd end = sampler.collect(sc.stress_settle_seconds, interval, after_tick);
-        std::size_t from = sampler.sample_count();
+        const std::size_t from = sampler.sample_count();
         if (end == CollectEnd::completed) {
+            samples.clear();
             ctx.ports.progress.phase_started({kName, label + " window", clock.now(), window * interval});
             end = sampler.collect(static_cast<double>(window) * interval, interval, after_tick);
         }
@@ -354,22 +283,21 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         }
         if (end == CollectEnd::requested) {  // critical memory
             step.breach = true;
-            step.trigger = detailed(*critical_trigger);
+            step.trigger = detailed_trigger(*critical);
             record.steps.push_back(step);
             record.trigger_detail = step.trigger;
-            metadata_.trigger = recorded(*critical_trigger, /*round_threshold=*/false);
+            metadata_.trigger = reference_trigger(*critical, /*round_threshold=*/false);
             record.breaking_point = live;
             metadata_.stop_reason = "critical";
             break;
         }
-        const auto breach =
-            analysis::evaluate_window(window_of(ctx.run, config_, result.samples, from), settings);
+        const auto breach = analysis::evaluate_window(samples.values(), rule);
         step.breach = breach.has_value();
         if (breach) {
-            step.trigger = detailed(*breach);
+            step.trigger = detailed_trigger(*breach);
             record.steps.push_back(step);
             record.trigger_detail = step.trigger;
-            metadata_.trigger = recorded(*breach, /*round_threshold=*/false);
+            metadata_.trigger = reference_trigger(*breach, /*round_threshold=*/false);
             record.breaking_point = live;
             metadata_.stop_reason = "breach";
             ctx.ports.progress.note(fmt::format("stress breach at level {} ({} live drivers): {} {} {:.2f}",
@@ -392,13 +320,17 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
     auto& clock = ctx.ports.clock;
     auto& sim = ctx.ports.simulation;
     const auto& sc = config_.scenarios;
-    const auto settings = analysis::StressRuleSettings::from(config_);
-    const double interval = config_.sampling.interval_seconds > 0 ? config_.sampling.interval_seconds : 1.0;
-    const int window = std::max(1, sc.stress_window_samples);
-    const long resolution = std::max(1, sc.stress_refine_resolution);
+    const auto rule = analysis::StressRuleSettings::sustained(config_);
+    const double interval = config_.sampling.interval_seconds;
+    const int window = sc.stress_window_samples;
     auto& record = step_result();
-    while (auto probe =
-               analysis::next_bisection_probe(*record.last_healthy, *record.breaking_point, resolution)) {
+    RollingWindow samples(config_, static_cast<std::size_t>(window));
+    const auto judge = [&](const TickOutcome& t) {
+        samples.push(ctx.run, result.samples[t.index]);
+        return false;
+    };
+    while (auto probe = analysis::next_bisection_probe(*record.last_healthy, *record.breaking_point,
+                                                       sc.stress_refine_resolution)) {
         throw_if_stopped(ctx);
         const long m = *probe;
         const std::string label = "refine " + std::to_string(m);
@@ -417,9 +349,9 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
         } catch (const std::exception&) {
         }
         CollectEnd end = sampler.collect(sc.stress_settle_seconds, interval);
-        const std::size_t from = sampler.sample_count();
+        samples.clear();
         if (end == CollectEnd::completed) {
-            end = sampler.collect(static_cast<double>(window) * interval, interval);
+            end = sampler.collect(static_cast<double>(window) * interval, interval, judge);
         }
         if (end == CollectEnd::stopped) {
             throw Interrupted{};
@@ -436,14 +368,10 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
             record.breaking_point = std::min(*record.breaking_point, live);
             return;
         }
-        const auto w = window_of(ctx.run, config_, result.samples, from);
-        auto breach = analysis::critical_breach(w, settings);
-        if (!breach) {
-            breach = analysis::evaluate_window(w, settings);
-        }
+        const auto breach = analysis::evaluate_window(samples.values(), rule);  // critical memory included
         r.breach = breach.has_value();
         if (breach) {
-            r.trigger = detailed(*breach);
+            r.trigger = detailed_trigger(*breach);
         }
         record.refinement.push_back(r);
         if (breach) {

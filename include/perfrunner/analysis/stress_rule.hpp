@@ -1,14 +1,21 @@
 #pragma once
-// Stress-test threshold rules as pure functions (statistics.md §10), used by the stress and speed-scaling
-// scenarios: sustained-breach rules on a window of samples, the immediate critical stop, the reference's
-// rolling-mean check (default "ramp" mode) and the bisection helper.
+// The stress threshold rule (reference-framework.md §5.2, statistics.md §10): one rule for both stress modes
+// and speed scaling, as pure functions of a window of values. Checked in this order, the first hit wins:
+//   1. critical (when set): memory at or over the critical share in any sample - an immediate stop (§10.1);
+//   2. per container, in the window's order (the catalogue's): memory (% of the limit) >= the memory
+//      threshold, then CPU >= the CPU threshold x the container's effective cores (% of one core);
+//   3. host CPU (% of all cores) >= the host threshold (container "host", metric "cpu");
+//   4. the simulation's real-time ratio <= the floor (the simulation container, metric "rtr").
+// "Crossing" is the breach rule: the window mean (the reference's rolling mean), k of the last m values,
+// either or both; comparisons are inclusive. A series is judged only once it holds `min_values` values, so
+// the ramp's half-filled rolling window never triggers on one spike.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "perfrunner/config/config.hpp"
+#include "perfrunner/model/scenario_metadata.hpp"
 
 namespace perfrunner::analysis {
 
@@ -21,54 +28,50 @@ struct ContainerWindow {
 };
 
 struct StressWindow {
-    std::vector<ContainerWindow> containers;
-    std::vector<double> real_time_ratio;   // simulation pace, 1.0 keeps up
-    std::vector<double> host_cpu_percent;  // host CPU, % of all cores
+    std::vector<ContainerWindow> containers;  // in the order they are judged
+    std::vector<double> real_time_ratio;      // simulation pace, 1.0 keeps up
+    std::vector<double> host_cpu_percent;     // host CPU, % of all cores
 };
+
+enum class BreachRule { window_mean, k_of_m, either, both };
 
 struct StressRuleSettings {
     double memory_threshold_percent = 90;  // of the limit
     double cpu_threshold_percent = 90;     // of the container's quota (effective cores)
-    std::string breach_rule = "either";    // either | window_mean | k_of_m | both
-    int k = 4, m = 5;
-    double critical_memory_percent = 95;
-    double rtr_floor = 0;                  // 0 = off; breach when the pace falls below it (metric "rtr")
-    double host_cpu_threshold_percent = 0; // 0 = off; container "host", metric "cpu"
+    BreachRule rule = BreachRule::either;
+    int k = 4;
+    int m = 5;
+    std::optional<double> critical_memory_percent;              // none: no immediate stop
+    double host_cpu_threshold_percent = 0;                      // 0 = off
+    double rtr_floor = 0;                                       // 0 = off
+    std::size_t min_values = 1;                                 // values a series needs before it is judged
+    std::string simulation_container = "rideshare-simulation";  // the container an "rtr" hit names
 
-    static StressRuleSettings from(const config::Config& config);  // 0/empty config values keep these defaults
+    // The reference's rolling mean over full windows of `window` values: ramp mode and speed scaling.
+    static StressRuleSettings rolling_mean(const config::Config& config, std::size_t window);
+    // The sustained-breach rules on a judged window, critical memory stopping at once: step mode (§10.1).
+    static StressRuleSettings sustained(const config::Config& config);
 };
 
-struct Trigger {
-    std::string container;  // "host" for the host CPU rule
-    std::string metric;     // memory | cpu | rtr
-    double value = 0;       // the window mean (critical: the sample that crossed), in the metric's unit
-    double threshold = 0;   // in the same unit (CPU: % of one core = percent of quota × cores)
-    double window_mean = 0;
-    int samples_over = 0;   // samples at/over the threshold (rtr: below the floor) among the last m
-    int k = 0, m = 0;
-    bool critical = false;  // immediate stop
+BreachRule breach_rule_from(const std::string& name);  // "either" | "window_mean" | "k_of_m" | "both"
 
-    nlohmann::json to_json() const;  // {container, metric, value (2 dp), threshold, window_mean, samples_over, k, m, critical}
-};
+// The catalogue's simulation container (the one whose name contains "simulation").
+std::string simulation_container(const config::Config& config);
 
-// Sustained breach of one series against a threshold (inclusive ≥; `below` flips it to ≤ for floors):
-// window mean rule, k-of-the-last-m rule, combined by `rule`.
-bool window_breaches(const std::vector<double>& values, double threshold, const std::string& rule, int k, int m,
+// Sustained crossing of one series (inclusive >=; `below` flips it to <= for floors).
+bool window_breaches(const std::vector<double>& values, double threshold, BreachRule rule, int k, int m,
                      bool below = false);
 
-// Memory at or above the critical percentage in any sample of the window (checked first, stops at once).
-std::optional<Trigger> critical_breach(const StressWindow& window, const StressRuleSettings& settings);
+// Rule 1 alone: the first sample at or over the critical memory share (nullopt when none is set).
+std::optional<model::Trigger> critical_breach(const StressWindow& window, const StressRuleSettings& settings);
 
-// The first breach in the window: critical memory, then per container memory and CPU (containers in the given
-// order), then the real-time-ratio floor, then host CPU. nullopt = healthy.
-std::optional<Trigger> evaluate_window(const StressWindow& window, const StressRuleSettings& settings);
+// The first hit of rules 1-4, with its detail (window mean, samples over, k, m, critical); nullopt = healthy.
+std::optional<model::Trigger> evaluate_window(const StressWindow& window, const StressRuleSettings& settings);
 
-// Reference rolling-mean check (ramp mode): mean of the last `samples` values ≥ threshold (memory % of limit;
-// CPU threshold × cores). Needs at least `samples` values.
-std::optional<Trigger> rolling_mean_check(const StressWindow& window, int samples, const StressRuleSettings& settings);
-
-// Next load to probe between last_healthy (no breach) and breaking_point (breach), rounded down to `granularity`
-// agents; nullopt once breaking_point − last_healthy ≤ resolution or no new level lies strictly between them.
-std::optional<long> next_bisection_probe(long last_healthy, long breaking_point, long resolution, long granularity = 1);
+// Next load to probe between last_healthy (no breach) and breaking_point (breach), rounded down to
+// `granularity` agents; nullopt once breaking_point - last_healthy <= resolution or no new level lies
+// strictly between them.
+std::optional<long> next_bisection_probe(long last_healthy, long breaking_point, long resolution,
+                                         long granularity = 1);
 
 }  // namespace perfrunner::analysis

@@ -7,9 +7,9 @@
 // simulation is stopped on every exit path, aborts included (bug 10).
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/model/scenario_metadata.hpp"
 #include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/scenarios/context.hpp"
-#include "perfrunner/scenarios/threshold_window.hpp"
 
 namespace perfrunner::scenarios {
 

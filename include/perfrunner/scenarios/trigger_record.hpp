@@ -1,0 +1,15 @@
+#pragma once
+// A trigger of the stress rule as the scenarios record it in their metadata, rounded as results.json writes
+// it (results-schema.md §5, statistics.md §10.2).
+#include "perfrunner/model/scenario_metadata.hpp"
+
+namespace perfrunner::scenarios {
+
+// The reference's shape {container, metric, value (2 dp), threshold}: the stress test keeps the threshold
+// unrounded, speed scaling rounds it to 2 dp.
+model::Trigger reference_trigger(const model::Trigger& trigger, bool round_threshold);
+
+// With the breach detail: value, threshold and window mean 2 dp.
+model::Trigger detailed_trigger(const model::Trigger& trigger);
+
+}  // namespace perfrunner::scenarios

@@ -574,6 +574,16 @@ nlohmann::ordered_json metadata_to_json(const ScenarioMetadata& metadata) {
         metadata);
 }
 
+void record_duration_analysis(DurationMetadata& metadata, const nlohmann::ordered_json& parts) {
+    const auto part = [&](const char* key) -> std::optional<ojson> {
+        const auto it = parts.find(key);
+        return it == parts.end() ? std::nullopt : std::optional<ojson>(*it);
+    };
+    metadata.phase_analysis = part("phase_analysis");
+    metadata.leak_analysis = part("leak_analysis");
+    metadata.cooldown_analysis = part("cooldown_analysis");
+}
+
 nlohmann::ordered_json trigger_to_json(const std::optional<Trigger>& trigger) {
     return trigger ? to_ojson(*trigger) : ojson(nullptr);
 }

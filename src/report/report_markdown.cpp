@@ -174,8 +174,7 @@ std::string render_markdown_report(const ReportContext& context) {
                 out << "| " << st.step << " | " << st.multiplier << "x | " << st.agent_count << " | "
                     << st.sample_count << " | " << (st.threshold_hit ? "yes" : "no") << " | "
                     << (st.trigger ? md(trigger_text(*st.trigger)) : std::string("—")) << " | "
-                    << format_number(st.mean_real_time_ratio, decimals::kRealTimeRatio) << " |
-";
+                    << format_number(st.mean_real_time_ratio, decimals::kRealTimeRatio) << " |\n";
             }
             out << "\n";
         }

@@ -5,6 +5,7 @@
 #include "perfrunner/analysis/duration.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/rounding.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
 
@@ -57,16 +58,7 @@ void DurationLeakScenario::run(ScenarioContext& ctx, model::ScenarioResult& resu
     if (!result.aborted) {
         // Phase, leak and cooldown analysis of the shared analysis module (the same code `analyze` runs).
         try {
-            const nlohmann::json analysed = analysis::duration_metadata(ctx.run, result, config_);
-            const auto part = [&](const char* key) -> std::optional<nlohmann::ordered_json> {
-                if (!analysed.contains(key)) {
-                    return std::nullopt;
-                }
-                return nlohmann::ordered_json(analysed.at(key));
-            };
-            metadata_.phase_analysis = part("phase_analysis");
-            metadata_.leak_analysis = part("leak_analysis");
-            metadata_.cooldown_analysis = part("cooldown_analysis");
+            model::record_duration_analysis(metadata_, analysis::duration_metadata(ctx.run, result, config_));
             store_metadata(result);
         } catch (const std::exception& e) {
             ctx.ports.progress.note(std::string("duration analysis failed (samples kept): ") + e.what());

@@ -98,8 +98,8 @@ struct StressMetadata {
     // perfrunner additions
     std::optional<long> live_drivers;  // the simulation's own count at the last status read
     std::optional<long> live_riders;
-    std::optional<std::string> stop_reason;  // threshold | max_duration | oom | user_interrupt | error
-                                             // (ramp); breach | critical | oom | time_limit | ... (step)
+    std::optional<std::string> stop_reason;     // threshold | max_duration | oom | user_interrupt | error
+                                                // (ramp); breach | critical | oom | time_limit | ... (step)
     std::optional<StressStepResult> step_mode;  // its keys are written next to the others
     nlohmann::ordered_json extra;
 
@@ -137,7 +137,7 @@ struct SpawnRecord {
 };
 
 struct DurationMetadata {
-    // Analysis output recorded at run time by analysis::duration_metadata(): its shape belongs to the
+    // Analysis output recorded at run time (record_duration_analysis): its shape belongs to the
     // analysis' JSON mapping, so the model keeps it as recorded.
     std::optional<nlohmann::ordered_json> phase_analysis;
     std::optional<nlohmann::ordered_json> leak_analysis;

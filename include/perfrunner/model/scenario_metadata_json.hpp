@@ -20,6 +20,10 @@ ScenarioMetadata metadata_from_json(std::string_view scenario_name, const nlohma
 // std::monostate gives {}.
 nlohmann::ordered_json metadata_to_json(const ScenarioMetadata& metadata);
 
+// Stores a duration scenario's analysis parts - {phase_analysis, leak_analysis, cooldown_analysis} as the
+// analysis' mapping produced them (analysis::duration_analysis_json) - as recorded; other keys are ignored.
+void record_duration_analysis(DurationMetadata& metadata, const nlohmann::ordered_json& parts);
+
 // Parts in the same shape, for the analysis' stress and speed summaries: a trigger (null when none) and the
 // peak values (container -> {memory_percent, cpu_percent}).
 nlohmann::ordered_json trigger_to_json(const std::optional<Trigger>& trigger);

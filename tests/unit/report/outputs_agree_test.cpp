@@ -9,6 +9,7 @@
 
 #include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner/model/scenario_metadata_json.hpp"
 #include "perfrunner/report/junit_xml.hpp"
 #include "perfrunner/report/report_markdown.hpp"
 #include "perfrunner/report/summary_json.hpp"
@@ -190,10 +191,8 @@ TEST(OutputsAgree, ResultsSummaryMarkdownAndJunitShowTheSameRoundedNumbers) {
     // What `perfrunner run` stores: the duration scenario's metadata, then the analysis and the verdict.
     auto& duration = run.scenarios[2];
     ASSERT_EQ(duration.scenario_name, "duration_leak");
-    const auto duration_metadata = analysis::duration_analysis_json(*a.duration);
-    for (const auto& [key, value] : duration_metadata.items()) {
-        duration.metadata[key] = value;
-    }
+    model::record_duration_analysis(std::get<model::DurationMetadata>(duration.metadata),
+                                    analysis::duration_analysis_json(*a.duration));
     run.analysis = analysis::analysis_json(a);
     run.extra["verdict"] = analysis::verdict_json(a);
     model::write_results_file(dir.path / "results.json", run);

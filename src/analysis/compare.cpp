@@ -55,6 +55,8 @@ std::vector<MetricComparison> compare_series(const std::vector<SeriesPair>& pair
         MetricComparison c;
         c.key = pair.key;
         c.shift = stats::median_shift(pair.base, pair.next, settings.alpha);
+        c.base_values = pair.base;
+        c.next_values = pair.next;
         if (c.shift.valid) {
             tested.push_back(out.size());
             p.push_back(c.shift.p);

@@ -118,6 +118,14 @@ MedianShift median_shift(std::span<const double> base, std::span<const double> n
     MedianShift r;
     r.base.n = base.size();
     r.next.n = next.size();
+    // Medians are shown even when no test is possible.
+    const auto median_of = [](std::span<const double> y) {
+        std::vector<double> v(y.begin(), y.end());
+        return v.empty() ? 0.0 : median_by_selection(v);
+    };
+    r.base.median = median_of(base);
+    r.next.median = median_of(next);
+    r.change = r.next.median - r.base.median;
     if (base.size() < kMedianShiftMinSamples || next.size() < kMedianShiftMinSamples) {
         r.why_not = fmt::format("too few samples ({} and {}, needs {} per side)", base.size(), next.size(),
                                 kMedianShiftMinSamples);

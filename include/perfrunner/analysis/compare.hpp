@@ -59,6 +59,7 @@ struct MetricComparison {
     SeriesKey key;
     stats::MedianShift shift;
     ChangeVerdict verdict;
+    std::vector<double> base_values, next_values;  // the series compared (for side-by-side charts)
 };
 
 // Every pair tested, Holm-adjusted over the pairs that have a test, judged with the metric's tolerance.

@@ -1,0 +1,129 @@
+// Step mode (statistics.md §10.1-10.2): one load level at a time, measured in live agents; the
+// sustained-breach rules judge a window of W samples after the spawn queue drained and the load settled.
+#include "perfrunner/scenarios/stress.hpp"
+
+#include <fmt/format.h>
+
+#include "perfrunner/analysis/stress_rule.hpp"
+#include "perfrunner/scenarios/rolling_window.hpp"
+#include "perfrunner/scenarios/sampler.hpp"
+#include "perfrunner/scenarios/scenario_support.hpp"
+#include "perfrunner/scenarios/trigger_record.hpp"
+
+namespace perfrunner::scenarios {
+
+void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
+    auto& clock = ctx.ports.clock;
+    auto& sim = ctx.ports.simulation;
+    const auto& sc = config_.scenarios;
+    const auto rule = analysis::StressRuleSettings::sustained(config_);
+    const double interval = config_.sampling.interval_seconds;
+    const int window = sc.stress_window_samples;
+    const long batch = sc.stress_spawn_batch_size;
+    const double max_duration = sc.stress_max_duration_minutes * 60.0;
+
+    start_simulation(ctx);
+    sampler.set_read_status(true);
+    sampler.reset_pace();
+    loop_start_ = clock.now();
+    metadata_.stop_reason = "time_limit";
+    auto& record = step_result();
+    // The level's samples: the settle's are watched for a critical stop only, the window's are judged.
+    RollingWindow samples(config_, static_cast<std::size_t>(window));
+    std::optional<model::Trigger> critical;
+    auto after_tick = [&](const TickOutcome& t) {
+        const model::Sample& s = result.samples[t.index];
+        note_peaks(ctx.run, s);
+        if (t.status) {
+            note_live(*t.status);
+        }
+        samples.push(ctx.run, s);
+        critical =
+            analysis::critical_breach(samples.values(), rule);  // memory >= the critical share: at once
+        return critical.has_value();
+    };
+    for (long level = 1; clock.now() - loop_start_ < max_duration; ++level) {
+        throw_if_stopped(ctx);
+        metadata_.drivers_queued += spawn_drivers_noting(ctx, batch);
+        metadata_.riders_queued += spawn_riders_noting(ctx, batch);
+        ++metadata_.batch_count;
+        sampler.set_live({metadata_.drivers_queued, metadata_.riders_queued});
+        const std::string label = "level " + std::to_string(level);
+        ctx.ports.progress.phase_started({kName, label + " spawn", clock.now(), 0.0});
+        const auto wait = sim.wait_for_spawn(spawn_wait_timeout(config_, batch, 1.0));
+        throw_if_stopped(ctx);
+        long live = metadata_.drivers_queued;
+        try {
+            const auto st = sim.status();
+            live = st.drivers_total;
+            note_live(st);
+        } catch (const std::exception& e) {
+            ctx.ports.progress.note(std::string("status after spawn failed: ") + e.what());
+        }
+        // Settle (sampled: OOM and critical memory are still watched), then the judged window.
+        ctx.ports.progress.phase_started({kName, label + " settle", clock.now(), sc.stress_settle_seconds});
+        samples.clear();
+        CollectEnd end = sampler.collect(sc.stress_settle_seconds, interval, after_tick);
+        const std::size_t from = sampler.sample_count();
+        if (end == CollectEnd::completed) {
+            samples.clear();
+            ctx.ports.progress.phase_started({kName, label + " window", clock.now(), window * interval});
+            end = sampler.collect(static_cast<double>(window) * interval, interval, after_tick);
+        }
+        model::StressStep step;
+        step.level = level;
+        step.drivers_queued = metadata_.drivers_queued;
+        step.live_drivers = live;
+        step.live_riders = metadata_.live_riders.value_or(0);
+        step.spawn_drained = wait.drained;
+        step.window_samples = sampler.sample_count() - from;
+        if (end == CollectEnd::stopped) {
+            record.steps.push_back(step);
+            throw Interrupted{};
+        }
+        if (end == CollectEnd::oom) {
+            step.breach = true;
+            step.critical = "oom";
+            record.steps.push_back(step);
+            record.breaking_point = live;
+            metadata_.stop_reason = "oom";
+            result.aborted = true;
+            result.abort_reason = sampler.oom_reason();
+            break;
+        }
+        if (end == CollectEnd::requested) {  // critical memory
+            step.breach = true;
+            step.trigger = detailed_trigger(*critical);
+            record.steps.push_back(step);
+            record.trigger_detail = step.trigger;
+            metadata_.trigger = reference_trigger(*critical, /*round_threshold=*/false);
+            record.breaking_point = live;
+            metadata_.stop_reason = "critical";
+            break;
+        }
+        const auto breach = analysis::evaluate_window(samples.values(), rule);
+        step.breach = breach.has_value();
+        if (breach) {
+            step.trigger = detailed_trigger(*breach);
+            record.steps.push_back(step);
+            record.trigger_detail = step.trigger;
+            metadata_.trigger = reference_trigger(*breach, /*round_threshold=*/false);
+            record.breaking_point = live;
+            metadata_.stop_reason = "breach";
+            ctx.ports.progress.note(fmt::format("stress breach at level {} ({} live drivers): {} {} {:.2f}",
+                                                level, live, breach->container, breach->metric,
+                                                breach->value));
+            break;
+        }
+        record.steps.push_back(step);
+        record.last_healthy = live;
+        sampler.checkpoint();
+    }
+    loop_end_ = clock.now();
+    if (sc.stress_refine && metadata_.stop_reason == "breach" && record.last_healthy &&
+        record.breaking_point) {
+        refine(ctx, result, sampler);
+    }
+}
+
+}  // namespace perfrunner::scenarios

@@ -67,6 +67,7 @@ std::vector<model::ContainerId> containers_in(const model::RunResult& run,
     }
     sort_containers(names, config);
     std::vector<model::ContainerId> ids;
+    ids.reserve(names.size());
     for (const auto& n : names) {
         ids.push_back(*run.find_container(n));
     }

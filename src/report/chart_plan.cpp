@@ -155,6 +155,7 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
     }
     if (const auto& peaks = stress_peaks(context); !peaks.empty()) {
         std::vector<std::string> names;
+        names.reserve(peaks.size());
         for (const auto& p : peaks) {
             names.push_back(p.container);
         }

@@ -81,9 +81,9 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
         const auto& samples = scenario->samples;
         std::size_t start = 0;
         struct Band {
-            const char* phase;
+            const char* phase = nullptr;
             std::optional<std::size_t> samples;
-            const char* colour;
+            const char* colour = nullptr;
         };
         const std::array<Band, 3> phases = {{{"active", counts.active, "rgba(44,160,44,0.12)"},
                                              {"drain", counts.drain, "rgba(255,127,14,0.15)"},

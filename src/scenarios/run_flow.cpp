@@ -39,8 +39,8 @@ bool starts_with(const std::string& s, std::string_view prefix) {
 
 // What --scenarios accepts for each scenario: its scenario_name and the short words.
 struct ScenarioWords {
-    ScenarioKind kind;
-    const char* name;
+    ScenarioKind kind = ScenarioKind::baseline;
+    const char* name = nullptr;
     std::array<std::string_view, 2> aliases;
 };
 constexpr std::array<ScenarioWords, 4> kScenarioWords = {{

@@ -27,7 +27,9 @@ model::ContainerSample to_sample(model::RunResult& run, const ports::ContainerRe
     c.memory_rss_mb = r.memory_rss_mb;
     c.memory_usage_mb = r.memory_usage_mb;
     c.cpu_cores_effective = r.cpu_cores_effective;
-    if (r.cpu_percent && r.cpu_cores_effective > 0) c.cpu_percent_of_quota = *r.cpu_percent / r.cpu_cores_effective;
+    if (r.cpu_percent && r.cpu_cores_effective > 0) {
+        c.cpu_percent_of_quota = *r.cpu_percent / r.cpu_cores_effective;
+    }
     c.cadvisor_timestamp = r.cadvisor_timestamp;
     c.stale = r.stale;
     c.counter_reset = r.counter_reset;
@@ -36,7 +38,8 @@ model::ContainerSample to_sample(model::RunResult& run, const ports::ContainerRe
 
 }  // namespace
 
-Sampler::Sampler(ScenarioContext& context, model::ScenarioResult& scenario) : ctx_(context), scenario_(scenario) {}
+Sampler::Sampler(ScenarioContext& context, model::ScenarioResult& scenario)
+    : ctx_(context), scenario_(scenario) {}
 
 TickOutcome Sampler::tick() {
     auto& ports = ctx_.ports;
@@ -48,7 +51,9 @@ TickOutcome Sampler::tick() {
     sample.timestamp_iso = model::iso_utc(sample.timestamp);
     if (reading.ok) {
         sample.containers.reserve(reading.containers.size() + reading.missing.size());
-        for (const auto& r : reading.containers) sample.containers.push_back(to_sample(ctx_.run, r));
+        for (const auto& r : reading.containers) {
+            sample.containers.push_back(to_sample(ctx_.run, r));
+        }
         for (const auto& name : reading.missing) {
             model::ContainerSample c;
             c.container = ctx_.run.intern(name);
@@ -66,11 +71,14 @@ TickOutcome Sampler::tick() {
         }
     } else {
         // A dead cAdvisor is a gap in the data, not the end of the run.
-        append_error(sample, "metrics: " + (reading.error.empty() ? std::string("no answer") : reading.error));
+        append_error(sample,
+                     "metrics: " + (reading.error.empty() ? std::string("no answer") : reading.error));
     }
 
     TickOutcome outcome;
-    if (read_status_) read_pace(sample, outcome);
+    if (read_status_) {
+        read_pace(sample, outcome);
+    }
     poll_oom(sample, outcome);
 
     scenario_.samples.push_back(std::move(sample));
@@ -78,7 +86,9 @@ TickOutcome Sampler::tick() {
     ports.progress.sample_taken(ctx_.run, scenario_.samples.back(), live_);
 
     const int every = std::max(1, ctx_.config.sampling.checkpoint_every_samples);
-    if (++since_checkpoint_ >= static_cast<std::size_t>(every)) checkpoint();
+    if (++since_checkpoint_ >= static_cast<std::size_t>(every)) {
+        checkpoint();
+    }
 
     if (consecutive_status_failures_ >= kMaxConsecutiveStatusFailures) {
         throw RuntimeFailure("simulation API: " + std::to_string(consecutive_status_failures_) +
@@ -113,7 +123,9 @@ void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome) {
             const double sim_delta = static_cast<double>(parsed->epoch_ns - *previous_sim_ns_) / 1e9;
             const double achieved = sim_delta / (wall - previous_wall_);
             pace.achieved_speed = achieved;
-            if (status.speed_multiplier > 0) pace.real_time_ratio = achieved / status.speed_multiplier;
+            if (status.speed_multiplier > 0) {
+                pace.real_time_ratio = achieved / status.speed_multiplier;
+            }
         }
         previous_sim_ns_ = parsed->epoch_ns;
         previous_wall_ = wall;
@@ -125,9 +137,13 @@ void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome) {
 }
 
 bool Sampler::watched(const std::string& container) const {
-    if (ctx_.config.containers.empty()) return true;
+    if (ctx_.config.containers.empty()) {
+        return true;
+    }
     for (const auto& c : ctx_.config.containers) {
-        if (c.name == container) return true;
+        if (c.name == container) {
+            return true;
+        }
     }
     return false;
 }
@@ -146,7 +162,9 @@ void Sampler::poll_oom(model::Sample& sample, TickOutcome& outcome) {
             ctx_.ports.progress.note("OOM event of an unrelated container ignored: " + ev.container_name);
             continue;
         }
-        if (ev.timestamp_iso.empty()) ev.timestamp_iso = model::iso_utc(ev.timestamp);
+        if (ev.timestamp_iso.empty()) {
+            ev.timestamp_iso = model::iso_utc(ev.timestamp);
+        }
         if (std::find(oom_names_.begin(), oom_names_.end(), ev.container_name) == oom_names_.end()) {
             oom_names_.push_back(ev.container_name);
         }
@@ -163,19 +181,29 @@ CollectEnd Sampler::collect(double duration_seconds, double interval_seconds,
     const double end = start + duration_seconds;
     const double interval = interval_seconds > 0 ? interval_seconds : 1.0;
     for (long k = 1; clock.now() < end; ++k) {
-        if (ctx_.ports.stop.stop_requested()) return CollectEnd::stopped;
+        if (ctx_.ports.stop.stop_requested()) {
+            return CollectEnd::stopped;
+        }
         const TickOutcome outcome = tick();
-        if (!outcome.oom_containers.empty()) return CollectEnd::oom;
-        if (after_each && after_each(outcome)) return CollectEnd::requested;
+        if (!outcome.oom_containers.empty()) {
+            return CollectEnd::oom;
+        }
+        if (after_each && after_each(outcome)) {
+            return CollectEnd::requested;
+        }
         // Anchored: tick k is due at start + k*interval whatever the previous tick cost.
         const double due = std::min(start + static_cast<double>(k) * interval, end);
-        if (!clock.sleep_until(due) || ctx_.ports.stop.stop_requested()) return CollectEnd::stopped;
+        if (!clock.sleep_until(due) || ctx_.ports.stop.stop_requested()) {
+            return CollectEnd::stopped;
+        }
     }
     return CollectEnd::completed;
 }
 
 void Sampler::sleep_until(double epoch_seconds) {
-    if (!ctx_.ports.clock.sleep_until(epoch_seconds) || ctx_.ports.stop.stop_requested()) throw Interrupted{};
+    if (!ctx_.ports.clock.sleep_until(epoch_seconds) || ctx_.ports.stop.stop_requested()) {
+        throw Interrupted{};
+    }
 }
 
 void Sampler::checkpoint() {
@@ -193,7 +221,9 @@ void Sampler::checkpoint() {
 std::string Sampler::oom_reason() const {
     std::string reason = "OOM detected in: ";
     for (std::size_t i = 0; i < oom_names_.size(); ++i) {
-        if (i > 0) reason += ", ";
+        if (i > 0) {
+            reason += ", ";
+        }
         reason += oom_names_[i];
     }
     return reason;

@@ -7,7 +7,9 @@
 namespace perfrunner::scenarios {
 
 void throw_if_stopped(const ScenarioContext& ctx) {
-    if (ctx.ports.stop.stop_requested()) throw Interrupted{};
+    if (ctx.ports.stop.stop_requested()) {
+        throw Interrupted{};
+    }
 }
 
 void clean_restart(ScenarioContext& ctx) {
@@ -43,12 +45,17 @@ void wait_ready(ScenarioContext& ctx) {
                 last_problem = std::string("simulation status: ") + e.what();
             }
         }
-        if (ready) break;
+        if (ready) {
+            break;
+        }
         if (p.clock.now() >= deadline) {
-            throw SetupFailed("stack not ready after " + std::to_string(static_cast<int>(ctx.config.api.api_wait_seconds)) +
+            throw SetupFailed("stack not ready after " +
+                              std::to_string(static_cast<int>(ctx.config.api.api_wait_seconds)) +
                               " s: " + last_problem);
         }
-        if (!p.clock.sleep_until(std::min(deadline, p.clock.now() + 2.0))) throw Interrupted{};
+        if (!p.clock.sleep_until(std::min(deadline, p.clock.now() + 2.0))) {
+            throw Interrupted{};
+        }
     }
     p.metrics.reset_baselines();
     try {
@@ -89,8 +96,11 @@ void start_fresh(ScenarioContext& ctx) {
         return;
     } catch (const Error& e) {
         const auto status = sim.status();
-        if (status.state == "stopped") throw;  // not the "already running/paused" case: a real failure
-        ctx.ports.progress.note(std::string("start: ") + e.what() + " (state " + status.state + "; reset, then start)");
+        if (status.state == "stopped") {
+            throw;  // not the "already running/paused" case: a real failure
+        }
+        ctx.ports.progress.note(std::string("start: ") + e.what() + " (state " + status.state +
+                                "; reset, then start)");
     }
     sim.reset();
     sim.start();

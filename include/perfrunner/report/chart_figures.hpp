@@ -8,7 +8,7 @@
 
 namespace perfrunner::report {
 
-struct ChartFigure {
+struct ChartFigure {  // NOLINT(bugprone-exception-escape): nlohmann member, see model/scenario_metadata.hpp
     nlohmann::json figure;  // {"data": [...], "layout": {...}}
     int width = 1200;       // px, also the screenshot window
     int height = 500;

@@ -17,7 +17,9 @@ std::string contents(std::FILE* f) {
     std::string out;
     char buf[4096];
     std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+        out.append(buf, n);
+    }
     return out;
 }
 
@@ -47,7 +49,8 @@ struct ProgressTest : ::testing::Test {
 };
 
 TEST_F(ProgressTest, LogModeWritesTimestampedLinesAtAModestRate) {
-    progress::ConsoleProgress p(config, progress::ConsoleProgress::Mode::log, out, [this] { return now; }, 10.0);
+    progress::ConsoleProgress p(
+        config, progress::ConsoleProgress::Mode::log, out, [this] { return now; }, 10.0);
     p.phase_started({"stress_test", "ramp", now, 1800});
     for (int i = 1; i <= 15; ++i) {  // 30 s of samples every 2 s
         now += 2.0;
@@ -57,15 +60,20 @@ TEST_F(ProgressTest, LogModeWritesTimestampedLinesAtAModestRate) {
     const std::string text = contents(out);
     EXPECT_NE(text.find("2025-10-09T08:53:20Z stress_test: ramp started (30:00)"), std::string::npos) << text;
     std::size_t lines = 0;
-    for (char c : text) lines += c == '\n';
+    for (char c : text) {
+        lines += c == '\n';
+    }
     EXPECT_EQ(lines, 1u + 3u + 1u) << text;  // phase, a status line every 10 s, the note
     EXPECT_EQ(text.find('\r'), std::string::npos);
     // Busiest first: kafka at 120 of 135 % beats the simulation at 10 of 90 %.
-    EXPECT_NE(text.find("agents 40+40  kafka cpu 120/135% mem 20/90%  simulation cpu 10/90%"), std::string::npos) << text;
+    EXPECT_NE(text.find("agents 40+40  kafka cpu 120/135% mem 20/90%  simulation cpu 10/90%"),
+              std::string::npos)
+        << text;
 }
 
 TEST_F(ProgressTest, TerminalModeRefreshesOneLineInPlace) {
-    progress::ConsoleProgress p(config, progress::ConsoleProgress::Mode::terminal, out, [this] { return now; });
+    progress::ConsoleProgress p(config, progress::ConsoleProgress::Mode::terminal, out,
+                                [this] { return now; });
     p.phase_started({"duration_leak", "active", now, 300});
     now += 2;
     p.sample_taken(run, sample(now, 30.0), {});

@@ -13,7 +13,8 @@ struct SamplerFixture : ::testing::Test {
     Harness h;
     model::RunResult run;
     model::ScenarioResult& scenario = run.scenarios.emplace_back();
-    scenarios::ScenarioContext ctx{{h.clock, h.stop, h.metrics, h.stack, h.simulation, h.sink, h.progress}, h.config, run};
+    scenarios::ScenarioContext ctx{
+        {h.clock, h.stop, h.metrics, h.stack, h.simulation, h.sink, h.progress}, h.config, run};
 };
 
 TEST_F(SamplerFixture, AnchoredScheduleTakesALateTickAtOnceAndDoesNotDrift) {
@@ -29,7 +30,8 @@ TEST_F(SamplerFixture, AnchoredScheduleTakesALateTickAtOnceAndDoesNotDrift) {
     EXPECT_NEAR(s[4].timestamp - start, 11.1, 1e-6);  // due at 8: taken at once
     EXPECT_NEAR(s[5].timestamp - start, 11.2, 1e-6);  // due at 10: taken at once
     for (std::size_t k = 6; k < s.size(); ++k) {
-        EXPECT_NEAR(s[k].timestamp - start, 2.0 * static_cast<double>(k) + 0.1, 1e-6) << "tick " << k;  // no drift
+        EXPECT_NEAR(s[k].timestamp - start, 2.0 * static_cast<double>(k) + 0.1, 1e-6)
+            << "tick " << k;  // no drift
     }
     EXPECT_NEAR(h.clock.now() - start, 30.0, 1e-6);
 }
@@ -91,13 +93,18 @@ TEST_F(SamplerFixture, StatusFailuresAreRecordedAndOnlyARunOfThemAborts) {
     scenarios::Sampler sampler(ctx, scenario);
     sampler.set_read_status(true);
     h.simulation.fail_status_calls = scenarios::kMaxConsecutiveStatusFailures - 1;
-    for (int i = 0; i < scenarios::kMaxConsecutiveStatusFailures; ++i) sampler.tick();
+    for (int i = 0; i < scenarios::kMaxConsecutiveStatusFailures; ++i) {
+        sampler.tick();
+    }
     EXPECT_TRUE(scenario.samples[0].error.has_value());
     EXPECT_FALSE(scenario.samples.back().error.has_value());
     h.simulation.fail_status_calls = scenarios::kMaxConsecutiveStatusFailures;
-    for (int i = 0; i < scenarios::kMaxConsecutiveStatusFailures - 1; ++i) sampler.tick();
+    for (int i = 0; i < scenarios::kMaxConsecutiveStatusFailures - 1; ++i) {
+        sampler.tick();
+    }
     EXPECT_THROW(sampler.tick(), RuntimeFailure);
-    EXPECT_EQ(scenario.samples.size(), 2u * scenarios::kMaxConsecutiveStatusFailures);  // the failing one is kept
+    EXPECT_EQ(scenario.samples.size(),
+              2u * scenarios::kMaxConsecutiveStatusFailures);  // the failing one is kept
 }
 
 TEST_F(SamplerFixture, ChecksOomOnEveryTickAndEndsCollection) {

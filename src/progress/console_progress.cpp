@@ -92,8 +92,7 @@ std::string ConsoleProgress::status_text(const model::RunResult& run, const mode
         const double cores = c.cpu_cores_effective.value_or(1.0);
         const double cpu_thr = config_.scenarios.stress_cpu_threshold_percent * cores;
         const double cpu = c.cpu_percent.value_or(0.0);
-        const double load =
-            std::max(cpu_thr > 0 ? cpu / cpu_thr : 0.0, mem_thr > 0 ? c.memory_percent / mem_thr : 0.0);
+        const double load = std::max(cpu / cpu_thr, c.memory_percent / mem_thr);  // thresholds validated > 0
         rows.push_back({run.container_name(c.container), cpu, cpu_thr, c.memory_percent, load});
     }
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.load > b.load; });

@@ -85,8 +85,7 @@ TickOutcome Sampler::tick() {
     outcome.index = scenario_.samples.size() - 1;
     ports.progress.sample_taken(ctx_.run, scenario_.samples.back(), live_);
 
-    const int every = std::max(1, ctx_.config.sampling.checkpoint_every_samples);
-    if (++since_checkpoint_ >= static_cast<std::size_t>(every)) {
+    if (++since_checkpoint_ >= static_cast<std::size_t>(ctx_.config.sampling.checkpoint_every_samples)) {
         checkpoint();
     }
 
@@ -179,7 +178,6 @@ CollectEnd Sampler::collect(double duration_seconds, double interval_seconds,
     auto& clock = ctx_.ports.clock;
     const double start = clock.now();
     const double end = start + duration_seconds;
-    const double interval = interval_seconds > 0 ? interval_seconds : 1.0;
     for (long k = 1; clock.now() < end; ++k) {
         if (ctx_.ports.stop.stop_requested()) {
             return CollectEnd::stopped;
@@ -192,7 +190,7 @@ CollectEnd Sampler::collect(double duration_seconds, double interval_seconds,
             return CollectEnd::requested;
         }
         // Anchored: tick k is due at start + k*interval whatever the previous tick cost.
-        const double due = std::min(start + static_cast<double>(k) * interval, end);
+        const double due = std::min(start + static_cast<double>(k) * interval_seconds, end);
         if (!clock.sleep_until(due) || ctx_.ports.stop.stop_requested()) {
             return CollectEnd::stopped;
         }

@@ -42,7 +42,8 @@ class Sampler {
     TickOutcome tick();
 
     // Timed collection: ticks at start + k*interval while now - start < duration. `after_each` returning true
-    // ends the collection early (CollectEnd::requested). Ends at once on OOM or a stop request.
+    // ends the collection early (CollectEnd::requested). Ends at once on OOM or a stop request. The interval
+    // is a config interval, validated > 0.
     CollectEnd collect(double duration_seconds, double interval_seconds,
                        const std::function<bool(const TickOutcome&)>& after_each = {});
 

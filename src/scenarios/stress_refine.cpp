@@ -17,14 +17,8 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
     auto& sim = ctx.ports.simulation;
     const auto& sc = config_.scenarios;
     const auto rule = analysis::StressRuleSettings::sustained(config_);
-    const double interval = config_.sampling.interval_seconds;
-    const int window = sc.stress_window_samples;
     auto& record = step_result();
-    RollingWindow samples(config_, static_cast<std::size_t>(window));
-    const auto judge = [&](const TickOutcome& t) {
-        samples.push(ctx.run, result.samples[t.index]);
-        return false;
-    };
+    RollingWindow samples(config_, static_cast<std::size_t>(sc.stress_window_samples));
     while (auto probe = analysis::next_bisection_probe(*record.last_healthy, *record.breaking_point,
                                                        sc.stress_refine_resolution)) {
         throw_if_stopped(ctx);
@@ -39,16 +33,8 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
         spawn_riders_noting(ctx, m);
         (void)sim.wait_for_spawn(spawn_wait_timeout(config_, m, 1.0));
         throw_if_stopped(ctx);
-        long live = m;
-        try {
-            live = sim.status().drivers_total;
-        } catch (const std::exception&) {
-        }
-        CollectEnd end = sampler.collect(sc.stress_settle_seconds, interval);
-        samples.clear();
-        if (end == CollectEnd::completed) {
-            end = sampler.collect(static_cast<double>(window) * interval, interval, judge);
-        }
+        const long live = live_drivers_after_spawn(ctx, m);
+        const CollectEnd end = settle_and_collect(ctx, result, sampler, samples, rule, label).end;
         if (end == CollectEnd::stopped) {
             throw Interrupted{};
         }
@@ -64,7 +50,8 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
             record.breaking_point = std::min(*record.breaking_point, live);
             return;
         }
-        const auto breach = analysis::evaluate_window(samples.values(), rule);  // critical memory included
+        // Critical memory (which ended the collection early) comes first in the rule.
+        const auto breach = analysis::evaluate_window(samples.values(), rule);
         r.breach = breach.has_value();
         if (breach) {
             r.trigger = detailed_trigger(*breach);

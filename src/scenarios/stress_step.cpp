@@ -12,12 +12,55 @@
 
 namespace perfrunner::scenarios {
 
+StressScenario::LevelSamples StressScenario::settle_and_collect(ScenarioContext& ctx,
+                                                                model::ScenarioResult& result,
+                                                                Sampler& sampler, RollingWindow& samples,
+                                                                const analysis::StressRuleSettings& rule,
+                                                                const std::string& label) {
+    auto& clock = ctx.ports.clock;
+    const auto& sc = config_.scenarios;
+    const double interval = config_.sampling.interval_seconds;
+    LevelSamples out;
+    auto after_tick = [&](const TickOutcome& t) {
+        const model::Sample& s = result.samples[t.index];
+        note_peaks(ctx.run, s);
+        if (t.status) {
+            note_live(*t.status);
+        }
+        samples.push(ctx.run, s);
+        out.critical = analysis::critical_breach(samples.values(), rule);
+        return out.critical.has_value();
+    };
+    ctx.ports.progress.phase_started({kName, label + " settle", clock.now(), sc.stress_settle_seconds});
+    samples.clear();
+    out.end = sampler.collect(sc.stress_settle_seconds, interval, after_tick);
+    const std::size_t from = sampler.sample_count();
+    if (out.end == CollectEnd::completed) {
+        samples.clear();  // only the window is judged
+        const double seconds = static_cast<double>(sc.stress_window_samples) * interval;
+        ctx.ports.progress.phase_started({kName, label + " window", clock.now(), seconds});
+        out.end = sampler.collect(seconds, interval, after_tick);
+    }
+    out.window_samples = sampler.sample_count() - from;
+    return out;
+}
+
+long StressScenario::live_drivers_after_spawn(ScenarioContext& ctx, long fallback) {
+    try {
+        const auto status = ctx.ports.simulation.status();
+        note_live(status);
+        return status.drivers_total;
+    } catch (const std::exception& e) {
+        ctx.ports.progress.note(std::string("status after spawn failed: ") + e.what());
+    }
+    return fallback;
+}
+
 void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
     auto& clock = ctx.ports.clock;
     auto& sim = ctx.ports.simulation;
     const auto& sc = config_.scenarios;
     const auto rule = analysis::StressRuleSettings::sustained(config_);
-    const double interval = config_.sampling.interval_seconds;
     const int window = sc.stress_window_samples;
     const long batch = sc.stress_spawn_batch_size;
     const double max_duration = sc.stress_max_duration_minutes * 60.0;
@@ -28,20 +71,7 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
     loop_start_ = clock.now();
     metadata_.stop_reason = "time_limit";
     auto& record = step_result();
-    // The level's samples: the settle's are watched for a critical stop only, the window's are judged.
     RollingWindow samples(config_, static_cast<std::size_t>(window));
-    std::optional<model::Trigger> critical;
-    auto after_tick = [&](const TickOutcome& t) {
-        const model::Sample& s = result.samples[t.index];
-        note_peaks(ctx.run, s);
-        if (t.status) {
-            note_live(*t.status);
-        }
-        samples.push(ctx.run, s);
-        critical =
-            analysis::critical_breach(samples.values(), rule);  // memory >= the critical share: at once
-        return critical.has_value();
-    };
     for (long level = 1; clock.now() - loop_start_ < max_duration; ++level) {
         throw_if_stopped(ctx);
         metadata_.drivers_queued += spawn_drivers_noting(ctx, batch);
@@ -52,31 +82,16 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         ctx.ports.progress.phase_started({kName, label + " spawn", clock.now(), 0.0});
         const auto wait = sim.wait_for_spawn(spawn_wait_timeout(config_, batch, 1.0));
         throw_if_stopped(ctx);
-        long live = metadata_.drivers_queued;
-        try {
-            const auto st = sim.status();
-            live = st.drivers_total;
-            note_live(st);
-        } catch (const std::exception& e) {
-            ctx.ports.progress.note(std::string("status after spawn failed: ") + e.what());
-        }
-        // Settle (sampled: OOM and critical memory are still watched), then the judged window.
-        ctx.ports.progress.phase_started({kName, label + " settle", clock.now(), sc.stress_settle_seconds});
-        samples.clear();
-        CollectEnd end = sampler.collect(sc.stress_settle_seconds, interval, after_tick);
-        const std::size_t from = sampler.sample_count();
-        if (end == CollectEnd::completed) {
-            samples.clear();
-            ctx.ports.progress.phase_started({kName, label + " window", clock.now(), window * interval});
-            end = sampler.collect(static_cast<double>(window) * interval, interval, after_tick);
-        }
+        const long live = live_drivers_after_spawn(ctx, metadata_.drivers_queued);
+        const auto level_samples = settle_and_collect(ctx, result, sampler, samples, rule, label);
+        const CollectEnd end = level_samples.end;
         model::StressStep step;
         step.level = level;
         step.drivers_queued = metadata_.drivers_queued;
         step.live_drivers = live;
         step.live_riders = metadata_.live_riders.value_or(0);
         step.spawn_drained = wait.drained;
-        step.window_samples = sampler.sample_count() - from;
+        step.window_samples = level_samples.window_samples;
         if (end == CollectEnd::stopped) {
             record.steps.push_back(step);
             throw Interrupted{};
@@ -93,10 +108,10 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         }
         if (end == CollectEnd::requested) {  // critical memory
             step.breach = true;
-            step.trigger = detailed_trigger(*critical);
+            step.trigger = detailed_trigger(*level_samples.critical);
             record.steps.push_back(step);
             record.trigger_detail = step.trigger;
-            metadata_.trigger = reference_trigger(*critical, /*round_threshold=*/false);
+            metadata_.trigger = reference_trigger(*level_samples.critical, /*round_threshold=*/false);
             record.breaking_point = live;
             metadata_.stop_reason = "critical";
             break;

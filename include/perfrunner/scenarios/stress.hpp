@@ -7,9 +7,12 @@
 // simulation is stopped on every exit path, aborts included (bug 10).
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/analysis/stress_rule.hpp"
 #include "perfrunner/model/scenario_metadata.hpp"
 #include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/scenarios/context.hpp"
+#include "perfrunner/scenarios/rolling_window.hpp"
+#include "perfrunner/scenarios/sampler.hpp"
 
 namespace perfrunner::scenarios {
 
@@ -24,12 +27,26 @@ class StressScenario {
 
   private:
     void start_simulation(ScenarioContext& ctx);
-    void run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
+    void run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler);
     // statistics.md §10.1: one level at a time; wait for the spawn queue, settle, judge a window of W
     // samples.
-    void run_step(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
+    void run_step(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler);
     // statistics.md §10.3: bisection between last_healthy and breaking_point from a fresh reset per probe.
-    void refine(ScenarioContext& ctx, model::ScenarioResult& result, class Sampler& sampler);
+    void refine(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler);
+    // statistics.md §10.1 steps 2-3 at the load now running: settle, then a window of W samples, which
+    // `samples` holds afterwards. Every sample is noted (peaks, live counts) and watched for critical memory,
+    // which ends the collection at once (CollectEnd::requested with `critical` set).
+    struct LevelSamples {
+        CollectEnd end = CollectEnd::completed;
+        std::size_t window_samples = 0;
+        std::optional<model::Trigger> critical;
+    };
+    LevelSamples settle_and_collect(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler,
+                                    RollingWindow& samples, const analysis::StressRuleSettings& rule,
+                                    const std::string& label);
+    // The simulation's live drivers once a spawn wait ended (the live counts are noted too), or `fallback`
+    // when the status call fails.
+    long live_drivers_after_spawn(ScenarioContext& ctx, long fallback);
     void note_peaks(const model::RunResult& run, const model::Sample& sample);
     void note_live(const ports::SimulationStatus& status);
     void store_metadata(model::ScenarioResult& result);

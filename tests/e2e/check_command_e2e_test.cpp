@@ -59,7 +59,8 @@ TEST(CheckE2E, AllWellExitsZeroWithOneRowPerContainer) {
     for (const auto& row : doc.at("checks")) {
         if (row.at("area") == "cadvisor") cadvisor_rows.insert(row.at("item").get<std::string>());
     }
-    for (const char* name : {"rideshare-simulation", "rideshare-kafka", "rideshare-redis", "rideshare-cadvisor"}) {
+    for (const char* name : {"rideshare-simulation", "rideshare-kafka", "rideshare-redis", "rideshare-cadvisor",
+                             "rideshare-prometheus"}) {
         EXPECT_TRUE(cadvisor_rows.count(name)) << name;
     }
 }

@@ -37,8 +37,8 @@ TEST(DockerCliE2E, StackContainersThroughComposeV2AndV1Agree) {
     EXPECT_NE(v2.compose_version().find("version"), std::string::npos);
     EXPECT_FALSE(v2.engine_version().empty());
     const auto via_v2 = v2.stack_containers();
-    const std::vector<std::string> expected{"rideshare-cadvisor", "rideshare-kafka", "rideshare-redis",
-                                            "rideshare-simulation"};
+    const std::vector<std::string> expected{"rideshare-cadvisor", "rideshare-kafka", "rideshare-prometheus",
+                                            "rideshare-redis", "rideshare-simulation"};
     EXPECT_EQ(names(via_v2), expected);
     for (const auto& c : via_v2) {
         EXPECT_EQ(c.state, "running") << c.name;

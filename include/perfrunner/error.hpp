@@ -8,43 +8,43 @@ namespace perfrunner {
 
 // Exit codes, documented in README.md and `perfrunner --help`.
 enum class ExitCode : int {
-    ok = 0,            // verdict PASS or WARNING
-    runtime_error = 1, // a service, the docker engine or the file system failed
-    usage_error = 2,   // bad command line, config value or input file
-    verdict_fail = 3,  // the verdict is FAIL
-    interrupted = 130, // SIGINT / SIGTERM
+    ok = 0,             // verdict PASS or WARNING
+    runtime_error = 1,  // a service, the docker engine or the file system failed
+    usage_error = 2,    // bad command line, config value or input file
+    verdict_fail = 3,   // the verdict is FAIL
+    interrupted = 130,  // SIGINT / SIGTERM
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
     ExitCode code() const noexcept { return code_; }
 
-private:
+  private:
     ExitCode code_;
 };
 
 // A config key holds a wrong value. The message names the key path, the value and what is expected.
 class ConfigError : public Error {
-public:
+  public:
     explicit ConfigError(const std::string& message) : Error(ExitCode::usage_error, message) {}
 };
 
 // An input file (results.json, config file) is unreadable, malformed or implausible.
 class InputError : public Error {
-public:
+  public:
     explicit InputError(const std::string& message) : Error(ExitCode::usage_error, message) {}
 };
 
 // The command line itself is wrong.
 class UsageError : public Error {
-public:
+  public:
     explicit UsageError(const std::string& message) : Error(ExitCode::usage_error, message) {}
 };
 
 // Something outside perfrunner failed: HTTP, docker, file system.
 class RuntimeFailure : public Error {
-public:
+  public:
     explicit RuntimeFailure(const std::string& message) : Error(ExitCode::runtime_error, message) {}
 };
 

@@ -123,7 +123,8 @@ CadvisorSampler::Rate CadvisorSampler::advance(std::optional<Baseline>& baseline
     }
     const std::int64_t dt = current.timestamp_ns - baseline->timestamp_ns;
     if (dt <= 0) {
-        rate.stale = true;  // no newer stat than at the previous poll (or time went backwards): keep the baseline
+        rate.stale =
+            true;  // no newer stat than at the previous poll (or time went backwards): keep the baseline
         return rate;
     }
     const std::uint64_t used = current.total_ns - baseline->total_ns;
@@ -170,8 +171,10 @@ ports::MetricsReading CadvisorSampler::evaluate(const std::vector<cadvisor::Cont
         host.num_cores = machine_ ? machine_->num_cores : 0;
         const auto rate = advance(host_baseline_, "/", stat);
         host.cpu_percent = rate.cpu_percent;
-        if (rate.cpu_percent && host.num_cores > 0) host.cpu_percent_of_host = *rate.cpu_percent / host.num_cores;
-        if (stat.memory_working_set) host.memory_used_mb = static_cast<double>(*stat.memory_working_set) / kMiB;
+        if (rate.cpu_percent && host.num_cores > 0)
+            host.cpu_percent_of_host = *rate.cpu_percent / host.num_cores;
+        if (stat.memory_working_set)
+            host.memory_used_mb = static_cast<double>(*stat.memory_working_set) / kMiB;
         if (capacity > 0) host.memory_total_mb = static_cast<double>(capacity) / kMiB;
         reading.host = host;
     }
@@ -188,8 +191,9 @@ nlohmann::json CadvisorSampler::get_json(const std::string& path) {
     try {
         return nlohmann::json::parse(response.body);
     } catch (const nlohmann::json::exception&) {
-        throw RuntimeFailure(fmt::format("cAdvisor GET {}: response is not valid JSON: {} (is {} a cAdvisor?)",
-                                         request.url, body_excerpt(response.body), options_.base_url));
+        throw RuntimeFailure(
+            fmt::format("cAdvisor GET {}: response is not valid JSON: {} (is {} a cAdvisor?)", request.url,
+                        body_excerpt(response.body), options_.base_url));
     }
 }
 
@@ -220,11 +224,14 @@ cadvisor::MachineInfo CadvisorSampler::fetch_machine() {
     } catch (const RuntimeFailure&) {
         throw;
     } catch (const std::exception& e) {
-        throw RuntimeFailure(fmt::format("cAdvisor GET {}/api/v1.3/machine: {}", options_.base_url, e.what()));
+        throw RuntimeFailure(
+            fmt::format("cAdvisor GET {}/api/v1.3/machine: {}", options_.base_url, e.what()));
     }
 }
 
-void CadvisorSampler::healthz() { http_.get_ok(options_.base_url + "/healthz"); }
+void CadvisorSampler::healthz() {
+    http_.get_ok(options_.base_url + "/healthz");
+}
 
 ports::MetricsReading CadvisorSampler::poll() {
     std::vector<cadvisor::ContainerInfo> containers;

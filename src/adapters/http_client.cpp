@@ -46,7 +46,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     return size * count;
 }
 
-long to_ms(double seconds) { return static_cast<long>(seconds * 1000.0 + 0.5); }
+long to_ms(double seconds) {
+    return static_cast<long>(seconds * 1000.0 + 0.5);
+}
 
 bool is_idempotent(const HttpRequest& request) {
     if (request.idempotent) return *request.idempotent;
@@ -74,7 +76,8 @@ std::string body_excerpt(std::string_view body, const std::string& secret, std::
 double retry_after_seconds(const std::optional<std::string>& header_value, double fallback) {
     if (!header_value || header_value->empty()) return fallback;
     const std::string& v = *header_value;
-    if (!std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) return fallback;
+    if (!std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+        return fallback;
     if (v.size() > 6) return fallback;  // not a sane number of seconds
     return static_cast<double>(std::stol(v));
 }
@@ -93,7 +96,8 @@ struct HttpClient::Handle {
     Handle& operator=(const Handle&) = delete;
 };
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)), handle_(std::make_unique<Handle>()) {
+HttpClient::HttpClient(HttpClientOptions options)
+    : options_(std::move(options)), handle_(std::make_unique<Handle>()) {
     if (!options_.sleep) {
         options_.sleep = [](double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); };
     }
@@ -112,7 +116,8 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, to_ms(options_.connect_timeout_seconds));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, to_ms(request.timeout_seconds.value_or(options_.timeout_seconds)));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     to_ms(request.timeout_seconds.value_or(options_.timeout_seconds)));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -145,7 +150,8 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
 
     const auto t0 = std::chrono::steady_clock::now();
     const CURLcode rc = curl_easy_perform(curl);
-    response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    response.elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
     curl_slist_free_all(headers);
     std::fill(key_header.begin(), key_header.end(), '\0');
@@ -156,12 +162,13 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
         if (rc == CURLE_COULDNT_CONNECT) {
             what = "connection refused or unreachable";
         } else if (rc == CURLE_OPERATION_TIMEDOUT) {
-            what = fmt::format("no complete answer within {:g} s", request.timeout_seconds.value_or(options_.timeout_seconds));
+            what = fmt::format("no complete answer within {:g} s",
+                               request.timeout_seconds.value_or(options_.timeout_seconds));
         } else {
             what = "request failed";
         }
-        HttpError error(fmt::format("{} {}: {} ({}) (is the service running and the URL right?)", request.method,
-                                    request.url, what, body_excerpt(why, options_.api_key)),
+        HttpError error(fmt::format("{} {}: {} ({}) (is the service running and the URL right?)",
+                                    request.method, request.url, what, body_excerpt(why, options_.api_key)),
                         request.method, request.url, 0, "");
         error.set_timed_out(rc == CURLE_OPERATION_TIMEDOUT);
         throw error;
@@ -189,7 +196,8 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
         response.attempts = retries + 1;
         if (response.status == 429 && retries < max_retries) {
             std::optional<std::string> header;
-            if (auto it = response.headers.find("retry-after"); it != response.headers.end()) header = it->second;
+            if (auto it = response.headers.find("retry-after"); it != response.headers.end())
+                header = it->second;
             options_.sleep(retry_after_seconds(header, options_.default_retry_after_seconds));
             ++retries;
             continue;
@@ -204,10 +212,12 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     }
 }
 
-HttpError make_status_error(const HttpRequest& request, const HttpResponse& response, const std::string& secret) {
+HttpError make_status_error(const HttpRequest& request, const HttpResponse& response,
+                            const std::string& secret) {
     const std::string excerpt = body_excerpt(response.body, secret);
     std::string hint;
-    if (response.status == 401 || response.status == 403) hint = " (check the API key: api.api_key or PERFRUNNER_API_KEY)";
+    if (response.status == 401 || response.status == 403)
+        hint = " (check the API key: api.api_key or PERFRUNNER_API_KEY)";
     if (response.status == 422) hint = " (the request was rejected as invalid; is the API key header sent?)";
     if (response.status == 429) hint = " (rate limited; retries exhausted)";
     return HttpError(fmt::format("{} {}: HTTP {}: {}{}", request.method, request.url, response.status,
@@ -217,7 +227,8 @@ HttpError make_status_error(const HttpRequest& request, const HttpResponse& resp
 
 HttpResponse HttpClient::send_ok(const HttpRequest& request) {
     HttpResponse response = send(request);
-    if (response.status < 200 || response.status >= 300) throw make_status_error(request, response, options_.api_key);
+    if (response.status < 200 || response.status >= 300)
+        throw make_status_error(request, response, options_.api_key);
     return response;
 }
 

@@ -140,8 +140,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     pid_t pid = 0;
     const int rc = ::posix_spawnp(&pid, args[0], &spawn.actions, &spawn.attr, args.data(), child_env);
     if (rc != 0) {
-        throw RuntimeFailure(fmt::format("cannot run `{}`: {} (is {} installed and on PATH?)", format_command(argv),
-                                         std::strerror(rc), argv[0]));
+        throw RuntimeFailure(fmt::format("cannot run `{}`: {} (is {} installed and on PATH?)",
+                                         format_command(argv), std::strerror(rc), argv[0]));
     }
     out_pipe.close_write();
     err_pipe.close_write();
@@ -167,14 +167,25 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         std::array<pollfd, 3> fds{};
         nfds_t n = 0;
         int out_i = -1, err_i = -1, in_i = -1;
-        if (out_open) { fds[n] = {out_pipe.fd[0], POLLIN, 0}; out_i = static_cast<int>(n++); }
-        if (err_open) { fds[n] = {err_pipe.fd[0], POLLIN, 0}; err_i = static_cast<int>(n++); }
-        if (in_pipe.fd[1] >= 0) { fds[n] = {in_pipe.fd[1], POLLOUT, 0}; in_i = static_cast<int>(n++); }
+        if (out_open) {
+            fds[n] = {out_pipe.fd[0], POLLIN, 0};
+            out_i = static_cast<int>(n++);
+        }
+        if (err_open) {
+            fds[n] = {err_pipe.fd[0], POLLIN, 0};
+            err_i = static_cast<int>(n++);
+        }
+        if (in_pipe.fd[1] >= 0) {
+            fds[n] = {in_pipe.fd[1], POLLOUT, 0};
+            in_i = static_cast<int>(n++);
+        }
         const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
         const int ready = ::poll(fds.data(), n, static_cast<int>(std::min<long long>(left_ms + 1, 1000)));
         if (ready < 0 && errno != EINTR) break;
         auto drain = [&](int index, int fd, std::string& sink, bool& open) {
-            if (index < 0 || (fds[static_cast<std::size_t>(index)].revents & (POLLIN | POLLHUP | POLLERR)) == 0) return;
+            if (index < 0 ||
+                (fds[static_cast<std::size_t>(index)].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+                return;
             const ssize_t got = ::read(fd, buffer.data(), buffer.size());
             if (got > 0) {
                 if (sink.size() < kMaxCapture) sink.append(buffer.data(), static_cast<std::size_t>(got));
@@ -186,7 +197,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         drain(err_i, err_pipe.fd[0], result.err, err_open);
         if (in_i >= 0 && (fds[static_cast<std::size_t>(in_i)].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
             const auto& data = *options.stdin_data;
-            const ssize_t put = ::write(in_pipe.fd[1], data.data() + stdin_written, data.size() - stdin_written);
+            const ssize_t put =
+                ::write(in_pipe.fd[1], data.data() + stdin_written, data.size() - stdin_written);
             if (put > 0) stdin_written += static_cast<std::size_t>(put);
             if (put < 0 && errno != EAGAIN && errno != EINTR) stdin_written = data.size();
             if (stdin_written >= data.size()) in_pipe.close_write();

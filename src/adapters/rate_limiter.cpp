@@ -4,9 +4,12 @@
 
 namespace perfrunner::adapters {
 
-SlidingWindowLimiter::SlidingWindowLimiter(int max_requests, double window_seconds, std::function<double()> now,
-                                           std::function<void(double)> sleep)
-    : max_requests_(std::max(1, max_requests)), window_(window_seconds), now_(std::move(now)), sleep_(std::move(sleep)) {}
+SlidingWindowLimiter::SlidingWindowLimiter(int max_requests, double window_seconds,
+                                           std::function<double()> now, std::function<void(double)> sleep)
+    : max_requests_(std::max(1, max_requests)),
+      window_(window_seconds),
+      now_(std::move(now)),
+      sleep_(std::move(sleep)) {}
 
 double SlidingWindowLimiter::wait_needed() {
     const double t = now_();

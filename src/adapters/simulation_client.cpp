@@ -15,26 +15,30 @@ namespace {
 
 // Per-key limits of the server (simulation-api.md §5), requests per minute per endpoint group.
 int group_limit(const std::string& group) {
-    static const std::map<std::string, int> limits = {
-        {"start", 10}, {"stop", 10},   {"pause", 10},   {"resume", 10},       {"reset", 10},
-        {"speed", 10}, {"status", 100}, {"drivers", 30}, {"riders", 30}, {"spawn-status", 60},
-        {"metrics", 120}};
+    static const std::map<std::string, int> limits = {{"start", 10},        {"stop", 10},    {"pause", 10},
+                                                      {"resume", 10},       {"reset", 10},   {"speed", 10},
+                                                      {"status", 100},      {"drivers", 30}, {"riders", 30},
+                                                      {"spawn-status", 60}, {"metrics", 120}};
     auto it = limits.find(group);
     return it == limits.end() ? 0 : it->second;
 }
 
 std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
 
-[[noreturn]] void field_error(const std::string& where, const std::string& field, const std::string& expected) {
-    throw RuntimeFailure(fmt::format("{}: response lacks {} field '{}' (is this the simulation API of platform "
-                                     "commit 8ff066d?)",
-                                     where, expected, field));
+[[noreturn]] void field_error(const std::string& where, const std::string& field,
+                              const std::string& expected) {
+    throw RuntimeFailure(
+        fmt::format("{}: response lacks {} field '{}' (is this the simulation API of platform "
+                    "commit 8ff066d?)",
+                    where, expected, field));
 }
 
-const nlohmann::json& required(const nlohmann::json& body, const std::string& where, const std::string& field) {
+const nlohmann::json& required(const nlohmann::json& body, const std::string& where,
+                               const std::string& field) {
     if (!body.is_object()) throw RuntimeFailure(fmt::format("{}: response is not a JSON object", where));
     auto it = body.find(field);
     if (it == body.end() || it->is_null()) field_error(where, field, "the required");
@@ -44,7 +48,8 @@ const nlohmann::json& required(const nlohmann::json& body, const std::string& wh
 long required_long(const nlohmann::json& body, const std::string& where, const std::string& field) {
     const auto& v = required(body, where, field);
     if (v.is_number_integer() || v.is_number_unsigned()) return v.get<long>();
-    if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>()) return static_cast<long>(v.get<double>());
+    if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>())
+        return static_cast<long>(v.get<double>());
     field_error(where, field, "an integer");
 }
 
@@ -63,7 +68,8 @@ ports::SimulationStatus parse_status(const nlohmann::json& body, const std::stri
     const auto& speed = required(body, where, "speed_multiplier");
     if (!speed.is_number()) field_error(where, "speed_multiplier", "a numeric");
     s.speed_multiplier = speed.get<double>();  // int at 8ff066d, float in later versions
-    if (auto it = body.find("current_time"); it != body.end() && it->is_string()) s.current_time = it->get<std::string>();
+    if (auto it = body.find("current_time"); it != body.end() && it->is_string())
+        s.current_time = it->get<std::string>();
     s.drivers_total = required_long(body, where, "drivers_total");
     s.riders_total = required_long(body, where, "riders_total");
     s.active_trips_count = required_long(body, where, "active_trips_count");
@@ -126,8 +132,9 @@ SlidingWindowLimiter& SimulationClient::limiter(const std::string& group) {
     return *slot;
 }
 
-HttpResponse SimulationClient::call(const std::string& method, const std::string& path, const std::string& group,
-                                    std::optional<std::string> body, bool idempotent) {
+HttpResponse SimulationClient::call(const std::string& method, const std::string& path,
+                                    const std::string& group, std::optional<std::string> body,
+                                    bool idempotent) {
     if (options_.pace_requests && group_limit(group) > 0) limiter(group).acquire();
     HttpRequest request;
     request.method = method;
@@ -142,8 +149,9 @@ nlohmann::json SimulationClient::parse_body(const HttpResponse& response, const 
     try {
         return nlohmann::json::parse(response.body);
     } catch (const nlohmann::json::exception&) {
-        throw RuntimeFailure(fmt::format("{} {}{}: HTTP {} but the body is not JSON: {}", method, options_.base_url,
-                                         path, response.status, body_excerpt(response.body, options_.api_key)));
+        throw RuntimeFailure(fmt::format("{} {}{}: HTTP {} but the body is not JSON: {}", method,
+                                         options_.base_url, path, response.status,
+                                         body_excerpt(response.body, options_.api_key)));
     }
 }
 
@@ -167,10 +175,18 @@ ports::SimulationStatus SimulationClient::status() {
     return s;
 }
 
-void SimulationClient::start() { call("POST", "/simulation/start", "start", "{}", false); }
-void SimulationClient::pause() { call("POST", "/simulation/pause", "pause", "{}", false); }
-void SimulationClient::resume() { call("POST", "/simulation/resume", "resume", "{}", false); }
-void SimulationClient::reset() { call("POST", "/simulation/reset", "reset", "{}", false); }
+void SimulationClient::start() {
+    call("POST", "/simulation/start", "start", "{}", false);
+}
+void SimulationClient::pause() {
+    call("POST", "/simulation/pause", "pause", "{}", false);
+}
+void SimulationClient::resume() {
+    call("POST", "/simulation/resume", "resume", "{}", false);
+}
+void SimulationClient::reset() {
+    call("POST", "/simulation/reset", "reset", "{}", false);
+}
 
 void SimulationClient::stop() {
     try {
@@ -184,10 +200,11 @@ void SimulationClient::stop() {
             throw e;
         }
         if (state == "paused" || state == "draining") {
-            throw StopQuirk(fmt::format("POST {}/simulation/stop answered 500 while the simulation is {}: the "
-                                        "server's known quirk (leave {} with reset)",
-                                        options_.base_url, state, state),
-                            state);
+            throw StopQuirk(
+                fmt::format("POST {}/simulation/stop answered 500 while the simulation is {}: the "
+                            "server's known quirk (leave {} with reset)",
+                            options_.base_url, state, state),
+                state);
         }
         throw;
     }
@@ -195,7 +212,8 @@ void SimulationClient::stop() {
 
 void SimulationClient::set_speed(int multiplier) {
     if (multiplier < 1) {
-        throw UsageError(fmt::format("speed multiplier {} is invalid: the API accepts integers >= 1", multiplier));
+        throw UsageError(
+            fmt::format("speed multiplier {} is invalid: the API accepts integers >= 1", multiplier));
     }
     call("PUT", "/simulation/speed", "speed", nlohmann::json{{"multiplier", multiplier}}.dump(), true);
 }
@@ -207,20 +225,26 @@ long SimulationClient::spawn(const std::string& kind, long n, long per_request) 
         const long count = std::min(per_request, n - accepted);
         try {
             const auto response = call("POST", path, kind, nlohmann::json{{"count", count}}.dump(), false);
-            const auto parsed = parse_spawn_response(parse_body(response, "POST", path), "POST " + options_.base_url + path);
+            const auto parsed =
+                parse_spawn_response(parse_body(response, "POST", path), "POST " + options_.base_url + path);
             accepted += parsed.queued;
             if (parsed.queued <= 0) break;  // the server queued nothing: do not loop forever
         } catch (const RuntimeFailure& e) {
             if (accepted == 0) throw;
-            throw SpawnError(fmt::format("{} ({} of {} {} were queued before this request)", e.what(), accepted, n, kind),
-                             accepted);
+            throw SpawnError(
+                fmt::format("{} ({} of {} {} were queued before this request)", e.what(), accepted, n, kind),
+                accepted);
         }
     }
     return accepted;
 }
 
-long SimulationClient::spawn_drivers(long n) { return spawn("drivers", n, kMaxDriversPerRequest); }
-long SimulationClient::spawn_riders(long n) { return spawn("riders", n, kMaxRidersPerRequest); }
+long SimulationClient::spawn_drivers(long n) {
+    return spawn("drivers", n, kMaxDriversPerRequest);
+}
+long SimulationClient::spawn_riders(long n) {
+    return spawn("riders", n, kMaxRidersPerRequest);
+}
 
 ports::SpawnStatus SimulationClient::spawn_status() {
     const std::string path = "/agents/spawn-status";

@@ -204,7 +204,7 @@ ojson cooldown_result_json(const CooldownResult& c) {
 
 ojson stress_analysis_json(const StressAnalysis& s) {
     ojson o;
-    o["trigger"] = model::trigger_to_json(s.trigger);               // as recorded (results-schema.md §5)
+    o["trigger"] = model::trigger_to_json(s.trigger);              // as recorded (results-schema.md §5)
     o["peak_values"] = model::peak_values_to_json(s.peak_values);  // raw sample values
     o["drivers_queued"] = optional_long(s.drivers_queued);
     o["last_healthy"] = optional_long(s.last_healthy);

@@ -5,14 +5,19 @@
 
 namespace perfrunner::analysis::stats {
 
-double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+double normal_cdf(double z) {
+    return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
 
 double normal_quantile(double p) {
     if (!(p > 0.0 && p < 1.0)) return std::numeric_limits<double>::quiet_NaN();
     double lo = -40.0, hi = 40.0;
     for (int i = 0; i < 200 && hi - lo > 1e-14; ++i) {
         const double mid = 0.5 * (lo + hi);
-        if (normal_cdf(mid) < p) lo = mid; else hi = mid;
+        if (normal_cdf(mid) < p)
+            lo = mid;
+        else
+            hi = mid;
     }
     return 0.5 * (lo + hi);
 }
@@ -74,7 +79,10 @@ double student_t_quantile(double p, double df) {
     double lo = -1e6, hi = 1e6;
     for (int i = 0; i < 300 && hi - lo > 1e-12 * (1.0 + std::fabs(lo)); ++i) {
         const double mid = 0.5 * (lo + hi);
-        if (student_t_cdf(mid, df) < p) lo = mid; else hi = mid;
+        if (student_t_cdf(mid, df) < p)
+            lo = mid;
+        else
+            hi = mid;
     }
     return 0.5 * (lo + hi);
 }

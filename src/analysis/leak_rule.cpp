@@ -80,12 +80,14 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         t.push_back((t_seconds[i] - t_seconds[first]) / 60.0);
         y.push_back(y_in[i]);
     }
-    // Steady-state check (a decelerating curve is a transient, a leak has a constant slope): while the first half
-    // grows significantly faster than the second, drop the first half.
+    // Steady-state check (a decelerating curve is a transient, a leak has a constant slope): while the first
+    // half grows significantly faster than the second, drop the first half.
     for (int round = 0; s.settle_check && round < 3 && t.size() >= 24; ++round) {
         const std::size_t half = t.size() / 2;
-        const auto f1 = stats::ols_fit(std::span<const double>(t).first(half), std::span<const double>(y).first(half));
-        const auto f2 = stats::ols_fit(std::span<const double>(t).subspan(half), std::span<const double>(y).subspan(half));
+        const auto f1 =
+            stats::ols_fit(std::span<const double>(t).first(half), std::span<const double>(y).first(half));
+        const auto f2 = stats::ols_fit(std::span<const double>(t).subspan(half),
+                                       std::span<const double>(y).subspan(half));
         if (!f1.valid || !f2.valid) break;
         const double se = std::sqrt(f1.se_eff * f1.se_eff + f2.se_eff * f2.se_eff);
         const double z = se > 0 ? (f1.slope - f2.slope) / se : 0.0;
@@ -115,7 +117,8 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
             // the truncated start plus min_samples at the observed sampling interval
             const double interval = (t_seconds[n - 1] - t_seconds[0]) / static_cast<double>(n - 1);
             a.needed_active_minutes = ((t_seconds[std::min(first, n - 1)] - start) +
-                                       static_cast<double>(s.min_samples) * interval) / 60.0;
+                                       static_cast<double>(s.min_samples) * interval) /
+                                      60.0;
         }
         return a;
     }
@@ -138,7 +141,8 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     a.diff_skewness = skewness_of_differences(y);
     a.sawtooth_detected = a.diff_skewness <= s.sawtooth_skewness;
     std::vector<double> jt = t, jy = y;
-    if (s.envelope_allowed && (s.envelope_configured || a.sawtooth_detected) && s.envelope_window_seconds > 0) {
+    if (s.envelope_allowed && (s.envelope_configured || a.sawtooth_detected) &&
+        s.envelope_window_seconds > 0) {
         a.envelope_used = true;
         a.envelope_window_seconds = s.envelope_window_seconds;
         auto env = stats::lower_envelope(t, y, s.envelope_window_seconds / 60.0);
@@ -164,9 +168,8 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     a.judged_ols = stats::ols_fit(jt, jy);
     const auto ts_naive = stats::theil_sen(jt, jy, s.alpha);
     a.mann_kendall = stats::mann_kendall(jt, jy, ts_naive.slope, s.alpha);
-    a.theil_sen = s.autocorrelation_corrected_ci
-                      ? stats::theil_sen(jt, jy, s.alpha, a.mann_kendall.var_s_hr)
-                      : ts_naive;
+    a.theil_sen = s.autocorrelation_corrected_ci ? stats::theil_sen(jt, jy, s.alpha, a.mann_kendall.var_s_hr)
+                                                 : ts_naive;
     {
         // MDS of the judged series with the bias-corrected ρ (ρ̂ underestimates strong autocorrelation).
         const auto& f = a.judged_ols.valid ? a.judged_ols : a.ols;
@@ -176,16 +179,17 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         a.upper_bound = std::max(a.theil_sen.upper, f.slope + stats::ols_ci_half_width(f, s.alpha));
     }
     {
-        // On the raw series `leak` needs both lower bounds above the threshold: Sen's (robust to outliers, but its Hamed–Rao
-        // widening underestimates strong AR(1) dependence) and OLS's with the bias-corrected ρ (calibrated for
-        // autocorrelated noise, not robust). One-sided at alpha, or the lower end of the two-sided 1 − α CI.
+        // On the raw series `leak` needs both lower bounds above the threshold: Sen's (robust to outliers,
+        // but its Hamed–Rao widening underestimates strong AR(1) dependence) and OLS's with the
+        // bias-corrected ρ (calibrated for autocorrelated noise, not robust). One-sided at alpha, or the
+        // lower end of the two-sided 1 − α CI.
         const double level_alpha = s.one_sided_lower_bound ? 2 * s.alpha : s.alpha;
-        const double sen_lower =
-            s.one_sided_lower_bound
-                ? (s.autocorrelation_corrected_ci ? stats::theil_sen(jt, jy, level_alpha, a.mann_kendall.var_s_hr)
-                                                  : stats::theil_sen(jt, jy, level_alpha))
-                      .lower
-                : a.theil_sen.lower;
+        const double sen_lower = s.one_sided_lower_bound
+                                     ? (s.autocorrelation_corrected_ci
+                                            ? stats::theil_sen(jt, jy, level_alpha, a.mann_kendall.var_s_hr)
+                                            : stats::theil_sen(jt, jy, level_alpha))
+                                           .lower
+                                     : a.theil_sen.lower;
         const auto& f = a.judged_ols.valid ? a.judged_ols : a.ols;
         const double rho = std::clamp(f.rho + (1.0 + 3.0 * f.rho) / static_cast<double>(f.n), 0.0, 0.99);
         stats::OlsFit corrected = f;
@@ -208,8 +212,10 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
 
     if (!blocker.empty()) {
         if (blocker == "too_few_windows") {
-            a.needed_active_minutes = ((t_seconds[first] - start) +
-                                       static_cast<double>(std::max(s.min_windows, 3)) * a.envelope_window_seconds) / 60.0;
+            a.needed_active_minutes =
+                ((t_seconds[first] - start) +
+                 static_cast<double>(std::max(s.min_windows, 3)) * a.envelope_window_seconds) /
+                60.0;
         }
         if (blocker == "too_few_effective_samples" && !a.needed_active_minutes) {
             // n_eff scales with the length too: n_eff ∝ D.
@@ -279,7 +285,8 @@ nlohmann::json LeakAssessment::to_json() const {
     j["decision_lower_bound"] = computed ? rounded(decision_lower_bound, 4) : json(nullptr);
     j["upper_bound"] = computed ? rounded(upper_bound, 4) : json(nullptr);
     j["sen_slope"] = computed ? rounded(theil_sen.slope, 4) : json(nullptr);
-    j["sen_ci95"] = computed ? json::array({rounded(theil_sen.lower, 4), rounded(theil_sen.upper, 4)}) : json(nullptr);
+    j["sen_ci95"] =
+        computed ? json::array({rounded(theil_sen.lower, 4), rounded(theil_sen.upper, 4)}) : json(nullptr);
     j["mk_s"] = computed ? json(mann_kendall.s) : json(nullptr);
     j["mk_tau"] = computed ? rounded(mann_kendall.tau, 4) : json(nullptr);
     j["mk_z"] = computed ? rounded(mann_kendall.z, 4) : json(nullptr);

@@ -9,8 +9,12 @@
 namespace perfrunner::analysis::stats {
 
 namespace {
-int sgn(double v) { return (v > 0) - (v < 0); }
-double two_sided_p(double z) { return 2.0 * (1.0 - normal_cdf(std::fabs(z))); }
+int sgn(double v) {
+    return (v > 0) - (v < 0);
+}
+double two_sided_p(double z) {
+    return 2.0 * (1.0 - normal_cdf(std::fabs(z)));
+}
 }  // namespace
 
 double mann_kendall_s(std::span<const double> y) {
@@ -46,7 +50,8 @@ std::vector<double> average_ranks(std::span<const double> y) {
     const std::size_t n = y.size();
     std::vector<std::size_t> idx(n);
     std::iota(idx.begin(), idx.end(), std::size_t{0});
-    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return y[a] < y[b] || (y[a] == y[b] && a < b); });
+    std::sort(idx.begin(), idx.end(),
+              [&](std::size_t a, std::size_t b) { return y[a] < y[b] || (y[a] == y[b] && a < b); });
     std::vector<double> ranks(n);
     for (std::size_t i = 0; i < n;) {
         std::size_t j = i;
@@ -82,7 +87,8 @@ MannKendall mann_kendall(std::span<const double> t, std::span<const double> y, d
         const double band = normal_quantile(1.0 - alpha / 2.0) / std::sqrt(nd);
         for (std::size_t k = 1; k < n; ++k) {
             double num = 0;
-            for (std::size_t i = 0; i + k < n; ++i) num += (ranks[i] - mean_rank) * (ranks[i + k] - mean_rank);
+            for (std::size_t i = 0; i + k < n; ++i)
+                num += (ranks[i] - mean_rank) * (ranks[i + k] - mean_rank);
             const double rho = num / denom;
             if (std::fabs(rho) > band) {
                 const auto nk = static_cast<double>(n - k);

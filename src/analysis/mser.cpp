@@ -67,8 +67,12 @@ Mser scan(std::span<const double> y, bool linear, std::size_t min_batches) {
 
 }  // namespace
 
-Mser mser5(std::span<const double> y) { return scan(y, false, 2); }
+Mser mser5(std::span<const double> y) {
+    return scan(y, false, 2);
+}
 
-Mser mser5_linear(std::span<const double> y) { return scan(y, true, 4); }
+Mser mser5_linear(std::span<const double> y) {
+    return scan(y, true, 4);
+}
 
 }  // namespace perfrunner::analysis::stats

@@ -41,9 +41,9 @@ std::optional<double> reference_cov_slope(std::span<const double> t, std::span<c
     if (t.size() < 2 || t.size() != y.size()) return std::nullopt;
     const Moments m = moments(t, y);
     const auto n = static_cast<double>(t.size());
-    const double var_t = m.sxx / n;          // numpy var, ddof 0
-    if (var_t == 0) return 0.0;              // the reference returns 0.0 when var = 0
-    return (m.sxy / (n - 1.0)) / var_t;      // numpy cov, ddof 1
+    const double var_t = m.sxx / n;      // numpy var, ddof 0
+    if (var_t == 0) return 0.0;          // the reference returns 0.0 when var = 0
+    return (m.sxy / (n - 1.0)) / var_t;  // numpy cov, ddof 1
 }
 
 double lag1_autocorrelation(std::span<const double> r) {

@@ -17,7 +17,8 @@ std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return ranks[a] < ranks[b] || (ranks[a] == ranks[b] && a < b);
     });
-    // Successive selections on the shrinking right part: after nth_element at k, everything right of k is ≥ v[k].
+    // Successive selections on the shrinking right part: after nth_element at k, everything right of k is ≥
+    // v[k].
     std::size_t from = 0;
     for (std::size_t idx : order) {
         const std::size_t k = ranks[idx];

@@ -1,5 +1,6 @@
-// `perfrunner run`: wire the real adapters to the run flow, then analysis, results.json, reports and charts, and
-// the final `down -v`. Exit code by verdict (0 PASS/WARNING, 3 FAIL or OOM abort, 1 runtime error, 130 interrupted).
+// `perfrunner run`: wire the real adapters to the run flow, then analysis, results.json, reports and charts,
+// and the final `down -v`. Exit code by verdict (0 PASS/WARNING, 3 FAIL or OOM abort, 1 runtime error, 130
+// interrupted).
 #include <unistd.h>
 
 #include <filesystem>
@@ -51,14 +52,17 @@ int run_command(const config::Config& config, const RunOptions& options) {
     ports::SystemClock clock(&stop);
     const double start = clock.now();
     const std::string test_id = model::test_id_utc(start);
-    const scenarios::RunOptions flow_opts = flow_options(options, test_id);  // usage errors before anything runs
+    const scenarios::RunOptions flow_opts =
+        flow_options(options, test_id);  // usage errors before anything runs
 
-    const fs::path run_dir = options.output_dir ? fs::path(*options.output_dir)
-                                                : fs::path(config.output.output_dir) / test_id;
+    const fs::path run_dir =
+        options.output_dir ? fs::path(*options.output_dir) : fs::path(config.output.output_dir) / test_id;
     std::error_code ec;
     fs::create_directories(run_dir, ec);
-    if (ec) throw RuntimeFailure(fmt::format("cannot create output directory {}: {} (check the path and permissions)",
-                                             run_dir.string(), ec.message()));
+    if (ec)
+        throw RuntimeFailure(
+            fmt::format("cannot create output directory {}: {} (check the path and permissions)",
+                        run_dir.string(), ec.message()));
 
     // Waits inside the adapters (rate limits, spawn wait, health wait) end at once on SIGINT/SIGTERM.
     auto now = [&clock] { return clock.now(); };
@@ -81,9 +85,10 @@ int run_command(const config::Config& config, const RunOptions& options) {
                                       ::isatty(STDERR_FILENO) ? progress::ConsoleProgress::Mode::terminal
                                                               : progress::ConsoleProgress::Mode::log,
                                       stderr, now);
-    progress::ProgressListener& progress = options.global.quiet ? static_cast<progress::ProgressListener&>(quiet)
-                                                                : console;
-    if (!options.global.quiet) std::cerr << fmt::format("perfrunner run {} -> {}\n", test_id, run_dir.string());
+    progress::ProgressListener& progress =
+        options.global.quiet ? static_cast<progress::ProgressListener&>(quiet) : console;
+    if (!options.global.quiet)
+        std::cerr << fmt::format("perfrunner run {} -> {}\n", test_id, run_dir.string());
 
     scenarios::RunFlow flow({clock, stop, metrics, docker, simulation, sink, progress}, config, flow_opts);
     model::RunResult& run = flow.execute();
@@ -100,7 +105,8 @@ int run_command(const config::Config& config, const RunOptions& options) {
         verdict_fail = result->verdict == analysis::Verdict::fail;
     } catch (const std::exception& e) {
         analysis_failed = true;
-        spdlog::error("analysis failed: {} (results.json keeps every sample; rerun `perfrunner analyze`)", e.what());
+        spdlog::error("analysis failed: {} (results.json keeps every sample; rerun `perfrunner analyze`)",
+                      e.what());
     }
     ExitCode code = scenarios::exit_code_for(run, verdict_fail, flow.interrupted());
     if (analysis_failed && code == ExitCode::ok) code = ExitCode::runtime_error;
@@ -117,16 +123,19 @@ int run_command(const config::Config& config, const RunOptions& options) {
     flow.teardown();
 
     if (!options.global.quiet) {
-        std::cout << fmt::format("run {}: {}{}\n", run.test_id,
-                                 result ? analysis::to_string(result->verdict) : "no verdict (analysis failed)",
-                                 run.aborted ? fmt::format(" (aborted: {})", run.abort_reason.value_or("")) : "");
+        std::cout << fmt::format(
+            "run {}: {}{}\n", run.test_id,
+            result ? analysis::to_string(result->verdict) : "no verdict (analysis failed)",
+            run.aborted ? fmt::format(" (aborted: {})", run.abort_reason.value_or("")) : "");
         if (result) {
             std::cout << fmt::format("findings: {} ({} critical, {} warning)\n", result->findings.size(),
                                      result->critical_count, result->warning_count);
         }
-        std::cout << fmt::format("outputs: {}/ (results.json, summary.json, report.md, report.html, junit.xml, charts/)\n",
-                                 run_dir.string())
-                  << fmt::format("exit code: {}\n", static_cast<int>(code));
+        std::cout
+            << fmt::format(
+                   "outputs: {}/ (results.json, summary.json, report.md, report.html, junit.xml, charts/)\n",
+                   run_dir.string())
+            << fmt::format("exit code: {}\n", static_cast<int>(code));
     }
     if (!report_errors.empty() && code == ExitCode::ok) code = ExitCode::runtime_error;
     return static_cast<int>(code);

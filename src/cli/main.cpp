@@ -3,9 +3,9 @@
 #include <exception>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "perfrunner/error.hpp"
@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
     app.fallthrough();  // global options are accepted after the subcommand too
 
     cli::GlobalOptions global;
-    app.add_option("--config", global.config_file, "Config file (JSON, comments allowed) merged over the defaults");
+    app.add_option("--config", global.config_file,
+                   "Config file (JSON, comments allowed) merged over the defaults");
     app.add_option("--set", global.set_overrides, "Override one config value: key.path=value (repeatable)")
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
@@ -72,22 +73,31 @@ int main(int argc, char** argv) {
     cli::RunOptions run_options;
     auto* run = app.add_subcommand("run", "Run baseline, stress, duration/leak and speed-scaling scenarios");
     run->add_option("--output", run_options.output_dir, "Output folder (default: output.output_dir)");
-    run->add_option("--png", run_options.png, "Chart PNGs")->check(CLI::IsMember({"auto", "always", "never"}));
-    run->add_option("--scenarios", run_options.scenarios,
-                    "Comma list of baseline, stress, duration, speed (or their scenario_name values); default all");
-    run->add_option("--agents", run_options.agents, "Drivers (and riders) for duration and speed scaling (>= 1)");
-    run->add_flag("--keep-stack", run_options.keep_stack, "Leave the stack up after the run (no final down -v)");
+    run->add_option("--png", run_options.png, "Chart PNGs")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    run->add_option(
+        "--scenarios", run_options.scenarios,
+        "Comma list of baseline, stress, duration, speed (or their scenario_name values); default all");
+    run->add_option("--agents", run_options.agents,
+                    "Drivers (and riders) for duration and speed scaling (>= 1)");
+    run->add_flag("--keep-stack", run_options.keep_stack,
+                  "Leave the stack up after the run (no final down -v)");
 
     cli::CheckOptions check_options;
-    auto* check = app.add_subcommand("check", "Preflight: cAdvisor, the simulation API, docker and the containers");
+    auto* check =
+        app.add_subcommand("check", "Preflight: cAdvisor, the simulation API, docker and the containers");
     check->add_flag("--json", check_options.json, "Print the checks as one JSON document");
 
     cli::AnalyzeOptions analyze_options;
-    auto* analyze = app.add_subcommand("analyze", "Analyse a results.json and write the verdict, reports and charts");
-    analyze->add_option("RESULTS_JSON", analyze_options.results_json, "results.json of perfrunner or the reference framework")
+    auto* analyze =
+        app.add_subcommand("analyze", "Analyse a results.json and write the verdict, reports and charts");
+    analyze
+        ->add_option("RESULTS_JSON", analyze_options.results_json,
+                     "results.json of perfrunner or the reference framework")
         ->required();
     analyze->add_option("--output", analyze_options.output_dir, "Output folder (default: the file's folder)");
-    analyze->add_option("--png", analyze_options.png, "Chart PNGs (auto: skip with a warning without Chromium)")
+    analyze
+        ->add_option("--png", analyze_options.png, "Chart PNGs (auto: skip with a warning without Chromium)")
         ->check(CLI::IsMember({"auto", "always", "never"}));
 
     cli::ConfigOptions config_options;
@@ -111,7 +121,8 @@ int main(int argc, char** argv) {
     try {
         setup_logging(global);
         // SIGINT/SIGTERM handlers are installed by the commands that can stop gracefully (run); elsewhere the
-        // default action ends the process at once (exit status 130 in the shell), which is what analyze needs.
+        // default action ends the process at once (exit status 130 in the shell), which is what analyze
+        // needs.
         const config::Config cfg = load_config(global);
         int code = static_cast<int>(ExitCode::usage_error);
         if (run->parsed()) {

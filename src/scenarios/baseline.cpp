@@ -14,8 +14,10 @@ void BaselineScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) 
     ctx.ports.progress.phase_started({kName, "warmup", clock.now(), config_.sampling.warmup_seconds});
     sampler.sleep_until(clock.now() + config_.sampling.warmup_seconds);
 
-    ctx.ports.progress.phase_started({kName, "sampling", clock.now(), config_.scenarios.baseline_duration_seconds});
-    const CollectEnd end = sampler.collect(config_.scenarios.baseline_duration_seconds, config_.sampling.interval_seconds);
+    ctx.ports.progress.phase_started(
+        {kName, "sampling", clock.now(), config_.scenarios.baseline_duration_seconds});
+    const CollectEnd end =
+        sampler.collect(config_.scenarios.baseline_duration_seconds, config_.sampling.interval_seconds);
     if (end == CollectEnd::oom) {
         result.aborted = true;
         result.abort_reason = sampler.oom_reason();

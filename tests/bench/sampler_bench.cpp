@@ -1,6 +1,6 @@
-// sampler_bench: samples the real stack with perfrunner's own sampling loop (CadvisorSampler, SimulationClient,
-// DockerCli OOM polls, checkpoints of results.json) for a fixed time and prints what that costs perfrunner and
-// how well it keeps its schedule. A program run by hand, not a test.
+// sampler_bench: samples the real stack with perfrunner's own sampling loop (CadvisorSampler,
+// SimulationClient, DockerCli OOM polls, checkpoints of results.json) for a fixed time and prints what that
+// costs perfrunner and how well it keeps its schedule. A program run by hand, not a test.
 //
 //   sampler_bench [--config config/demo.json] [--seconds 600] [--interval 1] [--out DIR]
 //
@@ -31,7 +31,7 @@ using namespace perfrunner;
 
 // The real clock, recording how late every sleep returned.
 class LatenessClock final : public ports::Clock {
-public:
+  public:
     explicit LatenessClock(const ports::StopToken& stop) : real_(&stop) {}
     double now() override { return real_.now(); }
     bool sleep_until(double epoch_seconds) override {
@@ -41,7 +41,7 @@ public:
     }
     std::vector<double> lateness_ms;
 
-private:
+  private:
     ports::SystemClock real_;
 };
 
@@ -54,7 +54,9 @@ double percentile(std::vector<double> v, double p) {
     return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
 }
 
-double seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+double seconds(const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+}
 
 }  // namespace
 
@@ -65,10 +67,14 @@ int main(int argc, char** argv) {
     std::filesystem::path out = std::filesystem::temp_directory_path() / "perfrunner-sampler-bench";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
-        if (flag == "--config") config_file = argv[i + 1];
-        else if (flag == "--seconds") duration = std::stod(argv[i + 1]);
-        else if (flag == "--interval") interval = std::stod(argv[i + 1]);
-        else if (flag == "--out") out = argv[i + 1];
+        if (flag == "--config")
+            config_file = argv[i + 1];
+        else if (flag == "--seconds")
+            duration = std::stod(argv[i + 1]);
+        else if (flag == "--interval")
+            interval = std::stod(argv[i + 1]);
+        else if (flag == "--out")
+            out = argv[i + 1];
         else {
             std::fprintf(stderr, "unknown option %s\n", flag.c_str());
             return 2;
@@ -116,11 +122,14 @@ int main(int argc, char** argv) {
                                    : 0.0;
         std::size_t gaps = 0;
         for (const auto& s : samples) gaps += s.containers.empty() ? 1 : 0;
-        std::printf("samples                 %zu (expected %.0f), %zu without data\n", n, duration / interval, gaps);
+        std::printf("samples                 %zu (expected %.0f), %zu without data\n", n, duration / interval,
+                    gaps);
         std::printf("perfrunner CPU          %.2f s user + %.2f s system = %.2f s (%.2f %% of one core)\n",
-                    seconds(self.ru_utime), seconds(self.ru_stime), seconds(self.ru_utime) + seconds(self.ru_stime),
+                    seconds(self.ru_utime), seconds(self.ru_stime),
+                    seconds(self.ru_utime) + seconds(self.ru_stime),
                     100.0 * (seconds(self.ru_utime) + seconds(self.ru_stime)) / duration);
-        std::printf("docker CLI children CPU %.2f s\n", seconds(children.ru_utime) + seconds(children.ru_stime));
+        std::printf("docker CLI children CPU %.2f s\n",
+                    seconds(children.ru_utime) + seconds(children.ru_stime));
         std::printf("peak RSS                %.1f MiB\n", static_cast<double>(self.ru_maxrss) / 1024.0);
         std::printf("tick lateness           p50 %.2f ms, p99 %.2f ms, max %.2f ms (%zu sleeps)\n",
                     percentile(clock.lateness_ms, 0.50), percentile(clock.lateness_ms, 0.99),

@@ -1,5 +1,6 @@
-// The collectors against the real engine and the real cAdvisor of tests/stack: CPU of a CPU-limited busy loop,
-// memory against `docker stats`, and an OOM kill of a child process inside a container that keeps running.
+// The collectors against the real engine and the real cAdvisor of tests/stack: CPU of a CPU-limited busy
+// loop, memory against `docker stats`, and an OOM kill of a child process inside a container that keeps
+// running.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -28,7 +29,8 @@ ad::CadvisorSampler sampler_for(const std::string& name) {
 }
 
 // Polls until cAdvisor reports the container with a CPU figure (it needs two polls with new stats).
-std::optional<perfrunner::ports::ContainerReading> wait_for_reading(ad::CadvisorSampler& sampler, double timeout) {
+std::optional<perfrunner::ports::ContainerReading> wait_for_reading(ad::CadvisorSampler& sampler,
+                                                                    double timeout) {
     const double until = epoch_now() + timeout;
     while (epoch_now() < until) {
         const auto r = sampler.poll();
@@ -56,8 +58,9 @@ double docker_stats_mib(const std::string& mem_usage) {
 TEST(CollectorsE2E, BusyLoopLimitedToHalfACpuReads45To55Percent) {
     PERFRUNNER_REQUIRE_REAL_STACK();
     ScopedContainer burner("pr-e2e-burner");
-    const auto started = run({"docker", "run", "-d", "--name", burner.name(), "--network", "host", "--cpus", "0.5",
-                              "--memory", "64m", "--init", kBusybox, "sh", "-c", "while :; do :; done"});
+    const auto started =
+        run({"docker", "run", "-d", "--name", burner.name(), "--network", "host", "--cpus", "0.5", "--memory",
+             "64m", "--init", kBusybox, "sh", "-c", "while :; do :; done"});
     ASSERT_TRUE(started.ok()) << started.err;
     auto sampler = sampler_for(burner.name());
     const auto first = wait_for_reading(sampler, 30.0);
@@ -94,8 +97,9 @@ TEST(CollectorsE2E, WorkingSetMatchesDockerStatsWithin5Percent) {
     PERFRUNNER_REQUIRE_REAL_STACK();
     ScopedContainer holder("pr-e2e-memholder");
     // awk keeps a 40 MB string alive while it waits.
-    const auto started = run({"docker", "run", "-d", "--name", holder.name(), "--network", "host", "--memory", "128m",
-                              "--init", kBusybox, "awk", "BEGIN{s=sprintf(\"%40000000s\",\"\"); system(\"sleep 600\")}"});
+    const auto started =
+        run({"docker", "run", "-d", "--name", holder.name(), "--network", "host", "--memory", "128m",
+             "--init", kBusybox, "awk", "BEGIN{s=sprintf(\"%40000000s\",\"\"); system(\"sleep 600\")}"});
     ASSERT_TRUE(started.ok()) << started.err;
     auto sampler = sampler_for(holder.name());
     ASSERT_TRUE(wait_for_reading(sampler, 30.0)) << "cAdvisor never reported " << holder.name();
@@ -107,9 +111,11 @@ TEST(CollectorsE2E, WorkingSetMatchesDockerStatsWithin5Percent) {
     ASSERT_TRUE(before.ok && after.ok && !before.containers.empty() && !after.containers.empty());
     const auto doc = nlohmann::json::parse(stats.out);
     const double docker_mib = docker_stats_mib(doc.at("MemUsage").get<std::string>());
-    const double cadvisor_mib = (before.containers[0].memory_used_mb + after.containers[0].memory_used_mb) / 2.0;
-    std::printf("memory: cAdvisor working set %.2f MiB, docker stats %.2f MiB (%s), limit %.0f MiB\n", cadvisor_mib,
-                docker_mib, doc.at("MemUsage").get<std::string>().c_str(), after.containers[0].memory_limit_mb);
+    const double cadvisor_mib =
+        (before.containers[0].memory_used_mb + after.containers[0].memory_used_mb) / 2.0;
+    std::printf("memory: cAdvisor working set %.2f MiB, docker stats %.2f MiB (%s), limit %.0f MiB\n",
+                cadvisor_mib, docker_mib, doc.at("MemUsage").get<std::string>().c_str(),
+                after.containers[0].memory_limit_mb);
     EXPECT_GT(cadvisor_mib, 35.0) << "the 40 MB string should be resident";
     EXPECT_NEAR(cadvisor_mib, docker_mib, 0.05 * docker_mib);
     EXPECT_DOUBLE_EQ(after.containers[0].memory_limit_mb, 128.0);
@@ -129,8 +135,8 @@ TEST(CollectorsE2E, OomKillOfAChildInARunningContainerIsReportedOnce) {
     const double t0 = epoch_now();
     docker.begin_oom_watch(t0);
     // dd allocates a 100 MB buffer under a 32 MB limit: the kernel kills dd, the shell keeps running.
-    const auto started = run({"docker", "run", "-d", "--name", hog.name(), "--network", "host", "--memory", "32m",
-                              "--memory-swap", "32m", "--init", kBusybox, "sh", "-c",
+    const auto started = run({"docker", "run", "-d", "--name", hog.name(), "--network", "host", "--memory",
+                              "32m", "--memory-swap", "32m", "--init", kBusybox, "sh", "-c",
                               "dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 600"});
     ASSERT_TRUE(started.ok()) << started.err;
     std::vector<perfrunner::model::OomEvent> events;
@@ -145,8 +151,8 @@ TEST(CollectorsE2E, OomKillOfAChildInARunningContainerIsReportedOnce) {
     EXPECT_EQ(e.source.value_or(""), "docker_event");
     EXPECT_GE(e.timestamp, t0 - 1.0);
     EXPECT_LE(e.timestamp, epoch_now());
-    std::printf("OOM event: %s at %s source %s evidence: %s\n", e.container_name.c_str(), e.timestamp_iso.c_str(),
-                e.source->c_str(), e.evidence->c_str());
+    std::printf("OOM event: %s at %s source %s evidence: %s\n", e.container_name.c_str(),
+                e.timestamp_iso.c_str(), e.source->c_str(), e.evidence->c_str());
     // The container is still running and OOMKilled is still false: only the events show the kill.
     const auto states = docker.inspect({hog.name()});
     ASSERT_EQ(states.size(), 1u);

@@ -31,7 +31,9 @@ bool disruptive_allowed() {
 bool wait_container_healthy(const std::string& name, double timeout) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout);
     while (std::chrono::steady_clock::now() < until) {
-        const auto r = run({"docker", "inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}", name});
+        const auto r =
+            run({"docker", "inspect", "-f",
+                 "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}", name});
         if (r.ok() && r.out.rfind("healthy", 0) == 0) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
@@ -59,8 +61,8 @@ TEST(CheckE2E, AllWellExitsZeroWithOneRowPerContainer) {
     for (const auto& row : doc.at("checks")) {
         if (row.at("area") == "cadvisor") cadvisor_rows.insert(row.at("item").get<std::string>());
     }
-    for (const char* name : {"rideshare-simulation", "rideshare-kafka", "rideshare-redis", "rideshare-cadvisor",
-                             "rideshare-prometheus"}) {
+    for (const char* name : {"rideshare-simulation", "rideshare-kafka", "rideshare-redis",
+                             "rideshare-cadvisor", "rideshare-prometheus"}) {
         EXPECT_TRUE(cadvisor_rows.count(name)) << name;
     }
 }
@@ -92,7 +94,8 @@ TEST(CheckE2E, UnreachableCadvisorExitsOneNamingCadvisor) {
 TEST(CheckE2E, StoppedCadvisorExitsOneNamingCadvisor) {
     PERFRUNNER_REQUIRE_REAL_STACK();
     if (!disruptive_allowed()) {
-        GTEST_SKIP() << "stops the shared cAdvisor: set PERFRUNNER_E2E_DISRUPTIVE=1 (or PERFRUNNER_REQUIRE_STACK=1)";
+        GTEST_SKIP()
+            << "stops the shared cAdvisor: set PERFRUNNER_E2E_DISRUPTIVE=1 (or PERFRUNNER_REQUIRE_STACK=1)";
     }
     const std::string key = stack_api_key();
     const auto stopped = run({"docker", "stop", "-t", "1", "rideshare-cadvisor"});
@@ -104,5 +107,6 @@ TEST(CheckE2E, StoppedCadvisorExitsOneNamingCadvisor) {
     EXPECT_TRUE(wait_container_healthy("rideshare-cadvisor", 60.0)) << "cAdvisor did not come back";
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
     EXPECT_NE(r.out.find("cAdvisor: not reachable"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("container rideshare-cadvisor: exited (see `docker logs"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("container rideshare-cadvisor: exited (see `docker logs"), std::string::npos)
+        << r.out;
 }

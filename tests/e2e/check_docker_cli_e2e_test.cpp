@@ -60,9 +60,9 @@ TEST(DockerCliE2E, StackContainersThroughComposeV2AndV1Agree) {
 TEST(DockerCliE2E, HealthWaitNamesTheContainerThatStaysUnhealthy) {
     PERFRUNNER_REQUIRE_REAL_STACK();
     ScopedContainer sick("pr-e2e-unhealthy");
-    const auto started = run({"docker", "run", "-d", "--name", sick.name(), "--network", "host", "--init",
-                              "--health-cmd", "false", "--health-interval", "1s", "--health-retries", "1", kBusybox,
-                              "sleep", "600"});
+    const auto started =
+        run({"docker", "run", "-d", "--name", sick.name(), "--network", "host", "--init", "--health-cmd",
+             "false", "--health-interval", "1s", "--health-retries", "1", kBusybox, "sleep", "600"});
     ASSERT_TRUE(started.ok()) << started.err;
     auto options = stack_options();
     options.expected_containers = {"rideshare-simulation", sick.name(), "pr-e2e-does-not-exist"};

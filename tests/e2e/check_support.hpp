@@ -18,8 +18,12 @@ inline const std::string kCadvisorUrl = "http://127.0.0.1:18089";
 inline const std::string kSimulationUrl = "http://127.0.0.1:18000";
 inline const std::string kBusybox = "perfrunner/busybox:local";
 
-inline std::string source_dir() { return PERFRUNNER_SOURCE_DIR; }
-inline std::string compose_file() { return source_dir() + "/tests/stack/compose.yml"; }
+inline std::string source_dir() {
+    return PERFRUNNER_SOURCE_DIR;
+}
+inline std::string compose_file() {
+    return source_dir() + "/tests/stack/compose.yml";
+}
 
 inline bool require_stack() {
     const char* v = std::getenv("PERFRUNNER_REQUIRE_STACK");
@@ -50,7 +54,8 @@ inline bool url_answers(const std::string& url) {
 // Empty when docker, cAdvisor and the simulation answer; else why not.
 inline std::string stack_unavailable_reason() {
     try {
-        if (!run({"docker", "info", "--format", "{{.ServerVersion}}"}, 20.0).ok()) return "docker engine not reachable";
+        if (!run({"docker", "info", "--format", "{{.ServerVersion}}"}, 20.0).ok())
+            return "docker engine not reachable";
     } catch (const std::exception& e) {
         return std::string("docker CLI not usable: ") + e.what();
     }
@@ -61,7 +66,8 @@ inline std::string stack_unavailable_reason() {
 
 // The key the running stack was started with: the compose file's value (API_KEY default or environment).
 inline std::string stack_api_key() {
-    const auto r = run({"docker", "compose", "-f", compose_file(), "--profile", "core", "config", "--format", "json"});
+    const auto r =
+        run({"docker", "compose", "-f", compose_file(), "--profile", "core", "config", "--format", "json"});
     if (!r.ok()) return {};
     const auto doc = nlohmann::json::parse(r.out);
     return doc.at("services").at("simulation").at("environment").value("API_KEY", std::string());
@@ -69,14 +75,14 @@ inline std::string stack_api_key() {
 
 // Removes a test container when the test ends (also on failure).
 class ScopedContainer {
-public:
+  public:
     explicit ScopedContainer(std::string name) : name_(std::move(name)) { remove(); }
     ~ScopedContainer() { remove(); }
     ScopedContainer(const ScopedContainer&) = delete;
     ScopedContainer& operator=(const ScopedContainer&) = delete;
     const std::string& name() const { return name_; }
 
-private:
+  private:
     void remove() {
         try {
             run({"docker", "rm", "-f", name_}, 30.0);
@@ -89,11 +95,11 @@ private:
 }  // namespace perfrunner::e2e_check
 
 // Skip (or fail with PERFRUNNER_REQUIRE_STACK=1) when the real stack is not reachable.
-#define PERFRUNNER_REQUIRE_REAL_STACK()                                                                         \
-    do {                                                                                                        \
-        const std::string why_ = ::perfrunner::e2e_check::stack_unavailable_reason();                           \
-        if (!why_.empty()) {                                                                                    \
-            if (::perfrunner::e2e_check::require_stack()) FAIL() << why_ << " (PERFRUNNER_REQUIRE_STACK=1)";    \
-            GTEST_SKIP() << why_ << ": start it with tests/stack/dockerd.sh start && tests/stack/up.sh";        \
-        }                                                                                                       \
+#define PERFRUNNER_REQUIRE_REAL_STACK()                                                                      \
+    do {                                                                                                     \
+        const std::string why_ = ::perfrunner::e2e_check::stack_unavailable_reason();                        \
+        if (!why_.empty()) {                                                                                 \
+            if (::perfrunner::e2e_check::require_stack()) FAIL() << why_ << " (PERFRUNNER_REQUIRE_STACK=1)"; \
+            GTEST_SKIP() << why_ << ": start it with tests/stack/dockerd.sh start && tests/stack/up.sh";     \
+        }                                                                                                    \
     } while (0)

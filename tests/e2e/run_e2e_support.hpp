@@ -1,7 +1,7 @@
 #pragma once
-// Helpers of the `perfrunner run` end-to-end tests: start the real binary against the real stack (tests/stack),
-// wait for it with a timeout, signal it, read its results.json. Subprocesses get argv vectors (fork + execvp);
-// output goes to a log file in the run directory, so a long run cannot block on a full pipe.
+// Helpers of the `perfrunner run` end-to-end tests: start the real binary against the real stack
+// (tests/stack), wait for it with a timeout, signal it, read its results.json. Subprocesses get argv vectors
+// (fork + execvp); output goes to a log file in the run directory, so a long run cannot block on a full pipe.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -47,10 +47,10 @@ inline fs::path source_dir() {
 }
 
 class Process {
-public:
+  public:
     // Starts argv with `env` added to this process's environment; stdout+stderr go to `log`.
-    Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const fs::path& log,
-            const fs::path& cwd) {
+    Process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+            const fs::path& log, const fs::path& cwd) {
         std::vector<std::string> env_strings;
         for (char** e = environ; *e != nullptr; ++e) {
             const std::string entry(*e);
@@ -88,7 +88,8 @@ public:
 
     // Exit code, or nullopt when it did not end within the timeout (then it is killed).
     std::optional<int> wait(double timeout_seconds) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
         for (;;) {
             int status = 0;
             const pid_t r = ::waitpid(pid_, &status, WNOHANG);
@@ -101,14 +102,15 @@ public:
         }
     }
 
-private:
+  private:
     pid_t pid_ = -1;
     std::optional<int> exit_code_;
 };
 
 // Runs argv to completion (short commands: docker info, image checks). Returns the exit code.
 inline int run_quiet(const std::vector<std::string>& argv, double timeout_seconds = 30.0) {
-    const fs::path log = fs::temp_directory_path() / ("perfrunner-e2e-" + std::to_string(::getpid()) + ".log");
+    const fs::path log =
+        fs::temp_directory_path() / ("perfrunner-e2e-" + std::to_string(::getpid()) + ".log");
     Process p(argv, {}, log, fs::current_path());
     const auto code = p.wait(timeout_seconds);
     std::error_code ec;
@@ -132,14 +134,14 @@ inline bool stack_usable(std::string& why) {
     return true;
 }
 
-#define PERFRUNNER_REQUIRE_STACK_OR_SKIP()                                                   \
-    do {                                                                                     \
-        std::string why_;                                                                    \
-        if (!::perfrunner::e2e::stack_usable(why_)) {                                        \
-            const char* req_ = std::getenv("PERFRUNNER_REQUIRE_STACK");                      \
-            if (req_ != nullptr && std::string(req_) == "1") FAIL() << why_;                 \
-            GTEST_SKIP() << why_;                                                            \
-        }                                                                                    \
+#define PERFRUNNER_REQUIRE_STACK_OR_SKIP()                                   \
+    do {                                                                     \
+        std::string why_;                                                    \
+        if (!::perfrunner::e2e::stack_usable(why_)) {                        \
+            const char* req_ = std::getenv("PERFRUNNER_REQUIRE_STACK");      \
+            if (req_ != nullptr && std::string(req_) == "1") FAIL() << why_; \
+            GTEST_SKIP() << why_;                                            \
+        }                                                                    \
     } while (0)
 
 inline std::optional<nlohmann::json> read_json(const fs::path& path) {
@@ -168,7 +170,8 @@ inline const nlohmann::json* scenario(const nlohmann::json& run, const std::stri
 
 // A fresh run directory under the build tree's temp area.
 inline fs::path fresh_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("perfrunner-e2e-" + name + "-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("perfrunner-e2e-" + name + "-" + std::to_string(::getpid()));
     std::error_code ec;
     fs::remove_all(dir, ec);
     fs::create_directories(dir);
@@ -178,8 +181,9 @@ inline fs::path fresh_dir(const std::string& name) {
 // perfrunner run with the demo config; the stack's default API key unless the caller overrides it.
 inline std::vector<std::string> run_argv(const fs::path& out, std::vector<std::string> extra,
                                          const std::vector<std::string>& sets = {}) {
-    std::vector<std::string> argv{perfrunner_binary(), "--config", (source_dir() / "config/demo.json").string(),
-                                  "--set", "api.api_key=dev-api-key-change-in-production"};
+    std::vector<std::string> argv{perfrunner_binary(), "--config",
+                                  (source_dir() / "config/demo.json").string(), "--set",
+                                  "api.api_key=dev-api-key-change-in-production"};
     for (const auto& s : sets) {
         argv.push_back("--set");
         argv.push_back(s);
@@ -193,7 +197,8 @@ inline std::vector<std::string> run_argv(const fs::path& out, std::vector<std::s
 // Every sample's timestamps increase and no gap exceeds max_gap seconds (nothing lost between checkpoints).
 inline void expect_contiguous(const nlohmann::json& samples, double max_gap) {
     for (std::size_t i = 1; i < samples.size(); ++i) {
-        const double dt = samples[i].at("timestamp").get<double>() - samples[i - 1].at("timestamp").get<double>();
+        const double dt =
+            samples[i].at("timestamp").get<double>() - samples[i - 1].at("timestamp").get<double>();
         EXPECT_GT(dt, 0.0) << "sample " << i;
         EXPECT_LE(dt, max_gap) << "sample " << i;
     }

@@ -1,6 +1,6 @@
-// `perfrunner run` end to end against the real stack with config/demo.json: four scenarios, a stress trigger that
-// names the saturated container and metric, duration phases with their counts at their own intervals, speed
-// steps, reports and charts, exit code by verdict. About 5-6 minutes.
+// `perfrunner run` end to end against the real stack with config/demo.json: four scenarios, a stress trigger
+// that names the saturated container and metric, duration phases with their counts at their own intervals,
+// speed steps, reports and charts, exit code by verdict. About 5-6 minutes.
 #include "run_e2e_support.hpp"
 
 namespace e2e = perfrunner::e2e;
@@ -9,12 +9,15 @@ TEST(RunE2E, ShortFullRunWritesEveryScenarioReportAndExitCodeByVerdict) {
     PERFRUNNER_REQUIRE_STACK_OR_SKIP();
     const auto out = e2e::fresh_dir("full");
     const auto t0 = std::chrono::steady_clock::now();
-    // --agents 20 bounds the duration and speed scenarios: sized from the stress test, a long ramp would queue
-    // hundreds of agents, and the (real) spawn wait at 2 agents/s alone would exceed the 6-minute budget.
+    // --agents 20 bounds the duration and speed scenarios: sized from the stress test, a long ramp would
+    // queue hundreds of agents, and the (real) spawn wait at 2 agents/s alone would exceed the 6-minute
+    // budget.
     e2e::Process p(e2e::run_argv(out, {"--agents", "20"}), {}, out / "perfrunner.log", e2e::source_dir());
     const auto code = p.wait(480.0);
-    const double minutes = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60.0;
-    ASSERT_TRUE(code.has_value()) << "run did not end within 8 minutes; log:\n" << e2e::read_text(out / "perfrunner.log");
+    const double minutes =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60.0;
+    ASSERT_TRUE(code.has_value()) << "run did not end within 8 minutes; log:\n"
+                                  << e2e::read_text(out / "perfrunner.log");
     EXPECT_LE(minutes, 6.5) << "the demo run should take about 6 minutes";
     const auto run = e2e::read_json(out / "results.json");
     ASSERT_TRUE(run.has_value()) << e2e::read_text(out / "perfrunner.log");
@@ -52,18 +55,21 @@ TEST(RunE2E, ShortFullRunWritesEveryScenarioReportAndExitCodeByVerdict) {
     ASSERT_FALSE(md.at("trigger").is_null()) << "the demo stack saturates within the stress limit";
     const std::string container = md["trigger"]["container"];
     const std::string metric = md["trigger"]["metric"];
-    EXPECT_TRUE(container == "rideshare-simulation" || container == "rideshare-kafka" || container == "host" ||
-                container == "rideshare-redis")
+    EXPECT_TRUE(container == "rideshare-simulation" || container == "rideshare-kafka" ||
+                container == "host" || container == "rideshare-redis")
         << container;
     EXPECT_TRUE(metric == "cpu" || metric == "memory" || metric == "rtr") << metric;
     if (metric == "cpu" && container != "host") {
         // The saturated container really ran near its threshold in the last samples.
-        EXPECT_GE(md["peak_values"][container]["cpu_percent"].get<double>(), md["trigger"]["threshold"].get<double>() * 0.9);
+        EXPECT_GE(md["peak_values"][container]["cpu_percent"].get<double>(),
+                  md["trigger"]["threshold"].get<double>() * 0.9);
     }
     EXPECT_GE(md.at("drivers_queued").get<long>(), 2);
-    EXPECT_EQ(run->at("derived_config").at("duration_agent_count").get<long>(), md.at("drivers_queued").get<long>() / 2);
+    EXPECT_EQ(run->at("derived_config").at("duration_agent_count").get<long>(),
+              md.at("drivers_queued").get<long>() / 2);
     EXPECT_EQ(e2e::scenario(*run, "duration_leak")->at("scenario_params").at("drivers"), 20);
-    EXPECT_EQ(e2e::scenario(*run, "duration_leak")->at("scenario_params").at("agent_count_source"), "cli_agents");
+    EXPECT_EQ(e2e::scenario(*run, "duration_leak")->at("scenario_params").at("agent_count_source"),
+              "cli_agents");
 
     // Duration: phase counts at their own intervals (demo: active 60 s at 2 s, cooldown 30 s at 2 s).
     const auto* duration = e2e::scenario(*run, "duration_leak");

@@ -1,6 +1,7 @@
-// Leak end to end: the simulation stand-in leaking 30 MB/min must be flagged by the duration scenario; without a
-// leak it must not be called a leak. Leak runs use a 2-minute active phase: the demo's 1 minute (30 samples) is
-// below the leak rule's minimum data (analysis.leak_min_samples = 50), so its honest verdict is inconclusive.
+// Leak end to end: the simulation stand-in leaking 30 MB/min must be flagged by the duration scenario;
+// without a leak it must not be called a leak. Leak runs use a 2-minute active phase: the demo's 1 minute (30
+// samples) is below the leak rule's minimum data (analysis.leak_min_samples = 50), so its honest verdict is
+// inconclusive.
 #include "run_e2e_support.hpp"
 
 namespace e2e = perfrunner::e2e;

@@ -23,14 +23,15 @@ inline ports::ContainerReading reading(const std::string& name, double memory_pe
 }
 
 class FakeMetricsSource final : public ports::MetricsSource {
-public:
+  public:
     explicit FakeMetricsSource(VirtualClock& clock) : clock_(clock) {}
 
     // Readings at virtual time t (seconds since the clock's start). Default: two idle containers.
     std::function<ports::MetricsReading(double t)> script = [](double) {
         ports::MetricsReading m;
         m.ok = true;
-        m.containers = {reading("rideshare-simulation", 20.0, 10.0), reading("rideshare-kafka", 30.0, 20.0, 1.5)};
+        m.containers = {reading("rideshare-simulation", 20.0, 10.0),
+                        reading("rideshare-kafka", 30.0, 20.0, 1.5)};
         return m;
     };
     // Time each poll takes, by poll index (0-based).
@@ -48,7 +49,7 @@ public:
     long resets() const { return resets_; }
     void set_origin(double epoch) { start_ = epoch; }
 
-private:
+  private:
     VirtualClock& clock_;
     double start_ = 1'760'000'000.0;
     long polls_ = 0;

@@ -1,7 +1,8 @@
 #pragma once
 // The simulation API's state machine (simulation-api.md §3-4) on a virtual clock: simulated time advances at
-// speed x pace(speed) while running, spawn queues drain at 2 agents per simulated second per type, a drain reaches
-// "paused" after drain_seconds of wall time, stop from draining/paused answers 500, reset works from anywhere.
+// speed x pace(speed) while running, spawn queues drain at 2 agents per simulated second per type, a drain
+// reaches "paused" after drain_seconds of wall time, stop from draining/paused answers 500, reset works from
+// anywhere.
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -16,14 +17,15 @@
 namespace perfrunner::fakes {
 
 class FakeSimulation final : public ports::SimulationControl {
-public:
-    explicit FakeSimulation(VirtualClock& clock) : clock_(clock), last_wall_(clock.now()), sim_epoch_(1.7e9) {}
+  public:
+    explicit FakeSimulation(VirtualClock& clock)
+        : clock_(clock), last_wall_(clock.now()), sim_epoch_(1.7e9) {}
 
     // Share of the requested speed the engine keeps up with (1.0 = keeps pace), by multiplier.
     std::function<double(int speed)> pace = [](int) { return 1.0; };
     double drain_seconds = 10.0;  // wall time from pause to paused
     bool healthy = true;
-    int fail_status_calls = 0;    // the next N status calls throw
+    int fail_status_calls = 0;  // the next N status calls throw
     bool fail_spawn = false;
     double status_latency_ms = 3.0;
 
@@ -48,13 +50,15 @@ public:
     void start() override {
         calls.push_back("start");
         advance();
-        if (state == "running") throw RuntimeFailure("POST /simulation/start: 400 Simulation already running");
+        if (state == "running")
+            throw RuntimeFailure("POST /simulation/start: 400 Simulation already running");
         state = "running";
     }
     void stop() override {
         calls.push_back("stop");
         advance();
-        if (state == "draining" || state == "paused") throw RuntimeFailure("POST /simulation/stop: 500 Internal Server Error");
+        if (state == "draining" || state == "paused")
+            throw RuntimeFailure("POST /simulation/stop: 500 Internal Server Error");
         if (state == "stopped") throw RuntimeFailure("POST /simulation/stop: 400 Simulation already stopped");
         state = "stopped";
     }
@@ -129,7 +133,7 @@ public:
         return static_cast<long>(std::count(calls.begin(), calls.end(), call));
     }
 
-private:
+  private:
     void advance() {
         const double now = clock_.now();
         const double wall = now - last_wall_;

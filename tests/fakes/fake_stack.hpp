@@ -10,7 +10,7 @@
 namespace perfrunner::fakes {
 
 class FakeStack final : public ports::StackController {
-public:
+  public:
     explicit FakeStack(VirtualClock& clock) : clock_(clock) {}
 
     double restart_seconds = 0.0;  // virtual time a clean restart takes
@@ -52,7 +52,7 @@ public:
 
     long restarts = 0, downs = 0, watches = 0, oom_polls = 0;
 
-private:
+  private:
     VirtualClock& clock_;
     std::vector<model::OomEvent> scheduled_;
 };

@@ -7,7 +7,7 @@
 namespace perfrunner::fakes {
 
 class RecordingSink final : public ports::ResultsSink {
-public:
+  public:
     void checkpoint(const model::RunResult& run) override {
         std::size_t n = 0;
         for (const auto& s : run.scenarios) n += s.samples.size();

@@ -8,7 +8,7 @@
 namespace perfrunner::fakes {
 
 class VirtualClock final : public ports::Clock {
-public:
+  public:
     explicit VirtualClock(double start_epoch = 1'760'000'000.0, ports::StopToken* stop = nullptr)
         : now_(start_epoch), stop_(stop) {}
 
@@ -36,7 +36,7 @@ public:
     void stop_at(double epoch_seconds) { stop_at_ = epoch_seconds; }
     long sleeps() const { return sleeps_; }
 
-private:
+  private:
     double now_;
     ports::StopToken* stop_;
     std::optional<double> stop_at_;

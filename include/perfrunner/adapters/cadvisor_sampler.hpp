@@ -55,10 +55,11 @@ struct EffectiveCores {
     double cores = 1.0;
     std::string source;  // "override" | "quota" | "cpuset" | "default"
 };
-EffectiveCores effective_cores(const cadvisor::ContainerInfo& container, std::optional<double> override_cores);
+EffectiveCores effective_cores(const cadvisor::ContainerInfo& container,
+                               std::optional<double> override_cores);
 
 class CadvisorSampler final : public ports::MetricsSource {
-public:
+  public:
     explicit CadvisorSampler(CadvisorSamplerOptions options);
     // From docker.cadvisor_url / cadvisor_timeout, api.connect_timeout, docker.project_name and the catalogue
     // entries of the active profiles.
@@ -80,7 +81,7 @@ public:
 
     const CadvisorSamplerOptions& options() const noexcept { return options_; }
 
-private:
+  private:
     struct Baseline {
         std::string id;
         std::int64_t timestamp_ns = 0;

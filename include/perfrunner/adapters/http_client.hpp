@@ -20,7 +20,7 @@ struct HttpClientOptions {
     double connect_timeout_seconds = 5.0;
     double timeout_seconds = 30.0;  // total, per attempt
     int max_retries = 3;
-    double backoff_initial_seconds = 0.5;  // doubled after each retry of a failed idempotent request
+    double backoff_initial_seconds = 0.5;       // doubled after each retry of a failed idempotent request
     double default_retry_after_seconds = 60.0;  // 429 without an integer retry-after header
     std::string api_key;  // sent as X-API-Key when not empty; never logged, redacted from error text
     // How the client waits between retries. Tests inject a recorder so a 60-s retry-after takes no time.
@@ -30,8 +30,8 @@ struct HttpClientOptions {
 struct HttpRequest {
     std::string method = "GET";
     std::string url;
-    std::optional<std::string> body;  // sent as application/json when set
-    std::optional<bool> idempotent;   // default: true for GET and HEAD
+    std::optional<std::string> body;        // sent as application/json when set
+    std::optional<bool> idempotent;         // default: true for GET and HEAD
     std::optional<double> timeout_seconds;  // overrides the client's total timeout
     std::optional<int> max_retries;         // overrides the client's max_retries
 };
@@ -40,16 +40,20 @@ struct HttpResponse {
     long status = 0;
     std::string body;
     std::map<std::string, std::string> headers;  // names lower-cased
-    double elapsed_ms = 0.0;                      // last attempt
+    double elapsed_ms = 0.0;                     // last attempt
     int attempts = 1;
 };
 
 // An HTTP call that failed: the transport failed (status 0) or the server answered with a non-2xx status.
 // what() names method, URL, status and a body excerpt of at most 200 characters.
 class HttpError : public RuntimeFailure {
-public:
-    HttpError(const std::string& message, std::string method, std::string url, long status, std::string excerpt)
-        : RuntimeFailure(message), method_(std::move(method)), url_(std::move(url)), status_(status),
+  public:
+    HttpError(const std::string& message, std::string method, std::string url, long status,
+              std::string excerpt)
+        : RuntimeFailure(message),
+          method_(std::move(method)),
+          url_(std::move(url)),
+          status_(status),
           excerpt_(std::move(excerpt)) {}
     const std::string& method() const noexcept { return method_; }
     const std::string& url() const noexcept { return url_; }
@@ -58,7 +62,7 @@ public:
     bool timed_out() const noexcept { return timed_out_; }
     void set_timed_out(bool v) noexcept { timed_out_ = v; }
 
-private:
+  private:
     std::string method_;
     std::string url_;
     long status_;
@@ -73,7 +77,7 @@ std::string body_excerpt(std::string_view body, const std::string& secret = {}, 
 double retry_after_seconds(const std::optional<std::string>& header_value, double fallback);
 
 class HttpClient {
-public:
+  public:
     explicit HttpClient(HttpClientOptions options);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
@@ -90,7 +94,7 @@ public:
 
     const HttpClientOptions& options() const noexcept { return options_; }
 
-private:
+  private:
     struct Handle;
     HttpResponse attempt(const HttpRequest& request);
     HttpClientOptions options_;
@@ -98,6 +102,7 @@ private:
 };
 
 // The error for a non-2xx response (also used by callers that inspect a response themselves).
-HttpError make_status_error(const HttpRequest& request, const HttpResponse& response, const std::string& secret);
+HttpError make_status_error(const HttpRequest& request, const HttpResponse& response,
+                            const std::string& secret);
 
 }  // namespace perfrunner::adapters

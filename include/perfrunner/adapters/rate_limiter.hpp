@@ -9,7 +9,7 @@
 namespace perfrunner::adapters {
 
 class SlidingWindowLimiter {
-public:
+  public:
     // `now` is a monotonic clock in seconds; `sleep` waits.
     SlidingWindowLimiter(int max_requests, double window_seconds, std::function<double()> now,
                          std::function<void(double)> sleep);
@@ -18,7 +18,7 @@ public:
     // Seconds until a request would fit (0 = now).
     double wait_needed();
 
-private:
+  private:
     int max_requests_;
     double window_;
     std::function<double()> now_;

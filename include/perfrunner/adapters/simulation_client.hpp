@@ -1,6 +1,6 @@
 #pragma once
-// The simulation service's HTTP API (../shared/spec/simulation-api.md, platform commit 8ff066d) over HttpClient.
-// Requests are paced client-side per rate-limit group so a stress ramp never meets a 429.
+// The simulation service's HTTP API (../shared/spec/simulation-api.md, platform commit 8ff066d) over
+// HttpClient. Requests are paced client-side per rate-limit group so a stress ramp never meets a 429.
 #include <functional>
 #include <map>
 #include <memory>
@@ -36,21 +36,22 @@ struct SimulationClientOptions {
 // (paused -> stopped is not a valid transition, simulation-api.md §4). Not a test failure; log it once and
 // leave the state with reset().
 class StopQuirk : public RuntimeFailure {
-public:
-    StopQuirk(const std::string& message, std::string state) : RuntimeFailure(message), state_(std::move(state)) {}
+  public:
+    StopQuirk(const std::string& message, std::string state)
+        : RuntimeFailure(message), state_(std::move(state)) {}
     const std::string& state() const noexcept { return state_; }
 
-private:
+  private:
     std::string state_;
 };
 
 // A spawn split into several requests failed part-way: `accepted` agents were queued before the failure.
 class SpawnError : public RuntimeFailure {
-public:
+  public:
     SpawnError(const std::string& message, long accepted) : RuntimeFailure(message), accepted_(accepted) {}
     long accepted() const noexcept { return accepted_; }
 
-private:
+  private:
     long accepted_;
 };
 
@@ -73,7 +74,7 @@ ports::SpawnStatus parse_spawn_status(const nlohmann::json& body, const std::str
 SpawnResponse parse_spawn_response(const nlohmann::json& body, const std::string& where);
 
 class SimulationClient final : public ports::SimulationControl {
-public:
+  public:
     static constexpr long kMaxDriversPerRequest = 100;
     static constexpr long kMaxRidersPerRequest = 2000;
 
@@ -101,10 +102,11 @@ public:
 
     const SimulationClientOptions& options() const noexcept { return options_; }
 
-private:
+  private:
     HttpResponse call(const std::string& method, const std::string& path, const std::string& group,
                       std::optional<std::string> body, bool idempotent);
-    nlohmann::json parse_body(const HttpResponse& response, const std::string& method, const std::string& path);
+    nlohmann::json parse_body(const HttpResponse& response, const std::string& method,
+                              const std::string& path);
     long spawn(const std::string& kind, long n, long per_request);
     SlidingWindowLimiter& limiter(const std::string& group);
 

@@ -20,22 +20,25 @@ struct Series {
 using SampleValue = std::function<std::optional<double>(const model::ContainerSample&)>;
 
 // Samples [begin, end) of the scenario.
-Series extract(const model::ScenarioResult& scenario, model::ContainerId id, std::size_t begin, std::size_t end,
-               const SampleValue& value);
+Series extract(const model::ScenarioResult& scenario, model::ContainerId id, std::size_t begin,
+               std::size_t end, const SampleValue& value);
 
 // Time in minutes relative to the first point.
 std::vector<double> minutes_since_first(const std::vector<double>& t_seconds);
 
 // Containers appearing (not missing) in samples [begin, end), in the deterministic order.
-std::vector<model::ContainerId> containers_in(const model::RunResult& run, const model::ScenarioResult& scenario,
-                                              const config::Config& config, std::size_t begin, std::size_t end);
+std::vector<model::ContainerId> containers_in(const model::RunResult& run,
+                                              const model::ScenarioResult& scenario,
+                                              const config::Config& config, std::size_t begin,
+                                              std::size_t end);
 
 // analysis.priority_containers first (in their configured order), then alphabetical.
 void sort_containers(std::vector<std::string>& names, const config::Config& config);
 
 // Per-container thresholds: the override when present, else the global value.
 struct ContainerThresholds {
-    double memory_leak_mb_per_min, memory_leak_monitor_mb_per_min, memory_warning_percent, memory_critical_percent;
+    double memory_leak_mb_per_min, memory_leak_monitor_mb_per_min, memory_warning_percent,
+        memory_critical_percent;
     double cpu_leak_percent_per_min, cpu_warning_percent, cpu_critical_percent;
 };
 ContainerThresholds thresholds_for(const config::Config& config, const std::string& container);

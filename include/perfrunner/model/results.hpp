@@ -18,12 +18,13 @@ namespace perfrunner::model {
 
 using ContainerId = std::uint32_t;
 
-// Values of one container in one sample. Reference fields first (results-schema.md §4.1), then additions (§9).
+// Values of one container in one sample. Reference fields first (results-schema.md §4.1), then additions
+// (§9).
 struct ContainerSample {
     ContainerId container = 0;
-    double memory_used_mb = 0.0;   // working set, MiB
-    double memory_limit_mb = 0.0;  // 0.0 = unlimited or unknown
-    double memory_percent = 0.0;   // used / limit * 100; 0.0 when unlimited
+    double memory_used_mb = 0.0;        // working set, MiB
+    double memory_limit_mb = 0.0;       // 0.0 = unlimited or unknown
+    double memory_percent = 0.0;        // used / limit * 100; 0.0 when unlimited
     std::optional<double> cpu_percent;  // % of one core, not clamped; null when no rate could be computed
     // perfrunner additions (absent in reference files)
     std::optional<double> memory_rss_mb;
@@ -31,8 +32,9 @@ struct ContainerSample {
     std::optional<double> cpu_percent_of_quota;
     std::optional<double> cpu_cores_effective;
     std::optional<std::string> cadvisor_timestamp;  // ISO with ns, "Z"
-    bool stale = false;    // cAdvisor had no newer stat than the previous poll
-    bool missing = false;  // configured container not reported by cAdvisor in this sample (values meaningless)
+    bool stale = false;                             // cAdvisor had no newer stat than the previous poll
+    bool missing =
+        false;  // configured container not reported by cAdvisor in this sample (values meaningless)
     bool counter_reset = false;  // CPU counter went backwards (restart); cpu_percent is null
     std::string extra_json;      // unknown members kept verbatim: "\"k\":v,\"k2\":v2" (no braces), or empty
 };
@@ -73,9 +75,9 @@ struct PaceSample {
 };
 
 struct Sample {
-    double timestamp = 0.0;       // epoch seconds (poller clock)
-    std::string timestamp_iso;    // as read, or UTC with "Z" when written by perfrunner
-    std::vector<ContainerSample> containers;  // empty when cAdvisor failed
+    double timestamp = 0.0;                        // epoch seconds (poller clock)
+    std::string timestamp_iso;                     // as read, or UTC with "Z" when written by perfrunner
+    std::vector<ContainerSample> containers;       // empty when cAdvisor failed
     std::vector<RollingAverage> rolling_averages;  // stress test only
     std::optional<AgentsQueued> agents_queued;     // stress test only
     std::optional<HostSample> host;
@@ -100,7 +102,8 @@ struct OomEvent {
     std::string timestamp_iso;
     long previous_restart_count = 0;
     long current_restart_count = 0;
-    std::optional<std::string> source;  // "restart_count" | "docker_event" | "oom_killed" | "exit_code_137" | ...
+    std::optional<std::string>
+        source;  // "restart_count" | "docker_event" | "oom_killed" | "exit_code_137" | ...
     std::optional<int> exit_code;
     std::optional<std::string> evidence;
     nlohmann::json extra = nlohmann::json::object();
@@ -116,8 +119,8 @@ struct ScenarioResult {
     std::vector<OomEvent> oom_events;
     bool aborted = false;
     std::optional<std::string> abort_reason;
-    ScenarioMetadata metadata;                           // per scenario, results-schema.md §5
-    nlohmann::json extra = nlohmann::json::object();     // unknown keys, kept on rewrite
+    ScenarioMetadata metadata;                        // per scenario, results-schema.md §5
+    nlohmann::json extra = nlohmann::json::object();  // unknown keys, kept on rewrite
 };
 
 struct RunResult {
@@ -130,12 +133,13 @@ struct RunResult {
     bool aborted = false;
     std::optional<std::string> abort_reason;
     nlohmann::json analysis = nlohmann::json::object();
-    nlohmann::json extra = nlohmann::json::object();  // schema_version, generator, verdict, exit_code, unknown keys
+    nlohmann::json extra =
+        nlohmann::json::object();  // schema_version, generator, verdict, exit_code, unknown keys
 
     // Interned container names; ContainerSample::container indexes this table.
     std::vector<std::string> containers;
 
-    ContainerId intern(std::string_view name);                 // adds the name if new
+    ContainerId intern(std::string_view name);  // adds the name if new
     std::optional<ContainerId> find_container(std::string_view name) const;
     const std::string& container_name(ContainerId id) const { return containers.at(id); }
 

@@ -7,16 +7,16 @@ namespace perfrunner::ports {
 
 // Set from the SIGINT/SIGTERM handler; every wait checks it.
 class StopToken {
-public:
+  public:
     void request_stop() noexcept { stop_.store(true); }
     bool stop_requested() const noexcept { return stop_.load(); }
 
-private:
+  private:
     std::atomic<bool> stop_{false};
 };
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     // Wall-clock time, epoch seconds.
     virtual double now() = 0;

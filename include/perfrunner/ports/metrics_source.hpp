@@ -14,7 +14,8 @@ struct ContainerReading {
     double memory_percent = 0.0;   // 0 when unlimited
     std::optional<double> memory_rss_mb;
     std::optional<double> memory_usage_mb;
-    std::optional<double> cpu_percent;  // % of one core across the poll interval; nullopt on first poll/reset/stale
+    std::optional<double>
+        cpu_percent;  // % of one core across the poll interval; nullopt on first poll/reset/stale
     double cpu_cores_effective = 1.0;
     std::string cores_source;  // "override" | "quota" | "cpuset" | "machine" | "default"
     std::optional<std::string> cadvisor_timestamp;
@@ -23,7 +24,7 @@ struct ContainerReading {
 };
 
 struct HostReading {
-    std::string name;  // "" = the only host
+    std::string name;                           // "" = the only host
     std::optional<double> cpu_percent;          // % of one core, all cores summed
     std::optional<double> cpu_percent_of_host;  // % of all cores
     std::optional<double> memory_used_mb;
@@ -32,8 +33,8 @@ struct HostReading {
 };
 
 struct MetricsReading {
-    bool ok = false;                  // the source answered
-    std::string error;                // why not, one line
+    bool ok = false;    // the source answered
+    std::string error;  // why not, one line
     std::vector<ContainerReading> containers;
     std::vector<std::string> missing;  // configured containers the source does not know
     std::optional<HostReading> host;
@@ -41,7 +42,7 @@ struct MetricsReading {
 };
 
 class MetricsSource {
-public:
+  public:
     virtual ~MetricsSource() = default;
     // One poll for all configured containers. Never throws for a failed poll: ok=false and error set.
     virtual MetricsReading poll() = 0;

@@ -5,7 +5,7 @@
 namespace perfrunner::ports {
 
 class ResultsSink {
-public:
+  public:
     virtual ~ResultsSink() = default;
     // Writes the run as it is now (atomically). Called after every phase and every N samples.
     virtual void checkpoint(const model::RunResult& run) = 0;

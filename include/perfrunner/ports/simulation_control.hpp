@@ -29,7 +29,7 @@ struct SpawnWaitResult {
 
 // Every call throws RuntimeFailure (an HTTP error naming URL, status and a body excerpt) on failure.
 class SimulationControl {
-public:
+  public:
     virtual ~SimulationControl() = default;
     virtual bool health() = 0;  // GET /health == 200; never throws
     virtual SimulationStatus status() = 0;

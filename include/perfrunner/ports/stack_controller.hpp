@@ -20,7 +20,7 @@ struct ContainerState {
 };
 
 class StackController {
-public:
+  public:
     virtual ~StackController() = default;
     // `down -v`, then `up -d`, then wait until every expected container is healthy (or running without a
     // healthcheck) within the timeout. Throws RuntimeFailure naming the containers still unhealthy.

@@ -1,6 +1,7 @@
 #pragma once
 // Live progress of `perfrunner run` on stderr.
-//  - terminal: one status line refreshed in place (scenario, phase, elapsed/remaining, agents queued, the busiest
+//  - terminal: one status line refreshed in place (scenario, phase, elapsed/remaining, agents queued, the
+//  busiest
 //    containers' CPU and memory against their thresholds, real-time ratio); notes and phase changes on their
 //    own lines above it;
 //  - log (CI, pipes): plain timestamped lines on phase changes, notes, and a status line at most every
@@ -16,20 +17,22 @@
 namespace perfrunner::progress {
 
 class ConsoleProgress final : public ProgressListener {
-public:
+  public:
     enum class Mode { terminal, log };
     ConsoleProgress(const config::Config& config, Mode mode, std::FILE* out, std::function<double()> now,
                     double log_interval_seconds = 10.0);
 
     void phase_started(const PhaseInfo& phase) override;
-    void sample_taken(const model::RunResult& run, const model::Sample& sample, const LiveFigures& live) override;
+    void sample_taken(const model::RunResult& run, const model::Sample& sample,
+                      const LiveFigures& live) override;
     void note(std::string_view text) override;
     void finished() override;
 
     // The status text for one sample (exposed for tests).
-    std::string status_text(const model::RunResult& run, const model::Sample& sample, const LiveFigures& live) const;
+    std::string status_text(const model::RunResult& run, const model::Sample& sample,
+                            const LiveFigures& live) const;
 
-private:
+  private:
     void clear_line();
     std::string stamp() const;
 

@@ -1,6 +1,7 @@
 #pragma once
-// What a running scenario tells whoever shows progress. Scenarios only emit these events; src/progress renders
-// them on a terminal, as log lines, or not at all (--quiet). Header-only so scenarios need no progress library.
+// What a running scenario tells whoever shows progress. Scenarios only emit these events; src/progress
+// renders them on a terminal, as log lines, or not at all (--quiet). Header-only so scenarios need no
+// progress library.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,9 +11,9 @@
 namespace perfrunner::progress {
 
 struct PhaseInfo {
-    std::string scenario;          // scenario_name, e.g. "stress_test"
-    std::string phase;             // e.g. "setup", "warmup", "sampling", "ramp", "active", "drain", "step 3 (x8)"
-    double started_at = 0.0;       // epoch seconds
+    std::string scenario;     // scenario_name, e.g. "stress_test"
+    std::string phase;        // e.g. "setup", "warmup", "sampling", "ramp", "active", "drain", "step 3 (x8)"
+    double started_at = 0.0;  // epoch seconds
     double planned_seconds = 0.0;  // 0 = open-ended (ramp until a threshold, drain until paused)
 };
 
@@ -23,7 +24,7 @@ struct LiveFigures {
 };
 
 class ProgressListener {
-public:
+  public:
     virtual ~ProgressListener() = default;
     virtual void phase_started(const PhaseInfo& /*phase*/) {}
     virtual void sample_taken(const model::RunResult& /*run*/, const model::Sample& /*sample*/,

@@ -22,7 +22,7 @@ struct ReportContext {
 };
 
 class Writer {
-public:
+  public:
     virtual ~Writer() = default;
     virtual std::string name() const = 0;
     // Throws RuntimeFailure (or InputError) with one clear line.

@@ -3,8 +3,8 @@
 
 #include <fstream>
 
-#include "unit/adapters/fake_http_server.hpp"
 #include "perfrunner/adapters/cadvisor_sampler.hpp"
+#include "unit/adapters/fake_http_server.hpp"
 
 namespace ad = perfrunner::adapters;
 namespace cad = perfrunner::adapters::cadvisor;
@@ -18,7 +18,8 @@ json load_sample(const std::string& file) {
     return json::parse(in);
 }
 
-const std::string kDdAgentKey = "/system/docker/49e1dd511b42ea0c8e91f7a3600e48108af782da4e6f32f3288ba8f809e7b017";
+const std::string kDdAgentKey =
+    "/system/docker/49e1dd511b42ea0c8e91f7a3600e48108af782da4e6f32f3288ba8f809e7b017";
 
 // A copy of the docker map where every container keeps only its first `n` stats (an earlier poll).
 json truncate_stats(json map, std::size_t n) {
@@ -31,14 +32,16 @@ json truncate_stats(json map, std::size_t n) {
 
 json synthetic(const std::string& key, const std::string& alias, std::uint64_t total, const std::string& ts,
                json spec = json::object()) {
-    json info = {{"name", key},
-                 {"id", key.substr(key.find_last_of('/') + 1)},
-                 {"aliases", json::array({alias, key.substr(key.find_last_of('/') + 1)})},
-                 {"namespace", "docker"},
-                 {"spec", spec},
-                 {"stats", json::array({{{"timestamp", ts},
-                                         {"cpu", {{"usage", {{"total", total}}}}},
-                                         {"memory", {{"usage", 3 << 20}, {"working_set", 2 << 20}, {"rss", 1 << 20}}}}})}};
+    json info = {
+        {"name", key},
+        {"id", key.substr(key.find_last_of('/') + 1)},
+        {"aliases", json::array({alias, key.substr(key.find_last_of('/') + 1)})},
+        {"namespace", "docker"},
+        {"spec", spec},
+        {"stats",
+         json::array({{{"timestamp", ts},
+                       {"cpu", {{"usage", {{"total", total}}}}},
+                       {"memory", {{"usage", 3 << 20}, {"working_set", 2 << 20}, {"rss", 1 << 20}}}}})}};
     return json{{key, info}};
 }
 
@@ -48,7 +51,8 @@ ad::CadvisorSamplerOptions options_for(std::vector<std::string> names) {
     return o;
 }
 
-const perfrunner::ports::ContainerReading* find(const perfrunner::ports::MetricsReading& r, const std::string& name) {
+const perfrunner::ports::ContainerReading* find(const perfrunner::ports::MetricsReading& r,
+                                                const std::string& name) {
     for (const auto& c : r.containers) {
         if (c.name == name) return &c;
     }
@@ -59,15 +63,19 @@ const perfrunner::ports::ContainerReading* find(const perfrunner::ports::Metrics
 
 TEST(ContainerMatching, AliasLabelAndSuffixButNeverSubstring) {
     std::vector<cad::ContainerInfo> list;
-    list.push_back(cad::parse_container(json{{"name", "/docker/aaa"}, {"aliases", {"rideshare-redis-superset", "aaa"}}}));
+    list.push_back(cad::parse_container(
+        json{{"name", "/docker/aaa"}, {"aliases", {"rideshare-redis-superset", "aaa"}}}));
     list.push_back(cad::parse_container(
         json{{"name", "/docker/bbb"},
              {"aliases", json::array()},
-             {"spec", {{"labels", {{"com.docker.compose.service", "kafka"}, {"com.docker.compose.project", "docker"}}}}}}));
+             {"spec",
+              {{"labels",
+                {{"com.docker.compose.service", "kafka"}, {"com.docker.compose.project", "docker"}}}}}}));
     list.push_back(cad::parse_container(json{{"name", "/system.slice/worker"}}));
-    list.push_back(cad::parse_container(
-        json{{"name", "/docker/ccc"},
-             {"spec", {{"labels", {{"com.docker.compose.service", "osrm"}, {"com.docker.compose.project", "rs"}}}}}}));
+    list.push_back(cad::parse_container(json{
+        {"name", "/docker/ccc"},
+        {"spec",
+         {{"labels", {{"com.docker.compose.service", "osrm"}, {"com.docker.compose.project", "rs"}}}}}}));
 
     EXPECT_FALSE(ad::match_container("rideshare-redis", list)) << "substring of another container's name";
     EXPECT_FALSE(ad::match_container("redis", list));
@@ -79,7 +87,8 @@ TEST(ContainerMatching, AliasLabelAndSuffixButNeverSubstring) {
     ASSERT_TRUE(m);
     EXPECT_EQ(m->index, 1u);
     EXPECT_EQ(m->how, "label");
-    EXPECT_FALSE(ad::match_container("kafka", list, "otherproject")) << "project label must match when configured";
+    EXPECT_FALSE(ad::match_container("kafka", list, "otherproject"))
+        << "project label must match when configured";
     m = ad::match_container("rs-osrm-1", list);  // compose v2 generated name
     ASSERT_TRUE(m);
     EXPECT_EQ(m->index, 3u);
@@ -92,14 +101,17 @@ TEST(ContainerMatching, AliasLabelAndSuffixButNeverSubstring) {
 }
 
 TEST(EffectiveCores, OverrideQuotaCpusetDefault) {
-    auto c = cad::parse_container(json{{"name", "/docker/x"}, {"spec", {{"cpu", {{"quota", 150000}, {"period", 100000}, {"mask", "0-3"}}}}}});
+    auto c = cad::parse_container(
+        json{{"name", "/docker/x"},
+             {"spec", {{"cpu", {{"quota", 150000}, {"period", 100000}, {"mask", "0-3"}}}}}});
     auto e = ad::effective_cores(c, std::nullopt);
     EXPECT_DOUBLE_EQ(e.cores, 1.5);
     EXPECT_EQ(e.source, "quota");
     e = ad::effective_cores(c, 1.0);
     EXPECT_DOUBLE_EQ(e.cores, 1.0);
     EXPECT_EQ(e.source, "override");
-    c = cad::parse_container(json{{"name", "/docker/x"}, {"spec", {{"cpu", {{"limit", 1024}, {"mask", "0,2-3"}}}}}});
+    c = cad::parse_container(
+        json{{"name", "/docker/x"}, {"spec", {{"cpu", {{"limit", 1024}, {"mask", "0,2-3"}}}}}});
     e = ad::effective_cores(c, std::nullopt);
     EXPECT_DOUBLE_EQ(e.cores, 3.0) << "cpu.limit is shares, never cores";
     EXPECT_EQ(e.source, "cpuset");
@@ -113,7 +125,8 @@ TEST(CadvisorSampler, RealDockerMapMemoryFiguresAndMissingContainers) {
     const auto doc = load_sample("DERIVED_docker_endpoint_map_from_k8s1.1.json");
     const auto list = cad::parse_containers(doc);
     ad::CadvisorSampler sampler(options_for(
-        {"dd-agent", "k8s_etcd.2e44beff_kube-dns-v8-smhcb_kube-system_b80ffab3-3619-11e5-84ce-42010af01c62_e3e504ad",
+        {"dd-agent",
+         "k8s_etcd.2e44beff_kube-dns-v8-smhcb_kube-system_b80ffab3-3619-11e5-84ce-42010af01c62_e3e504ad",
          "rideshare-simulation"}));
     const auto reading = sampler.evaluate(list, std::nullopt);
     ASSERT_TRUE(reading.ok);
@@ -133,7 +146,8 @@ TEST(CadvisorSampler, RealDockerMapMemoryFiguresAndMissingContainers) {
     EXPECT_FALSE(agent->cpu_percent) << "first poll has no baseline";
     EXPECT_EQ(*agent->cadvisor_timestamp, "2015-10-28T20:27:05.397235782Z");
 
-    const auto* etcd = reading.containers[1].name == "dd-agent" ? &reading.containers[0] : &reading.containers[1];
+    const auto* etcd =
+        reading.containers[1].name == "dd-agent" ? &reading.containers[0] : &reading.containers[1];
     EXPECT_DOUBLE_EQ(etcd->memory_limit_mb, 50.0);
     EXPECT_NEAR(etcd->memory_percent, 22.1, 0.05);  // expected_upstream_formula_values: 22.1
     EXPECT_DOUBLE_EQ(etcd->memory_percent, etcd->memory_used_mb / 50.0 * 100.0);
@@ -159,12 +173,13 @@ TEST(CadvisorSampler, CpuBetweenPollsUsesNewestStatsOfBothPolls) {
 TEST(CadvisorSampler, NotClampedAt100AndExactNanoseconds) {
     ad::CadvisorSampler sampler(options_for({"kafka"}));
     const std::string key = "/docker/k1";
-    sampler.evaluate(cad::parse_containers(synthetic(key, "kafka", 1000000000ULL, "2026-01-01T00:00:00Z")), std::nullopt);
+    sampler.evaluate(cad::parse_containers(synthetic(key, "kafka", 1000000000ULL, "2026-01-01T00:00:00Z")),
+                     std::nullopt);
     // 3 s of CPU in 2 s of wall time = 150 % of one core.
-    const auto r = sampler.evaluate(
-        cad::parse_containers(synthetic(key, "kafka", 4000000000ULL, "2026-01-01T00:00:02Z",
-                                        {{"cpu", {{"quota", 150000}, {"period", 100000}}}})),
-        std::nullopt);
+    const auto r =
+        sampler.evaluate(cad::parse_containers(synthetic(key, "kafka", 4000000000ULL, "2026-01-01T00:00:02Z",
+                                                         {{"cpu", {{"quota", 150000}, {"period", 100000}}}})),
+                         std::nullopt);
     ASSERT_TRUE(r.containers[0].cpu_percent);
     EXPECT_DOUBLE_EQ(*r.containers[0].cpu_percent, 150.0);
     EXPECT_DOUBLE_EQ(r.containers[0].cpu_cores_effective, 1.5);
@@ -177,7 +192,8 @@ TEST(CadvisorSampler, NotClampedAt100AndExactNanoseconds) {
 TEST(CadvisorSampler, CounterResetStaleAndIdChangeAreFlaggedNotTurnedIntoNumbers) {
     ad::CadvisorSampler sampler(options_for({"sim"}));
     auto poll = [&](const std::string& key, std::uint64_t total, const std::string& ts) {
-        return sampler.evaluate(cad::parse_containers(synthetic(key, "sim", total, ts)), std::nullopt).containers.at(0);
+        return sampler.evaluate(cad::parse_containers(synthetic(key, "sim", total, ts)), std::nullopt)
+            .containers.at(0);
     };
     EXPECT_FALSE(poll("/docker/a", 10'000'000'000ULL, "2026-01-01T00:00:00Z").cpu_percent);
     // Same newest stat again: stale, baseline kept.
@@ -210,7 +226,8 @@ TEST(CadvisorSampler, CounterResetStaleAndIdChangeAreFlaggedNotTurnedIntoNumbers
 
 TEST(CadvisorSampler, ContainerWithoutStatsIsMissingNotZero) {
     ad::CadvisorSampler sampler(options_for({"young"}));
-    const auto doc = json{{"/docker/y", {{"name", "/docker/y"}, {"aliases", {"young", "y"}}, {"stats", json::array()}}}};
+    const auto doc =
+        json{{"/docker/y", {{"name", "/docker/y"}, {"aliases", {"young", "y"}}, {"stats", json::array()}}}};
     const auto r = sampler.evaluate(cad::parse_containers(doc), std::nullopt);
     EXPECT_TRUE(r.containers.empty());
     EXPECT_EQ(r.missing, std::vector<std::string>{"young"});

@@ -14,7 +14,7 @@
 namespace perfrunner::testing {
 
 class FakeHttpServer {
-public:
+  public:
     // Short keep-alive so stop() does not wait 5 s for an idle client connection.
     FakeHttpServer() { server_.set_keep_alive_timeout(1); }
     ~FakeHttpServer() { stop(); }
@@ -42,7 +42,7 @@ public:
     int port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
-private:
+  private:
     httplib::Server server_;
     std::thread thread_;
     int port_ = 0;

@@ -77,7 +77,8 @@ TEST(HttpClient, Status401NamesUrlStatusBodyAndNeverTheKey) {
     fake.server().Get("/simulation/status", [](const httplib::Request& req, httplib::Response& res) {
         res.status = 401;
         // A hostile server echoing the key must not make it appear in our error.
-        res.set_content(R"({"detail":"Invalid API key )" + req.get_header_value("X-API-Key") + "\"}", "application/json");
+        res.set_content(R"({"detail":"Invalid API key )" + req.get_header_value("X-API-Key") + "\"}",
+                        "application/json");
     });
     fake.start();
     SleepRecorder sleeps;
@@ -96,8 +97,9 @@ TEST(HttpClient, Status422WhenKeyMissing) {
     fake.server().Get("/simulation/status", [](const httplib::Request& req, httplib::Response& res) {
         if (!req.has_header("X-API-Key")) {
             res.status = 422;
-            res.set_content(R"({"detail":[{"type":"missing","loc":["header","x-api-key"],"msg":"Field required"}]})",
-                            "application/json");
+            res.set_content(
+                R"({"detail":[{"type":"missing","loc":["header","x-api-key"],"msg":"Field required"}]})",
+                "application/json");
             return;
         }
         res.set_content("{}", "application/json");
@@ -128,13 +130,15 @@ TEST(HttpClient, Status429WaitsRetryAfterThenSucceedsEvenForPost) {
             res.set_header("Retry-After", "30 per 1 minute");  // the limit text instead of seconds
             res.set_content(R"({"error":"30 per 1 minute"})", "application/json");
         } else {
-            res.set_content(R"({"queued":)" + nlohmann::json::parse(req.body).at("count").dump() + "}", "application/json");
+            res.set_content(R"({"queued":)" + nlohmann::json::parse(req.body).at("count").dump() + "}",
+                            "application/json");
         }
     });
     fake.start();
     SleepRecorder sleeps;
     HttpClient client(fast_options(sleeps));
-    HttpRequest request{"POST", fake.url() + "/agents/drivers", R"({"count":5})", std::nullopt, std::nullopt, std::nullopt};
+    HttpRequest request{
+        "POST", fake.url() + "/agents/drivers", R"({"count":5})", std::nullopt, std::nullopt, std::nullopt};
     const auto response = client.send_ok(request);
     EXPECT_EQ(response.body, R"({"queued":5})");
     EXPECT_EQ(response.attempts, 3);
@@ -185,7 +189,10 @@ TEST(HttpClient, Status500RetriedForGetOnlyThenClearError) {
     EXPECT_NE(what.find("HTTP 500: Internal Server Error"), std::string::npos) << what;
     EXPECT_EQ(gets.load(), 4) << "1 try + max_retries";
     EXPECT_EQ(sleeps.waits, (std::vector<double>{0.5, 1.0, 2.0})) << "exponential backoff";
-    what = error_of([&] { client.send_ok({"POST", fake.url() + "/simulation/stop", "{}", std::nullopt, std::nullopt, std::nullopt}); });
+    what = error_of([&] {
+        client.send_ok(
+            {"POST", fake.url() + "/simulation/stop", "{}", std::nullopt, std::nullopt, std::nullopt});
+    });
     EXPECT_NE(what.find("POST " + fake.url() + "/simulation/stop: HTTP 500"), std::string::npos) << what;
     EXPECT_EQ(posts.load(), 1) << "a POST is not idempotent: never retried on 500";
 }

@@ -83,7 +83,8 @@ TEST(Process, EnvironmentIsInheritedAndExtendedWithoutAShell) {
     ProcessOptions options;
     options.environment["PERFRUNNER_TEST_VAR"] = "a value; with $dollar";
     options.working_directory = "/tmp";
-    const auto r = run_process({"sh", "-c", "printf '%s|%s|%s' \"$PERFRUNNER_TEST_VAR\" \"$(pwd)\" \"${PATH:+has-path}\""}, options);
+    const auto r = run_process(
+        {"sh", "-c", "printf '%s|%s|%s' \"$PERFRUNNER_TEST_VAR\" \"$(pwd)\" \"${PATH:+has-path}\""}, options);
     ASSERT_TRUE(r.ok()) << r.err;
     EXPECT_EQ(r.out, "a value; with $dollar|/tmp|has-path");
 }

@@ -40,9 +40,14 @@ ad::SimulationClientOptions options(const FakeHttpServer& fake, VirtualTime& vt,
 }
 
 json status_body(const std::string& state) {
-    return {{"state", state},          {"speed_multiplier", 1},   {"current_time", "2026-02-12T19:23:33.123456+00:00"},
-            {"drivers_total", 50},     {"riders_total", 40},      {"active_trips_count", 20},
-            {"uptime_seconds", 312.4}, {"drivers_online", 30}};
+    return {{"state", state},
+            {"speed_multiplier", 1},
+            {"current_time", "2026-02-12T19:23:33.123456+00:00"},
+            {"drivers_total", 50},
+            {"riders_total", 40},
+            {"active_trips_count", 20},
+            {"uptime_seconds", 312.4},
+            {"drivers_online", 30}};
 }
 
 }  // namespace
@@ -60,7 +65,10 @@ TEST(SimulationClient, SpawnSplitsIntoRequestsWithinLimits) {
                 std::lock_guard<std::mutex> lock(m);
                 requests.emplace_back(kind, count);
             }
-            res.set_content(json{{"queued", count}, {"spawn_rate", 2.0}, {"estimated_completion_seconds", static_cast<double>(count) / 2.0}}.dump(),
+            res.set_content(json{{"queued", count},
+                                 {"spawn_rate", 2.0},
+                                 {"estimated_completion_seconds", static_cast<double>(count) / 2.0}}
+                                .dump(),
                             "application/json");
         };
     };
@@ -72,8 +80,9 @@ TEST(SimulationClient, SpawnSplitsIntoRequestsWithinLimits) {
     EXPECT_EQ(client.spawn_drivers(250), 250);
     EXPECT_EQ(client.spawn_riders(4500), 4500);
     EXPECT_EQ(client.spawn_drivers(0), 0);
-    const std::vector<std::pair<std::string, long>> expected{
-        {"drivers", 100}, {"drivers", 100}, {"drivers", 50}, {"riders", 2000}, {"riders", 2000}, {"riders", 500}};
+    const std::vector<std::pair<std::string, long>> expected{{"drivers", 100}, {"drivers", 100},
+                                                             {"drivers", 50},  {"riders", 2000},
+                                                             {"riders", 2000}, {"riders", 500}};
     EXPECT_EQ(requests, expected);
 }
 
@@ -127,7 +136,8 @@ TEST(SimulationClient, WaitForSpawnPollsQueuedCountsAtMostOncePerSecond) {
     fake.server().Get("/agents/spawn-status", [&](const httplib::Request&, httplib::Response& res) {
         ++polls;
         const long q = queued.load();
-        res.set_content(json{{"drivers_queued", q}, {"riders_queued", q > 0 ? q - 1 : 0}}.dump(), "application/json");
+        res.set_content(json{{"drivers_queued", q}, {"riders_queued", q > 0 ? q - 1 : 0}}.dump(),
+                        "application/json");
         if (q > 0) queued = q - 1;
     });
     fake.start();
@@ -181,7 +191,8 @@ TEST(SimulationClient, PacingKeepsEveryGroupUnderItsLimitSoTheServerNeverAnswers
             return;
         }
         seen.push_back(t);
-        res.set_content(R"({"queued": 10, "spawn_rate": 2.0, "estimated_completion_seconds": 5.0})", "application/json");
+        res.set_content(R"({"queued": 10, "spawn_rate": 2.0, "estimated_completion_seconds": 5.0})",
+                        "application/json");
     });
     fake.start();
     ad::SimulationClient client(options(fake, vt));
@@ -266,10 +277,12 @@ TEST(SimulationClient, SpawnFailurePartWayReportsWhatWasQueued) {
     fake.server().Post("/agents/drivers", [&](const httplib::Request&, httplib::Response& res) {
         if (++calls == 3) {
             res.status = 400;
-            res.set_content(R"({"detail":"Driver capacity limit exceeded: 1950 + 100 > 2000"})", "application/json");
+            res.set_content(R"({"detail":"Driver capacity limit exceeded: 1950 + 100 > 2000"})",
+                            "application/json");
             return;
         }
-        res.set_content(R"({"queued": 100, "spawn_rate": 2.0, "estimated_completion_seconds": 50.0})", "application/json");
+        res.set_content(R"({"queued": 100, "spawn_rate": 2.0, "estimated_completion_seconds": 50.0})",
+                        "application/json");
     });
     fake.start();
     VirtualTime vt;

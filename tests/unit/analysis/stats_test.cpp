@@ -87,7 +87,8 @@ TEST(Ols, AutocorrelationInflatesTheStandardError) {
 }
 
 TEST(EndpointSlope, ReferenceFormulaOne) {
-    EXPECT_DOUBLE_EQ(*stats::endpoint_slope(std::vector<double>{0, 1, 2}, std::vector<double>{10, 50, 16}), 3.0);
+    EXPECT_DOUBLE_EQ(*stats::endpoint_slope(std::vector<double>{0, 1, 2}, std::vector<double>{10, 50, 16}),
+                     3.0);
     EXPECT_DOUBLE_EQ(*stats::endpoint_slope(std::vector<double>{1, 1}, std::vector<double>{10, 50}), 0.0);
     EXPECT_FALSE(stats::endpoint_slope(std::vector<double>{1}, std::vector<double>{1}).has_value());
 }
@@ -128,20 +129,22 @@ TEST(MannKendall, HamedRaoByHand) {
     // R̄ = 3.5, deviations -2.5..2.5, Σd² = 17.5. ρ1 = (−2.5·−1.5 + −1.5·−.5 + −.5·.5 + .5·1.5 + 1.5·2.5)/17.5
     //   = (3.75 + .75 − .25 + .75 + 3.75)/17.5 = 8.75/17.5 = 0.5. Band z/√6 = 0.8002 ⇒ not significant.
     // ρ2 = (−2.5·−.5 + −1.5·.5 + −.5·1.5 + .5·2.5)/17.5 = (1.25 − .75 − .75 + 1.25)/17.5 = 0.0571;
-    // ρ3 = (−2.5·.5 + −1.5·1.5 + −.5·2.5)/17.5 = −4.75/17.5 = −0.2714; ρ4 = (−2.5·1.5 + −1.5·2.5)/17.5 = −0.4286;
-    // ρ5 = −6.25/17.5 = −0.357. None exceeds 0.8002 ⇒ n/n* = 1.
+    // ρ3 = (−2.5·.5 + −1.5·1.5 + −.5·2.5)/17.5 = −4.75/17.5 = −0.2714; ρ4 = (−2.5·1.5 + −1.5·2.5)/17.5 =
+    // −0.4286; ρ5 = −6.25/17.5 = −0.357. None exceeds 0.8002 ⇒ n/n* = 1.
     const auto mk = stats::mann_kendall(t, y, 0.0);
     EXPECT_DOUBLE_EQ(mk.n_ns_ratio, 1.0);
     EXPECT_DOUBLE_EQ(mk.p_hr, mk.p);
     // Blocks of rising values: ranks 3.5,5.5,7.5,9,1,2,3.5,5.5,10..12 (ties averaged); only lag 1 is beyond
-    // the band 1.96/√12 = 0.566: ρ1 = 0.58451 (checked with an independent script) ⇒ n/n* = 1 + 2/1320·(11·10·9·ρ1).
+    // the band 1.96/√12 = 0.566: ρ1 = 0.58451 (checked with an independent script) ⇒ n/n* = 1 +
+    // 2/1320·(11·10·9·ρ1).
     const std::vector<double> t12{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
     const std::vector<double> blocks{3, 4, 5, 6, 1, 2, 3, 4, 8, 9, 10, 11};
     const auto mk2 = stats::mann_kendall(t12, blocks, 0.0);
     EXPECT_NEAR(mk2.n_ns_ratio, 1 + 2.0 / 1320 * 990 * 0.5845070422535211, 1e-9);
     EXPECT_NEAR(mk2.var_s_hr, mk2.var_s * mk2.n_ns_ratio, 1e-9);
     EXPECT_LT(std::fabs(mk2.z_hr), std::fabs(mk2.z));
-    // Alternating ranks 1,8,2,7,3,6,4,5: ρ1 = −0.8155 is significant and makes n/n* = −0.019 ⇒ guard: 1, flagged.
+    // Alternating ranks 1,8,2,7,3,6,4,5: ρ1 = −0.8155 is significant and makes n/n* = −0.019 ⇒ guard: 1,
+    // flagged.
     const std::vector<double> t8{0, 1, 2, 3, 4, 5, 6, 7};
     const auto mk3 = stats::mann_kendall(t8, std::vector<double>{1, 8, 2, 7, 3, 6, 4, 5}, 0.0);
     EXPECT_TRUE(mk3.hr_correction_invalid);
@@ -162,7 +165,8 @@ TEST(TheilSen, SlopeAndSenCiRanksByHand) {
     EXPECT_EQ(ts.n_pairs, 10u);
     EXPECT_DOUBLE_EQ(ts.slope, 1.0);
     EXPECT_DOUBLE_EQ(ts.intercept, 0.0);  // median(0, 0, 1, −1, 0)
-    // Var(S) = 5·4·15/18 = 16.667, C = 1.96·4.082 = 8.0015: lower rank round(0.999) = 1, upper round(9.0007)+1 = 10
+    // Var(S) = 5·4·15/18 = 16.667, C = 1.96·4.082 = 8.0015: lower rank round(0.999) = 1, upper
+    // round(9.0007)+1 = 10
     EXPECT_DOUBLE_EQ(ts.lower, -1.0);
     EXPECT_DOUBLE_EQ(ts.upper, 2.0);
     // A larger variance (e.g. Hamed–Rao) cannot narrow the interval.

@@ -9,7 +9,8 @@ namespace perfrunner::scenarios::testing {
 struct ScenarioFixture : ::testing::Test {
     fakes::Harness h;
     model::RunResult run;
-    ScenarioContext ctx{{h.clock, h.stop, h.metrics, h.stack, h.simulation, h.sink, h.progress}, h.config, run};
+    ScenarioContext ctx{
+        {h.clock, h.stop, h.metrics, h.stack, h.simulation, h.sink, h.progress}, h.config, run};
 
     model::ScenarioResult& add(const char* name) {
         auto& s = run.scenarios.emplace_back();

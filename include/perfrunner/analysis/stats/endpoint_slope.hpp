@@ -1,6 +1,7 @@
 #pragma once
-// The reference framework's slope (reference-framework.md §8.2 formula 1): (y_last − y_first)/(t_last − t_first),
-// t in minutes. Kept for the seed's phase_analysis/leak_analysis fields only; its variance is 2σ²/D² whatever n.
+// The reference framework's slope (reference-framework.md §8.2 formula 1): (y_last − y_first)/(t_last −
+// t_first), t in minutes. Kept for the seed's phase_analysis/leak_analysis fields only; its variance is
+// 2σ²/D² whatever n.
 #include <optional>
 #include <span>
 

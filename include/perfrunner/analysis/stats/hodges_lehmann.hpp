@@ -12,6 +12,7 @@ struct HodgesLehmann {
 };
 
 // Shift of `after` relative to `before`, CI level 1 − alpha.
-HodgesLehmann hodges_lehmann(std::span<const double> before, std::span<const double> after, double alpha = 0.05);
+HodgesLehmann hodges_lehmann(std::span<const double> before, std::span<const double> after,
+                             double alpha = 0.05);
 
 }  // namespace perfrunner::analysis::stats

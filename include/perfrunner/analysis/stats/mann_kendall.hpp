@@ -27,7 +27,8 @@ double mann_kendall_z(double s, double var_s);
 
 // Full test. slope: the Theil–Sen slope used to detrend (y′ = y − slope·t) before ranking for Hamed–Rao;
 // alpha: level of the lag-significance band z_{1−α/2}/√n.
-MannKendall mann_kendall(std::span<const double> t, std::span<const double> y, double slope, double alpha = 0.05);
+MannKendall mann_kendall(std::span<const double> t, std::span<const double> y, double slope,
+                         double alpha = 0.05);
 
 // Average ranks (1-based) with ties sharing the mean rank.
 std::vector<double> average_ranks(std::span<const double> y);

@@ -20,9 +20,9 @@ Mser mser5(std::span<const double> y);
 namespace perfrunner::analysis::stats {
 
 // MSER-5 around a linear steady state: MSER(d) = SSR of the least-squares line through the batch means
-// Z_{d+1..m} (against batch index) / (m − d)². The plain MSER treats any trend as "not settled" (a linear leak
-// always minimises at the boundary); this variant truncates transients (curvature) but not a constant slope.
-// Used by the leak rule; the plain mser5 is kept for reference and tests.
+// Z_{d+1..m} (against batch index) / (m − d)². The plain MSER treats any trend as "not settled" (a linear
+// leak always minimises at the boundary); this variant truncates transients (curvature) but not a constant
+// slope. Used by the leak rule; the plain mser5 is kept for reference and tests.
 Mser mser5_linear(std::span<const double> y);
 
 }  // namespace perfrunner::analysis::stats

@@ -21,7 +21,8 @@ struct OlsFit {
 
 // t and y of equal length. Slope only (n ≥ 2, Sxx > 0), else nullopt.
 std::optional<double> ols_slope(std::span<const double> t, std::span<const double> y);
-// The reference's summary slope cov(t,y)[0,1]/var(t) (numpy ddof 1 over ddof 0) = OLS·n/(n−1); for comparisons.
+// The reference's summary slope cov(t,y)[0,1]/var(t) (numpy ddof 1 over ddof 0) = OLS·n/(n−1); for
+// comparisons.
 std::optional<double> reference_cov_slope(std::span<const double> t, std::span<const double> y);
 OlsFit ols_fit(std::span<const double> t, std::span<const double> y);
 // ρ̂ = Σ r_i r_{i−1} / Σ r_i², clamped to [0, 0.99]; 0 for fewer than 3 values or zero variance.

@@ -57,8 +57,9 @@ ProcessResult DockerCli::run(const std::vector<std::string>& argv, bool must_suc
                              std::optional<double> timeout) {
     ProcessOptions po;
     po.timeout_seconds = timeout.value_or(options_.command_timeout_seconds);
+    po.cancelled = options_.cancelled;
     auto result = run_process(argv, po);
-    if (must_succeed && !result.ok()) {
+    if ((must_succeed && !result.ok()) || result.interrupted) {
         throw RuntimeFailure(describe_failure(argv, result, po));
     }
     return result;

@@ -23,6 +23,7 @@ namespace perfrunner::adapters {
 namespace {
 
 constexpr std::size_t kMaxCapture = 64u << 20;  // per stream; beyond that output is dropped
+constexpr long long kPollMs = 100;              // longest wait between two looks at `cancelled`
 
 struct Pipe {
     int fd[2] = {-1, -1};
@@ -78,7 +79,9 @@ std::string format_command(const std::vector<std::string>& argv) {
 std::string describe_failure(const std::vector<std::string>& argv, const ProcessResult& r,
                              const ProcessOptions& options) {
     std::string how;
-    if (r.timed_out) {
+    if (r.interrupted) {
+        how = "interrupted and killed";
+    } else if (r.timed_out) {
         how = fmt::format("timed out after {:g} s and was killed", options.timeout_seconds);
     } else if (r.term_signal != 0) {
         how = fmt::format("killed by signal {}", r.term_signal);
@@ -158,10 +161,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
                                    std::chrono::duration<double>(options.timeout_seconds));
     std::array<char, 65536> buffer{};
     bool out_open = true, err_open = true;
+    const auto cancelled = [&options] { return options.cancelled && options.cancelled(); };
     while (out_open || err_open) {
         const auto now = std::chrono::steady_clock::now();
         if (now >= deadline) {
             result.timed_out = true;
+            break;
+        }
+        if (cancelled()) {
+            result.interrupted = true;
             break;
         }
         std::array<pollfd, 3> fds{};
@@ -180,7 +188,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
             in_i = static_cast<int>(n++);
         }
         const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
-        const int ready = ::poll(fds.data(), n, static_cast<int>(std::min<long long>(left_ms + 1, 1000)));
+        const int ready = ::poll(fds.data(), n, static_cast<int>(std::min<long long>(left_ms + 1, kPollMs)));
         if (ready < 0 && errno != EINTR) break;
         auto drain = [&](int index, int fd, std::string& sink, bool& open) {
             if (index < 0 ||
@@ -206,7 +214,22 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     }
     in_pipe.close_write();
     int status = 0;
-    if (result.timed_out) {
+    // The pipes closed, but the child may still run (it closed them itself): the deadline and `cancelled`
+    // still hold while it is waited for.
+    while (!result.timed_out && !result.interrupted) {
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid || (done < 0 && errno != EINTR)) {
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            result.timed_out = true;
+        } else if (cancelled()) {
+            result.interrupted = true;
+        } else {
+            ::usleep(10000);
+        }
+    }
+    if (result.timed_out || result.interrupted) {
         ::kill(-pid, SIGTERM);
         // Grace period of 1 s, then KILL the whole group.
         for (int i = 0; i < 100; ++i) {
@@ -214,13 +237,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
             ::usleep(10000);
             if (i == 99) {
                 ::kill(-pid, SIGKILL);
-                ::waitpid(pid, &status, 0);
+                while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+                }
             }
         }
         ::kill(-pid, SIGKILL);  // any grandchildren still in the group
-    } else {
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
     }
     if (WIFEXITED(status)) {
         result.exit_code = WEXITSTATUS(status);

@@ -1,10 +1,19 @@
-// `perfrunner run`: wire the real adapters to the run flow, then analysis, results.json, reports and charts,
-// and the final `down -v`. Exit code by verdict (0 PASS/WARNING, 3 FAIL or OOM abort, 1 runtime error, 130
-// interrupted).
+// `perfrunner run`: wire the real adapters to the run flow (recorded in the run journal as it goes), then
+// results.json from the journal, analysis, reports and charts, and the final `down -v`. Exit code by verdict
+// (0 PASS/WARNING, 3 FAIL or OOM abort, 1 runtime error, 130 interrupted).
+//
+// Ctrl-C (SIGINT/SIGTERM), counted by the handler:
+//   1st: the run stops at once; a running docker call is killed (its whole process group); the simulation is
+//        brought to rest; results.json, the reports and the teardown (`down -v`) still follow.
+//   2nd: a running Chromium is killed and no further PNG is taken; the teardown still runs.
+//   The teardown's `down -v` survives one more signal than had arrived when it started; the one after that
+//   kills it, and perfrunner lists what it left running and how to remove it.
+//   4th: forced exit (signals.cpp).
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,13 +23,13 @@
 #include "perfrunner/adapters/cadvisor_sampler.hpp"
 #include "perfrunner/adapters/docker_cli.hpp"
 #include "perfrunner/adapters/simulation_client.hpp"
-#include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/error.hpp"
+#include "perfrunner/model/journal.hpp"
 #include "perfrunner/model/timestamps.hpp"
 #include "perfrunner/ports/system_clock.hpp"
 #include "perfrunner/progress/console_progress.hpp"
-#include "perfrunner/report/writer.hpp"
-#include "perfrunner/scenarios/file_results_sink.hpp"
+#include "perfrunner/report/run_outputs.hpp"
+#include "perfrunner/scenarios/journal_sink.hpp"
 #include "perfrunner/scenarios/run_flow.hpp"
 #include "signals.hpp"
 
@@ -28,12 +37,6 @@ namespace perfrunner::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-report::PngMode png_mode(const std::string& text) {
-    if (text == "always") return report::PngMode::always;
-    if (text == "never") return report::PngMode::never;
-    return report::PngMode::automatic;
-}
 
 scenarios::RunOptions flow_options(const RunOptions& options, const std::string& test_id) {
     scenarios::RunOptions o;
@@ -43,6 +46,60 @@ scenarios::RunOptions flow_options(const RunOptions& options, const std::string&
     o.test_id = test_id;
     scenarios::validate(o);
     return o;
+}
+
+// The run as its journal holds it, when the journal took every record; the analysis and results.json then
+// see exactly what `perfrunner rebuild` would. Else (a record could not be appended) the run in memory.
+void adopt_journal(model::RunResult& run, const scenarios::JournalSink& sink) {
+    if (!sink.complete()) {
+        spdlog::warn("{}: some records could not be written; results.json is written from memory",
+                     sink.path().string());
+        return;
+    }
+    try {
+        model::JournalReplay replay = model::read_journal_file(sink.path());
+        std::size_t held = 0;
+        for (const auto& s : run.scenarios) {
+            held += s.samples.size();
+        }
+        if (replay.samples != held || replay.run.scenarios.size() != run.scenarios.size()) {
+            spdlog::warn("{}: holds {} samples, the run {}; results.json is written from memory",
+                         sink.path().string(), replay.samples, held);
+            return;
+        }
+        run = std::move(replay.run);
+    } catch (const std::exception& e) {
+        spdlog::warn("{}: cannot be read back ({}); results.json is written from memory",
+                     sink.path().string(), e.what());
+    }
+}
+
+// After a failed teardown: exactly what is left, and how to remove it.
+void report_left_running(adapters::DockerCli& docker) {
+    std::string names;
+    try {
+        for (const auto& c : docker.stack_containers()) {
+            if (c.state == "running" || c.state == "restarting" || c.state == "created") {
+                names += (names.empty() ? "" : ", ") + c.name + " (" + c.state + ")";
+            }
+        }
+    } catch (const std::exception& e) {
+        names = std::string("unknown: ") + e.what();
+    }
+    const auto& o = docker.options();
+    std::vector<std::string> down =
+        o.compose_command.empty() ? std::vector<std::string>{o.docker, "compose"} : o.compose_command;
+    for (const std::string& arg : {std::string("-f"), o.compose_file}) {
+        down.push_back(arg);
+    }
+    if (!o.project_name.empty()) {
+        down.push_back("-p");
+        down.push_back(o.project_name);
+    }
+    down.push_back("down");
+    down.push_back("-v");
+    spdlog::error("the stack is left running: {}; remove it with `{}`",
+                  names.empty() ? "no container" : names, adapters::format_command(down));
 }
 
 }  // namespace
@@ -73,12 +130,16 @@ int run_command(const config::Config& config, const RunOptions& options) {
     sim_options.now = now;
     sim_options.sleep = sleep;
     adapters::SimulationClient simulation(sim_options);
+    // Docker calls end once more signals arrived than `tolerated` (raised for the teardown, see above).
+    int tolerated = 0;
     auto docker_options = adapters::DockerCli::options_from(config);
     docker_options.now = now;
     docker_options.sleep = sleep;
+    docker_options.cancelled = [&stop, &tolerated] { return stop.requests() > tolerated; };
     adapters::DockerCli docker(docker_options);
     adapters::CadvisorSampler metrics(adapters::CadvisorSampler::options_from(config));
-    scenarios::FileResultsSink sink(run_dir / "results.json");
+    scenarios::JournalSink sink(run_dir / model::kJournalFileName,
+                                static_cast<std::size_t>(config.sampling.checkpoint_every_samples));
 
     progress::NullProgress quiet;
     progress::ConsoleProgress console(config,
@@ -93,36 +154,31 @@ int run_command(const config::Config& config, const RunOptions& options) {
     scenarios::RunFlow flow({clock, stop, metrics, docker, simulation, sink, progress}, config, flow_opts);
     model::RunResult& run = flow.execute();
     progress.finished();
+    adopt_journal(run, sink);
 
-    // Analysis -> results.json -> reports and charts. results.json is complete even when analysis fails.
-    bool verdict_fail = false;
-    bool analysis_failed = false;
-    std::optional<analysis::Analysis> result;
-    try {
-        result = analysis::analyze(run, config);
-        run.analysis = analysis::analysis_json(*result);
-        run.extra["verdict"] = analysis::verdict_json(*result);
-        verdict_fail = result->verdict == analysis::Verdict::fail;
-    } catch (const std::exception& e) {
-        analysis_failed = true;
-        spdlog::error("analysis failed: {} (results.json keeps every sample; rerun `perfrunner analyze`)",
-                      e.what());
+    // Analysis -> results.json -> reports and charts; none of them failing skips the teardown.
+    report::RunOutputsOptions outputs_options;
+    outputs_options.run_dir = run_dir;
+    outputs_options.png = report::png_mode(options.png.value_or(config.output.png));
+    const int signals_before_reports = stop.requests();
+    outputs_options.screenshots.cancelled = [&stop, signals_before_reports] {
+        return stop.requests() > signals_before_reports;
+    };
+    outputs_options.exit_code_for = [&run, &flow](bool verdict_fail) {
+        return scenarios::exit_code_for(run, verdict_fail, flow.interrupted());
+    };
+    const report::RunOutputs outputs = report::write_run_outputs(run, config, outputs_options);
+    for (const auto& e : outputs.errors) spdlog::error("{}", e);
+
+    tolerated = stop.requests() + 1;
+    if (!flow.teardown()) {
+        tolerated = std::numeric_limits<int>::max();  // listing what is left must not be cut short too
+        report_left_running(docker);
     }
-    ExitCode code = scenarios::exit_code_for(run, verdict_fail, flow.interrupted());
-    if (analysis_failed && code == ExitCode::ok) code = ExitCode::runtime_error;
-    run.extra["exit_code"] = static_cast<int>(code);
-    sink.checkpoint(run);
 
-    std::vector<std::string> report_errors;
-    if (result) {
-        const report::ReportContext context{run, *result, config, run_dir,
-                                            png_mode(options.png.value_or(config.output.png))};
-        report_errors = report::write_all(context);
-        for (const auto& e : report_errors) spdlog::error("{}", e);
-    }
-    flow.teardown();
-
+    ExitCode code = outputs.exit_code;
     if (!options.global.quiet) {
+        const auto& result = outputs.analysis;
         std::cout << fmt::format(
             "run {}: {}{}\n", run.test_id,
             result ? analysis::to_string(result->verdict) : "no verdict (analysis failed)",
@@ -131,13 +187,12 @@ int run_command(const config::Config& config, const RunOptions& options) {
             std::cout << fmt::format("findings: {} ({} critical, {} warning)\n", result->findings.size(),
                                      result->critical_count, result->warning_count);
         }
-        std::cout
-            << fmt::format(
-                   "outputs: {}/ (results.json, summary.json, report.md, report.html, junit.xml, charts/)\n",
-                   run_dir.string())
-            << fmt::format("exit code: {}\n", static_cast<int>(code));
+        std::cout << fmt::format(
+                         "outputs: {}/ (results.json, summary.json, report.md, report.html, junit.xml, "
+                         "charts/, {})\n",
+                         run_dir.string(), model::kJournalFileName)
+                  << fmt::format("exit code: {}\n", static_cast<int>(code));
     }
-    if (!report_errors.empty() && code == ExitCode::ok) code = ExitCode::runtime_error;
     return static_cast<int>(code);
 }
 

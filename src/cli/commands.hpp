@@ -39,6 +39,12 @@ struct AnalyzeOptions {
     std::optional<std::string> png;         // --png auto|always|never (default: output.png)
 };
 
+struct RebuildOptions {
+    GlobalOptions global;
+    std::string run_dir;             // RUN_DIR: the folder holding journal.jsonl
+    std::optional<std::string> png;  // --png auto|always|never (default: output.png)
+};
+
 struct ConfigOptions {
     GlobalOptions global;
     bool keys = false;  // --keys: every config key with its allowed values, default and meaning
@@ -47,6 +53,7 @@ struct ConfigOptions {
 int run_command(const config::Config& config, const RunOptions& options);
 int check_command(const config::Config& config, const CheckOptions& options);
 int analyze_command(const config::Config& config, const AnalyzeOptions& options);
+int rebuild_command(const config::Config& config, const RebuildOptions& options);
 int config_command(const config::Config& config, const ConfigOptions& options);
 
 }  // namespace perfrunner::cli

@@ -100,6 +100,15 @@ int main(int argc, char** argv) {
         ->add_option("--png", analyze_options.png, "Chart PNGs (auto: skip with a warning without Chromium)")
         ->check(CLI::IsMember({"auto", "always", "never"}));
 
+    cli::RebuildOptions rebuild_options;
+    auto* rebuild = app.add_subcommand(
+        "rebuild",
+        "Turn a run's journal (crashed, killed or interrupted run) into results.json and every report");
+    rebuild->add_option("RUN_DIR", rebuild_options.run_dir, "The run's folder (holds journal.jsonl)")
+        ->required();
+    rebuild->add_option("--png", rebuild_options.png, "Chart PNGs")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+
     cli::ConfigOptions config_options;
     auto* config_cmd =
         app.add_subcommand("config", "Print the effective configuration as JSON (secrets redacted)");
@@ -134,6 +143,9 @@ int main(int argc, char** argv) {
         } else if (analyze->parsed()) {
             analyze_options.global = global;
             code = cli::analyze_command(cfg, analyze_options);
+        } else if (rebuild->parsed()) {
+            rebuild_options.global = global;
+            code = cli::rebuild_command(cfg, rebuild_options);
         } else if (config_cmd->parsed()) {
             config_options.global = global;
             code = cli::config_command(cfg, config_options);

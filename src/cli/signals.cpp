@@ -1,11 +1,13 @@
 #include "signals.hpp"
 
-#include <csignal>
-
 #include <unistd.h>
+
+#include <csignal>
 
 namespace perfrunner::cli {
 namespace {
+
+constexpr int kForcedExitSignal = 4;
 
 // The one process-wide object a signal handler may touch: a lock-free atomic flag.
 ports::StopToken& token_instance() {
@@ -14,11 +16,17 @@ ports::StopToken& token_instance() {
 }
 
 extern "C" void on_stop_signal(int /*signal*/) {
+    // Only counted: the run reacts (kills the running child, skips what is left, tears down) within a poll
+    // interval, since every blocking wait is interruptible or polls the token.
     auto& token = token_instance();
-    if (token.stop_requested()) {
-        ::_exit(130);  // second Ctrl-C: stop now
-    }
     token.request_stop();
+    if (token.requests() >= kForcedExitSignal) {
+        // The escape hatch when something does not react (a hung HTTP call): the user insisted.
+        constexpr char message[] =
+            "perfrunner: forced exit; the stack and a running docker or Chromium child may be left running\n";
+        [[maybe_unused]] const auto n = ::write(STDERR_FILENO, message, sizeof(message) - 1);
+        ::_exit(130);
+    }
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #pragma once
-// SIGINT / SIGTERM -> a StopToken that every wait checks. A second signal ends the process at once (exit
-// 130).
+// SIGINT / SIGTERM -> a StopToken that every wait checks and that counts the signals (see cmd_run.cpp for
+// what the first, second and third do). The handler ends the process itself only on the fourth signal (exit
+// 130, an escape hatch): before that a run always gets to kill its children and tear the stack down, or to
+// say what it left running.
 #include "perfrunner/ports/clock.hpp"
 
 namespace perfrunner::cli {

@@ -180,7 +180,7 @@ const std::array kSamplingFields = {
            "wait after spawning before the duration test samples"),
     integer("min_samples", &SamplingConfig::min_samples, count(0, 1e6), "reference key, unused"),
     integer("checkpoint_every_samples", &SamplingConfig::checkpoint_every_samples, count(1, 1e6),
-            "results.json is rewritten every N samples"),
+            "the run journal is fsynced every N samples"),
 };
 
 const std::array kScenariosFields = {

@@ -117,6 +117,7 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
 
     const auto deadline = std::chrono::steady_clock::now() + options.timeout;
     bool timed_out = false;
+    bool cancelled = false;
     for (;;) {
         siginfo_t info{};
         // WNOWAIT leaves the leader a zombie, so its process-group id stays reserved until the group is
@@ -130,11 +131,19 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
             ::kill(-pid, SIGKILL);
             break;
         }
+        if (options.cancelled && options.cancelled()) {
+            cancelled = true;
+            ::kill(-pid, SIGKILL);
+            break;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ::kill(-pid, SIGKILL);  // helpers left behind by the browser
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (cancelled) {
+        return job.png.string() + ": Chromium was stopped (interrupted)";
     }
     if (timed_out) {
         return job.png.string() + ": Chromium did not finish within " +
@@ -219,6 +228,11 @@ std::vector<std::string> take_screenshots(const std::filesystem::path& chromium,
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (std::size_t i = next++; i < jobs.size(); i = next++) {
+            if (options.cancelled && options.cancelled()) {
+                std::lock_guard lock(errors_mutex);
+                errors.push_back(jobs[i].png.string() + ": not taken (interrupted)");
+                continue;
+            }
             std::string error;
             try {
                 error = run_one(chromium, jobs[i], options);

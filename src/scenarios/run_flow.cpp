@@ -159,7 +159,8 @@ model::ScenarioResult& RunFlow::run_scenario(Scenario& scenario) {
         r.abort_reason = std::string("Setup failed: ") + e.what();
     } catch (const std::exception& e) {
         r.aborted = true;
-        r.abort_reason = e.what();
+        // A docker call cut short by Ctrl-C fails with "interrupted": the reason is the user's.
+        r.abort_reason = ports_.stop.stop_requested() ? std::string("user_interrupt") : std::string(e.what());
     }
     if (ports_.stop.stop_requested()) {
         interrupted_ = true;
@@ -292,15 +293,17 @@ model::RunResult& RunFlow::execute() {
     return run_;
 }
 
-void RunFlow::teardown() {
+bool RunFlow::teardown() {
     if (options_.keep_stack) {
-        return;
+        return true;
     }
     ports_.progress.phase_started({"teardown", "down -v", ports_.clock.now(), 0.0});
     try {
         ports_.stack.down();
+        return true;
     } catch (const std::exception& e) {
         ports_.progress.note(std::string("teardown (down -v) failed: ") + e.what());
+        return false;
     }
 }
 

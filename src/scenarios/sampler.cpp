@@ -41,7 +41,7 @@ model::ContainerSample to_sample(model::RunResult& run, const ports::ContainerRe
 Sampler::Sampler(ScenarioContext& context, model::ScenarioResult& scenario)
     : ctx_(context), scenario_(scenario) {}
 
-TickOutcome Sampler::tick() {
+TickOutcome Sampler::tick(const std::function<void(model::Sample&)>& complete) {
     auto& ports = ctx_.ports;
     const ports::MetricsReading reading = ports.metrics.poll();
 
@@ -83,11 +83,14 @@ TickOutcome Sampler::tick() {
 
     scenario_.samples.push_back(std::move(sample));
     outcome.index = scenario_.samples.size() - 1;
-    ports.progress.sample_taken(ctx_.run, scenario_.samples.back(), live_);
-
-    if (++since_checkpoint_ >= static_cast<std::size_t>(ctx_.config.sampling.checkpoint_every_samples)) {
-        checkpoint();
+    if (complete) {
+        complete(scenario_.samples.back());
     }
+    record_sample();
+    if (!outcome.oom_containers.empty()) {
+        checkpoint();  // the OOM event is recorded at once, not only at the scenario's end
+    }
+    ports.progress.sample_taken(ctx_.run, scenario_.samples.back(), live_);
 
     if (consecutive_status_failures_ >= kMaxConsecutiveStatusFailures) {
         throw RuntimeFailure("simulation API: " + std::to_string(consecutive_status_failures_) +
@@ -204,15 +207,32 @@ void Sampler::sleep_until(double epoch_seconds) {
     }
 }
 
+void Sampler::record_sample() {
+    const auto& all = ctx_.run.scenarios;
+    const auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return &s == &scenario_; });
+    try {
+        if (it == all.end()) {
+            throw RuntimeFailure("sampler: the scenario is not one of the run's (internal error)");
+        }
+        ctx_.ports.sink.sample_taken(ctx_.run, static_cast<std::size_t>(it - all.begin()));
+    } catch (const std::exception& e) {
+        report_sink_failure(e);
+    }
+}
+
 void Sampler::checkpoint() {
-    since_checkpoint_ = 0;
     try {
         ctx_.ports.sink.checkpoint(ctx_.run);
     } catch (const std::exception& e) {
-        if (!checkpoint_failure_reported_) {
-            ctx_.ports.progress.note(std::string("checkpoint of results failed (run goes on): ") + e.what());
-            checkpoint_failure_reported_ = true;
-        }
+        report_sink_failure(e);
+    }
+}
+
+void Sampler::report_sink_failure(const std::exception& e) {
+    // Once per scenario: a full disk fails every record, and the run goes on with the samples in memory.
+    if (!sink_failure_reported_) {
+        ctx_.ports.progress.note(std::string("recording results failed (run goes on): ") + e.what());
+        sink_failure_reported_ = true;
     }
 }
 

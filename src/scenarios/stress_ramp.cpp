@@ -68,13 +68,14 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
             next_spawn = loop_start_ + static_cast<double>(++spawn_k) * spawn_interval;
         }
         if (clock.now() >= next_sample) {
-            const TickOutcome t = sampler.tick();
+            // The window's figures belong to the sample, so they are added before it is recorded.
+            const TickOutcome t = sampler.tick([&](model::Sample& s) {
+                window.push(ctx.run, s);
+                s.rolling_averages = window.rolling_averages();
+                s.agents_queued = model::AgentsQueued{metadata_.drivers_queued, metadata_.riders_queued,
+                                                      metadata_.drivers_queued + metadata_.riders_queued};
+            });
             after_tick(t);
-            model::Sample& s = result.samples[t.index];
-            window.push(ctx.run, s);
-            s.rolling_averages = window.rolling_averages();
-            s.agents_queued = model::AgentsQueued{metadata_.drivers_queued, metadata_.riders_queued,
-                                                  metadata_.drivers_queued + metadata_.riders_queued};
             next_sample = loop_start_ + static_cast<double>(++sample_k) * interval;
             if (!t.oom_containers.empty()) {
                 metadata_.stop_reason = "oom";

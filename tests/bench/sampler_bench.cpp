@@ -22,7 +22,7 @@
 #include "perfrunner/model/timestamps.hpp"
 #include "perfrunner/ports/system_clock.hpp"
 #include "perfrunner/progress/listener.hpp"
-#include "perfrunner/scenarios/file_results_sink.hpp"
+#include "perfrunner/scenarios/journal_sink.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 
 namespace {
@@ -91,7 +91,8 @@ int main(int argc, char** argv) {
         adapters::SimulationClient simulation(adapters::SimulationClient::options_from(cfg));
         adapters::DockerCli docker(adapters::DockerCli::options_from(cfg));
         adapters::CadvisorSampler metrics(adapters::CadvisorSampler::options_from(cfg));
-        scenarios::FileResultsSink sink(out / "results.json");
+        scenarios::JournalSink sink(out / "journal.jsonl",
+                                    static_cast<std::size_t>(cfg.sampling.checkpoint_every_samples));
         progress::NullProgress quiet;
 
         model::RunResult run;

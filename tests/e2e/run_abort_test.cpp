@@ -42,16 +42,8 @@ TEST(RunE2E, SigintMidDurationExits130WithEverySample) {
     const auto out = e2e::fresh_dir("sigint");
     e2e::Process p(e2e::run_argv(out, {"--scenarios", "duration", "--agents", "10"}), {},
                    out / "perfrunner.log", e2e::source_dir());
-    // Wait until the active phase has 8 samples in the checkpoint, then interrupt.
-    std::size_t seen = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (const auto run = e2e::read_json(out / "results.json")) {
-            if (const auto* d = e2e::scenario(*run, "duration_leak")) seen = d->at("samples").size();
-        }
-        if (seen >= 8) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
+    // Wait until the active phase has 8 samples in the run journal, then interrupt.
+    const std::size_t seen = e2e::wait_for_journal_samples(out, 8, 180.0);
     ASSERT_GE(seen, 8u) << e2e::read_text(out / "perfrunner.log");
     p.signal(SIGINT);
     const auto code = p.wait(90.0);

@@ -194,6 +194,30 @@ inline std::vector<std::string> run_argv(const fs::path& out, std::vector<std::s
     return argv;
 }
 
+// Sample records in a run's journal so far (journal.jsonl, one record per line).
+inline std::size_t journal_samples(const fs::path& run_dir) {
+    std::ifstream in(run_dir / "journal.jsonl");
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(in, line)) {
+        if (line.find("\"journal\": \"sample\"") != std::string::npos) ++n;
+    }
+    return n;
+}
+
+// Waits until the journal holds `samples` sample records; returns how many it holds then.
+inline std::size_t wait_for_journal_samples(const fs::path& run_dir, std::size_t samples,
+                                            double timeout_seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+    std::size_t seen = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        seen = journal_samples(run_dir);
+        if (seen >= samples) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return seen;
+}
+
 // Every sample's timestamps increase and no gap exceeds max_gap seconds (nothing lost between checkpoints).
 inline void expect_contiguous(const nlohmann::json& samples, double max_gap) {
     for (std::size_t i = 1; i < samples.size(); ++i) {

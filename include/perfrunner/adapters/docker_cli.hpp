@@ -30,6 +30,9 @@ struct DockerCliOptions {
     std::string docker = "docker";
     std::function<double()> now;  // epoch seconds
     std::function<void(double)> sleep;
+    // Every docker call ends early when this says so (a Ctrl-C): the call throws RuntimeFailure
+    // "interrupted".
+    std::function<bool()> cancelled;
 };
 
 class DockerCli final : public ports::StackController {

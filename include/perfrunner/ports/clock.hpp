@@ -5,14 +5,16 @@
 
 namespace perfrunner::ports {
 
-// Set from the SIGINT/SIGTERM handler; every wait checks it.
+// Set from the SIGINT/SIGTERM handler; every wait checks it. It also counts the requests, so a step that
+// starts after the first one (reports, teardown) can still be cut short by the next.
 class StopToken {
   public:
-    void request_stop() noexcept { stop_.store(true); }
-    bool stop_requested() const noexcept { return stop_.load(); }
+    void request_stop() noexcept { requests_.fetch_add(1); }
+    bool stop_requested() const noexcept { return requests_.load() > 0; }
+    int requests() const noexcept { return requests_.load(); }
 
   private:
-    std::atomic<bool> stop_{false};
+    std::atomic<int> requests_{0};
 };
 
 class Clock {

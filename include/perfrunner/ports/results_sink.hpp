@@ -1,5 +1,8 @@
 #pragma once
-// Where a run's results go while it runs: results.json checkpoints, so nothing collected is ever lost.
+// Where a run's results go while it runs (the run journal of a real run), so nothing collected is lost to a
+// crash, a kill or a full disk. The final results.json is written once, at the end, by the command.
+#include <cstddef>
+
 #include "perfrunner/model/results.hpp"
 
 namespace perfrunner::ports {
@@ -7,7 +10,10 @@ namespace perfrunner::ports {
 class ResultsSink {
   public:
     virtual ~ResultsSink() = default;
-    // Writes the run as it is now (atomically). Called after every phase and every N samples.
+    // The sample just appended to run.scenarios[scenario] (its last one) is recorded now. Throws on failure.
+    virtual void sample_taken(const model::RunResult& run, std::size_t scenario) = 0;
+    // Records the run apart from its samples: called at the start and end of the run and of every scenario,
+    // at phase changes and OOM events. Throws on failure.
     virtual void checkpoint(const model::RunResult& run) = 0;
 };
 

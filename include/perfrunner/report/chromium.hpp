@@ -4,6 +4,7 @@
 // kill of its whole process group when it hangs.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct ScreenshotOptions {
         std::chrono::seconds(60)};  // per screenshot, then the process group is killed
     int virtual_time_budget_ms = 5000;
     unsigned parallel = 2;
+    // Polled while a browser runs: true kills its process group at once, and no further screenshot starts
+    // (a Ctrl-C while the reports are written).
+    std::function<bool()> cancelled;
 };
 
 // The argv of one screenshot (exposed for tests and logs).

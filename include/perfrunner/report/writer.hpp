@@ -8,6 +8,7 @@
 #include "perfrunner/analysis/analysis.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/results.hpp"
+#include "perfrunner/report/chromium.hpp"
 
 namespace perfrunner::report {
 
@@ -29,10 +30,10 @@ class Writer {
     virtual void write(const ReportContext& context) = 0;
 };
 
-// summary.json, report.md, report.html, junit.xml, charts (HTML + PNG).
-std::vector<std::unique_ptr<Writer>> default_writers();
+// summary.json, report.md, report.html, junit.xml, charts (HTML + PNG, taken with `screenshots`).
+std::vector<std::unique_ptr<Writer>> default_writers(const ScreenshotOptions& screenshots = {});
 
 // Runs every writer; one writer failing does not stop the others. Returns the error lines (empty = all fine).
-std::vector<std::string> write_all(const ReportContext& context);
+std::vector<std::string> write_all(const ReportContext& context, const ScreenshotOptions& screenshots = {});
 
 }  // namespace perfrunner::report

@@ -8,7 +8,8 @@
 //     drivers_queued // 2 agents (>= 1, bug 9) unless --agents N was given;
 //   - a stop request (SIGINT/SIGTERM) ends sampling, brings the simulation to rest and aborts the run
 //     "user_interrupt"; the interrupted scenario keeps every sample.
-// results.json is checkpointed through the sink after every phase and every N samples.
+// Every sample is recorded through the sink as it is taken, and the run's state at every scenario start and
+// end, phase change and OOM event (the run journal of a real run).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,8 +53,8 @@ class RunFlow {
 
     model::RunResult& run() { return run_; }
     bool interrupted() const { return interrupted_; }
-    // Final `down -v` unless keep_stack; a failure is a note, never an error.
-    void teardown();
+    // Final `down -v` unless keep_stack; a failure is a note, never an error. False when it failed.
+    bool teardown();
 
   private:
     template <class Scenario>

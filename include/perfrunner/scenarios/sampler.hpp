@@ -38,8 +38,10 @@ class Sampler {
     // Live figures shown by the progress display.
     void set_live(const progress::LiveFigures& live) { live_ = live; }
 
-    // Takes one sample now and appends it. Throws RuntimeFailure after too many failed status calls in a row.
-    TickOutcome tick();
+    // Takes one sample now, appends it, lets `complete` add what the scenario knows of it (rolling averages,
+    // queued agents), then records it through the sink (a new OOM event records the run's state too). Throws
+    // RuntimeFailure after too many failed status calls in a row.
+    TickOutcome tick(const std::function<void(model::Sample&)>& complete = {});
 
     // Timed collection: ticks at start + k*interval while now - start < duration. `after_each` returning true
     // ends the collection early (CollectEnd::requested). Ends at once on OOM or a stop request. The interval
@@ -50,7 +52,8 @@ class Sampler {
     // Sleeps until `epoch_seconds`; throws Interrupted when a stop was requested.
     void sleep_until(double epoch_seconds);
 
-    // Writes the run through the sink now (errors are reported once as a note, never thrown).
+    // Records the run's state through the sink now, e.g. at a phase change (errors are reported once as a
+    // note, never thrown).
     void checkpoint();
 
     bool oom_seen() const { return !oom_names_.empty(); }
@@ -62,6 +65,8 @@ class Sampler {
     void read_pace(model::Sample& sample, TickOutcome& outcome);
     void poll_oom(model::Sample& sample, TickOutcome& outcome);
     bool watched(const std::string& container) const;  // in the container catalogue
+    void record_sample();
+    void report_sink_failure(const std::exception& e);
 
     ScenarioContext& ctx_;
     model::ScenarioResult& scenario_;
@@ -71,8 +76,7 @@ class Sampler {
     int consecutive_status_failures_ = 0;
     std::vector<std::string> oom_names_;
     progress::LiveFigures live_;
-    std::size_t since_checkpoint_ = 0;
-    bool checkpoint_failure_reported_ = false;
+    bool sink_failure_reported_ = false;
 };
 
 }  // namespace perfrunner::scenarios

@@ -4,7 +4,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include "perfrunner/adapters/process.hpp"
 #include "perfrunner/error.hpp"
@@ -87,4 +89,49 @@ TEST(Process, EnvironmentIsInheritedAndExtendedWithoutAShell) {
         {"sh", "-c", "printf '%s|%s|%s' \"$PERFRUNNER_TEST_VAR\" \"$(pwd)\" \"${PATH:+has-path}\""}, options);
     ASSERT_TRUE(r.ok()) << r.err;
     EXPECT_EQ(r.out, "a value; with $dollar|/tmp|has-path");
+}
+
+namespace {
+
+bool gone_or_zombie(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string pid_field, comm, state;
+    return !(stat >> pid_field >> comm >> state) || state == "Z";
+}
+
+}  // namespace
+
+TEST(Process, CancelKillsTheChildAndItsGroupPromptly) {
+    // What a Ctrl-C during a long docker call does: the call ends within a poll interval, not at its timeout.
+    const std::string pidfile = ::testing::TempDir() + "/perfrunner_process_test_cancel.pid";
+    std::remove(pidfile.c_str());
+    ProcessOptions options;
+    options.timeout_seconds = 60.0;
+    const auto t0 = std::chrono::steady_clock::now();
+    options.cancelled = [t0] {
+        return std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(300);
+    };
+    const auto r = run_process({"sh", "-c", "sleep 30 & echo $! > " + pidfile + "; wait"}, options);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("cancelled child ended %.2f s after the start (cancel at 0.30 s)\n", elapsed);
+    EXPECT_TRUE(r.interrupted);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_FALSE(r.ok());
+    EXPECT_LT(elapsed, 3.0);
+    std::ifstream in(pidfile);
+    int grandchild = 0;
+    ASSERT_TRUE(in >> grandchild);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_TRUE(gone_or_zombie(grandchild)) << "grandchild " << grandchild << " still running";
+    EXPECT_NE(describe_failure({"sh"}, r, options).find("interrupted"), std::string::npos);
+}
+
+TEST(Process, AChildThatClosesItsPipesStillHasItsTimeout) {
+    ProcessOptions options;
+    options.timeout_seconds = 0.5;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = run_process({"sh", "-c", "exec >/dev/null 2>&1; sleep 30"}, options);
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_TRUE(r.timed_out);
+    EXPECT_LT(elapsed, 3.0);
 }

@@ -58,13 +58,15 @@ TEST_F(RunFlowTest, FullRunOrderDerivedConfigAndCheckpoints) {
     EXPECT_TRUE(run.config.contains("perfrunner"));
     EXPECT_EQ(run.config["perfrunner"]["api"]["api_key"], "***");
     EXPECT_EQ(run.config["scenarios"]["duration_active_minutes"], 1);
-    // Checkpoints all along, never losing samples; the last holds everything.
-    EXPECT_GT(h.sink.sample_counts.size(), 20u);
-    EXPECT_TRUE(std::is_sorted(h.sink.sample_counts.begin(), h.sink.sample_counts.end()));
+    // Every sample recorded once as taken; state records at every scenario start and end (and phase change),
+    // the last holding everything.
     std::size_t total = 0;
     for (const auto& s : run.scenarios) {
         total += s.samples.size();
     }
+    EXPECT_EQ(h.sink.recorded.size(), total);
+    EXPECT_GE(h.sink.sample_counts.size(), 2u + 2u * run.scenarios.size());
+    EXPECT_TRUE(std::is_sorted(h.sink.sample_counts.begin(), h.sink.sample_counts.end()));
     EXPECT_EQ(h.sink.sample_counts.back(), total);
     EXPECT_EQ(scenarios::exit_code_for(run, false, f.interrupted()), ExitCode::ok);
     EXPECT_EQ(scenarios::exit_code_for(run, true, f.interrupted()), ExitCode::verdict_fail);

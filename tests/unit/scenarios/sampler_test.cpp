@@ -116,11 +116,27 @@ TEST_F(SamplerFixture, ChecksOomOnEveryTickAndEndsCollection) {
     EXPECT_EQ(sampler.oom_reason(), "OOM detected in: rideshare-kafka");
 }
 
-TEST_F(SamplerFixture, CheckpointsEveryNSamples) {
-    h.config.sampling.checkpoint_every_samples = 4;
-    scenarios::Sampler sampler(ctx, scenario);
+TEST_F(SamplerFixture, RecordsEverySampleOnceAsCompletedAndNoWholeRunRewrites) {
+    run.scenarios.emplace_back();  // the sampled scenario is the first of two
+    model::ScenarioResult& first = run.scenarios.front();
+    scenarios::Sampler sampler(ctx, first);
     sampler.collect(30.0, 2.0);  // 15 samples
-    EXPECT_EQ(h.sink.sample_counts, (std::vector<std::size_t>{4, 8, 12}));
+    long k = 0;
+    sampler.tick([&](model::Sample& s) { s.agents_queued = model::AgentsQueued{++k, 0, k}; });
+    ASSERT_EQ(h.sink.recorded.size(), 16u);
+    EXPECT_EQ(h.sink.sample_scenarios, std::vector<std::size_t>(16, 0u));
+    EXPECT_EQ(h.sink.recorded.back().timestamp, first.samples.back().timestamp);
+    ASSERT_TRUE(h.sink.recorded.back().agents_queued.has_value());  // completed before it was recorded
+    EXPECT_EQ(h.sink.recorded.back().agents_queued->drivers, 1);
+    EXPECT_TRUE(h.sink.sample_counts.empty());  // no state record without a phase change or an event
+}
+
+TEST_F(SamplerFixture, AnOomEventIsRecordedAtOnce) {
+    h.stack.schedule_oom("rideshare-kafka", h.t0() + 7.0);
+    scenarios::Sampler sampler(ctx, scenario);
+    EXPECT_EQ(sampler.collect(30.0, 2.0), scenarios::CollectEnd::oom);
+    ASSERT_EQ(h.sink.sample_counts.size(), 1u);
+    EXPECT_EQ(h.sink.last.scenarios.front().oom_events.size(), 1u);
 }
 
 TEST_F(SamplerFixture, StopRequestEndsCollection) {

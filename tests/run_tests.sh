@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine (as root): installs what is missing, builds, starts the
 # Docker engine and the bundled stack's images, runs every test (unit, real stack, end-to-end) with ctest, and
-# cleans up after itself. Exit code = ctest's.
+# cleans up after itself. Exit code = ctest's (1 when a lint gate, tests/lint.sh, fails first).
 #
 #   PERFRUNNER_BUILD_DIR  build directory (default <repo>/build)
 #   CTEST_ARGS            extra ctest arguments, e.g. "-L unit"
@@ -11,7 +11,10 @@ BUILD=${PERFRUNNER_BUILD_DIR:-$ROOT/build}
 cd "$ROOT"
 
 bash tests/stack/setup.sh
+# Style gates first (warnings are errors): clang-format on every file, clang-tidy on src/ once configured.
+bash tests/lint.sh format
 cmake --preset default -B "$BUILD"
+bash tests/lint.sh tidy "$BUILD"
 cmake --build "$BUILD" -j2
 
 started_dockerd=0

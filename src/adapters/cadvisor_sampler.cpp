@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "perfrunner/adapters/compose_names.hpp"
 #include "perfrunner/config/config.hpp"
 
 namespace perfrunner::adapters {
@@ -13,19 +14,6 @@ constexpr double kMiB = 1048576.0;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// "<project>-<service>-<n>" (compose v2) or "<project>_<service>_<n>" (v1) equals `name`.
-bool compose_generated_name(const std::string& name, const std::string& project, const std::string& service) {
-    for (const char sep : {'-', '_'}) {
-        const std::string prefix = project + sep + service + sep;
-        if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
-            std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
-                        [](unsigned char c) { return std::isdigit(c) != 0; })) {
-            return true;
-        }
-    }
-    return false;
 }
 
 std::string label(const cadvisor::ContainerInfo& c, const std::string& key) {

@@ -1,7 +1,8 @@
 #include "perfrunner/adapters/prometheus_labels.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "perfrunner/adapters/compose_names.hpp"
 
 namespace perfrunner::adapters::prometheus {
 namespace {
@@ -12,18 +13,6 @@ std::string label(const Labels& labels, const std::string& key) {
     }
     const auto it = labels.find(key);
     return it == labels.end() ? std::string() : it->second;
-}
-
-bool compose_generated_name(const std::string& name, const std::string& project, const std::string& service) {
-    for (const char sep : {'-', '_'}) {
-        const std::string prefix = project + sep + service + sep;
-        if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
-            std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
-                        [](unsigned char c) { return std::isdigit(c) != 0; })) {
-            return true;
-        }
-    }
-    return false;
 }
 
 std::vector<std::string> split(const std::string& text, char sep) {

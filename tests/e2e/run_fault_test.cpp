@@ -4,6 +4,7 @@
 // prints one line of the fault table: "FAULT | <fault> | <outcome> | kept <n> / taken <m>".
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 #include <set>
@@ -90,7 +91,8 @@ struct FaultRun {
     std::vector<double> taken;  // samples in the journal when the fault was injected
     std::optional<int> code;
     std::optional<json> run;
-    std::string log() const { return e2e::read_text(out / "perfrunner.log"); }
+    e2e::fs::path log_path;
+    std::string log() const { return e2e::read_text(log_path); }
 };
 
 using ArgvFor = std::function<std::vector<std::string>(const e2e::fs::path& out)>;
@@ -100,7 +102,9 @@ FaultRun fault_run(const e2e::fs::path& out, const ArgvFor& argv,
                    const std::function<void(e2e::Process&)>& inject, double timeout = 240.0) {
     FaultRun f;
     f.out = out;
-    e2e::Process p(argv(out), env, out / "perfrunner.log", e2e::source_dir());
+    // Beside the run folder, not in it: the disk-full test fills the run folder's file system.
+    f.log_path = out.parent_path() / (out.filename().string() + ".log");
+    e2e::Process p(argv(out), env, f.log_path, e2e::source_dir());
     const std::size_t seen = e2e::wait_for_journal_samples(out, before, 180.0);
     EXPECT_GE(seen, before) << f.log();
     f.taken = journal_timestamps(e2e::read_text(out / "journal.jsonl"));
@@ -193,11 +197,13 @@ TEST(FaultE2E, DockerEngineStopped) {
 
 TEST(FaultE2E, RunFolderDiskFull) {
     PERFRUNNER_REQUIRE_STACK_OR_SKIP();
-    const auto mnt = e2e::fresh_dir("fault-disk");
-    if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=16m") != 0)
+    // The run folder is a 16 MiB tmpfs; its log and the rebuild's go beside it.
+    const auto base = e2e::fresh_dir("fault-disk");
+    const auto out = base / "run";
+    e2e::fs::create_directories(out);
+    if (::mount("tmpfs", out.c_str(), "tmpfs", 0, "size=16m") != 0)
         GTEST_SKIP() << "cannot mount a tmpfs here";
-    const auto out = mnt / "run";
-    const auto filler = mnt / "filler";
+    const auto filler = out / "filler";
     auto f = fault_run(out, baseline(), {}, 8, [&](e2e::Process&) {
         // Everything left on the file system, taken at once.
         e2e::run_quiet({"dd", "if=/dev/zero", "of=" + filler.string(), "bs=64k"}, 30.0);
@@ -207,21 +213,24 @@ TEST(FaultE2E, RunFolderDiskFull) {
     EXPECT_EQ(f.code, 1) << log;
     EXPECT_NE(log.find("results.json not written"), std::string::npos) << log;
     // The teardown ran although the final write failed (defect 5).
+    EXPECT_NE(log.find("teardown: down -v started"), std::string::npos) << log;
     EXPECT_FALSE(container_running("rideshare-simulation")) << log;
     // Room again: the journal holds every sample taken before the disk filled.
     e2e::fs::remove(filler);
-    const auto rebuild_log = mnt / "rebuild.log";
+    const auto rebuild_log = base / "rebuild.log";
     e2e::Process r({e2e::perfrunner_binary(), "rebuild", out.string(), "--png", "never"}, {}, rebuild_log,
                    e2e::source_dir());
     const auto rc = r.wait(120.0);
     const auto run = e2e::read_json(out / "results.json");
-    std::string outcome = "exit " + std::to_string(f.code.value_or(-1)) +
-                          ", results.json not written, stack torn down; rebuild exit " +
-                          std::to_string(rc.value_or(-1));
+    ::umount2(out.c_str(), MNT_DETACH);
     ASSERT_TRUE(run.has_value()) << e2e::read_text(rebuild_log);
     expect_all_kept(f.taken, *run);
-    table_line("(e) disk of the run folder full", outcome, results_samples(*run), f.taken.size());
-    ::umount2(mnt.c_str(), MNT_DETACH);
+    table_line("(e) disk of the run folder full",
+               "exit " + std::to_string(f.code.value_or(-1)) +
+                   ", journal appends fail (noted once), results.json not written, reports fail, stack torn "
+                   "down; rebuild exit " +
+                   std::to_string(rc.value_or(-1)),
+               results_samples(*run), f.taken.size());
 }
 
 TEST(FaultE2E, SigkillThenRebuild) {
@@ -254,7 +263,9 @@ TEST(FaultE2E, SigkillThenRebuild) {
 TEST(FaultE2E, SigintAtTenRandomMoments) {
     PERFRUNNER_REQUIRE_STACK_OR_SKIP();
     std::mt19937 rng(20261201);
-    std::uniform_real_distribution<double> moment(0.5, 22.0);
+    // The run takes ~19 s here (setup ~7 s, warm-up 2 s, sampling 8 s, teardown ~2 s): every moment falls
+    // inside.
+    std::uniform_real_distribution<double> moment(0.5, 16.0);
     for (int i = 0; i < 10; ++i) {
         const double at = moment(rng);
         const bool twice = i >= 8;
@@ -266,6 +277,13 @@ TEST(FaultE2E, SigintAtTenRandomMoments) {
         std::this_thread::sleep_for(std::chrono::duration<double>(at));
         const std::string journal = e2e::read_text(out / "journal.jsonl");
         const auto taken = journal.empty() ? std::vector<double>{} : journal_timestamps(journal);
+        // The phase the signal lands in: the last "<scenario>: <phase> started" line of the log so far.
+        const std::string so_far = e2e::read_text(out / "perfrunner.log");
+        const auto started = so_far.rfind(" started");
+        const auto line_start = started == std::string::npos ? 0 : so_far.rfind('\n', started) + 1;
+        const std::string phase = started == std::string::npos
+                                      ? std::string("start")
+                                      : so_far.substr(line_start, started - line_start).substr(21);
         p.signal(SIGINT);
         if (twice) {
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -287,7 +305,8 @@ TEST(FaultE2E, SigintAtTenRandomMoments) {
         EXPECT_NE(e2e::run_quiet({"pgrep", "-f", "compose.*tests/stack/compose.yml"}), 0)
             << "docker child left";
         char moment_text[96];
-        std::snprintf(moment_text, sizeof moment_text, "SIGINT%s at %.1f s", twice ? " x2" : "", at);
+        std::snprintf(moment_text, sizeof moment_text, "SIGINT%s at %.1f s (%s)", twice ? " x2" : "", at,
+                      phase.c_str());
         table_line(moment_text,
                    "exit " + std::to_string(*code) + " after " +
                        std::to_string(static_cast<int>(took * 10) / 10.0).substr(0, 4) + " s, " +

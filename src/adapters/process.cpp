@@ -28,18 +28,24 @@ constexpr long long kPollMs = 100;              // longest wait between two look
 struct Pipe {
     int fd[2] = {-1, -1};
     Pipe() {
-        if (::pipe2(fd, O_CLOEXEC) != 0) throw RuntimeFailure(fmt::format("pipe: {}", std::strerror(errno)));
+        if (::pipe2(fd, O_CLOEXEC) != 0) {
+            throw RuntimeFailure(fmt::format("pipe: {}", std::strerror(errno)));
+        }
     }
     ~Pipe() {
         close_read();
         close_write();
     }
     void close_read() {
-        if (fd[0] >= 0) ::close(fd[0]);
+        if (fd[0] >= 0) {
+            ::close(fd[0]);
+        }
         fd[0] = -1;
     }
     void close_write() {
-        if (fd[1] >= 0) ::close(fd[1]);
+        if (fd[1] >= 0) {
+            ::close(fd[1]);
+        }
         fd[1] = -1;
     }
     Pipe(const Pipe&) = delete;
@@ -66,7 +72,9 @@ struct SpawnActions {
 std::string format_command(const std::vector<std::string>& argv) {
     std::string out;
     for (const auto& a : argv) {
-        if (!out.empty()) out += ' ';
+        if (!out.empty()) {
+            out += ' ';
+        }
         if (a.empty() || a.find_first_of(" \t\"'") != std::string::npos) {
             out += '\'' + a + '\'';
         } else {
@@ -93,7 +101,9 @@ std::string describe_failure(const std::vector<std::string>& argv, const Process
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
-    if (argv.empty()) throw RuntimeFailure("run_process: empty command");
+    if (argv.empty()) {
+        throw RuntimeFailure("run_process: empty command");
+    }
     Pipe out_pipe, err_pipe, in_pipe;
     SpawnActions spawn;
     posix_spawn_file_actions_adddup2(&spawn.actions, out_pipe.fd[1], STDOUT_FILENO);
@@ -122,7 +132,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const auto& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
     args.push_back(nullptr);
 
     std::vector<std::string> env_strings;
@@ -131,10 +143,18 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     if (!options.environment.empty()) {
         for (char** e = environ; *e != nullptr; ++e) {
             const std::string entry(*e);
-            if (!options.environment.count(entry.substr(0, entry.find('=')))) env_strings.push_back(entry);
+            if (!options.environment.count(entry.substr(0, entry.find('=')))) {
+                env_strings.push_back(entry);
+            }
         }
-        for (const auto& [k, v] : options.environment) env_strings.push_back(k + "=" + v);
-        for (auto& e : env_strings) envp.push_back(e.data());
+        for (const auto& [k, v] : options.environment) {
+            std::string entry = k;
+            entry.append("=").append(v);
+            env_strings.push_back(std::move(entry));
+        }
+        for (auto& e : env_strings) {
+            envp.push_back(e.data());
+        }
         envp.push_back(nullptr);
         child_env = envp.data();
     }
@@ -189,14 +209,19 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         }
         const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
         const int ready = ::poll(fds.data(), n, static_cast<int>(std::min<long long>(left_ms + 1, kPollMs)));
-        if (ready < 0 && errno != EINTR) break;
+        if (ready < 0 && errno != EINTR) {
+            break;
+        }
         auto drain = [&](int index, int fd, std::string& sink, bool& open) {
             if (index < 0 ||
-                (fds[static_cast<std::size_t>(index)].revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+                (fds[static_cast<std::size_t>(index)].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
                 return;
+            }
             const ssize_t got = ::read(fd, buffer.data(), buffer.size());
             if (got > 0) {
-                if (sink.size() < kMaxCapture) sink.append(buffer.data(), static_cast<std::size_t>(got));
+                if (sink.size() < kMaxCapture) {
+                    sink.append(buffer.data(), static_cast<std::size_t>(got));
+                }
             } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
                 open = false;
             }
@@ -207,9 +232,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
             const auto& data = *options.stdin_data;
             const ssize_t put =
                 ::write(in_pipe.fd[1], data.data() + stdin_written, data.size() - stdin_written);
-            if (put > 0) stdin_written += static_cast<std::size_t>(put);
-            if (put < 0 && errno != EAGAIN && errno != EINTR) stdin_written = data.size();
-            if (stdin_written >= data.size()) in_pipe.close_write();
+            if (put > 0) {
+                stdin_written += static_cast<std::size_t>(put);
+            }
+            if (put < 0 && errno != EAGAIN && errno != EINTR) {
+                stdin_written = data.size();
+            }
+            if (stdin_written >= data.size()) {
+                in_pipe.close_write();
+            }
         }
     }
     in_pipe.close_write();
@@ -233,7 +264,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         ::kill(-pid, SIGTERM);
         // Grace period of 1 s, then KILL the whole group.
         for (int i = 0; i < 100; ++i) {
-            if (::waitpid(pid, &status, WNOHANG) == pid) break;
+            if (::waitpid(pid, &status, WNOHANG) == pid) {
+                break;
+            }
             ::usleep(10000);
             if (i == 99) {
                 ::kill(-pid, SIGKILL);

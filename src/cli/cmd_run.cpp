@@ -40,7 +40,9 @@ namespace fs = std::filesystem;
 
 scenarios::RunOptions flow_options(const RunOptions& options, const std::string& test_id) {
     scenarios::RunOptions o;
-    if (options.scenarios) o.scenarios = scenarios::parse_scenario_selection(*options.scenarios);
+    if (options.scenarios) {
+        o.scenarios = scenarios::parse_scenario_selection(*options.scenarios);
+    }
     o.agents = options.agents;
     o.keep_stack = options.keep_stack;
     o.test_id = test_id;
@@ -116,15 +118,18 @@ int run_command(const config::Config& config, const RunOptions& options) {
         options.output_dir ? fs::path(*options.output_dir) : fs::path(config.output.output_dir) / test_id;
     std::error_code ec;
     fs::create_directories(run_dir, ec);
-    if (ec)
+    if (ec) {
         throw RuntimeFailure(
             fmt::format("cannot create output directory {}: {} (check the path and permissions)",
                         run_dir.string(), ec.message()));
+    }
 
     // Waits inside the adapters (rate limits, spawn wait, health wait) end at once on SIGINT/SIGTERM.
     auto now = [&clock] { return clock.now(); };
     auto sleep = [&clock](double seconds) {
-        if (!clock.sleep_for(seconds)) throw scenarios::Interrupted{};
+        if (!clock.sleep_for(seconds)) {
+            throw scenarios::Interrupted{};
+        }
     };
     auto sim_options = adapters::SimulationClient::options_from(config);
     sim_options.now = now;
@@ -148,8 +153,9 @@ int run_command(const config::Config& config, const RunOptions& options) {
                                       stderr, now);
     progress::ProgressListener& progress =
         options.global.quiet ? static_cast<progress::ProgressListener&>(quiet) : console;
-    if (!options.global.quiet)
+    if (!options.global.quiet) {
         std::cerr << fmt::format("perfrunner run {} -> {}\n", test_id, run_dir.string());
+    }
 
     scenarios::RunFlow flow({clock, stop, metrics, docker, simulation, sink, progress}, config, flow_opts);
     model::RunResult& run = flow.execute();
@@ -168,7 +174,9 @@ int run_command(const config::Config& config, const RunOptions& options) {
         return scenarios::exit_code_for(run, verdict_fail, flow.interrupted());
     };
     const report::RunOutputs outputs = report::write_run_outputs(run, config, outputs_options);
-    for (const auto& e : outputs.errors) spdlog::error("{}", e);
+    for (const auto& e : outputs.errors) {
+        spdlog::error("{}", e);
+    }
 
     tolerated = stop.requests() + 1;
     if (!flow.teardown()) {

@@ -229,8 +229,11 @@ JournalReplay parse_journal(std::string_view text, std::string_view source_name)
                 replayer.replay().truncated_tail = true;
                 break;
             }
-            const std::string what = e.what();
-            throw InputError(what.rfind(where, 0) == 0 ? what : where + ": " + what);
+            std::string what = e.what();
+            if (what.rfind(where, 0) != 0) {
+                what.insert(0, where + ": ");
+            }
+            throw InputError(what);
         }
     }
     return replayer.finish(source_name);

@@ -1,5 +1,5 @@
 // sampler_bench: samples the real stack with perfrunner's own sampling loop (CadvisorSampler,
-// SimulationClient, DockerCli OOM polls, checkpoints of results.json) for a fixed time and prints what that
+// SimulationClient, DockerCli OOM polls, the run journal) for a fixed time and prints what that
 // costs perfrunner and how well it keeps its schedule. A program run by hand, not a test.
 //
 //   sampler_bench [--config config/demo.json] [--seconds 600] [--interval 1] [--out DIR]

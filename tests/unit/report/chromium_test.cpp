@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <unordered_set>
 
@@ -216,6 +217,31 @@ TEST(Chromium, TimeoutKillsTheWholeProcessGroup) {
     const auto stat = testing::read_file("/proc/" + std::to_string(child) + "/stat");
     const auto state = stat.empty() ? 'X' : stat[stat.rfind(')') + 2];
     EXPECT_TRUE(state == 'X' || state == 'Z') << "the browser's child survived the timeout: " << stat;
+}
+
+TEST(Chromium, ACancelKillsTheRunningBrowserAndSkipsTheRest) {
+    // A Ctrl-C while the PNGs are taken: the running browser ends at once, no other one starts.
+    REQUIRE_CHROMIUM(chromium);
+    testing::TempDir dir;
+    { std::ofstream(dir.path / "x.html") << "<html><body><h1>x</h1></body></html>"; }
+    std::vector<ScreenshotJob> jobs;
+    for (const char* name : {"a.png", "b.png", "c.png", "d.png"}) {
+        jobs.push_back({dir.path / "x.html", dir.path / name, 400, 300});
+    }
+    ScreenshotOptions options;
+    options.parallel = 1;
+    const auto t0 = std::chrono::steady_clock::now();
+    options.cancelled = [t0] {
+        return std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(300);
+    };
+    const auto errors = take_screenshots(*chromium, jobs, options);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("4 screenshots cancelled at 0.3 s: returned after %.2f s\n", seconds);
+    EXPECT_LT(seconds, 3.0);
+    ASSERT_EQ(errors.size(), 4u);
+    for (const auto& e : errors) {
+        EXPECT_NE(e.find("interrupted"), std::string::npos) << e;
+    }
 }
 
 TEST(Chromium, ArgvHasTheHeadlessFlagsAndNoShell) {

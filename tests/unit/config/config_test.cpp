@@ -235,12 +235,14 @@ TEST(DemoConfig, LoadsAndIsShort) {
     EXPECT_THAT(compose, HasSubstr("cpus: ${KAFKA_CPU_LIMIT:-0.5}"));
     EXPECT_THAT(compose, HasSubstr("cpus: ${REDIS_CPU_LIMIT:-0.25}"));
     EXPECT_THAT(compose, HasSubstr("cpus: ${CADVISOR_CPU_LIMIT:-0.5}"));
+    EXPECT_THAT(compose, HasSubstr("cpus: ${PROMETHEUS_CPU_LIMIT:-0.5}"));
     EXPECT_EQ(c.find_container("rideshare-simulation")->cpu_cores, 1.0);
     EXPECT_EQ(c.find_container("rideshare-kafka")->cpu_cores, 0.5);
     EXPECT_EQ(c.find_container("rideshare-redis")->cpu_cores, 0.25);
     EXPECT_EQ(c.find_container("rideshare-cadvisor")->cpu_cores, 0.5);
-    EXPECT_EQ(c.containers.size(), 4u);
-    EXPECT_EQ(c.expected_containers().size(), 4u);
+    EXPECT_EQ(c.find_container("rideshare-prometheus")->cpu_cores, 0.5);
+    EXPECT_EQ(c.containers.size(), 5u);  // the monitoring profile runs cAdvisor and Prometheus
+    EXPECT_EQ(c.expected_containers().size(), 5u);
     // baseline + stress max + duration (active + cooldown + drain budget) + speed steps (2x..8x) stay near 6
     // min
     const double minutes = c.scenarios.baseline_duration_seconds / 60 +

@@ -45,6 +45,24 @@ WorseDirection worse_direction(CompareMetric m) {
                                                                                  : WorseDirection::higher;
 }
 
+CompareSettings compare_settings(const config::CompareConfig& config) {
+    const auto tolerance = [](double percent, double floor, CompareMetric m) {
+        return ChangeTolerance{percent / 100.0, floor, worse_direction(m)};
+    };
+    CompareSettings s;
+    s.alpha = config.alpha;
+    s.tolerance = {{
+        tolerance(config.cpu_tolerance_percent, config.cpu_floor_percent, CompareMetric::cpu_percent),
+        tolerance(config.memory_tolerance_percent, config.memory_floor_mb, CompareMetric::memory_mb),
+        tolerance(config.throughput_tolerance_percent, config.throughput_floor, CompareMetric::throughput),
+        tolerance(config.latency_tolerance_percent, config.latency_floor_ms,
+                  CompareMetric::status_latency_ms),
+        tolerance(config.rtr_tolerance_percent, config.rtr_floor, CompareMetric::real_time_ratio),
+    }};
+    s.capacity_tolerance = config.capacity_tolerance_percent / 100.0;
+    return s;
+}
+
 std::vector<MetricComparison> compare_series(const std::vector<SeriesPair>& pairs,
                                              const CompareSettings& settings) {
     std::vector<MetricComparison> out;

@@ -45,6 +45,13 @@ struct RebuildOptions {
     std::optional<std::string> png;  // --png auto|always|never (default: output.png)
 };
 
+struct CompareOptions {
+    GlobalOptions global;
+    std::string base;                       // BASE: results.json or its run folder
+    std::string next;                       // NEW: the same
+    std::optional<std::string> output_dir;  // --output DIR (default: output.output_dir/compare_<UTC time>)
+};
+
 struct ConfigOptions {
     GlobalOptions global;
     bool keys = false;  // --keys: every config key with its allowed values, default and meaning
@@ -54,6 +61,7 @@ int run_command(const config::Config& config, const RunOptions& options);
 int check_command(const config::Config& config, const CheckOptions& options);
 int analyze_command(const config::Config& config, const AnalyzeOptions& options);
 int rebuild_command(const config::Config& config, const RebuildOptions& options);
+int compare_command(const config::Config& config, const CompareOptions& options);
 int config_command(const config::Config& config, const ConfigOptions& options);
 
 }  // namespace perfrunner::cli

@@ -19,7 +19,7 @@ constexpr const char* kExitCodes =
     "  0    verdict PASS or WARNING\n"
     "  1    runtime error (a service, docker or the file system failed)\n"
     "  2    usage, config or input error\n"
-    "  3    verdict FAIL\n"
+    "  3    verdict FAIL; compare: a regression\n"
     "  130  interrupted (SIGINT/SIGTERM)\n";
 
 int print_error(const std::string& message) {
@@ -109,6 +109,16 @@ int main(int argc, char** argv) {
     rebuild->add_option("--png", rebuild_options.png, "Chart PNGs")
         ->check(CLI::IsMember({"auto", "always", "never"}));
 
+    cli::CompareOptions compare_options;
+    auto* compare = app.add_subcommand(
+        "compare", "Compare two runs: what got worse from BASE to NEW (exit 3 on a regression)");
+    compare->add_option("BASE", compare_options.base, "results.json (or run folder) of the reference run")
+        ->required();
+    compare->add_option("NEW", compare_options.next, "results.json (or run folder) of the run to judge")
+        ->required();
+    compare->add_option("--output", compare_options.output_dir,
+                        "Output folder (default: output.output_dir/compare_<UTC time>)");
+
     cli::ConfigOptions config_options;
     auto* config_cmd =
         app.add_subcommand("config", "Print the effective configuration as JSON (secrets redacted)");
@@ -146,6 +156,9 @@ int main(int argc, char** argv) {
         } else if (rebuild->parsed()) {
             rebuild_options.global = global;
             code = cli::rebuild_command(cfg, rebuild_options);
+        } else if (compare->parsed()) {
+            compare_options.global = global;
+            code = cli::compare_command(cfg, compare_options);
         } else if (config_cmd->parsed()) {
             config_options.global = global;
             code = cli::config_command(cfg, config_options);

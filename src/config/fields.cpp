@@ -294,6 +294,36 @@ const std::array kAnalysisFields = {
             "points per chart line (display only; results.json keeps every sample)"),
 };
 
+constexpr Bounds kTolerancePercent = closed(0, 1000);
+constexpr Bounds kFloor = closed(0, kInfinity);
+
+const std::array kCompareFields = {
+    number("alpha", &CompareConfig::alpha, kProbability, "",
+           "significance level of every comparison, after the Holm correction"),
+    number("cpu_tolerance_percent", &CompareConfig::cpu_tolerance_percent, kTolerancePercent, kUnitPercent,
+           "CPU: smallest relative change of the median that counts"),
+    number("cpu_floor_percent", &CompareConfig::cpu_floor_percent, kFloor, "points",
+           "CPU: smallest absolute change that counts (% of one core)"),
+    number("memory_tolerance_percent", &CompareConfig::memory_tolerance_percent, kTolerancePercent,
+           kUnitPercent, "memory: smallest relative change of the median that counts"),
+    number("memory_floor_mb", &CompareConfig::memory_floor_mb, kFloor, "MB",
+           "memory: smallest absolute change that counts"),
+    number("throughput_tolerance_percent", &CompareConfig::throughput_tolerance_percent, kTolerancePercent,
+           kUnitPercent, "throughput: smallest relative change of the median that counts"),
+    number("throughput_floor", &CompareConfig::throughput_floor, kFloor, "events/s",
+           "throughput: smallest absolute change that counts"),
+    number("latency_tolerance_percent", &CompareConfig::latency_tolerance_percent, kTolerancePercent,
+           kUnitPercent, "status-call latency: smallest relative change of the median that counts"),
+    number("latency_floor_ms", &CompareConfig::latency_floor_ms, kFloor, "ms",
+           "status-call latency: smallest absolute change that counts"),
+    number("rtr_tolerance_percent", &CompareConfig::rtr_tolerance_percent, kTolerancePercent, kUnitPercent,
+           "real-time ratio: smallest relative change of the median that counts"),
+    number("rtr_floor", &CompareConfig::rtr_floor, kFloor, "",
+           "real-time ratio: smallest absolute change that counts"),
+    number("capacity_tolerance_percent", &CompareConfig::capacity_tolerance_percent, kTolerancePercent,
+           kUnitPercent, "capacity: smallest drop of the last healthy load that counts (and one step)"),
+};
+
 const std::array kOutputFields = {
     text("output_dir", &OutputConfig::output_dir, "runs go to `<output_dir>/<YYYYmmdd_HHMMSS>`",
          TextRule::non_empty),
@@ -321,6 +351,7 @@ const Section<SamplingConfig> kSamplingSection{"sampling", &Config::sampling, kS
 const Section<ScenariosConfig> kScenariosSection{"scenarios", &Config::scenarios, kScenariosFields};
 const Section<ThresholdsConfig> kThresholdsSection{"thresholds", &Config::thresholds, kThresholdsFields};
 const Section<AnalysisConfig> kAnalysisSection{"analysis", &Config::analysis, kAnalysisFields};
+const Section<CompareConfig> kCompareSection{"compare", &Config::compare, kCompareFields};
 const Section<OutputConfig> kOutputSection{"output", &Config::output, kOutputFields};
 const std::span<const Field<ThresholdOverride>> kOverrideFields = kOverrideFieldArray;
 const std::span<const Field<ContainerSpec>> kContainerFields = kContainerFieldArray;

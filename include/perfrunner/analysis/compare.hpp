@@ -11,6 +11,7 @@
 
 #include "perfrunner/analysis/regression_rule.hpp"
 #include "perfrunner/analysis/stats/median_shift.hpp"
+#include "perfrunner/config/config.hpp"
 
 namespace perfrunner::analysis {
 
@@ -40,6 +41,9 @@ struct CompareSettings {
         return tolerance.at(static_cast<std::size_t>(m));
     }
 };
+
+// The `compare` config section as settings (percentages become fractions).
+CompareSettings compare_settings(const config::CompareConfig& config);
 
 // Which series: scenario, the part of it (duration: "active"; speed: "x4"; baseline: ""), container ("" for
 // the simulation's own figures: throughput, status latency, real-time ratio) and metric.

@@ -108,6 +108,23 @@ struct AnalysisConfig {
     int chart_max_points = 0;
 };
 
+// `perfrunner compare`: when a change between two runs is a regression (significant after Holm, worse, and
+// beyond both the relative tolerance and the absolute floor of its metric).
+struct CompareConfig {
+    double alpha = 0;
+    double cpu_tolerance_percent = 0;
+    double cpu_floor_percent = 0;
+    double memory_tolerance_percent = 0;
+    double memory_floor_mb = 0;
+    double throughput_tolerance_percent = 0;
+    double throughput_floor = 0;
+    double latency_tolerance_percent = 0;
+    double latency_floor_ms = 0;
+    double rtr_tolerance_percent = 0;
+    double rtr_floor = 0;
+    double capacity_tolerance_percent = 0;
+};
+
 struct OutputConfig {
     std::string output_dir;
     std::string png;
@@ -129,6 +146,7 @@ struct Config {
     ScenariosConfig scenarios;
     ThresholdsConfig thresholds;
     AnalysisConfig analysis;
+    CompareConfig compare;
     OutputConfig output;
     std::vector<ContainerSpec> containers;
 

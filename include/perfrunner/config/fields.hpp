@@ -88,6 +88,7 @@ extern const Section<SamplingConfig> kSamplingSection;
 extern const Section<ScenariosConfig> kScenariosSection;
 extern const Section<ThresholdsConfig> kThresholdsSection;
 extern const Section<AnalysisConfig> kAnalysisSection;
+extern const Section<CompareConfig> kCompareSection;
 extern const Section<OutputConfig> kOutputSection;
 
 // thresholds.container_overrides.<container>.<key>
@@ -105,6 +106,7 @@ void for_each_section(F&& f) {
     f(kScenariosSection);
     f(kThresholdsSection);
     f(kAnalysisSection);
+    f(kCompareSection);
     f(kOutputSection);
 }
 

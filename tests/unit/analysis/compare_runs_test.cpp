@@ -2,10 +2,10 @@
 // regressions — a container's CPU, capacity, max speed passed, OOM events — and which do not.
 #include <gtest/gtest.h>
 
-#include <random>
 #include <string>
 #include <vector>
 
+#include "fakes/synthetic_runs.hpp"
 #include "perfrunner/analysis/compare_runs.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/scenario_metadata.hpp"
@@ -17,108 +17,16 @@ namespace names = perfrunner::model::scenario_names;
 
 namespace {
 
-struct RunShape {
-    double simulation_cpu = 50.0;  // duration and speed level of the simulation's CPU %
-    long last_healthy = 200;
-    long breaking_point = 210;
-    int max_speed_passed = 4;
-    bool oom = false;
-    unsigned seed = 1;
-};
+using perfrunner::fakes::make_run;
+using perfrunner::fakes::RunShape;
 
-void add_samples(model::RunResult& run, model::ScenarioResult& sc, std::size_t n, double cpu,
-                 std::mt19937_64& rng) {
-    std::normal_distribution<double> noise(0.0, 1.0);
-    const auto sim = run.intern("rideshare-simulation");
-    const auto kafka = run.intern("rideshare-kafka");
-    for (std::size_t i = 0; i < n; ++i) {
-        model::Sample s;
-        s.timestamp = 1.8e9 + static_cast<double>(sc.samples.size()) * 2.0;
-        model::ContainerSample a;
-        a.container = sim;
-        a.cpu_percent = cpu + 2.0 * noise(rng);
-        a.memory_used_mb = 400.0 + noise(rng);
-        model::ContainerSample b;
-        b.container = kafka;
-        b.cpu_percent = 20.0 + noise(rng);
-        b.memory_used_mb = 700.0 + noise(rng);
-        s.containers = {a, b};
-        model::PaceSample p;
-        p.status_latency_ms = 3.0 + 0.2 * noise(rng);
-        p.real_time_ratio = 1.0;
-        s.pace = p;
-        sc.samples.push_back(std::move(s));
-    }
-}
-
-model::RunResult make_run(const RunShape& shape) {
-    std::mt19937_64 rng(shape.seed);
-    model::RunResult run;
-    run.test_id = "run" + std::to_string(shape.seed);
-
-    model::ScenarioResult baseline;
-    baseline.scenario_name = names::kBaseline;
-    add_samples(run, baseline, 15, 1.0, rng);
-    run.scenarios.push_back(std::move(baseline));
-
-    model::ScenarioResult stress;
-    stress.scenario_name = names::kStress;
-    model::StressMetadata sm;
-    model::StressStepResult steps;
-    for (long level = 50; level <= shape.breaking_point; level += 50) {
-        model::StressStep st;
-        st.level = level;
-        st.live_drivers = std::min(level, shape.breaking_point);
-        steps.steps.push_back(st);
-    }
-    steps.last_healthy = shape.last_healthy;
-    steps.breaking_point = shape.breaking_point;
-    sm.step_mode = steps;
-    stress.metadata = sm;
-    if (shape.oom) {
-        model::OomEvent e;
-        e.container_name = "rideshare-simulation";
-        stress.oom_events.push_back(e);
-    }
-    run.scenarios.push_back(std::move(stress));
-
-    model::ScenarioResult duration;
-    duration.scenario_name = names::kDuration;
-    duration.scenario_params = {{"drivers", 160}, {"riders", 160}};
-    add_samples(run, duration, 150, shape.simulation_cpu, rng);
-    model::DurationMetadata dm;
-    model::PhaseSampleCounts counts;
-    counts.active = 150;
-    counts.drain = 0;
-    counts.cooldown = 0;
-    dm.phase_sample_counts = counts;
-    duration.metadata = dm;
-    run.scenarios.push_back(std::move(duration));
-
-    model::ScenarioResult speed;
-    speed.scenario_name = names::kSpeed;
-    model::SpeedMetadata spm;
-    for (int step = 1; step <= 3; ++step) {
-        model::SpeedStepResult r;
-        r.step = step;
-        r.multiplier = 1 << step;
-        r.sample_count = 60;
-        r.threshold_hit = r.multiplier > shape.max_speed_passed;
-        add_samples(run, speed, 60, shape.simulation_cpu, rng);
-        spm.step_results.push_back(r);
-    }
-    spm.total_steps = 3;
-    speed.metadata = spm;
-    run.scenarios.push_back(std::move(speed));
-    return run;
-}
-
-analysis::CompareResult compare(const RunShape& a, const RunShape& b) {
-    const auto config = perfrunner::config::defaults();
+analysis::CompareResult compare(const RunShape& a, const RunShape& b,
+                                const perfrunner::config::Config& config = perfrunner::config::defaults()) {
     const auto base = make_run(a);
     const auto next = make_run(b);
     return analysis::compare_runs(base, analysis::analyze(base, config), next,
-                                  analysis::analyze(next, config), config, analysis::CompareSettings{});
+                                  analysis::analyze(next, config), config,
+                                  analysis::compare_settings(config.compare));
 }
 
 const analysis::MetricComparison* find(const analysis::CompareResult& r, const std::string& described) {
@@ -189,4 +97,57 @@ TEST(CompareRuns, DifferentDurationLoadsAreNoted) {
     ASSERT_FALSE(r.notes.empty());
     EXPECT_NE(r.notes.front().find("160 drivers in the base run, 120 in the new run"), std::string::npos)
         << r.notes.front();
+}
+
+// Same build, AR(1) noise with lag-1 correlation 0.9 on every series (a loaded container's CPU sampled every
+// 2 s): a test on raw samples would call most of these pairs different. Over 40 seeded pairs, each a family
+// of ~30 Holm-corrected comparisons, at most the nominal 5 % of the pairs may report any regression.
+TEST(CompareRuns, AutocorrelatedSameBuildPairsStayAtTheNominalRate) {
+    const auto config = perfrunner::config::defaults();
+    int flagged = 0;
+    std::size_t tested = 0;
+    for (unsigned seed = 100; seed < 140; ++seed) {
+        const auto r = compare({.seed = seed, .rho = 0.9}, {.seed = seed + 1000, .rho = 0.9}, config);
+        flagged += r.regression() ? 1 : 0;
+        for (const auto& m : r.metrics) {
+            tested += m.shift.valid ? 1 : 0;
+        }
+    }
+    EXPECT_LE(flagged, 2) << "of 40 same-build pairs";
+    // The pairs were really tested (duration and speed steps), not skipped as too short for ρ = 0.9.
+    EXPECT_GT(tested, 40U * 14U);
+}
+
+// With ρ = 0.9 a 5-minute phase holds only ~8 independent samples (n·(1 − ρ)/(1 + ρ)), so the test needs a
+// larger step than in white noise: +40 % CPU is found in (nearly) every pair; +20 % in most (the accuracy
+// benchmark, tests/bench/compare_accuracy, measures the rates).
+TEST(CompareRuns, AutocorrelatedTrueRegressionIsStillFound) {
+    int found = 0;
+    for (unsigned seed = 200; seed < 220; ++seed) {
+        const auto r =
+            compare({.seed = seed, .rho = 0.9}, {.simulation_cpu = 70.0, .seed = seed + 1000, .rho = 0.9});
+        const auto* m = find(r, "duration_leak/active rideshare-simulation cpu_percent");
+        found += m != nullptr && m->verdict.change_class == analysis::ChangeClass::regression ? 1 : 0;
+    }
+    EXPECT_GE(found, 19) << "of 20 pairs with +40 % CPU";
+}
+
+// The tolerance comes from the config's compare section, per metric: +20 % CPU within a 30 % CPU tolerance
+// is significant but not a regression, while the default 10 % makes it one.
+TEST(CompareRuns, PerMetricToleranceFromConfig) {
+    auto config = perfrunner::config::defaults();
+    config.compare.cpu_tolerance_percent = 30.0;
+    const auto r = compare({.seed = 11}, {.simulation_cpu = 60.0, .seed = 12}, config);
+    const auto* m = find(r, "duration_leak/active rideshare-simulation cpu_percent");
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->verdict.change_class, analysis::ChangeClass::within_tolerance);
+    EXPECT_FALSE(r.regression()) << (r.regressions.empty() ? "" : r.regressions.front());
+
+    const auto settings = analysis::compare_settings(perfrunner::config::defaults().compare);
+    EXPECT_DOUBLE_EQ(settings.tolerance_for(analysis::CompareMetric::cpu_percent).relative, 0.10);
+    EXPECT_DOUBLE_EQ(settings.tolerance_for(analysis::CompareMetric::memory_mb).absolute, 10.0);
+    EXPECT_EQ(settings.tolerance_for(analysis::CompareMetric::throughput).worse,
+              analysis::WorseDirection::lower);
+    EXPECT_DOUBLE_EQ(settings.alpha, 0.05);
+    EXPECT_DOUBLE_EQ(settings.capacity_tolerance, 0.10);
 }

@@ -13,8 +13,12 @@ SlidingWindowLimiter::SlidingWindowLimiter(int max_requests, double window_secon
 
 double SlidingWindowLimiter::wait_needed() {
     const double t = now_();
-    while (!sent_.empty() && sent_.front() <= t - window_) sent_.pop_front();
-    if (static_cast<int>(sent_.size()) < max_requests_) return 0.0;
+    while (!sent_.empty() && sent_.front() <= t - window_) {
+        sent_.pop_front();
+    }
+    if (static_cast<int>(sent_.size()) < max_requests_) {
+        return 0.0;
+    }
     return sent_.front() + window_ - t;
 }
 

@@ -6,7 +6,9 @@
 namespace perfrunner::analysis::stats {
 
 double percentile_sorted(std::span<const double> sorted, double p) {
-    if (sorted.empty()) return 0.0;
+    if (sorted.empty()) {
+        return 0.0;
+    }
     const double pos = (p / 100.0) * static_cast<double>(sorted.size() - 1);
     const auto lo = static_cast<std::size_t>(std::floor(pos));
     const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
@@ -15,12 +17,16 @@ double percentile_sorted(std::span<const double> sorted, double p) {
 }
 
 double median_inplace(std::vector<double>& values) {
-    if (values.empty()) return 0.0;
+    if (values.empty()) {
+        return 0.0;
+    }
     const std::size_t n = values.size();
     const auto mid = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
     std::nth_element(values.begin(), mid, values.end());
     const double upper = *mid;
-    if (n % 2 == 1) return upper;
+    if (n % 2 == 1) {
+        return upper;
+    }
     const double lower = *std::max_element(values.begin(), mid);
     return 0.5 * (lower + upper);
 }
@@ -28,7 +34,9 @@ double median_inplace(std::vector<double>& values) {
 SeriesStats describe(std::span<const double> values) {
     SeriesStats s;
     s.n = values.size();
-    if (values.empty()) return s;
+    if (values.empty()) {
+        return s;
+    }
     std::vector<double> sorted(values.begin(), values.end());
     std::sort(sorted.begin(), sorted.end());
     // Compensated (Neumaier) summation: the mean is exact to the last bit, so values that sit on a rounding
@@ -41,7 +49,9 @@ SeriesStats describe(std::span<const double> values) {
     }
     s.mean = (sum + compensation) / static_cast<double>(s.n);
     double ss = 0;
-    for (double v : sorted) ss += (v - s.mean) * (v - s.mean);
+    for (double v : sorted) {
+        ss += (v - s.mean) * (v - s.mean);
+    }
     s.std = std::sqrt(ss / static_cast<double>(s.n));
     s.min = sorted.front();
     s.max = sorted.back();

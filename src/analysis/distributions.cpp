@@ -10,14 +10,17 @@ double normal_cdf(double z) {
 }
 
 double normal_quantile(double p) {
-    if (!(p > 0.0 && p < 1.0)) return std::numeric_limits<double>::quiet_NaN();
+    if (!(p > 0.0 && p < 1.0)) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
     double lo = -40.0, hi = 40.0;
     for (int i = 0; i < 200 && hi - lo > 1e-14; ++i) {
         const double mid = 0.5 * (lo + hi);
-        if (normal_cdf(mid) < p)
+        if (normal_cdf(mid) < p) {
             lo = mid;
-        else
+        } else {
             hi = mid;
+        }
     }
     return 0.5 * (lo + hi);
 }
@@ -29,7 +32,9 @@ double beta_continued_fraction(double a, double b, double x) {
     constexpr double eps = 1e-15;
     double c = 1.0;
     double d = 1.0 - (a + b) * x / (a + 1.0);
-    if (std::fabs(d) < tiny) d = tiny;
+    if (std::fabs(d) < tiny) {
+        d = tiny;
+    }
     d = 1.0 / d;
     double result = d;
     for (int m = 1; m <= 1000; ++m) {
@@ -37,34 +42,50 @@ double beta_continued_fraction(double a, double b, double x) {
         // even step
         double num = md * (b - md) * x / ((a + 2 * md - 1) * (a + 2 * md));
         d = 1.0 + num * d;
-        if (std::fabs(d) < tiny) d = tiny;
+        if (std::fabs(d) < tiny) {
+            d = tiny;
+        }
         c = 1.0 + num / c;
-        if (std::fabs(c) < tiny) c = tiny;
+        if (std::fabs(c) < tiny) {
+            c = tiny;
+        }
         d = 1.0 / d;
         result *= d * c;
         // odd step
         num = -(a + md) * (a + b + md) * x / ((a + 2 * md) * (a + 2 * md + 1));
         d = 1.0 + num * d;
-        if (std::fabs(d) < tiny) d = tiny;
+        if (std::fabs(d) < tiny) {
+            d = tiny;
+        }
         c = 1.0 + num / c;
-        if (std::fabs(c) < tiny) c = tiny;
+        if (std::fabs(c) < tiny) {
+            c = tiny;
+        }
         d = 1.0 / d;
         const double delta = d * c;
         result *= delta;
-        if (std::fabs(delta - 1.0) < eps) break;
+        if (std::fabs(delta - 1.0) < eps) {
+            break;
+        }
     }
     return result;
 }
 }  // namespace
 
 double incomplete_beta(double a, double b, double x) {
-    if (x <= 0.0) return 0.0;
-    if (x >= 1.0) return 1.0;
+    if (x <= 0.0) {
+        return 0.0;
+    }
+    if (x >= 1.0) {
+        return 1.0;
+    }
     const double log_front =
         std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
     const double front = std::exp(log_front);
     // The continued fraction converges fast for x < (a + 1)/(a + b + 2); use the symmetry otherwise.
-    if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_continued_fraction(a, b, x) / a;
+    if (x < (a + 1.0) / (a + b + 2.0)) {
+        return front * beta_continued_fraction(a, b, x) / a;
+    }
     return 1.0 - front * beta_continued_fraction(b, a, 1.0 - x) / b;
 }
 
@@ -75,14 +96,17 @@ double student_t_cdf(double t, double df) {
 }
 
 double student_t_quantile(double p, double df) {
-    if (!(p > 0.0 && p < 1.0) || !(df > 0)) return std::numeric_limits<double>::quiet_NaN();
+    if (!(p > 0.0 && p < 1.0) || !(df > 0)) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
     double lo = -1e6, hi = 1e6;
     for (int i = 0; i < 300 && hi - lo > 1e-12 * (1.0 + std::fabs(lo)); ++i) {
         const double mid = 0.5 * (lo + hi);
-        if (student_t_cdf(mid, df) < p)
+        if (student_t_cdf(mid, df) < p) {
             lo = mid;
-        else
+        } else {
             hi = mid;
+        }
     }
     return 0.5 * (lo + hi);
 }

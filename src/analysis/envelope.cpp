@@ -7,7 +7,9 @@ namespace perfrunner::analysis::stats {
 Envelope lower_envelope(std::span<const double> t, std::span<const double> y, double window) {
     Envelope e;
     const std::size_t n = std::min(t.size(), y.size());
-    if (n == 0 || !(window > 0)) return e;
+    if (n == 0 || !(window > 0)) {
+        return e;
+    }
     const double t0 = t[0];
     long current = -1;
     for (std::size_t i = 0; i < n; ++i) {

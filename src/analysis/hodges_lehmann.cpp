@@ -10,11 +10,15 @@ namespace perfrunner::analysis::stats {
 
 HodgesLehmann hodges_lehmann(std::span<const double> before, std::span<const double> after, double alpha) {
     HodgesLehmann r;
-    if (before.empty() || after.empty()) return r;
+    if (before.empty() || after.empty()) {
+        return r;
+    }
     std::vector<double> d;
     d.reserve(before.size() * after.size());
     for (double a : before) {
-        for (double c : after) d.push_back(c - a);
+        for (double c : after) {
+            d.push_back(c - a);
+        }
     }
     r.n_pairs = d.size();
     r.valid = true;

@@ -20,7 +20,9 @@ double two_sided_p(double z) {
 double mann_kendall_s(std::span<const double> y) {
     long long s = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
-        for (std::size_t j = i + 1; j < y.size(); ++j) s += sgn(y[j] - y[i]);
+        for (std::size_t j = i + 1; j < y.size(); ++j) {
+            s += sgn(y[j] - y[i]);
+        }
     }
     return static_cast<double>(s);
 }
@@ -32,7 +34,9 @@ double mann_kendall_variance(std::span<const double> y) {
     double ties = 0;
     for (std::size_t i = 0; i < sorted.size();) {
         std::size_t j = i;
-        while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+        while (j < sorted.size() && sorted[j] == sorted[i]) {
+            ++j;
+        }
         const auto g = static_cast<double>(j - i);
         ties += g * (g - 1) * (2 * g + 5);
         i = j;
@@ -41,8 +45,12 @@ double mann_kendall_variance(std::span<const double> y) {
 }
 
 double mann_kendall_z(double s, double var_s) {
-    if (!(var_s > 0) || s == 0) return 0.0;
-    if (s > 0) return (s - 1) / std::sqrt(var_s);
+    if (!(var_s > 0) || s == 0) {
+        return 0.0;
+    }
+    if (s > 0) {
+        return (s - 1) / std::sqrt(var_s);
+    }
     return (s + 1) / std::sqrt(var_s);
 }
 
@@ -55,9 +63,13 @@ std::vector<double> average_ranks(std::span<const double> y) {
     std::vector<double> ranks(n);
     for (std::size_t i = 0; i < n;) {
         std::size_t j = i;
-        while (j < n && y[idx[j]] == y[idx[i]]) ++j;
+        while (j < n && y[idx[j]] == y[idx[i]]) {
+            ++j;
+        }
         const double avg = 0.5 * static_cast<double>(i + 1 + j);  // mean of ranks i+1 .. j
-        for (std::size_t k = i; k < j; ++k) ranks[idx[k]] = avg;
+        for (std::size_t k = i; k < j; ++k) {
+            ranks[idx[k]] = avg;
+        }
         i = j;
     }
     return ranks;
@@ -67,7 +79,9 @@ MannKendall mann_kendall(std::span<const double> t, std::span<const double> y, d
     MannKendall r;
     r.n = std::min(t.size(), y.size());
     const std::size_t n = r.n;
-    if (n < 3) return r;
+    if (n < 3) {
+        return r;
+    }
     const auto nd = static_cast<double>(n);
     r.s = mann_kendall_s(y.first(n));
     r.var_s = mann_kendall_variance(y.first(n));
@@ -77,18 +91,23 @@ MannKendall mann_kendall(std::span<const double> t, std::span<const double> y, d
 
     // Hamed–Rao: ACF of the ranks of the detrended series, significant lags only.
     std::vector<double> detrended(n);
-    for (std::size_t i = 0; i < n; ++i) detrended[i] = y[i] - slope * t[i];
+    for (std::size_t i = 0; i < n; ++i) {
+        detrended[i] = y[i] - slope * t[i];
+    }
     const std::vector<double> ranks = average_ranks(detrended);
     const double mean_rank = (nd + 1) / 2.0;
     double denom = 0;
-    for (double v : ranks) denom += (v - mean_rank) * (v - mean_rank);
+    for (double v : ranks) {
+        denom += (v - mean_rank) * (v - mean_rank);
+    }
     double sum = 0;
     if (denom > 0) {
         const double band = normal_quantile(1.0 - alpha / 2.0) / std::sqrt(nd);
         for (std::size_t k = 1; k < n; ++k) {
             double num = 0;
-            for (std::size_t i = 0; i + k < n; ++i)
+            for (std::size_t i = 0; i + k < n; ++i) {
                 num += (ranks[i] - mean_rank) * (ranks[i + k] - mean_rank);
+            }
             const double rho = num / denom;
             if (std::fabs(rho) > band) {
                 const auto nk = static_cast<double>(n - k);

@@ -12,7 +12,9 @@ std::vector<double> batch_means(std::span<const double> y, std::size_t m) {
     std::vector<double> z(m, 0.0);
     for (std::size_t j = 0; j < m; ++j) {
         double s = 0;
-        for (std::size_t k = 0; k < kBatch; ++k) s += y[j * kBatch + k];
+        for (std::size_t k = 0; k < kBatch; ++k) {
+            s += y[j * kBatch + k];
+        }
         z[j] = s / static_cast<double>(kBatch);
     }
     return z;
@@ -25,13 +27,19 @@ Mser scan(std::span<const double> y, bool linear, std::size_t min_batches) {
     Mser r;
     r.batches = y.size() / kBatch;
     const std::size_t m = r.batches;
-    if (m < min_batches) return r;
+    if (m < min_batches) {
+        return r;
+    }
     r.valid = true;
     auto z = batch_means(y, m);
     double centre = 0;
-    for (double v : z) centre += v;
+    for (double v : z) {
+        centre += v;
+    }
     centre /= static_cast<double>(m);
-    for (auto& v : z) v -= centre;
+    for (auto& v : z) {
+        v -= centre;
+    }
     const double x_centre = static_cast<double>(m - 1) / 2.0;
     // suffix sums over j = d..m−1 of 1, x, x², y, xy, y²
     std::vector<double> sx(m + 1, 0), sxx(m + 1, 0), sy(m + 1, 0), sxy(m + 1, 0), syy(m + 1, 0);
@@ -51,7 +59,9 @@ Mser scan(std::span<const double> y, bool linear, std::size_t min_batches) {
         if (linear) {
             const double cxx = sxx[d] - sx[d] * sx[d] / count;
             const double cxy = sxy[d] - sx[d] * sy[d] / count;
-            if (cxx > 0) ss -= cxy * cxy / cxx;
+            if (cxx > 0) {
+                ss -= cxy * cxy / cxx;
+            }
         }
         const double value = (ss > 0 ? ss : 0.0) / (count * count);
         if (d == 0 || value < best) {  // strict: the smallest d wins ties

@@ -31,42 +31,62 @@ Moments moments(std::span<const double> t, std::span<const double> y) {
 }  // namespace
 
 std::optional<double> ols_slope(std::span<const double> t, std::span<const double> y) {
-    if (t.size() < 2 || t.size() != y.size()) return std::nullopt;
+    if (t.size() < 2 || t.size() != y.size()) {
+        return std::nullopt;
+    }
     const Moments m = moments(t, y);
-    if (!(m.sxx > 0)) return std::nullopt;
+    if (!(m.sxx > 0)) {
+        return std::nullopt;
+    }
     return m.sxy / m.sxx;
 }
 
 std::optional<double> reference_cov_slope(std::span<const double> t, std::span<const double> y) {
-    if (t.size() < 2 || t.size() != y.size()) return std::nullopt;
+    if (t.size() < 2 || t.size() != y.size()) {
+        return std::nullopt;
+    }
     const Moments m = moments(t, y);
     const auto n = static_cast<double>(t.size());
-    const double var_t = m.sxx / n;      // numpy var, ddof 0
-    if (var_t == 0) return 0.0;          // the reference returns 0.0 when var = 0
+    const double var_t = m.sxx / n;  // numpy var, ddof 0
+    if (var_t == 0) {
+        return 0.0;  // the reference returns 0.0 when var = 0
+    }
     return (m.sxy / (n - 1.0)) / var_t;  // numpy cov, ddof 1
 }
 
 double lag1_autocorrelation(std::span<const double> r) {
-    if (r.size() < 3) return 0.0;
+    if (r.size() < 3) {
+        return 0.0;
+    }
     double num = 0, den = 0;
     for (std::size_t i = 0; i < r.size(); ++i) {
         den += r[i] * r[i];
-        if (i > 0) num += r[i] * r[i - 1];
+        if (i > 0) {
+            num += r[i] * r[i - 1];
+        }
     }
-    if (!(den > 0)) return 0.0;
+    if (!(den > 0)) {
+        return 0.0;
+    }
     return std::clamp(num / den, 0.0, 0.99);
 }
 
 OlsFit ols_fit(std::span<const double> t, std::span<const double> y) {
     OlsFit f;
     f.n = t.size();
-    if (t.size() < 2 || t.size() != y.size()) return f;
+    if (t.size() < 2 || t.size() != y.size()) {
+        return f;
+    }
     const Moments m = moments(t, y);
-    if (!(m.sxx > 0)) return f;
+    if (!(m.sxx > 0)) {
+        return f;
+    }
     f.slope = m.sxy / m.sxx;
     f.intercept = m.y_mean - f.slope * m.t_mean;
     f.n_eff = static_cast<double>(f.n);
-    if (f.n < 3) return f;
+    if (f.n < 3) {
+        return f;
+    }
     std::vector<double> r(f.n);
     double ssr = 0;
     for (std::size_t i = 0; i < f.n; ++i) {

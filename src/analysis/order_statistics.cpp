@@ -7,7 +7,9 @@ namespace perfrunner::analysis::stats {
 
 std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std::size_t> ranks) {
     std::vector<double> out(ranks.size(), 0.0);
-    if (values.empty()) return out;
+    if (values.empty()) {
+        return out;
+    }
     const std::size_t n = values.size();
     std::vector<std::size_t> order(ranks.size());
     for (std::size_t i = 0; i < ranks.size(); ++i) {
@@ -34,8 +36,12 @@ std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std
 
 double median_by_selection(std::vector<double>& values) {
     const std::size_t n = values.size();
-    if (n == 0) return 0.0;
-    if (n % 2 == 1) return values_at_ranks(values, {n / 2 + 1})[0];
+    if (n == 0) {
+        return 0.0;
+    }
+    if (n % 2 == 1) {
+        return values_at_ranks(values, {n / 2 + 1})[0];
+    }
     const auto v = values_at_ranks(values, {n / 2, n / 2 + 1});
     return 0.5 * (v[0] + v[1]);
 }
@@ -46,8 +52,12 @@ std::pair<std::size_t, std::size_t> sen_ci_ranks(std::size_t n_pairs, double c) 
     const double lo = std::nearbyint((n - c) / 2.0);
     const double hi = std::nearbyint((n + c) / 2.0) + 1.0;
     const auto clamp_rank = [&](double r) {
-        if (r < 1.0) return std::size_t{1};
-        if (r > n) return n_pairs;
+        if (r < 1.0) {
+            return std::size_t{1};
+        }
+        if (r > n) {
+            return n_pairs;
+        }
         return static_cast<std::size_t>(r);
     };
     return {clamp_rank(lo), clamp_rank(hi)};

@@ -11,7 +11,9 @@ double minimum_detectable_slope(double se) {
 }
 
 double duration_for_mds(double duration, double mds, double target) {
-    if (!(target > 0) || !(mds > 0)) return duration;
+    if (!(target > 0) || !(mds > 0)) {
+        return duration;
+    }
     return duration * std::pow(mds / target, 2.0 / 3.0);
 }
 

@@ -19,11 +19,15 @@ TheilSen theil_sen(std::span<const double> t, std::span<const double> y, double 
     for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = i + 1; j < n; ++j) {
             const double dt = t[j] - t[i];
-            if (dt != 0) slopes.push_back((y[j] - y[i]) / dt);
+            if (dt != 0) {
+                slopes.push_back((y[j] - y[i]) / dt);
+            }
         }
     }
     r.n_pairs = slopes.size();
-    if (slopes.empty()) return r;
+    if (slopes.empty()) {
+        return r;
+    }
     r.valid = true;
     const double var = var_s ? *var_s : mann_kendall_variance(y.first(n));
     const double c = normal_quantile(1.0 - alpha / 2.0) * std::sqrt(std::max(var, 0.0));
@@ -32,7 +36,9 @@ TheilSen theil_sen(std::span<const double> t, std::span<const double> y, double 
     r.upper = mi.upper;
     r.slope = mi.median;
     std::vector<double> residual(n);
-    for (std::size_t i = 0; i < n; ++i) residual[i] = y[i] - r.slope * t[i];
+    for (std::size_t i = 0; i < n; ++i) {
+        residual[i] = y[i] - r.slope * t[i];
+    }
     r.intercept = median_by_selection(residual);
     return r;
 }

@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 
 #include "perfrunner/adapters/compose_names.hpp"
+#include "perfrunner/adapters/json_input.hpp"
 #include "perfrunner/config/config.hpp"
+#include "perfrunner/config/secrets.hpp"
 
 namespace perfrunner::adapters {
 namespace {
@@ -70,7 +72,8 @@ CadvisorSampler::CadvisorSampler(CadvisorSamplerOptions options)
                               .backoff_initial_seconds = 0.5,
                               .default_retry_after_seconds = 60.0,
                               .api_key = {},
-                              .sleep = {}}) {
+                              .sleep = {},
+                              .max_body_bytes = std::size_t{64} << 20U}) {
     while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
     for (const auto& c : options_.containers) baselines_[c.name] = std::nullopt;
 }
@@ -177,11 +180,12 @@ nlohmann::json CadvisorSampler::get_json(const std::string& path) {
     }
     const auto response = http_.send_ok(request);
     try {
-        return nlohmann::json::parse(response.body);
+        return parse_json_input(response.body);
     } catch (const nlohmann::json::exception&) {
         throw RuntimeFailure(
-            fmt::format("cAdvisor GET {}: response is not valid JSON: {} (is {} a cAdvisor?)", request.url,
-                        body_excerpt(response.body), options_.base_url));
+            fmt::format("cAdvisor GET {}: response is not valid JSON: {} (is {} a cAdvisor?)",
+                        config::redact_url_credentials(request.url), body_excerpt(response.body),
+                        config::redact_url_credentials(options_.base_url)));
     }
 }
 
@@ -191,7 +195,7 @@ std::vector<cadvisor::ContainerInfo> CadvisorSampler::fetch_docker_containers() 
         return cadvisor::parse_containers(document);
     } catch (const std::exception& e) {
         throw RuntimeFailure(fmt::format("cAdvisor GET {}/api/v1.3/docker/: unexpected response shape: {}",
-                                         options_.base_url, e.what()));
+                                         config::redact_url_credentials(options_.base_url), e.what()));
     }
 }
 
@@ -212,8 +216,8 @@ cadvisor::MachineInfo CadvisorSampler::fetch_machine() {
     } catch (const RuntimeFailure&) {
         throw;
     } catch (const std::exception& e) {
-        throw RuntimeFailure(
-            fmt::format("cAdvisor GET {}/api/v1.3/machine: {}", options_.base_url, e.what()));
+        throw RuntimeFailure(fmt::format("cAdvisor GET {}/api/v1.3/machine: {}",
+                                         config::redact_url_credentials(options_.base_url), e.what()));
     }
 }
 

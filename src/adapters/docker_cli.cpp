@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "perfrunner/adapters/json_input.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/error.hpp"
 
@@ -288,7 +289,7 @@ nlohmann::json DockerCli::compose_config() {
     }
     const auto r = run(compose_args({"config", "--format", "json"}), true);
     try {
-        return nlohmann::json::parse(r.out);
+        return parse_json_input(r.out);
     } catch (const nlohmann::json::exception& e) {
         throw RuntimeFailure(
             fmt::format("`compose config --format json` printed unparsable JSON: {}", e.what()));

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include "perfrunner/adapters/json_input.hpp"
 
 namespace perfrunner::adapters {
 namespace {
@@ -44,7 +45,7 @@ void for_each_json_line(const std::string& output, Fn&& fn) {
     std::string line;
     while (std::getline(lines, line)) {
         if (!blank(line)) {
-            fn(nlohmann::json::parse(line));
+            fn(parse_json_input(line));
         }
     }
 }
@@ -74,7 +75,7 @@ std::vector<StackContainer> parse_compose_ps(const std::string& output) {
         return out;
     }
     if (output[first] == '[') {
-        for (const auto& j : nlohmann::json::parse(output)) {
+        for (const auto& j : parse_json_input(output)) {
             add(j);
         }
         return out;
@@ -94,7 +95,7 @@ std::vector<ports::ContainerState> parse_inspect(const std::string& output) {
     if (blank(output)) {
         return out;
     }
-    const auto doc = nlohmann::json::parse(output);
+    const auto doc = parse_json_input(output);
     if (!doc.is_array()) {
         return out;
     }
@@ -124,8 +125,13 @@ std::vector<DockerOomEvent> parse_oom_events(const std::string& output) {
         if (blank(line)) {
             continue;
         }
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
+        nlohmann::json j;
+        try {
+            j = parse_json_input(line);
+        } catch (const nlohmann::json::exception&) {
+            continue;  // not an event line
+        }
+        if (!j.is_object()) {
             continue;
         }
         const auto& actor = object_at(j, "Actor");

@@ -5,10 +5,14 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
+
+#include "perfrunner/config/secrets.hpp"
+#include "perfrunner/model/utf8.hpp"
 
 namespace perfrunner::adapters {
 namespace {
@@ -19,10 +23,23 @@ void ensure_curl_global_init() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// The body, held only up to the source's limit: a larger answer aborts the transfer (the write callback
+// returning less than it got makes curl fail with CURLE_WRITE_ERROR) instead of filling memory.
+struct BodySink {
+    std::string* body = nullptr;
+    std::size_t limit = 0;
+    bool too_large = false;
+};
+
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* out = static_cast<std::string*>(user);
-    out->append(data, size * count);
-    return size * count;
+    auto* sink = static_cast<BodySink*>(user);
+    const std::size_t n = size * count;
+    if (n > sink->limit - std::min(sink->limit, sink->body->size())) {
+        sink->too_large = true;
+        return 0;
+    }
+    sink->body->append(data, n);
+    return n;
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -46,9 +63,16 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     return size * count;
 }
 
+// Validation bounds every timeout (at most a day); the clamp keeps the cast defined whatever a caller passes,
+// and never turns a huge value into curl's 0 = "no timeout".
 long to_ms(double seconds) {
-    return static_cast<long>(seconds * 1000.0 + 0.5);
+    constexpr double kMaxMs = 86400.0 * 1000.0;
+    const double ms = seconds * 1000.0 + 0.5;
+    return static_cast<long>(std::isfinite(ms) ? std::clamp(ms, 1.0, kMaxMs) : kMaxMs);
 }
+
+// Retry-After is honoured up to this: a server asking for days is answered by giving up after the retries.
+constexpr double kMaxRetryAfterSeconds = 300.0;
 
 bool is_idempotent(const HttpRequest& request) {
     if (request.idempotent) return *request.idempotent;
@@ -58,18 +82,22 @@ bool is_idempotent(const HttpRequest& request) {
 }  // namespace
 
 std::string body_excerpt(std::string_view body, const std::string& secret, std::size_t max_chars) {
-    std::string text(body);
+    // Only the start of a huge body is looked at (a secret is never longer than this margin).
+    constexpr std::size_t kMargin = 4096;
+    std::string text(body.substr(0, max_chars + kMargin));
     if (!secret.empty()) {
         for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
             text.replace(pos, secret.size(), "***");
         }
     }
-    for (char& c : text) {
-        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    }
+    // One printable line of valid UTF-8: no terminal escape sequence or control character reaches a log,
+    // an error or results.json.
+    text = model::printable_text(text);
     const auto last = text.find_last_not_of(' ');
     text = last == std::string::npos ? std::string() : text.substr(0, last + 1);
-    if (text.size() > max_chars) text = text.substr(0, max_chars - 3) + "...";
+    if (text.size() > max_chars) {
+        text = std::string(model::utf8_prefix(text, max_chars - 3)) + "...";
+    }
     return text;
 }
 
@@ -78,8 +106,8 @@ double retry_after_seconds(const std::optional<std::string>& header_value, doubl
     const std::string& v = *header_value;
     if (!std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
         return fallback;
-    if (v.size() > 6) return fallback;  // not a sane number of seconds
-    return static_cast<double>(std::stol(v));
+    if (v.size() > 6) return kMaxRetryAfterSeconds;  // days or more: capped
+    return std::min(static_cast<double>(std::stol(v)), kMaxRetryAfterSeconds);
 }
 
 struct HttpClient::Handle {
@@ -112,14 +140,27 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
     curl_easy_reset(curl);
     HttpResponse response;
     char error_buffer[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    // The options whose failure would change what is sent or remove a limit are checked.
+    // Credentials in the URL (user:password@) never reach an error, a log or results.json.
+    const std::string shown_url = config::redact_url_credentials(request.url);
+    const auto required = [&](CURLcode code, const char* what) {
+        if (code != CURLE_OK) {
+            throw HttpError(fmt::format("{} {}: cannot set {} ({})", request.method, shown_url, what,
+                                        curl_easy_strerror(code)),
+                            request.method, shown_url, 0, "");
+        }
+    };
+    required(curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str()), "the URL");
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, to_ms(options_.connect_timeout_seconds));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                     to_ms(request.timeout_seconds.value_or(options_.timeout_seconds)));
+    required(curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, to_ms(options_.connect_timeout_seconds)),
+             "the connect timeout");
+    required(curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                              to_ms(request.timeout_seconds.value_or(options_.timeout_seconds))),
+             "the timeout");
+    BodySink sink{&response.body, options_.max_body_bytes, false};
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
     curl_easy_setopt(curl, CURLOPT_PROXY, "");  // test traffic goes to 127.0.0.1 directly, never via a proxy
@@ -159,7 +200,10 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
     if (rc != CURLE_OK) {
         std::string why = error_buffer[0] != '\0' ? std::string(error_buffer) : curl_easy_strerror(rc);
         std::string what;
-        if (rc == CURLE_COULDNT_CONNECT) {
+        if (sink.too_large) {
+            what = fmt::format("answer larger than {} MiB, not read (is the URL right?)",
+                               options_.max_body_bytes >> 20U);
+        } else if (rc == CURLE_COULDNT_CONNECT) {
             what = "connection refused or unreachable";
         } else if (rc == CURLE_OPERATION_TIMEDOUT) {
             what = fmt::format("no complete answer within {:g} s",
@@ -168,8 +212,8 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
             what = "request failed";
         }
         HttpError error(fmt::format("{} {}: {} ({}) (is the service running and the URL right?)",
-                                    request.method, request.url, what, body_excerpt(why, options_.api_key)),
-                        request.method, request.url, 0, "");
+                                    request.method, shown_url, what, body_excerpt(why, options_.api_key)),
+                        request.method, shown_url, 0, "");
         error.set_timed_out(rc == CURLE_OPERATION_TIMEDOUT);
         throw error;
     }
@@ -220,9 +264,10 @@ HttpError make_status_error(const HttpRequest& request, const HttpResponse& resp
         hint = " (check the API key: api.api_key or PERFRUNNER_API_KEY)";
     if (response.status == 422) hint = " (the request was rejected as invalid; is the API key header sent?)";
     if (response.status == 429) hint = " (rate limited; retries exhausted)";
-    return HttpError(fmt::format("{} {}: HTTP {}: {}{}", request.method, request.url, response.status,
+    const std::string shown_url = config::redact_url_credentials(request.url);
+    return HttpError(fmt::format("{} {}: HTTP {}: {}{}", request.method, shown_url, response.status,
                                  excerpt.empty() ? "<empty body>" : excerpt, hint),
-                     request.method, request.url, response.status, excerpt);
+                     request.method, shown_url, response.status, excerpt);
 }
 
 HttpResponse HttpClient::send_ok(const HttpRequest& request) {

@@ -15,9 +15,8 @@
 #include <fmt/format.h>
 
 #include "perfrunner/adapters/http_client.hpp"
+#include "perfrunner/config/secrets.hpp"
 #include "perfrunner/error.hpp"
-
-extern char** environ;
 
 namespace perfrunner::adapters {
 namespace {
@@ -137,27 +136,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     }
     args.push_back(nullptr);
 
-    std::vector<std::string> env_strings;
+    // perfrunner's own variables (the API key among them) never reach docker or compose.
+    std::vector<std::string> env_strings = config::child_environment(options.environment);
     std::vector<char*> envp;
-    char** child_env = environ;
-    if (!options.environment.empty()) {
-        for (char** e = environ; *e != nullptr; ++e) {
-            const std::string entry(*e);
-            if (!options.environment.count(entry.substr(0, entry.find('=')))) {
-                env_strings.push_back(entry);
-            }
-        }
-        for (const auto& [k, v] : options.environment) {
-            std::string entry = k;
-            entry.append("=").append(v);
-            env_strings.push_back(std::move(entry));
-        }
-        for (auto& e : env_strings) {
-            envp.push_back(e.data());
-        }
-        envp.push_back(nullptr);
-        child_env = envp.data();
+    envp.reserve(env_strings.size() + 1);
+    for (auto& e : env_strings) {
+        envp.push_back(e.data());
     }
+    envp.push_back(nullptr);
+    char** child_env = envp.data();
 
     const auto t0 = std::chrono::steady_clock::now();
     pid_t pid = 0;

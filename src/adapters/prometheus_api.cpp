@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "perfrunner/adapters/http_client.hpp"
+#include "perfrunner/adapters/json_input.hpp"
 
 namespace perfrunner::adapters::prometheus {
 namespace {
@@ -17,7 +18,7 @@ using nlohmann::json;
 json parse_document(std::string_view body, long http_status, std::string_view what) {
     json doc;
     try {
-        doc = json::parse(body);
+        doc = parse_json_input(body);
     } catch (const json::exception&) {
         throw RuntimeFailure(
             fmt::format("Prometheus {}: HTTP {} with a body that is not the API's JSON: {} (is this "

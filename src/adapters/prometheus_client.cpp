@@ -36,7 +36,8 @@ PrometheusClient::PrometheusClient(PrometheusClientOptions options)
           .backoff_initial_seconds = 0.5,
           .default_retry_after_seconds = 60.0,
           .api_key = {},
-          .sleep = {}}) {
+          .sleep = {},
+          .max_body_bytes = std::size_t{64} << 20U}) {
     while (!options_.base_url.empty() && options_.base_url.back() == '/') {
         options_.base_url.pop_back();
     }

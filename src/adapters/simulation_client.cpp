@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "perfrunner/adapters/json_input.hpp"
 #include "perfrunner/config/config.hpp"
+#include "perfrunner/config/secrets.hpp"
 
 namespace perfrunner::adapters {
 namespace {
@@ -100,7 +102,8 @@ SimulationClient::SimulationClient(SimulationClientOptions options)
                               .backoff_initial_seconds = 0.5,
                               .default_retry_after_seconds = 60.0,
                               .api_key = options_.api_key,
-                              .sleep = options_.sleep}) {
+                              .sleep = options_.sleep,
+                              .max_body_bytes = std::size_t{8} << 20U}) {
     while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
     if (!options_.now) {
         options_.now = [] {
@@ -147,11 +150,11 @@ HttpResponse SimulationClient::call(const std::string& method, const std::string
 nlohmann::json SimulationClient::parse_body(const HttpResponse& response, const std::string& method,
                                             const std::string& path) {
     try {
-        return nlohmann::json::parse(response.body);
+        return parse_json_input(response.body);
     } catch (const nlohmann::json::exception&) {
         throw RuntimeFailure(fmt::format("{} {}{}: HTTP {} but the body is not JSON: {}", method,
-                                         options_.base_url, path, response.status,
-                                         body_excerpt(response.body, options_.api_key)));
+                                         config::redact_url_credentials(options_.base_url), path,
+                                         response.status, body_excerpt(response.body, options_.api_key)));
     }
 }
 
@@ -170,7 +173,8 @@ bool SimulationClient::health() {
 ports::SimulationStatus SimulationClient::status() {
     const std::string path = "/simulation/status";
     const auto response = call("GET", path, "status", std::nullopt, true);
-    auto s = parse_status(parse_body(response, "GET", path), "GET " + options_.base_url + path);
+    auto s = parse_status(parse_body(response, "GET", path),
+                          "GET " + config::redact_url_credentials(options_.base_url) + path);
     s.latency_ms = response.elapsed_ms;
     return s;
 }
@@ -203,7 +207,7 @@ void SimulationClient::stop() {
             throw StopQuirk(
                 fmt::format("POST {}/simulation/stop answered 500 while the simulation is {}: the "
                             "server's known quirk (leave {} with reset)",
-                            options_.base_url, state, state),
+                            config::redact_url_credentials(options_.base_url), state, state),
                 state);
         }
         throw;
@@ -226,7 +230,8 @@ long SimulationClient::spawn(const std::string& kind, long n, long per_request) 
         try {
             const auto response = call("POST", path, kind, nlohmann::json{{"count", count}}.dump(), false);
             const auto parsed =
-                parse_spawn_response(parse_body(response, "POST", path), "POST " + options_.base_url + path);
+                parse_spawn_response(parse_body(response, "POST", path),
+                                     "POST " + config::redact_url_credentials(options_.base_url) + path);
             accepted += parsed.queued;
             if (parsed.queued <= 0) break;  // the server queued nothing: do not loop forever
         } catch (const RuntimeFailure& e) {
@@ -249,7 +254,8 @@ long SimulationClient::spawn_riders(long n) {
 ports::SpawnStatus SimulationClient::spawn_status() {
     const std::string path = "/agents/spawn-status";
     const auto response = call("GET", path, "spawn-status", std::nullopt, true);
-    return parse_spawn_status(parse_body(response, "GET", path), "GET " + options_.base_url + path);
+    return parse_spawn_status(parse_body(response, "GET", path),
+                              "GET " + config::redact_url_credentials(options_.base_url) + path);
 }
 
 ports::SpawnWaitResult SimulationClient::wait_for_spawn(double timeout_seconds) {

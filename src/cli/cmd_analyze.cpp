@@ -1,6 +1,9 @@
 // `perfrunner analyze RESULTS_JSON`: read a results.json (ours or the reference framework's), analyse it with
-// today's config, write the analysis back (atomically, only after the analysis succeeded) and every report.
+// today's config and write a new folder with the analysed results.json and every report. The input is never
+// written: a results file a soak run wrote for hours is worth more than any analysis of it.
 #include <cctype>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -35,11 +38,65 @@ std::string upper(std::string text) {
     return text;
 }
 
-fs::path output_directory(const AnalyzeOptions& options, const fs::path& input) {
-    if (options.output_dir) {
-        return fs::path(*options.output_dir);
+bool is_empty_directory(const fs::path& dir) {
+    std::error_code ec;
+    return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
+}
+
+// --output DIR must be new or empty, so that nothing there (another run, the input itself) is replaced.
+void check_output_option(const AnalyzeOptions& options) {
+    if (!options.output_dir) {
+        return;
     }
-    return input.has_parent_path() ? input.parent_path() : fs::path(".");
+    const fs::path dir(*options.output_dir);
+    std::error_code ec;
+    if (fs::exists(dir, ec) && !is_empty_directory(dir)) {
+        throw UsageError(
+            fmt::format("--output {}: exists and is not an empty folder (analyze never replaces "
+                        "files; give a new folder)",
+                        dir.string()));
+    }
+}
+
+std::string utc_stamp() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    ::gmtime_r(&now, &tm);
+    char text[32];
+    const std::size_t n = std::strftime(text, sizeof text, "%Y%m%d_%H%M%S", &tm);
+    return std::string(text, n);
+}
+
+// The folder the outputs go to, created now. The default sits beside the input,
+// "<stem>-analysis-<UTC time>[-N]"; mkdir fails when the name exists, so it can never be an existing folder.
+fs::path create_output_directory(const AnalyzeOptions& options, const fs::path& input) {
+    std::error_code ec;
+    if (options.output_dir) {
+        const fs::path dir(*options.output_dir);
+        fs::create_directories(dir, ec);
+        if (ec || !is_empty_directory(dir)) {
+            throw RuntimeFailure(fmt::format("cannot create output directory {}: {}", dir.string(),
+                                             ec ? ec.message() : "not an empty folder"));
+        }
+        return dir;
+    }
+    const fs::path parent = input.has_parent_path() ? input.parent_path() : fs::path(".");
+    const std::string base = input.stem().string() + "-analysis-" + utc_stamp();
+    constexpr int kAttempts = 100;
+    for (int i = 1; i <= kAttempts; ++i) {
+        const fs::path dir = parent / (i == 1 ? base : fmt::format("{}-{}", base, i));
+        if (fs::create_directory(dir, ec)) {
+            return dir;
+        }
+        if (ec) {
+            throw RuntimeFailure(fmt::format("cannot create output directory {}: {} (give --output DIR)",
+                                             dir.string(), ec.message()));
+        }
+    }
+    throw RuntimeFailure(
+        fmt::format("cannot create an output directory beside {}: {} names taken (give "
+                    "--output DIR)",
+                    input.string(), kAttempts));
 }
 
 }  // namespace
@@ -51,15 +108,9 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
         throw InputError(
             fmt::format("{}: no such results file (give the path of a results.json)", input.string()));
     }
+    check_output_option(options);
     spdlog::debug("reading {}", input.string());
     model::RunResult run = model::read_results_file(input);
-
-    const fs::path out_dir = output_directory(options, input);
-    fs::create_directories(out_dir, ec);
-    if (ec) {
-        throw RuntimeFailure(
-            fmt::format("cannot create output directory {}: {}", out_dir.string(), ec.message()));
-    }
 
     spdlog::debug("analysing {} scenarios", run.scenarios.size());
     const analysis::Analysis result = analysis::analyze(run, config);
@@ -72,7 +123,7 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     run.extra["generator"] = {{"name", "perfrunner"}, {"version", PERFRUNNER_VERSION}};
     run.extra["exit_code"] = exit_code;
 
-    // Atomic: the input (when it is the target) is replaced only now, in one rename.
+    const fs::path out_dir = create_output_directory(options, input);
     const fs::path results_path = out_dir / "results.json";
     model::write_results_file(results_path, run);
     spdlog::debug("wrote {}", results_path.string());

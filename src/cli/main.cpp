@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "perfrunner/error.hpp"
+#include "perfrunner/model/utf8.hpp"
 
 namespace {
 
@@ -23,12 +24,8 @@ constexpr const char* kExitCodes =
     "  130  interrupted (SIGINT/SIGTERM)\n";
 
 int print_error(const std::string& message) {
-    std::string line = message;
-    for (auto& ch : line) {
-        if (ch == '\n' || ch == '\r') {
-            ch = ' ';
-        }
-    }
+    // Messages quote files, HTTP bodies and command lines: one line of valid UTF-8 without escape sequences.
+    const std::string line = model::printable_text(message);
     std::fprintf(stderr, "perfrunner: %s\n", line.c_str());
     return 0;
 }
@@ -95,7 +92,10 @@ int main(int argc, char** argv) {
         ->add_option("RESULTS_JSON", analyze_options.results_json,
                      "results.json of perfrunner or the reference framework")
         ->required();
-    analyze->add_option("--output", analyze_options.output_dir, "Output folder (default: the file's folder)");
+    analyze->add_option(
+        "--output", analyze_options.output_dir,
+        "New or empty output folder (default: a new folder beside the file; the input is never "
+        "written)");
     analyze
         ->add_option("--png", analyze_options.png, "Chart PNGs (auto: skip with a warning without Chromium)")
         ->check(CLI::IsMember({"auto", "always", "never"}));

@@ -1,9 +1,14 @@
 // Secret names and their redaction (see secrets.hpp for what counts as secret).
 #include "perfrunner/config/secrets.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <set>
+
+#include "perfrunner/config/fields.hpp"
 
 namespace perfrunner::config {
 
@@ -96,6 +101,29 @@ std::string describe_value(std::string_view key_path, const nlohmann::json& valu
         text = text.substr(0, cut) + "...";
     }
     return text;
+}
+
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra) {
+    std::set<std::string, std::less<>> dropped;
+    for_each_section([&dropped](const auto& section) {
+        for (const auto& field : section.fields) {
+            if (!field.spec.env.empty()) {
+                dropped.emplace(field.spec.env);
+            }
+        }
+    });
+    std::vector<std::string> out;
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        const std::string_view name = entry.substr(0, entry.find('='));
+        if (dropped.count(name) == 0 && extra.count(std::string(name)) == 0) {
+            out.emplace_back(entry);
+        }
+    }
+    for (const auto& [name, value] : extra) {
+        out.push_back(name + "=" + value);
+    }
+    return out;
 }
 
 }  // namespace perfrunner::config

@@ -181,6 +181,11 @@ std::string_view JsonCursor::key_of(od::field& field) const {
 
 template <class Json>
 Json JsonCursor::generic_as(od::value& v) {
+    // Generic values are read recursively: a limit on the depth keeps hostile nesting from exhausting the
+    // stack (and every later recursive pass over the value: writing, destroying).
+    if (path_.size() > kMaxDepth) {
+        fail(fmt::format("nested more than {} levels deep (not a results file)", kMaxDepth));
+    }
     switch (type_of(v)) {
         case od::json_type::object: {
             Json out = Json::object();

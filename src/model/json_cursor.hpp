@@ -20,6 +20,8 @@ namespace od = simdjson::ondemand;
 
 // Numbers beyond this are not measurements (e.g. 1e308): the file is corrupt or hostile.
 constexpr double kMaxPlausible = 1e12;
+// results.json is about 8 levels deep; anything much deeper is hostile.
+constexpr std::size_t kMaxDepth = 64;
 
 class JsonCursor {
   public:

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "perfrunner/error.hpp"
+#include "perfrunner/model/utf8.hpp"
 
 namespace perfrunner::model::detail {
 namespace {
@@ -83,8 +84,21 @@ void JsonWriter::quoted(std::string_view s) {
     out_.push_back('"');
     // Plain runs (nearly every string) are appended in one piece; only escapes go character by character.
     std::size_t run_start = 0;
+    // Text from outside may hold any bytes: ill-formed UTF-8 is written as U+FFFD, so the file always
+    // parses (Python and perfrunner refuse invalid UTF-8).
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            const std::size_t n = utf8_sequence_length(s, i);
+            if (n > 0) {
+                i += n - 1;
+                continue;
+            }
+            out_.append(s.substr(run_start, i - run_start));
+            run_start = i + 1;
+            out_.append("\xEF\xBF\xBD");
+            continue;
+        }
         if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
             continue;
         }

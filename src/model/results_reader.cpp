@@ -2,7 +2,9 @@
 // so a file of a million container samples needs little more memory than the file itself. Type checks and
 // error lines naming the JSON path come from JsonCursor; this file only knows the schema.
 #include <cmath>
+#include <functional>
 #include <iterator>
+#include <string>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -28,6 +30,8 @@ class ResultsReader {
     RunResult read_run(document& doc) {
         RunResult run;
         bool has_scenarios = false;
+        bool has_aborted = false;
+        bool has_abort_reason = false;
         in_.for_each_member(
             in_.document_object(doc, "a results object"), [&](std::string_view key, value& f) {
                 if (key == "test_id") {
@@ -45,13 +49,17 @@ class ResultsReader {
                         read_scenario(run, sv, run.scenarios.back());
                     });
                 } else if (key == "derived_config") {
-                    if (!in_.is_null(f)) {
+                    if (in_.is_null(f)) {
+                        run.extra["derived_config"] = nullptr;  // kept as it was
+                    } else {
                         run.derived_config = in_.object_or_empty(f);
                     }
                 } else if (key == "aborted") {
                     run.aborted = in_.boolean(f);
+                    has_aborted = true;
                 } else if (key == "abort_reason") {
                     run.abort_reason = in_.optional_string(f);
+                    has_abort_reason = true;
                 } else if (key == "analysis") {
                     run.analysis = in_.object_or_empty(f);
                 } else {
@@ -59,6 +67,17 @@ class ResultsReader {
                 }
             });
         in_.expect_end(doc);
+        if (!run.aborted) {
+            // The writer writes both only for an aborted run; a run that was not aborted keeps what it had.
+            if (has_aborted) {
+                run.extra["aborted"] = false;
+            }
+            if (has_abort_reason) {
+                run.extra["abort_reason"] =
+                    run.abort_reason ? nlohmann::json(*run.abort_reason) : nlohmann::json(nullptr);
+                run.abort_reason.reset();
+            }
+        }
         if (!has_scenarios) {
             in_.fail("no \"scenarios\" array: not a results.json");
         }
@@ -126,27 +145,26 @@ class ResultsReader {
             } else if (key == "timestamp_iso") {
                 s.timestamp_iso = in_.string(f);
             } else if (key == "containers") {
-                if (!in_.is_null(f)) {
+                if (in_.is_null(f)) {
+                    s.containers_null = true;
+                } else {
                     read_containers(run, f, s);
                 }
+            } else if (kept_if_null(s.extra_json, key, f)) {
+                return;  // rolling_averages, agents_queued, host, pace, error: written only when set
             } else if (key == "rolling_averages") {
-                if (!in_.is_null(f)) {
-                    read_rolling_averages(run, f, s);
+                read_rolling_averages(run, f, s);
+                if (s.rolling_averages.empty()) {
+                    s.extra_json.append(s.extra_json.empty() ? "" : ",").append("\"rolling_averages\":{}");
                 }
             } else if (key == "agents_queued") {
-                if (!in_.is_null(f)) {
-                    s.agents_queued = read_agents_queued(f);
-                }
+                s.agents_queued = read_agents_queued(f);
             } else if (key == "host") {
-                if (!in_.is_null(f)) {
-                    s.host = read_host(f);
-                }
+                s.host = read_host(f);
             } else if (key == "pace") {
-                if (!in_.is_null(f)) {
-                    s.pace = read_pace(f);
-                }
+                s.pace = read_pace(f);
             } else if (key == "error") {
-                s.error = in_.optional_string(f);
+                s.error = in_.string(f);
             } else {
                 in_.append_member(s.extra_json, key, f);
             }
@@ -170,15 +188,26 @@ class ResultsReader {
 
     void read_container(RunResult& run, std::string_view name, value& v, ContainerSample& c) {
         c.container = intern(run, name);
+        // A null reference figure reads as 0.0 (what the analysis expects) and is remembered, so that it is
+        // written back as null.
+        const auto figure = [&](value& f, std::uint8_t null_bit) {
+            if (in_.is_null(f)) {
+                c.null_figures |= null_bit;
+                return 0.0;
+            }
+            return in_.number(f);
+        };
         in_.for_each_member(in_.object(v), [&](std::string_view key, value& f) {
             if (key == "memory_used_mb") {
-                c.memory_used_mb = in_.number_or_zero(f);
+                c.memory_used_mb = figure(f, ContainerSample::kNullMemoryUsed);
             } else if (key == "memory_limit_mb") {
-                c.memory_limit_mb = in_.number_or_zero(f);
+                c.memory_limit_mb = figure(f, ContainerSample::kNullMemoryLimit);
             } else if (key == "memory_percent") {
-                c.memory_percent = in_.number_or_zero(f);
+                c.memory_percent = figure(f, ContainerSample::kNullMemoryPercent);
             } else if (key == "cpu_percent") {
                 c.cpu_percent = in_.optional_number(f);
+            } else if (kept_if_null(c.extra_json, key, f)) {
+                return;  // an addition written only when set: a null is kept as it was
             } else if (key == "memory_rss_mb") {
                 c.memory_rss_mb = in_.optional_number(f);
             } else if (key == "memory_usage_mb") {
@@ -190,15 +219,35 @@ class ResultsReader {
             } else if (key == "cadvisor_timestamp") {
                 c.cadvisor_timestamp = in_.optional_string(f);
             } else if (key == "stale") {
-                c.stale = in_.boolean(f);
+                c.stale = flag(c.extra_json, key, f);
             } else if (key == "missing") {
-                c.missing = in_.boolean(f);
+                c.missing = flag(c.extra_json, key, f);
             } else if (key == "counter_reset") {
-                c.counter_reset = in_.boolean(f);
+                c.counter_reset = flag(c.extra_json, key, f);
             } else {
                 in_.append_member(c.extra_json, key, f);
             }
         });
+    }
+
+    // A member the writer leaves out when it is absent: a null goes to the extra members as it is.
+    bool kept_if_null(std::string& extra, std::string_view key, value& f) {
+        if (!in_.is_null(f)) {
+            return false;
+        }
+        in_.append_member(extra, key, f);
+        return true;
+    }
+
+    // A flag the writer writes only when true: `false` goes to the extra members, so it is kept too.
+    bool flag(std::string& extra, std::string_view key, value& f) {
+        if (in_.boolean(f)) {
+            return true;
+        }
+        extra.append(extra.empty() ? "" : ",")
+            .append(nlohmann::json(std::string(key)).dump())
+            .append(":false");
+        return false;
     }
 
     void read_rolling_averages(RunResult& run, value& v, Sample& s) {
@@ -210,9 +259,11 @@ class ResultsReader {
                     r.memory_percent = in_.optional_number(f).value_or(std::nan(""));
                 } else if (key == "cpu_percent") {
                     r.cpu_percent = in_.optional_number(f).value_or(std::nan(""));
+                } else {
+                    in_.append_member(r.extra_json, key, f);
                 }
             });
-            s.rolling_averages.push_back(r);
+            s.rolling_averages.push_back(std::move(r));
         });
     }
 
@@ -225,6 +276,8 @@ class ResultsReader {
                 a.riders = in_.integer(f);
             } else if (key == "total") {
                 a.total = in_.integer(f);
+            } else {
+                in_.append_member(a.extra_json, key, f);
             }
         });
         return a;
@@ -243,8 +296,9 @@ class ResultsReader {
                 h.memory_total_mb = in_.optional_number(f);
             } else if (key == "num_cores") {
                 h.num_cores = static_cast<int>(in_.optional_integer(f).value_or(0));
+            } else {
+                in_.append_member(h.extra_json, key, f);
             }
-            // other host keys are not part of the model; dropped on purpose (none are written today)
         });
         return h;
     }
@@ -270,6 +324,8 @@ class ResultsReader {
                 p.riders_total = in_.optional_integer(f);
             } else if (key == "active_trips") {
                 p.active_trips = in_.optional_integer(f);
+            } else {
+                in_.append_member(p.extra_json, key, f);
             }
         });
         return p;
@@ -302,19 +358,25 @@ class ResultsReader {
         return e;
     }
 
-    // Container names are interned once per run; the map's views point into run.containers (stable strings).
+    // Container names are interned once per run. The map owns its keys: views into run.containers would
+    // dangle when that vector grows (short names live inside the std::string objects it moves).
     ContainerId intern(RunResult& run, std::string_view name) {
         auto it = ids_.find(name);
         if (it != ids_.end()) {
             return it->second;
         }
         const ContainerId id = run.intern(name);
-        ids_.emplace(run.containers[id], id);
+        ids_.emplace(std::string(name), id);
         return id;
     }
 
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+
     JsonCursor in_;
-    std::unordered_map<std::string_view, ContainerId> ids_;
+    std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>> ids_;
     std::vector<ContainerSample> scratch_;
 };
 

@@ -40,12 +40,17 @@ void optional_integer(JsonWriter& w, std::string_view key, const std::optional<l
 void write_container(JsonWriter& w, const RunResult& run, const ContainerSample& c) {
     w.key(run.container_name(c.container));
     w.begin_object();
-    w.key("memory_used_mb");
-    w.number(c.memory_used_mb);
-    w.key("memory_limit_mb");
-    w.number(c.memory_limit_mb);
-    w.key("memory_percent");
-    w.number(c.memory_percent);
+    const auto figure = [&](std::string_view key, double value, std::uint8_t null_bit) {
+        w.key(key);
+        if ((c.null_figures & null_bit) != 0) {
+            w.null();
+        } else {
+            w.number(value);
+        }
+    };
+    figure("memory_used_mb", c.memory_used_mb, ContainerSample::kNullMemoryUsed);
+    figure("memory_limit_mb", c.memory_limit_mb, ContainerSample::kNullMemoryLimit);
+    figure("memory_percent", c.memory_percent, ContainerSample::kNullMemoryPercent);
     optional_number(w, "cpu_percent", c.cpu_percent);
     // Additions only when known, so reference-shaped data stays reference-shaped.
     if (c.memory_rss_mb) {
@@ -86,11 +91,15 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
     w.key("timestamp_iso");
     w.string(s.timestamp_iso);
     w.key("containers");
-    w.begin_object();
-    for (const auto& c : s.containers) {
-        write_container(w, run, c);
+    if (s.containers_null && s.containers.empty()) {
+        w.null();
+    } else {
+        w.begin_object();
+        for (const auto& c : s.containers) {
+            write_container(w, run, c);
+        }
+        w.end_object();
     }
-    w.end_object();
     if (!s.rolling_averages.empty()) {
         w.key("rolling_averages");
         w.begin_object();
@@ -101,6 +110,7 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
             w.number(r.memory_percent);
             w.key("cpu_percent");
             w.number(r.cpu_percent);
+            w.members_text(r.extra_json, "rolling_average");
             w.end_object();
         }
         w.end_object();
@@ -114,6 +124,7 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
         w.integer(s.agents_queued->riders);
         w.key("total");
         w.integer(s.agents_queued->total);
+        w.members_text(s.agents_queued->extra_json, "agents_queued");
         w.end_object();
     }
     if (s.host) {
@@ -126,6 +137,7 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
         optional_number(w, "memory_total_mb", h.memory_total_mb);
         w.key("num_cores");
         w.integer(h.num_cores);
+        w.members_text(h.extra_json, "host");
         w.end_object();
     }
     if (s.pace) {
@@ -141,6 +153,7 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
         optional_integer(w, "drivers_total", p.drivers_total);
         optional_integer(w, "riders_total", p.riders_total);
         optional_integer(w, "active_trips", p.active_trips);
+        w.members_text(p.extra_json, "pace");
         w.end_object();
     }
     if (s.error) {

@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-extern char** environ;
+#include "perfrunner/config/secrets.hpp"
 
 namespace perfrunner::report {
 
@@ -108,7 +108,15 @@ std::string run_one(const std::filesystem::path& chromium, const ScreenshotJob& 
     posix_spawnattr_setpgroup(&attr, 0);  // own process group: a hang is killed with all its children
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
     pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, chromium.c_str(), &actions, &attr, argv.data(), environ);
+    // perfrunner's own variables (the API key among them) never reach Chromium.
+    std::vector<std::string> env_strings = config::child_environment();
+    std::vector<char*> envp;
+    envp.reserve(env_strings.size() + 1);
+    for (auto& e : env_strings) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    const int rc = ::posix_spawn(&pid, chromium.c_str(), &actions, &attr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) {

@@ -65,10 +65,27 @@ std::string json_for_script(const nlohmann::ordered_json& value) {
 std::string markdown_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        // Bare URLs become links in GitHub's Markdown ("http://", "www."): an escaped ':' or '.' breaks them.
+        if ((c == ':' && text.substr(i, 3) == "://") ||
+            (c == '.' && i >= 3 && text.substr(i - 3, 4) == "www.")) {
+            out += '\\';
+            out += c;
+            continue;
+        }
         switch (c) {
             case '|':
                 out += "\\|";
+                break;
+            case '[':  // no link or image: `![x](http://...)` in a container name stays text
+                out += "\\[";
+                break;
+            case ']':
+                out += "\\]";
+                break;
+            case '`':
+                out += "\\`";
                 break;
             case '\\':
                 out += "\\\\";

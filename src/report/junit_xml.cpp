@@ -6,6 +6,7 @@
 
 #include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/model/scenario_names.hpp"
+#include "perfrunner/model/utf8.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
 #include "perfrunner/report/text_file.hpp"
@@ -16,16 +17,25 @@ namespace {
 
 namespace decimals = analysis::decimals;
 
-// XML 1.0 forbids most control characters even as references: drop them, then escape.
+// XML 1.0 allows only #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF], even as
+// references: the text is made valid UTF-8 (no surrogates), then other control characters and the
+// non-characters U+FFFE / U+FFFF are dropped, then escaped.
 std::string x(std::string_view s) {
+    const std::string valid = model::valid_utf8(s);
     std::string clean;
-    clean.reserve(s.size());
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+    clean.reserve(valid.size());
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+        const auto u = static_cast<unsigned char>(valid[i]);
+        if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7F) {
             continue;
         }
-        clean += c;
+        if (u == 0xEF && i + 2 < valid.size() && static_cast<unsigned char>(valid[i + 1]) == 0xBF &&
+            (static_cast<unsigned char>(valid[i + 2]) == 0xBE ||
+             static_cast<unsigned char>(valid[i + 2]) == 0xBF)) {
+            i += 2;  // U+FFFE, U+FFFF
+            continue;
+        }
+        clean += valid[i];
     }
     return html_escape(clean);
 }

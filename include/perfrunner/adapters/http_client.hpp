@@ -5,6 +5,7 @@
 // Retries: transport failures and 5xx are retried (with exponential backoff) only for requests marked
 // idempotent (GET by default); a 429 is retried for every request after its retry-after, because the server
 // did not process it. At most max_retries retries in either case.
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,6 +26,8 @@ struct HttpClientOptions {
     std::string api_key;  // sent as X-API-Key when not empty; never logged, redacted from error text
     // How the client waits between retries. Tests inject a recorder so a 60-s retry-after takes no time.
     std::function<void(double seconds)> sleep;
+    // Longest body held; a larger answer fails the request (HttpError, status 0). Each source sets its own.
+    std::size_t max_body_bytes = std::size_t{64} << 20U;
 };
 
 struct HttpRequest {
@@ -70,10 +73,12 @@ class HttpError : public RuntimeFailure {
     bool timed_out_ = false;
 };
 
-// At most `max_chars` characters of `body` on one line, with `secret` (when not empty) replaced by "***".
+// At most `max_chars` bytes of `body` on one printable line of valid UTF-8 (control characters and escape
+// sequences become spaces, ill-formed bytes U+FFFD, never cut inside a character), with `secret` (when not
+// empty) replaced by "***".
 std::string body_excerpt(std::string_view body, const std::string& secret = {}, std::size_t max_chars = 200);
 
-// Seconds to wait for a 429's retry-after value: the integer when it is one, else `fallback`.
+// Seconds to wait for a 429's retry-after value: the integer when it is one (at most 300), else `fallback`.
 double retry_after_seconds(const std::optional<std::string>& header_value, double fallback);
 
 class HttpClient {

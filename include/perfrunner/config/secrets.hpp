@@ -3,8 +3,10 @@
 // like key/secret/token/password (whatever the spelling: "api_key", "apikey", "API-Token", "db_passwd"), so
 // that a misspelt key still never reaches an error, a log or a result. Credentials inside a URL (user:pass@)
 // are secret too.
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -28,5 +30,10 @@ nlohmann::json redact_secrets(const nlohmann::json& value);
 // A short one-line printable form of the value found at key_path, for error messages: "***" when the path is
 // secret, secrets inside it hidden, long values cut.
 std::string describe_value(std::string_view key_path, const nlohmann::json& value);
+
+// The environment for a child process (docker, compose, Chromium), as "NAME=value" entries: this process's
+// environment without perfrunner's own variables (those of the key table: the API key, URLs that may carry
+// credentials), which no child needs; then `extra` (set or replaced).
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra = {});
 
 }  // namespace perfrunner::config

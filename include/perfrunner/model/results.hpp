@@ -36,7 +36,17 @@ struct ContainerSample {
     bool missing =
         false;  // configured container not reported by cAdvisor in this sample (values meaningless)
     bool counter_reset = false;  // CPU counter went backwards (restart); cpu_percent is null
-    std::string extra_json;      // unknown members kept verbatim: "\"k\":v,\"k2\":v2" (no braces), or empty
+    // Which of the three reference figures were null in the file read (they read as 0.0 for the analysis
+    // and are written back as null): kNullMemoryUsed | kNullMemoryLimit | kNullMemoryPercent.
+    std::uint8_t null_figures = 0;
+    // Unknown members kept verbatim: "\"k\":v,\"k2\":v2" (no braces), or empty. Members the model holds as
+    // "absent or set" (the additions, stale/missing/counter_reset) go here too when the file had them as
+    // null or false, so that a rewrite keeps every member it read.
+    std::string extra_json{};
+
+    static constexpr std::uint8_t kNullMemoryUsed = 1;
+    static constexpr std::uint8_t kNullMemoryLimit = 2;
+    static constexpr std::uint8_t kNullMemoryPercent = 4;
 };
 
 // Mean of the last window of samples of one container (stress test, results-schema.md §4.1).
@@ -44,12 +54,14 @@ struct RollingAverage {
     ContainerId container = 0;
     double memory_percent = 0.0;
     double cpu_percent = 0.0;
+    std::string extra_json{};  // unknown members (see ContainerSample::extra_json)
 };
 
 struct AgentsQueued {
     long drivers = 0;
     long riders = 0;
     long total = 0;
+    std::string extra_json{};  // unknown members (see ContainerSample::extra_json)
 };
 
 // Whole-host figures from cAdvisor's root container (perfrunner addition).
@@ -59,6 +71,7 @@ struct HostSample {
     std::optional<double> memory_used_mb;
     std::optional<double> memory_total_mb;
     int num_cores = 0;
+    std::string extra_json{};  // unknown members (see ContainerSample::extra_json)
 };
 
 // How well the simulation keeps up with real time (perfrunner addition), read from /simulation/status.
@@ -72,6 +85,7 @@ struct PaceSample {
     std::optional<long> drivers_total;
     std::optional<long> riders_total;
     std::optional<long> active_trips;
+    std::string extra_json{};  // unknown members (see ContainerSample::extra_json)
 };
 
 struct Sample {
@@ -83,7 +97,9 @@ struct Sample {
     std::optional<HostSample> host;
     std::optional<PaceSample> pace;
     std::optional<std::string> error;  // why this sample has no (or partial) data, e.g. "cadvisor: timeout"
-    std::string extra_json;            // unknown members kept verbatim (see ContainerSample::extra_json)
+    bool containers_null = false;      // the file had "containers": null (written back as null)
+    // Unknown members kept verbatim (see ContainerSample::extra_json); also optional members that were null.
+    std::string extra_json{};
 
     const ContainerSample* find(ContainerId id) const {
         for (const auto& c : containers) {

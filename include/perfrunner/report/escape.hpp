@@ -15,7 +15,8 @@ std::string html_escape(std::string_view text);
 std::string json_for_script(const nlohmann::json& value);
 std::string json_for_script(const nlohmann::ordered_json& value);
 
-// One Markdown table cell or inline text: '|' and '\' escaped, '<' '>' '&' as entities (Markdown renderers
+// One Markdown table cell or inline text: '|', '\', '[', ']' and '`' escaped (no link, image or code span
+// can come from data), bare URLs broken ("http\://", "www\."), '<' '>' '&' as entities (Markdown renderers
 // pass raw HTML through), line breaks as spaces.
 std::string markdown_escape(std::string_view text);
 

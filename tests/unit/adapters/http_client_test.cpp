@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "perfrunner/adapters/http_client.hpp"
+#include "perfrunner/model/utf8.hpp"
 #include "unit/adapters/fake_http_server.hpp"
 
 using perfrunner::adapters::HttpClient;
@@ -261,4 +262,89 @@ TEST(HttpClient, RetryAfterParsing) {
     EXPECT_EQ(retry_after_seconds(std::string("10 per 1 minute"), 60.0), 60.0);
     EXPECT_EQ(retry_after_seconds(std::string("-3"), 60.0), 60.0);
     EXPECT_EQ(retry_after_seconds(std::nullopt, 60.0), 60.0);
+    // A server asking for days (the header allows 6 digits: 11 days) is honoured only up to 5 minutes.
+    EXPECT_EQ(retry_after_seconds(std::string("999999"), 60.0), 300.0);
+    EXPECT_EQ(retry_after_seconds(std::string("99999999999"), 60.0), 300.0);
+}
+
+// A multi-byte character at the cut, bytes that are not UTF-8 and terminal escape sequences in an error body:
+// the excerpt is one printable line of valid UTF-8.
+TEST(HttpClient, ErrorExcerptIsValidPrintableUtf8WhateverTheBody) {
+    FakeHttpServer fake;
+    fake.server().Get("/e", [](const httplib::Request& req, httplib::Response& res) {
+        res.status = 500;
+        if (req.get_param_value("kind") == "cut") {
+            res.set_content(std::string(196, 'x') + "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", "text/plain");
+        } else {
+            res.set_content("bad \xFF\xFE\xC3 bytes \x1B]8;;http://evil\x1B\\link\x1B[2J \xC2\x9B31m",
+                            "text/plain");
+        }
+    });
+    fake.start();
+    SleepRecorder sleeps;
+    auto options = fast_options(sleeps);
+    options.max_retries = 0;
+    HttpClient client(options);
+    for (const char* kind : {"cut", "junk"}) {
+        try {
+            client.get_ok(fake.url() + "/e?kind=" + kind);
+            FAIL();
+        } catch (const HttpError& e) {
+            for (const std::string& text : {e.body_excerpt(), std::string(e.what())}) {
+                EXPECT_TRUE(perfrunner::model::is_valid_utf8(text)) << kind;
+                EXPECT_EQ(text.find('\x1B'), std::string::npos) << kind;
+                EXPECT_EQ(text.find("\xC2\x9B"), std::string::npos) << kind;
+                EXPECT_NO_THROW((void)nlohmann::json::parse(nlohmann::json(text).dump())) << kind;
+            }
+            EXPECT_LE(e.body_excerpt().size(), 200u);
+        }
+    }
+}
+
+// A response beyond the source's limit is refused while it arrives, not held whole.
+TEST(HttpClient, BodyLargerThanTheLimitIsAClearError) {
+    FakeHttpServer fake;
+    fake.server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(std::string(std::size_t{3} << 20U, 'x'), "application/json");
+    });
+    fake.server().Get("/small", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(std::string(std::size_t{1} << 20U, 'x'), "application/json");
+    });
+    fake.start();
+    SleepRecorder sleeps;
+    auto options = fast_options(sleeps);
+    options.max_retries = 0;
+    options.max_body_bytes = std::size_t{2} << 20U;
+    HttpClient client(options);
+    const auto what = error_of([&] { client.get_ok(fake.url() + "/big"); });
+    EXPECT_NE(what.find("answer larger than 2 MiB"), std::string::npos) << what;
+    EXPECT_EQ(client.get_ok(fake.url() + "/small").body.size(), std::size_t{1} << 20U);
+}
+
+// A URL with credentials (user:password@) is used as given but never shown: not in the error text, not in
+// the URL the error carries (which reaches results.json as an error sample or abort reason).
+TEST(HttpClient, CredentialsInTheUrlNeverReachAnError) {
+    FakeHttpServer fake;
+    fake.server().Get("/x", [](const httplib::Request&, httplib::Response& res) {
+        res.status = 500;
+        res.set_content("no", "text/plain");
+    });
+    fake.start();
+    SleepRecorder sleeps;
+    auto options = fast_options(sleeps);
+    options.max_retries = 0;
+    HttpClient client(options);
+    const std::string with_credentials = "http://user:pa55word@127.0.0.1:" + std::to_string(fake.port());
+    const std::string refused =
+        "http://user:pa55word@127.0.0.1:" + std::to_string(perfrunner::testing::unused_local_port()) + "/x";
+    for (const auto& url : {with_credentials + "/x", refused}) {
+        try {
+            client.get_ok(url);
+            FAIL() << url;
+        } catch (const HttpError& e) {
+            EXPECT_EQ(std::string(e.what()).find("pa55word"), std::string::npos) << e.what();
+            EXPECT_EQ(e.url().find("pa55word"), std::string::npos) << e.url();
+            EXPECT_NE(std::string(e.what()).find("http://***@127.0.0.1:"), std::string::npos) << e.what();
+        }
+    }
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -134,4 +135,20 @@ TEST(Process, AChildThatClosesItsPipesStillHasItsTimeout) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_TRUE(r.timed_out);
     EXPECT_LT(elapsed, 3.0);
+}
+
+// The API key (and every other variable of perfrunner's key table) never reaches docker or compose.
+TEST(Process, PerfrunnerVariablesAreNotPassedToChildren) {
+    ::setenv("PERFRUNNER_API_KEY", "k3y-that-must-not-leak", 1);
+    ::setenv("PERFRUNNER_API_URL", "http://user:pw@127.0.0.1:1", 1);
+    ProcessOptions options;
+    options.environment["PERFRUNNER_TEST_VAR"] = "kept";
+    const auto r = run_process({"env"}, options);
+    ::unsetenv("PERFRUNNER_API_KEY");
+    ::unsetenv("PERFRUNNER_API_URL");
+    ASSERT_TRUE(r.ok()) << r.err;
+    EXPECT_EQ(r.out.find("k3y-that-must-not-leak"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("PERFRUNNER_API_URL"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("PERFRUNNER_TEST_VAR=kept"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("PATH="), std::string::npos) << r.out;
 }

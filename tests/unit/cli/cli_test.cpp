@@ -160,12 +160,28 @@ TEST(Cli, RunAndCheckExist) {
     EXPECT_EQ(run({"check", "--help"}, dir.path).exit_code, 0);
 }
 
-TEST(Cli, AnalyzeReferenceFileWritesAnalysisVerdictAndReports) {
+// The one folder `analyze` created beside its input (named "<stem>-analysis-<UTC time>[-N]").
+std::vector<fs::path> analysis_folders(const fs::path& dir, const std::string& stem) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        if (e.is_directory() && e.path().filename().string().rfind(stem + "-analysis-", 0) == 0) {
+            out.push_back(e.path());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST(Cli, AnalyzeReferenceFileWritesANewFolderAndNeverItsInput) {
     TempDir dir;
     fs::copy_file(kReference, dir.path / "results.json");
     auto r = run({"analyze", "results.json", "--png", "never"}, dir.path);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.exit_code << " " << r.err;
-    const auto j = nlohmann::json::parse(slurp(dir.path / "results.json"));
+    EXPECT_EQ(slurp(dir.path / "results.json"), slurp(kReference));  // byte for byte
+    const auto folders = analysis_folders(dir.path, "results");
+    ASSERT_EQ(folders.size(), 1u);
+    const fs::path out = folders.front();
+    const auto j = nlohmann::json::parse(slurp(out / "results.json"));
     ASSERT_TRUE(j.contains("verdict"));
     const std::string status = j["verdict"]["overall_status"];
     EXPECT_EQ(r.exit_code, status == "fail" ? 3 : 0);
@@ -178,13 +194,72 @@ TEST(Cli, AnalyzeReferenceFileWritesAnalysisVerdictAndReports) {
     EXPECT_EQ(j["scenarios"], original["scenarios"]);
     EXPECT_EQ(j["config"], original["config"]);
     for (const char* f : {"summary.json", "report.md", "report.html", "junit.xml", "charts/index.html"}) {
-        EXPECT_TRUE(fs::exists(dir.path / f)) << f;
+        EXPECT_TRUE(fs::exists(out / f)) << f;
     }
     EXPECT_THAT(r.out, HasSubstr("verdict: "));
+    EXPECT_THAT(r.out, HasSubstr(out.filename().string()));
     // no temporary files left next to the outputs
-    for (const auto& e : fs::directory_iterator(dir.path)) {
+    for (const auto& e : fs::directory_iterator(out)) {
         EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
     }
+    // A second analysis never reuses the first one's folder.
+    r = run({"analyze", "results.json", "--png", "never", "--quiet"}, dir.path);
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
+    EXPECT_EQ(analysis_folders(dir.path, "results").size(), 2u);
+    EXPECT_EQ(slurp(dir.path / "results.json"), slurp(kReference));
+}
+
+// The reference framework's bug #29 and its relatives: analysing a backup must not replace the run's own
+// results.json beside it.
+TEST(Cli, AnalyzeOfABackupLeavesTheRunsResultsAlone) {
+    TempDir dir;
+    fs::create_directories(dir.path / "old");
+    fs::copy_file(kReference, dir.path / "old/backup.json");
+    spit(dir.path / "old/results.json", "another run's file");
+    auto r = run({"analyze", "old/backup.json", "--png", "never", "--quiet"}, dir.path);
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
+    EXPECT_EQ(slurp(dir.path / "old/results.json"), "another run's file");
+    EXPECT_EQ(slurp(dir.path / "old/backup.json"), slurp(kReference));
+    EXPECT_EQ(analysis_folders(dir.path / "old", "backup").size(), 1u);
+}
+
+TEST(Cli, AnalyzeOutputMustBeNewOrEmpty) {
+    TempDir dir;
+    fs::copy_file(kReference, dir.path / "results.json");
+    auto r = run({"analyze", "results.json", "--output", ".", "--png", "never"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "--output .: exists and is not an empty folder");
+    EXPECT_EQ(slurp(dir.path / "results.json"), slurp(kReference));
+    EXPECT_TRUE(analysis_folders(dir.path, "results").empty());
+    fs::create_directories(dir.path / "empty");
+    r = run({"analyze", "results.json", "--output", "empty", "--png", "never", "--quiet"}, dir.path);
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
+    EXPECT_TRUE(fs::exists(dir.path / "empty/results.json"));
+}
+
+// Nulls stay null and members perfrunner does not know survive, in the file analyze writes.
+TEST(Cli, AnalyzeKeepsNullsAndUnknownSampleMembers) {
+    TempDir dir;
+    auto doc = nlohmann::json::parse(slurp(kReference));
+    auto& sample = doc["scenarios"][0]["samples"][0];
+    auto& container = sample["containers"].begin().value();
+    container["memory_used_mb"] = nullptr;
+    sample["host"] = {{"cpu_percent", 1.0},    {"cpu_percent_of_host", 0.5},
+                      {"memory_used_mb", 2.0}, {"memory_total_mb", 3.0},
+                      {"num_cores", 2},        {"future_host", "x"}};
+    sample["pace"] = {{"state", "running"}, {"future_pace", 1}};
+    sample["agents_queued"] = {{"drivers", 1}, {"riders", 1}, {"total", 2}, {"future_queue", true}};
+    sample["rolling_averages"] = {{"web", {{"memory_percent", 1.0}, {"cpu_percent", 2.0}, {"n", 3}}}};
+    spit(dir.path / "in.json", doc.dump(2));
+    auto r = run({"analyze", "in.json", "--output", "out", "--png", "never", "--quiet"}, dir.path);
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
+    const auto j = nlohmann::json::parse(slurp(dir.path / "out/results.json"));
+    const auto& s = j["scenarios"][0]["samples"][0];
+    EXPECT_TRUE(s["containers"].begin().value()["memory_used_mb"].is_null());
+    EXPECT_EQ(s["host"]["future_host"], "x");
+    EXPECT_EQ(s["pace"]["future_pace"], 1);
+    EXPECT_EQ(s["agents_queued"]["future_queue"], true);
+    EXPECT_EQ(s["rolling_averages"]["web"]["n"], 3);
 }
 
 TEST(Cli, AnalyzeToAnotherFolderLeavesTheInputUntouched) {
@@ -254,7 +329,17 @@ INSTANTIATE_TEST_SUITE_P(
         Hostile{"empty_scenarios", R"({"test_id": "x", "scenarios": [], "analysis": {}})",
                 "\"scenarios\" is empty"},
         Hostile{"no_scenarios", R"({"test_id": "x"})", "no \"scenarios\" array"},
-        Hostile{"empty_file", "", "malformed JSON"}),
+        Hostile{"empty_file", "", "malformed JSON"},
+        Hostile{"deeply_nested",
+                replace_first(reference_text(), "\"test_id\"",
+                              "\"deep\": " + std::string(100000, '[') + std::string(100000, ']') +
+                                  ", \"test_id\""),
+                "nested"},
+        Hostile{"deep_in_a_sample",
+                replace_first(reference_text(), "\"timestamp\":",
+                              "\"deep\": " + std::string(3000, '[') + std::string(3000, ']') +
+                                  ", \"timestamp\":"),
+                "nested"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(Cli, MissingInputFileIsExitTwo) {

@@ -3,6 +3,8 @@
 
 #include <regex>
 
+#include "perfrunner/model/utf8.hpp"
+#include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/junit_xml.hpp"
 #include "perfrunner/report/report_html.hpp"
 #include "perfrunner/report/report_markdown.hpp"
@@ -289,6 +291,48 @@ TEST(JunitXml, AbortedScenarioFailsAndCountsAddUp) {
     EXPECT_NE(xml.find("<testsuites name=\"perfrunner 20260212_193000\" tests=\"" + std::to_string(cases) +
                        "\" failures=\"1\""),
               std::string::npos);
+}
+
+// XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF], in valid UTF-8.
+bool only_xml_chars(const std::string& text) {
+    if (!model::is_valid_utf8(text)) {
+        return false;
+    }
+    for (std::size_t i = 0; i < text.size();) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        const std::size_t n = model::utf8_sequence_length(text, i);
+        std::uint32_t cp = n == 1 ? b : (b & (0xFFU >> (n + 1)));
+        for (std::size_t k = 1; k < n; ++k) {
+            cp = (cp << 6U) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
+        }
+        const bool ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                        (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000;
+        if (!ok) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+// Text from outside (an abort reason quoting an HTTP body or docker) with bytes that are no UTF-8, control
+// characters and the non-characters U+FFFE / U+FFFF: junit.xml stays well-formed XML.
+TEST(JunitXml, ForbiddenCharactersNeverReachTheXml) {
+    Inputs in;
+    in.run.scenarios[2].aborted = true;
+    in.run.scenarios[2].abort_reason = "bad \xEF\xBF\xBE \xEF\xBF\xBF \xFF\xC3 \x01\x1B[2J \xED\xA0\x80 end";
+    const auto xml = render_junit_xml(in.context());
+    EXPECT_TRUE(only_xml_chars(xml));
+    EXPECT_EQ(xml_problem(xml), "") << xml;
+    EXPECT_NE(xml.find("end"), std::string::npos);
+}
+
+TEST(Escape, MarkdownNeverMakesLinksImagesOrCodeFromData) {
+    const std::string md = markdown_escape("![x](http://evil.example/p.png) [a](b) `c` www.evil.example");
+    EXPECT_EQ(md.find("]("), std::string::npos) << md;
+    EXPECT_EQ(md.find("http://"), std::string::npos) << md;
+    EXPECT_EQ(md.find("www."), std::string::npos) << md;
+    EXPECT_EQ(md, "!\\[x\\](http\\://evil.example/p.png) \\[a\\](b) \\`c\\` www\\.evil.example");
 }
 
 }  // namespace

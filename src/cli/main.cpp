@@ -23,6 +23,30 @@ constexpr const char* kExitCodes =
     "  3    verdict FAIL; compare: a regression\n"
     "  130  interrupted (SIGINT/SIGTERM)\n";
 
+// CLI11's "The following arguments were not expected: --bad 123456" with every stray value that is not an
+// option shown as "***": it may be a secret given with a space instead of '=' (`--set api.api_key 123456`).
+std::string without_stray_values(const std::string& message) {
+    const auto colon = message.rfind(": ");
+    if (colon == std::string::npos) {
+        return "unexpected arguments on the command line";
+    }
+    std::string out = message.substr(0, colon + 1);
+    std::size_t start = colon + 2;
+    while (start < message.size()) {
+        auto end = message.find(' ', start);
+        if (end == std::string::npos) {
+            end = message.size();
+        }
+        const std::string word = message.substr(start, end - start);
+        if (!word.empty()) {
+            out += ' ';
+            out += word.front() == '-' ? word.substr(0, word.find('=')) : std::string("***");
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
 int print_error(const std::string& message) {
     // Messages quote files, HTTP bodies and command lines: one line of valid UTF-8 without escape sequences.
     const std::string line = model::printable_text(message);
@@ -132,6 +156,10 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
+    } catch (const CLI::ExtrasError& e) {
+        print_error(without_stray_values(e.what()) +
+                    " (an option takes one value: --set key.path=value; see perfrunner --help)");
+        return static_cast<int>(ExitCode::usage_error);
     } catch (const CLI::ParseError& e) {
         print_error(std::string(e.what()) + " (see perfrunner --help)");
         return static_cast<int>(ExitCode::usage_error);

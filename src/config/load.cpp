@@ -153,9 +153,12 @@ nlohmann::json nest(const std::string& key_path, nlohmann::json value, const std
 nlohmann::json parse_set_override(const std::string& assignment) {
     auto eq = assignment.find('=');
     if (eq == std::string::npos) {
-        throw ConfigError(fmt::format(
-            "--set {}: expected key.path=value (e.g. --set scenarios.duration_active_minutes=0.5)",
-            is_secret_path(assignment) ? std::string(kRedacted) : shortened(assignment)));
+        // Echoed only when it is a key of the table: anything else is as likely a pasted value (an API key).
+        const bool known = find_field(assignment) != nullptr && !is_secret_path(assignment);
+        throw ConfigError(
+            fmt::format("--set {}: expected key.path=value, got no '=' (e.g. --set "
+                        "scenarios.duration_active_minutes=0.5)",
+                        known ? assignment : std::string(kRedacted)));
     }
     const std::string key = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);

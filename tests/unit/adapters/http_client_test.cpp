@@ -276,8 +276,10 @@ TEST(HttpClient, ErrorExcerptIsValidPrintableUtf8WhateverTheBody) {
         if (req.get_param_value("kind") == "cut") {
             res.set_content(std::string(196, 'x') + "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", "text/plain");
         } else {
-            res.set_content("bad \xFF\xFE\xC3 bytes \x1B]8;;http://evil\x1B\\link\x1B[2J \xC2\x9B31m",
-                            "text/plain");
+            res.set_content(
+                "bad \xFF\xFE\xC3 bytes \x1B]8;;http://evil\x1B\\link\x1B[2J \xC2\x9B"
+                "31m",
+                "text/plain");
         }
     });
     fake.start();
@@ -294,7 +296,7 @@ TEST(HttpClient, ErrorExcerptIsValidPrintableUtf8WhateverTheBody) {
                 EXPECT_TRUE(perfrunner::model::is_valid_utf8(text)) << kind;
                 EXPECT_EQ(text.find('\x1B'), std::string::npos) << kind;
                 EXPECT_EQ(text.find("\xC2\x9B"), std::string::npos) << kind;
-                EXPECT_NO_THROW((void)nlohmann::json::parse(nlohmann::json(text).dump())) << kind;
+                EXPECT_TRUE(nlohmann::json::accept(nlohmann::json(text).dump())) << kind;
             }
             EXPECT_LE(e.body_excerpt().size(), 200u);
         }

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 namespace {
@@ -152,6 +153,19 @@ TEST(Cli, ConfigErrorsExitTwoWithOneLine) {
     r = run({"config", "--config", "bad.json"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "config key api.timout = 5: expected no such key");
+}
+
+// `--set api.api_key 123456789` (a space for the '='): the stray argument is the key; it is not echoed.
+TEST(Cli, StrayArgumentsAreNotEchoed) {
+    TempDir dir;
+    auto r = run({"config", "--set", "api.api_key", "123456789"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "not expected: ***");
+    EXPECT_THAT(r.err, Not(HasSubstr("123456789")));
+    r = run({"config", "--set", "123456789"}, dir.path);
+    EXPECT_EQ(r.exit_code, 2);
+    expect_one_error_line(r, "expected key.path=value");
+    EXPECT_THAT(r.err, Not(HasSubstr("123456789")));
 }
 
 TEST(Cli, RunAndCheckExist) {

@@ -131,6 +131,17 @@ TEST(SecretsInErrors, MalformedSetAndFileNeverEchoTheValue) {
     }
 }
 
+// An argument without '=' may be a pasted key ("--set 123456789", "--set sk-live.abc"): echoed only when it
+// is a key of the table.
+TEST(SecretsInErrors, SetWithoutAssignmentNeverEchoesTheArgument) {
+    for (const std::string& set :
+         {std::string("123456789"), std::string(kSecret), std::string("a.b.") + kSecret}) {
+        const std::string message = error_of({set});
+        EXPECT_THAT(message, HasSubstr("expected key.path=value, got no '='")) << message;
+        EXPECT_THAT(message, Not(HasSubstr(set))) << message;
+    }
+}
+
 TEST(SecretsInErrors, CredentialsInAUrlAreHiddenInErrorsAndPrintedConfig) {
     const std::string message = error_of({"api.base_url=ftp://user:pa55word@host"});
     EXPECT_THAT(message, HasSubstr("config key api.base_url = \"ftp://***@host\""));

@@ -104,6 +104,13 @@ void fields(V& v, T& p) {  // p.container is the member's key in peak_values
     v("cpu_percent", p.cpu_percent);
 }
 
+template <class V, Is<LevelWindowMean> T>
+void fields(V& v, T& w) {
+    v("container", w.container);
+    v("memory_percent", w.memory_percent);
+    v("cpu_percent_of_cores", w.cpu_percent_of_cores);
+}
+
 template <class V, Is<StressStep> T>
 void fields(V& v, T& s) {
     v("level", s.level);
@@ -115,6 +122,7 @@ void fields(V& v, T& s) {
     v("breach", s.breach);
     v("critical", s.critical);
     v("trigger", s.trigger);
+    v("window_means", s.window_means);
 }
 
 template <class V, Is<RefinementProbe> T>
@@ -124,6 +132,7 @@ void fields(V& v, T& r) {
     v("breach", r.breach);
     v("critical", r.critical);
     v("trigger", r.trigger);
+    v("window_means", r.window_means);
 }
 
 template <class V, Is<StressStepResult> T>
@@ -147,6 +156,8 @@ void fields(V& v, T& m) {
     v("batch_count", m.batch_count);
     v("live_drivers", m.live_drivers);
     v("live_riders", m.live_riders);
+    v("live_drivers_at_trigger", m.live_drivers_at_trigger);
+    v("live_riders_at_trigger", m.live_riders_at_trigger);
     v("stop_reason", m.stop_reason);
     v.inlined(m.step_mode);
 }

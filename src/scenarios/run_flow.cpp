@@ -213,23 +213,48 @@ void RunFlow::gate_after_stress(const model::ScenarioResult& stress) {
     }
     const auto* recorded = std::get_if<model::StressMetadata>(&stress.metadata);
     const long drivers = recorded != nullptr ? recorded->drivers_queued : 0;
-    // Step mode measures live agents: size later scenarios from the last healthy level (statistics.md §10.2).
-    const std::optional<long> last_healthy =
-        recorded != nullptr && recorded->step_mode ? recorded->step_mode->last_healthy : std::nullopt;
-    const bool from_last_healthy = last_healthy.has_value();
-    const long basis = last_healthy.value_or(drivers);
-    if (basis < 2) {
+    const model::StressStepResult* step =
+        recorded != nullptr && recorded->step_mode ? &*recorded->step_mode : nullptr;
+    // Reference keys first, then the figures the number came from.
+    nlohmann::json derived = {{"duration_agent_count", nullptr}, {"stress_drivers_queued", drivers}};
+    std::optional<long> sized;
+    if (step != nullptr) {
+        // Step mode measures live agents: operate at the recommended load, 80 % of the last healthy level
+        // (statistics.md §10.2).
+        derived["stress_mode"] = "step";
+        derived["stress_last_healthy"] = step->last_healthy ? nlohmann::json(*step->last_healthy) : nullptr;
+        derived["stress_breaking_point"] =
+            step->breaking_point ? nlohmann::json(*step->breaking_point) : nullptr;
+        if (step->last_healthy && *step->last_healthy >= 2) {
+            sized = static_cast<long>(std::floor(0.8 * static_cast<double>(*step->last_healthy)));
+            derived["agent_count_source"] = "recommended_load";
+        }
+    } else {
+        // The reference rule: half the drivers queued, which the spawn queue can hold far above what ran.
+        derived["stress_mode"] = "ramp";
+        if (recorded != nullptr && recorded->live_drivers_at_trigger) {
+            derived["stress_live_drivers_at_trigger"] = *recorded->live_drivers_at_trigger;
+        }
+        if (drivers >= 2) {
+            sized = drivers / 2;
+            derived["agent_count_source"] = "ramp_queued_half";
+        }
+    }
+    if (options_.agents) {
+        sized = *options_.agents;
+        derived["agent_count_source"] = "--agents";
+    }
+    if (!sized) {
         run_.aborted = true;
         run_.abort_reason = "stress_test_insufficient_agents";
         return;
     }
-    derived_agents_ = basis / 2;
-    derived_source_ = from_last_healthy ? "stress_test_last_healthy_half" : "stress_test_drivers_queued_half";
-    run_.derived_config =
-        nlohmann::json{{"duration_agent_count", *derived_agents_}, {"stress_drivers_queued", drivers}};
-    if (from_last_healthy) {
-        (*run_.derived_config)["stress_last_healthy"] = basis;
-    }
+    derived_agents_ = *sized;
+    // The scenarios' agent_count_source keeps the reference's value for the reference rule.
+    const std::string source = derived["agent_count_source"].get<std::string>();
+    derived_source_ = source == "ramp_queued_half" ? "stress_test_drivers_queued_half" : source;
+    derived["duration_agent_count"] = *sized;
+    run_.derived_config = std::move(derived);
 }
 
 model::RunResult& RunFlow::execute() {

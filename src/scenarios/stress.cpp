@@ -62,6 +62,11 @@ void StressScenario::note_live(const ports::SimulationStatus& status) {
     metadata_.live_riders = status.riders_total;
 }
 
+void StressScenario::note_live_at_trigger() {
+    metadata_.live_drivers_at_trigger = metadata_.live_drivers;
+    metadata_.live_riders_at_trigger = metadata_.live_riders;
+}
+
 void StressScenario::store_metadata(model::ScenarioResult& result) {
     metadata_.total_agents_queued = metadata_.drivers_queued + metadata_.riders_queued;
     metadata_.duration_seconds = loop_end_ > loop_start_ ? loop_end_ - loop_start_ : 0.0;

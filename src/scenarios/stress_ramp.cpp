@@ -78,6 +78,7 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
             after_tick(t);
             next_sample = loop_start_ + static_cast<double>(++sample_k) * interval;
             if (!t.oom_containers.empty()) {
+                note_live_at_trigger();
                 metadata_.stop_reason = "oom";
                 result.aborted = true;
                 result.abort_reason = sampler.oom_reason();
@@ -86,9 +87,11 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
             if (auto trig = analysis::evaluate_window(window.values(), rule)) {
                 metadata_.trigger = reference_trigger(*trig, /*round_threshold=*/false);
                 metadata_.stop_reason = "threshold";
+                note_live_at_trigger();
                 ctx.ports.progress.note(fmt::format(
-                    "stress trigger: {} {} {:.2f} (threshold {:.2f}) at {} drivers queued", trig->container,
-                    trig->metric, trig->value, trig->threshold, metadata_.drivers_queued));
+                    "stress trigger: {} {} {:.2f} (threshold {:.2f}) at {} drivers queued, {} live",
+                    trig->container, trig->metric, trig->value, trig->threshold, metadata_.drivers_queued,
+                    metadata_.live_drivers ? std::to_string(*metadata_.live_drivers) : "?"));
                 break;
             }
         }

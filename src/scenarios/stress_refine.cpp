@@ -1,10 +1,13 @@
 // Step mode's bisection refinement (statistics.md §10.3): probes between last healthy and breaking point,
-// each from a clean simulation state, judged like a level.
+// judged like a level. A probe below the load now running (after a breach) starts from a clean simulation
+// state (reset, start, the probe's load at once); a probe above a healthy probe adds the difference, as the
+// climb did - the spawn queue drains at a fixed rate, so re-spawning from zero is the costly part.
 #include "perfrunner/scenarios/stress.hpp"
 
 #include <algorithm>
 
 #include "perfrunner/analysis/stress_rule.hpp"
+#include "perfrunner/analysis/stress_step_size.hpp"
 #include "perfrunner/scenarios/rolling_window.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
@@ -19,22 +22,31 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
     const auto rule = analysis::StressRuleSettings::sustained(config_);
     auto& record = step_result();
     RollingWindow samples(config_, static_cast<std::size_t>(sc.stress_window_samples));
+    long running = 0;              // drivers (and riders) queued since the last reset
+    bool running_breached = true;  // the climb ended on a breach
     while (auto probe = analysis::next_bisection_probe(*record.last_healthy, *record.breaking_point,
                                                        sc.stress_refine_resolution)) {
         throw_if_stopped(ctx);
         const long m = *probe;
         const std::string label = "refine " + std::to_string(m);
         ctx.ports.progress.phase_started({kName, label, clock.now(), 0.0});
-        // A clean state per probe: reset clears agents, queues and trips; then the probe load at once.
-        sim.reset();
-        sim.start();
-        sampler.reset_pace();
-        spawn_drivers_noting(ctx, m);
-        spawn_riders_noting(ctx, m);
-        (void)sim.wait_for_spawn(spawn_wait_timeout(config_, m, 1.0));
+        long add = m - running;
+        if (running_breached || add <= 0) {
+            // A clean state: reset clears agents, queues and trips; then the probe load at once.
+            sim.reset();
+            sim.start();
+            sampler.reset_pace();
+            running = 0;
+            add = m;
+        }
+        spawn_drivers_noting(ctx, add);
+        spawn_riders_noting(ctx, add);
+        running = m;
+        (void)sim.wait_for_spawn(spawn_wait_timeout(config_, add, 1.0));
         throw_if_stopped(ctx);
         const long live = live_drivers_after_spawn(ctx, m);
         const CollectEnd end = settle_and_collect(ctx, result, sampler, samples, rule, label).end;
+        const auto judged = samples.values();
         if (end == CollectEnd::stopped) {
             throw Interrupted{};
         }
@@ -51,8 +63,10 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
             return;
         }
         // Critical memory (which ended the collection early) comes first in the rule.
-        const auto breach = analysis::evaluate_window(samples.values(), rule);
+        r.window_means = round_window_means(analysis::level_window_means(judged));
+        const auto breach = analysis::evaluate_window(judged, rule);
         r.breach = breach.has_value();
+        running_breached = r.breach;
         if (breach) {
             r.trigger = detailed_trigger(*breach);
         }

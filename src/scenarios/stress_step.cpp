@@ -1,10 +1,13 @@
 // Step mode (statistics.md §10.1-10.2): one load level at a time, measured in live agents; the
 // sustained-breach rules judge a window of W samples after the spawn queue drained and the load settled.
+// Levels grow by whole batches, coarse far from the thresholds and one batch near them
+// (analysis/stress_step_size.hpp).
 #include "perfrunner/scenarios/stress.hpp"
 
 #include <fmt/format.h>
 
 #include "perfrunner/analysis/stress_rule.hpp"
+#include "perfrunner/analysis/stress_step_size.hpp"
 #include "perfrunner/scenarios/rolling_window.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
@@ -70,17 +73,20 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
     sampler.reset_pace();
     loop_start_ = clock.now();
     metadata_.stop_reason = "time_limit";
+    const long max_step = batch * static_cast<long>(sc.stress_max_step_batches);
     auto& record = step_result();
     RollingWindow samples(config_, static_cast<std::size_t>(window));
+    std::vector<analysis::JudgedLevel> healthy;  // what sizes the next step
     for (long level = 1; clock.now() - loop_start_ < max_duration; ++level) {
         throw_if_stopped(ctx);
-        metadata_.drivers_queued += spawn_drivers_noting(ctx, batch);
-        metadata_.riders_queued += spawn_riders_noting(ctx, batch);
-        ++metadata_.batch_count;
+        const long step_agents = analysis::next_step_increment(healthy, batch, max_step);
+        metadata_.drivers_queued += spawn_drivers_noting(ctx, step_agents);
+        metadata_.riders_queued += spawn_riders_noting(ctx, step_agents);
+        metadata_.batch_count += step_agents / batch;
         sampler.set_live({metadata_.drivers_queued, metadata_.riders_queued});
         const std::string label = "level " + std::to_string(level);
         ctx.ports.progress.phase_started({kName, label + " spawn", clock.now(), 0.0});
-        const auto wait = sim.wait_for_spawn(spawn_wait_timeout(config_, batch, 1.0));
+        const auto wait = sim.wait_for_spawn(spawn_wait_timeout(config_, step_agents, 1.0));
         throw_if_stopped(ctx);
         const long live = live_drivers_after_spawn(ctx, metadata_.drivers_queued);
         const auto level_samples = settle_and_collect(ctx, result, sampler, samples, rule, label);
@@ -116,7 +122,9 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
             metadata_.stop_reason = "critical";
             break;
         }
-        const auto breach = analysis::evaluate_window(samples.values(), rule);
+        const auto judged = samples.values();
+        step.window_means = round_window_means(analysis::level_window_means(judged));
+        const auto breach = analysis::evaluate_window(judged, rule);
         step.breach = breach.has_value();
         if (breach) {
             step.trigger = detailed_trigger(*breach);
@@ -132,6 +140,7 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         }
         record.steps.push_back(step);
         record.last_healthy = live;
+        healthy.push_back({live, analysis::threshold_shares(judged, rule)});
         sampler.checkpoint();
     }
     loop_end_ = clock.now();

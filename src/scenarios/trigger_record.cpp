@@ -22,4 +22,12 @@ model::Trigger detailed_trigger(const model::Trigger& trigger) {
     return out;
 }
 
+std::vector<model::LevelWindowMean> round_window_means(std::vector<model::LevelWindowMean> means) {
+    for (auto& m : means) {
+        m.memory_percent = model::round_half_even(m.memory_percent, 2);
+        m.cpu_percent_of_cores = model::round_half_even(m.cpu_percent_of_cores, 2);
+    }
+    return means;
+}
+
 }  // namespace perfrunner::scenarios

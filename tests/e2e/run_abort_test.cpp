@@ -13,7 +13,8 @@ TEST(RunE2E, StressOomStopsTheRunAfterStressWithEverySample) {
     // from ending the ramp before the kill (a busy 2-core CI host saturates its CPU long before).
     e2e::Process p(
         e2e::run_argv(out, {"--scenarios", "baseline,stress,duration,speed"},
-                      {"scenarios.stress_memory_threshold_percent=100",
+                      {"scenarios.stress_mode=ramp",  // the reference's ramp runs into the kill
+                       "scenarios.stress_memory_threshold_percent=100",
                        "scenarios.host_cpu_threshold_percent=100", "scenarios.stress_rtr_floor=0.01"}),
         {{"SIM_MEM_LIMIT", "96m"}}, out / "perfrunner.log", e2e::source_dir());
     const auto code = p.wait(300.0);

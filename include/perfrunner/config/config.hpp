@@ -69,6 +69,7 @@ struct ScenariosConfig {
     std::string stress_mode;
     bool stress_refine = false;
     int stress_refine_resolution = 0;
+    int stress_max_step_batches = 0;
     double speed_scaling_settle_seconds = 0;
 };
 

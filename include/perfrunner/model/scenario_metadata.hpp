@@ -51,6 +51,17 @@ struct PeakValues {
     bool operator==(const PeakValues&) const = default;
 };
 
+// Step mode: one container's window means at a judged load (the capacity chart's points).
+struct LevelWindowMean {
+    std::string container;
+    double memory_percent = 0.0;  // of the limit
+    std::optional<double>
+        cpu_percent_of_cores;  // of the container's effective cores; none without CPU values
+    nlohmann::ordered_json extra;
+
+    bool operator==(const LevelWindowMean&) const = default;
+};
+
 // Step mode: one load level (statistics.md §10.1).
 struct StressStep {
     long level = 0;
@@ -59,9 +70,10 @@ struct StressStep {
     long live_riders = 0;
     bool spawn_drained = false;
     std::size_t window_samples = 0;
-    std::optional<bool> breach;           // absent when the level was interrupted
-    std::optional<std::string> critical;  // "oom" when an OOM kill ended the level
-    std::optional<Trigger> trigger;       // with detail
+    std::optional<bool> breach;                 // absent when the level was interrupted
+    std::optional<std::string> critical;        // "oom" when an OOM kill ended the level
+    std::optional<Trigger> trigger;             // with detail
+    std::vector<LevelWindowMean> window_means;  // the judged window, per container
     nlohmann::ordered_json extra;
 
     bool operator==(const StressStep&) const = default;
@@ -72,8 +84,9 @@ struct RefinementProbe {
     long probe = 0;
     long live_drivers = 0;
     bool breach = false;
-    std::optional<std::string> critical;  // "oom"
-    std::optional<Trigger> trigger;       // with detail
+    std::optional<std::string> critical;        // "oom"
+    std::optional<Trigger> trigger;             // with detail
+    std::vector<LevelWindowMean> window_means;  // the judged window, per container
     nlohmann::ordered_json extra;
 
     bool operator==(const RefinementProbe&) const = default;
@@ -102,6 +115,10 @@ struct StressMetadata {
     // perfrunner additions
     std::optional<long> live_drivers;  // the simulation's own count at the last status read
     std::optional<long> live_riders;
+    // Ramp mode: the simulation's live counts at the status read closest before the trigger (the queued
+    // counts run ahead of them by the spawn queue).
+    std::optional<long> live_drivers_at_trigger;
+    std::optional<long> live_riders_at_trigger;
     std::optional<std::string> stop_reason;     // threshold | max_duration | oom | user_interrupt | error
                                                 // (ramp); breach | critical | oom | time_limit | ... (step)
     std::optional<StressStepResult> step_mode;  // its keys are written next to the others

@@ -21,7 +21,7 @@ namespace perfrunner::scenarios {
 struct DurationAgents {
     long drivers = 0;
     long riders = 0;
-    std::string source;  // "stress_test_drivers_queued_half" | "cli_agents"
+    std::string source;  // "recommended_load" | "stress_test_drivers_queued_half" (ramp) | "cli_agents"
 };
 
 class DurationLeakScenario {

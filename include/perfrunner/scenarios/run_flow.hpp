@@ -4,8 +4,11 @@
 //   - every exception inside a scenario aborts that scenario with the reason and keeps its results (bug 8);
 //   - a stress abort by OOM aborts the run "stress_test_oom"; any other stress abort keeps its own reason
 //   (bug 11);
-//     drivers_queued < 2 aborts "stress_test_insufficient_agents"; otherwise duration and speed use
-//     drivers_queued // 2 agents (>= 1, bug 9) unless --agents N was given;
+//   - duration and speed run at --agents N when given; else step mode sizes them at the recommended load
+//     (80 % of the last healthy live drivers), ramp mode by the reference rule drivers_queued // 2; a
+//     stress test that gives no such number (last healthy or drivers queued < 2) aborts the run
+//     "stress_test_insufficient_agents" (bug 9). derived_config records the number, its source
+//     (recommended_load | ramp_queued_half | --agents) and the stress figures it came from;
 //   - a stop request (SIGINT/SIGTERM) ends sampling, brings the simulation to rest and aborts the run
 //     "user_interrupt"; the interrupted scenario keeps every sample.
 // Every sample is recorded through the sink as it is taken, and the run's state at every scenario start and

@@ -49,6 +49,8 @@ class StressScenario {
     long live_drivers_after_spawn(ScenarioContext& ctx, long fallback);
     void note_peaks(const model::RunResult& run, const model::Sample& sample);
     void note_live(const ports::SimulationStatus& status);
+    // Ramp mode: the live counts last read, kept as the ones at the trigger (or OOM stop).
+    void note_live_at_trigger();
     void store_metadata(model::ScenarioResult& result);
     model::StressStepResult& step_result() { return *metadata_.step_mode; }
 

@@ -94,10 +94,15 @@ TEST(Defaults, HoldEveryReferenceDefault) {
     EXPECT_EQ(c.scenarios.speed_scaling_max_multiplier, 1024);
     EXPECT_EQ(c.scenarios.stress_rtr_floor, 0.67);
     EXPECT_EQ(c.scenarios.stress_breach_rule, "either");
-    EXPECT_EQ(c.scenarios.stress_mode, "ramp");
+    // Step mode with coarse steps and bisection is the default (issue 10); ramp is the reference's.
+    EXPECT_EQ(c.scenarios.stress_mode, "step");
     EXPECT_EQ(c.scenarios.stress_k, 4);
     EXPECT_EQ(c.scenarios.stress_m, 5);
-    EXPECT_FALSE(c.scenarios.stress_refine);
+    EXPECT_TRUE(c.scenarios.stress_refine);
+    EXPECT_EQ(c.scenarios.stress_refine_resolution, 10);
+    EXPECT_EQ(c.scenarios.stress_max_step_batches, 10);
+    EXPECT_EQ(c.scenarios.stress_settle_seconds, 10.0);
+    EXPECT_EQ(c.scenarios.stress_window_samples, 5);
     EXPECT_EQ(c.thresholds.memory_leak_mb_per_min, 1.0);
     EXPECT_EQ(c.thresholds.memory_leak_monitor_mb_per_min, 0.5);
     EXPECT_EQ(c.thresholds.memory_warning_percent, 70.0);
@@ -177,15 +182,15 @@ TEST(Layering, FileThenEnvironmentThenSetInThatOrder) {
         EXPECT_EQ(c.api.base_url, "http://env:1");
         EXPECT_EQ(c.docker.cadvisor_url, "http://env:2");  // trailing slash dropped
     }
-    o.set_overrides = {"api.api_key=from-set",         "api.timeout=12.5",
-                       "api.base_url=http://set:1",    "docker.profiles=[\"core\"]",
-                       "scenarios.stress_refine=true", "api.timeout=13"};
+    o.set_overrides = {"api.api_key=from-set",          "api.timeout=12.5",
+                       "api.base_url=http://set:1",     "docker.profiles=[\"core\"]",
+                       "scenarios.stress_refine=false", "api.timeout=13"};
     const Config c = load(o);  // --set over everything, later --set over earlier
     EXPECT_EQ(c.api.api_key, "from-set");
     EXPECT_EQ(c.api.base_url, "http://set:1");
     EXPECT_EQ(c.api.timeout, 13.0);
     EXPECT_EQ(c.docker.profiles, std::vector<std::string>{"core"});
-    EXPECT_TRUE(c.scenarios.stress_refine);
+    EXPECT_FALSE(c.scenarios.stress_refine);  // the default is true
     EXPECT_EQ(c.expected_containers().size(), 7u);
     o.read_environment = false;
     o.set_overrides.clear();

@@ -51,6 +51,10 @@ TEST_F(RunFlowTest, FullRunOrderDerivedConfigAndCheckpoints) {
     ASSERT_TRUE(run.derived_config.has_value());
     EXPECT_EQ((*run.derived_config)["duration_agent_count"], drivers / 2);
     EXPECT_EQ((*run.derived_config)["stress_drivers_queued"], drivers);
+    // The harness runs the reference's ramp: its rule and its source, the reference's value in the params.
+    EXPECT_EQ((*run.derived_config)["agent_count_source"], "ramp_queued_half");
+    EXPECT_EQ((*run.derived_config)["stress_mode"], "ramp");
+    EXPECT_EQ(run.scenarios[2].scenario_params["agent_count_source"], "stress_test_drivers_queued_half");
     EXPECT_EQ(run.scenarios[2].scenario_params["drivers"], drivers / 2);
     EXPECT_EQ(run.scenarios[3].scenario_params["base_agent_count"], drivers / 2);
     EXPECT_EQ(run.extra["schema_version"], "perfrunner-results/1");
@@ -190,9 +194,54 @@ TEST_F(RunFlowTest, StepModeSizesLaterScenariosFromTheLastHealthyLevel) {
     auto& run = f.execute();
     ASSERT_EQ(run.scenarios.size(), 2u);
     ASSERT_TRUE(run.derived_config.has_value());
-    EXPECT_EQ((*run.derived_config)["stress_last_healthy"], 40);
-    EXPECT_EQ((*run.derived_config)["duration_agent_count"], 20);
-    EXPECT_EQ(run.scenarios[1].scenario_params["agent_count_source"], "stress_test_last_healthy_half");
+    const auto& d = *run.derived_config;
+    EXPECT_EQ(d["stress_last_healthy"], 40);
+    EXPECT_EQ(d["stress_breaking_point"], 50);
+    EXPECT_EQ(d["stress_mode"], "step");
+    // The recommended operating load: 80 % of the last healthy live drivers.
+    EXPECT_EQ(d["duration_agent_count"], 32);
+    EXPECT_EQ(d["agent_count_source"], "recommended_load");
+    EXPECT_EQ(run.scenarios[1].scenario_params["agent_count_source"], "recommended_load");
+    EXPECT_EQ(run.scenarios[1].scenario_params["drivers"], 32);
+}
+
+TEST_F(RunFlowTest, AgentsOptionOverridesTheStressSizingAndIsRecorded) {
+    h.config.scenarios.stress_mode = "step";
+    h.config.scenarios.stress_max_duration_minutes = 30;
+    h.metrics.script = [this](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.containers = {fakes::reading("rideshare-simulation", 20.0,
+                                       2.0 * static_cast<double>(h.simulation.drivers_live))};
+        return m;
+    };
+    scenarios::RunOptions o;
+    o.scenarios = {ScenarioKind::stress, ScenarioKind::duration};
+    o.agents = 7;
+    auto f = flow(o);
+    auto& run = f.execute();
+    ASSERT_EQ(run.scenarios.size(), 2u);
+    ASSERT_TRUE(run.derived_config.has_value());
+    EXPECT_EQ((*run.derived_config)["duration_agent_count"], 7);
+    EXPECT_EQ((*run.derived_config)["agent_count_source"], "--agents");
+    EXPECT_EQ((*run.derived_config)["stress_last_healthy"], 40);  // the stress figures stay beside it
+    EXPECT_EQ(run.scenarios[1].scenario_params["drivers"], 7);
+}
+
+TEST_F(RunFlowTest, StepModeWithoutAHealthyLevelAbortsInsufficientAgents) {
+    h.config.scenarios.stress_mode = "step";
+    h.metrics.script = [](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.containers = {fakes::reading("rideshare-simulation", 20.0, 99.0)};  // breach at the first level
+        return m;
+    };
+    scenarios::RunOptions o;
+    o.scenarios = {ScenarioKind::stress, ScenarioKind::duration};
+    auto f = flow(o);
+    auto& run = f.execute();
+    ASSERT_EQ(run.scenarios.size(), 1u);
+    EXPECT_EQ(run.abort_reason.value_or(""), "stress_test_insufficient_agents");
 }
 
 }  // namespace

@@ -77,6 +77,12 @@ TEST_F(StressTest, MemoryTriggerAndSamplesAtTheSamplingIntervalWhileSpawningEver
     }
     const double loop = md().duration_seconds;
     EXPECT_NEAR(static_cast<double>(md().batch_count), std::floor(loop / 3.0) + 1, 1.0);
+    // The live drivers at the trigger run behind the queued ones (2 per second leave the queue, 10 join
+    // every 3 s).
+    ASSERT_TRUE(md().live_drivers_at_trigger.has_value());
+    EXPECT_GT(*md().live_drivers_at_trigger, 0);
+    EXPECT_LT(*md().live_drivers_at_trigger, md().drivers_queued);
+    EXPECT_TRUE(md().live_riders_at_trigger.has_value());
 }
 
 TEST_F(StressTest, IdleWarmupSamplesAreNotInTheWindow) {
@@ -219,6 +225,87 @@ TEST_F(StressStepTest, RefinementBisectsBetweenLastHealthyAndBreakingPoint) {
     EXPECT_EQ(step().breaking_point, 45);
     EXPECT_EQ(step().headroom_recommendation, 33);
     EXPECT_EQ(h.simulation.state, "stopped");
+}
+
+}  // namespace
+
+namespace {
+
+std::vector<long> live_levels(const model::StressStepResult& r) {
+    std::vector<long> out;
+    for (const auto& s : r.steps) {
+        out.push_back(s.live_drivers);
+    }
+    return out;
+}
+
+// The default step policy (issue 10): coarse steps far from the thresholds, one batch near them.
+struct StressCoarseStepTest : StressStepTest {
+    StressCoarseStepTest() {
+        h.config.scenarios.stress_max_step_batches = 10;
+        h.config.scenarios.stress_refine = true;
+        h.config.scenarios.stress_refine_resolution = 10;
+    }
+};
+
+TEST_F(StressCoarseStepTest, StepsShrinkToOneBatchNearTheThreshold) {
+    // 0.5 % of a core per live driver: the 90 % threshold at 180 drivers. Kafka's flat 30 % memory limits
+    // the second level (origin slope), the simulation's CPU the others; 100 drivers at most per step.
+    script([this](double, ports::MetricsReading& m) {
+        m.containers[0].cpu_percent = 0.5 * static_cast<double>(h.simulation.drivers_live);
+    });
+    run_stress();
+    EXPECT_EQ(live_levels(step()), (std::vector<long>{10, 20, 120, 160, 170, 180}));
+    EXPECT_EQ(step().last_healthy, 170);
+    EXPECT_EQ(step().breaking_point, 180);
+    EXPECT_TRUE(step().refinement.empty());  // already within one batch
+    EXPECT_EQ(md().drivers_queued, 180);
+    EXPECT_EQ(md().batch_count, 18);
+    // The judged windows' means are recorded per container (the capacity chart's points).
+    const auto& means = step().steps[2].window_means;
+    ASSERT_EQ(means.size(), 2u);
+    EXPECT_EQ(means[0].container, "rideshare-simulation");
+    EXPECT_DOUBLE_EQ(means[0].cpu_percent_of_cores.value(), 60.0);
+    EXPECT_DOUBLE_EQ(means[1].cpu_percent_of_cores.value(), 13.33);  // 20 % of one core on 1.5 cores
+    EXPECT_DOUBLE_EQ(means[1].memory_percent, 30.0);
+}
+
+TEST_F(StressCoarseStepTest, AnOvershootIsBisectedResettingOnlyBelowARunningBreach) {
+    // Linear below 100 drivers, then a cliff at 125: the climb jumps 20 -> 120 -> breach only at 160.
+    script([this](double, ports::MetricsReading& m) {
+        const auto n = static_cast<double>(h.simulation.drivers_live);
+        m.containers[0].cpu_percent = n >= 125 ? 95.0 : 0.5 * n;
+    });
+    run_stress();
+    EXPECT_EQ(live_levels(step()), (std::vector<long>{10, 20, 120, 160}));
+    const auto& probes = step().refinement;
+    ASSERT_EQ(probes.size(), 2u) << model::metadata_to_json(stress.metadata).dump();
+    EXPECT_EQ(probes[0].probe, 140);
+    EXPECT_TRUE(probes[0].breach);
+    EXPECT_EQ(probes[1].probe, 130);
+    EXPECT_TRUE(probes[1].breach);
+    EXPECT_EQ(step().last_healthy, 120);
+    EXPECT_EQ(step().breaking_point, 130);
+    EXPECT_EQ(h.simulation.count("reset"), 2);  // both probes lay below a breaching load
+}
+
+TEST_F(StressCoarseStepTest, AProbeAboveAHealthyProbeAddsAgentsWithoutAReset) {
+    script([this](double, ports::MetricsReading& m) {
+        const auto n = static_cast<double>(h.simulation.drivers_live);
+        m.containers[0].cpu_percent = n >= 155 ? 95.0 : 0.5 * n;
+    });
+    run_stress();
+    EXPECT_EQ(live_levels(step()), (std::vector<long>{10, 20, 120, 160}));
+    const auto& probes = step().refinement;
+    ASSERT_EQ(probes.size(), 2u) << model::metadata_to_json(stress.metadata).dump();
+    EXPECT_EQ(probes[0].probe, 140);
+    EXPECT_FALSE(probes[0].breach);
+    EXPECT_EQ(probes[1].probe, 150);
+    EXPECT_FALSE(probes[1].breach);
+    EXPECT_EQ(step().last_healthy, 150);
+    EXPECT_EQ(step().breaking_point, 160);
+    EXPECT_EQ(h.simulation.count("reset"), 1);  // 140 after the breach at 160; 150 added 10 on top
+    EXPECT_EQ(h.simulation.state, "stopped");   // at rest afterwards
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include "perfrunner/analysis/analysis_json.hpp"
 
+#include <algorithm>
+
 #include "perfrunner/analysis/json_numbers.hpp"
 #include "perfrunner/model/scenario_metadata_json.hpp"
+#include "perfrunner/model/scenario_names.hpp"
 
 namespace perfrunner::analysis {
 
@@ -79,7 +82,23 @@ ojson speed_step_json(const SpeedStep& s) {
 }
 
 // The perfrunner additions shared by `analysis` and `verdict` (results-schema.md §9).
+// The scenario ran but has no samples: its section is null (not zeros).
+bool ran_unsampled(const Analysis& a, const std::string& name) {
+    return std::any_of(a.scenario_summaries.begin(), a.scenario_summaries.end(),
+                       [&](const ScenarioSummary& s) { return s.scenario_name == name && s.unsampled; });
+}
+
 void add_scenario_results(ojson& out, const Analysis& a) {
+    if (!a.duration && ran_unsampled(a, model::scenario_names::kDuration)) {
+        out["leak_detection"] = nullptr;
+        out["cooldown"] = nullptr;
+    }
+    if (!a.stress && ran_unsampled(a, model::scenario_names::kStress)) {
+        out["stress_summary"] = nullptr;
+    }
+    if (!a.speed && ran_unsampled(a, model::scenario_names::kSpeed)) {
+        out["speed_summary"] = nullptr;
+    }
     if (a.duration) {
         ojson leaks = ojson::object();
         for (const auto& l : a.duration->leaks) {
@@ -125,6 +144,9 @@ ojson scenario_summary_json(const ScenarioSummary& s) {
     o["containers_sampled"] = s.containers.size();
     o["containers"] = containers;
     o["scenario_name"] = s.scenario_name;
+    if (s.unsampled) {
+        o["unsampled"] = *s.unsampled;  // addition: why the scenario has no figures
+    }
     return o;
 }
 
@@ -273,6 +295,15 @@ ojson verdict_json(const Analysis& a) {
     out["total_oom_events"] = a.total_oom_events;
     out["critical_count"] = a.critical_count;
     out["warning_count"] = a.warning_count;
+    // Additions after the reference keys: where container health comes from, which scenarios have no figures.
+    out["container_health_scenario"] = text_or_null(a.container_health_scenario);
+    ojson unsampled = ojson::object();
+    for (const auto& s : a.scenario_summaries) {
+        if (s.unsampled) {
+            unsampled[s.scenario_name] = *s.unsampled;
+        }
+    }
+    out["scenarios_unsampled"] = unsampled;
     add_scenario_results(out, a);
     return out;
 }

@@ -35,6 +35,8 @@ const char* to_string(Verdict v) {
             return "warning";
         case Verdict::fail:
             return "fail";
+        case Verdict::incomplete:
+            return "incomplete";
     }
     return "pass";
 }
@@ -113,6 +115,11 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
         for (auto id : containers_in(run, sc, config, 0, sc.samples.size())) {
             ss.containers.push_back(summarize(sc, id, run.container_name(id)));
         }
+        if (sc.samples.empty()) {
+            ss.unsampled = sc.aborted
+                               ? "aborted before sampling: " + sc.abort_reason.value_or("no reason recorded")
+                               : std::string("no samples recorded");
+        }
         a.scenario_summaries.push_back(std::move(ss));
         if (sc.aborted) {
             ++a.scenarios_failed;
@@ -121,19 +128,22 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
         }
     }
 
+    // Sections come from scenarios with samples only (a scenario aborted before sampling says so instead).
     const model::ScenarioResult* duration = nullptr;
     for (const auto& sc : run.scenarios) {
-        if (is_duration(sc.scenario_name)) {
+        if (is_duration(sc.scenario_name) && !sc.samples.empty()) {
             duration = &sc;
         }
     }
     if (duration != nullptr) {
         a.duration = analyze_duration(run, *duration, config);
     }
-    if (const auto* st = run.find_scenario(model::scenario_names::kStress)) {
+    if (const auto* st = run.find_scenario(model::scenario_names::kStress);
+        st != nullptr && !st->samples.empty()) {
         a.stress = analyze_stress(run, *st);
     }
-    if (const auto* sp = run.find_scenario(model::scenario_names::kSpeed)) {
+    if (const auto* sp = run.find_scenario(model::scenario_names::kSpeed);
+        sp != nullptr && !sp->samples.empty()) {
         a.speed = analyze_speed(run, *sp, config);
     }
 
@@ -242,6 +252,7 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
         }
     }
     a.verdict = (a.critical_count > 0 || a.total_oom_events > 0) ? Verdict::fail
+                : a.scenarios_passed == 0                        ? Verdict::incomplete
                 : a.warning_count > 0                            ? Verdict::warning
                                                                  : Verdict::pass;
     std::set<std::string> seen;
@@ -262,10 +273,16 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
         recommend(kRecLeakGeneral);
     }
 
-    // Container health: the duration scenario if present, else the last scenario.
-    const model::ScenarioResult* hs =
-        duration != nullptr ? duration : (run.scenarios.empty() ? nullptr : &run.scenarios.back());
+    // Container health: the duration scenario if it has samples, else the last scenario with samples (an
+    // aborted scenario's leftovers would read as an idle platform).
+    const model::ScenarioResult* hs = duration;
+    for (auto it = run.scenarios.rbegin(); hs == nullptr && it != run.scenarios.rend(); ++it) {
+        if (!it->samples.empty()) {
+            hs = &*it;
+        }
+    }
     if (hs != nullptr) {
+        a.container_health_scenario = hs->scenario_name;
         for (auto id : containers_in(run, *hs, config, 0, hs->samples.size())) {
             const std::string& name = run.container_name(id);
             ContainerHealth h;

@@ -114,8 +114,11 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
 
     spdlog::debug("analysing {} scenarios", run.scenarios.size());
     const analysis::Analysis result = analysis::analyze(run, config);
+    // As `run` exits: FAIL 3; no scenario completed 1 (like the run's own abort); else 0.
     const int exit_code =
-        static_cast<int>(result.verdict == analysis::Verdict::fail ? ExitCode::verdict_fail : ExitCode::ok);
+        static_cast<int>(result.verdict == analysis::Verdict::fail         ? ExitCode::verdict_fail
+                         : result.verdict == analysis::Verdict::incomplete ? ExitCode::runtime_error
+                                                                           : ExitCode::ok);
 
     run.analysis = analysis::analysis_json(result);
     run.extra["verdict"] = analysis::verdict_json(result);

@@ -20,6 +20,12 @@ ChartFigure speed_scaling(const ReportContext& ctx, const ChartPlan& plan);
 ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan);
 ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan);
 ChartFigure real_time_ratio(const ReportContext& ctx, const ChartPlan& plan);
+ChartFigure capacity(const ReportContext& ctx, const ChartPlan& plan);  // chart_capacity.cpp
+
+// Step mode's record of the stress test (none in ramp mode or without a stress test), and whether any of
+// its judged loads has window means to draw.
+const model::StressStepResult* capacity_record(const model::RunResult& run);
+bool has_capacity_points(const model::RunResult& run);
 
 // Shared pieces.
 std::string esc(std::string_view s);  // data-derived text inside a figure: Plotly renders some HTML

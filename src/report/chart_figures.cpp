@@ -108,6 +108,8 @@ ChartFigure build_chart(const ReportContext& context, const ChartPlan& plan) {
             break;
         case ChartKind::real_time_ratio:
             return detail::real_time_ratio(context, plan);
+        case ChartKind::capacity:
+            return detail::capacity(context, plan);
     }
     ChartFigure empty;
     empty.figure = {{"data", nlohmann::json::array()},

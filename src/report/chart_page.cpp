@@ -34,6 +34,10 @@ std::string render_chart_index(const std::string& test_id, const std::vector<Cha
                 continue;
             }
             cards += "<div class=\"card\"><h3>" + html_escape(p.title) + "</h3>";
+            if (has_png(p)) {  // a thumbnail that opens the interactive chart
+                cards += "<a href=\"" + html_escape(p.path) + ".html\"><img class=\"thumb\" alt=\"" +
+                         html_escape(p.title) + "\" src=\"" + html_escape(p.path) + ".png\"></a>";
+            }
             cards += "<a href=\"" + html_escape(p.path) + ".html\">Interactive HTML</a>";
             if (has_png(p)) {
                 cards += "<a href=\"" + html_escape(p.path) + ".png\">Static PNG</a>";

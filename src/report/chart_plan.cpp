@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "chart_figure_parts.hpp"
 #include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/report/format.hpp"
 
@@ -143,7 +144,17 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
         }
     }
 
-    // Stress
+    // Stress: the capacity chart first (step mode), then the timelines.
+    if (detail::has_capacity_points(run)) {
+        std::vector<std::string> present;
+        for (const auto& level : detail::capacity_record(run)->steps) {
+            for (const auto& m : level.window_means) {
+                present.push_back(m.container);
+            }
+        }
+        plans.push_back({"Stress", std::string(kCapacityChartPath), "Capacity: Window Means by Live Load",
+                         ChartKind::capacity, ChartMetric::none, priority_subset(cfg, std::move(present))});
+    }
     if (const auto* s = run.find_scenario(model::scenario_names::kStress); s && !s->samples.empty()) {
         const auto shown = priority_subset(cfg, sampled_containers(run, *s));
         if (!shown.empty()) {

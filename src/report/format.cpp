@@ -25,6 +25,15 @@ std::string verdict_label(analysis::Verdict verdict) {
     return s;
 }
 
+std::optional<std::string> unsampled_reason(const analysis::Analysis& analysis, std::string_view scenario) {
+    for (const auto& s : analysis.scenario_summaries) {
+        if (s.scenario_name == scenario && s.unsampled) {
+            return s.unsampled;
+        }
+    }
+    return std::nullopt;
+}
+
 std::string format_number(std::optional<double> value, int decimals) {
     const auto r = model::round_half_even(value, decimals);
     if (!r) {

@@ -45,6 +45,7 @@ struct TestCase {
     std::string name;
     bool failed = false;
     std::string failure_type, failure_message, detail;
+    std::optional<std::string> skipped;  // the reason the check could not run
 };
 
 std::string check_name_of(const analysis::Finding& f) {
@@ -72,11 +73,11 @@ std::string render_junit_xml(const ReportContext& context) {
         if (finding_checks.count(name)) {
             return;  // the finding is the test case for this check
         }
-        cases.push_back({suite, name, false, "", "", std::move(detail)});
+        cases.push_back({suite, name, false, "", "", std::move(detail), std::nullopt});
     };
 
     for (const auto& s : run.scenarios) {
-        TestCase c{s.scenario_name, s.scenario_name + "/completed", s.aborted, "", "", ""};
+        TestCase c{s.scenario_name, s.scenario_name + "/completed", s.aborted, "", "", "", std::nullopt};
         if (s.aborted) {
             c.failure_type = "scenario_aborted";
             c.failure_message = "scenario aborted: " + s.abort_reason.value_or("no reason recorded");
@@ -84,7 +85,18 @@ std::string render_junit_xml(const ReportContext& context) {
             c.detail = std::to_string(s.samples.size()) + " samples";
         }
         cases.push_back(std::move(c));
-        if (s.oom_events.empty()) {
+        if (s.samples.empty() && s.oom_events.empty()) {
+            // Nothing was measured: the checks are skipped with the reason, not passed.
+            const auto why = unsampled_reason(a, s.scenario_name);
+            TestCase skipped{s.scenario_name,
+                             s.scenario_name + "/oom_event",
+                             false,
+                             "",
+                             "",
+                             "",
+                             why.value_or("no samples recorded")};
+            cases.push_back(std::move(skipped));
+        } else if (s.oom_events.empty()) {
             passing(s.scenario_name, s.scenario_name + "/oom_event", "no OOM events");
         }
     }
@@ -160,27 +172,30 @@ std::string render_junit_xml(const ReportContext& context) {
     out << "<testsuites name=\"perfrunner " << x(run.test_id) << "\" tests=\"" << cases.size()
         << "\" failures=\"" << failures << "\" errors=\"0\">\n";
     for (const auto& suite : suites) {
-        std::size_t n = 0, f = 0;
+        std::size_t n = 0, f = 0, skipped = 0;
         for (const auto& c : cases) {
             if (c.suite != suite) {
                 continue;
             }
             ++n;
             f += c.failed ? 1 : 0;
+            skipped += c.skipped ? 1 : 0;
         }
         out << "  <testsuite name=\"perfrunner." << x(suite) << "\" tests=\"" << n << "\" failures=\"" << f
-            << "\" errors=\"0\" skipped=\"0\">\n";
+            << "\" errors=\"0\" skipped=\"" << skipped << "\">\n";
         for (const auto& c : cases) {
             if (c.suite != suite) {
                 continue;
             }
             out << "    <testcase classname=\"perfrunner." << x(suite) << "\" name=\"" << x(c.name) << "\"";
-            if (!c.failed && c.detail.empty()) {
+            if (!c.failed && !c.skipped && c.detail.empty()) {
                 out << "/>\n";
                 continue;
             }
             out << ">\n";
-            if (c.failed) {
+            if (c.skipped) {
+                out << "      <skipped message=\"" << x(*c.skipped) << "\"/>\n";
+            } else if (c.failed) {
                 out << "      <failure type=\"" << x(c.failure_type) << "\" message=\""
                     << x(c.failure_message) << "\">" << x(c.detail.empty() ? c.failure_message : c.detail)
                     << "</failure>\n";

@@ -1,8 +1,12 @@
 #include "perfrunner/report/report_html.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 #include "perfrunner/analysis/analysis_json.hpp"
+#include "perfrunner/model/scenario_names.hpp"
+#include "perfrunner/report/capacity_block.hpp"
 #include "perfrunner/report/chart_plan.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
@@ -38,6 +42,20 @@ std::string json_text(const nlohmann::json& obj, const char* key) {
                          : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// One chart in the page: its PNG when one was written, else the interactive page itself.
+void inline_chart(std::ostringstream& b, const ChartPlan& p, const std::filesystem::path& charts_dir) {
+    std::error_code ec;
+    b << "<figure>";
+    if (std::filesystem::is_regular_file(charts_dir / (p.path + ".png"), ec)) {
+        b << "<a href=\"charts/" << h(p.path) << ".html\"><img class=\"chart\" alt=\"" << h(p.title)
+          << "\" src=\"charts/" << h(p.path) << ".png\"></a>";
+    } else {
+        b << "<iframe class=\"chart\" title=\"" << h(p.title) << "\" src=\"charts/" << h(p.path)
+          << ".html\"></iframe>";
+    }
+    b << "<figcaption>" << h(p.title) << "</figcaption></figure>\n";
+}
+
 }  // namespace
 
 std::string render_html_report(const ReportContext& context) {
@@ -49,6 +67,25 @@ std::string render_html_report(const ReportContext& context) {
     b << "<div class=\"verdict " << verdict_name(a.verdict) << "\">Verdict: " << verdict_label(a.verdict)
       << "</div>\n";
     b << "<h1>Performance Test Report</h1>\n";
+    const auto plans = plan_charts(context);
+    const auto charts_dir = context.run_dir / "charts";
+
+    // How much load it takes, first (issue 10).
+    const auto capacity = capacity_block(context);
+    b << "<h2>Capacity</h2>\n<table>";
+    for (const auto& row : capacity.rows) {
+        b << "<tr><th>" << h(row.label) << "</th><td>" << h(row.value) << "</td></tr>";
+    }
+    b << "</table>\n";
+    for (const auto& w : capacity.warnings) {
+        b << "<p class=\"warning-note\"><strong>Warning:</strong> " << h(w) << "</p>\n";
+    }
+    for (const auto& p : plans) {
+        if (p.kind == ChartKind::capacity) {
+            inline_chart(b, p, charts_dir);
+        }
+    }
+
     b << "<div class=\"cards\">" << card("Test ID", run.test_id) << card("Started", run.started_at)
       << card("Completed", run.completed_at);
     const auto seconds = seconds_between(run.started_at, run.completed_at);
@@ -86,8 +123,10 @@ std::string render_html_report(const ReportContext& context) {
 
     b << "<h2>Container Health</h2>\n";
     if (a.container_health.empty()) {
-        b << "<p class=\"empty\">No container data.</p>\n";
+        b << "<p class=\"empty\">No container data (no scenario has samples).</p>\n";
     } else {
+        b << "<p>From the " << h(a.container_health_scenario)
+          << " scenario: last sample, CPU peak over the scenario.</p>\n";
         b << "<table><tr><th>Container</th><th>Memory (MB)</th><th>Limit (MB)</th><th>Usage %</th>"
              "<th>Leak rate (MB/min)</th><th>CPU current (%)</th><th>CPU peak (%)</th><th>Status</th></tr>\n";
         for (const auto& c : a.container_health) {
@@ -118,6 +157,20 @@ std::string render_html_report(const ReportContext& context) {
         }
         b << "</table>\n";
     }
+    const auto unsampled_section = [&](const char* heading, std::string_view scenario) {
+        if (const auto why = unsampled_reason(a, scenario)) {
+            b << "<h2>" << heading << "</h2>\n<p class=\"empty\">" << h(*why) << ".</p>\n";
+        }
+    };
+    if (!a.duration) {
+        unsampled_section("Leak Analysis (duration test)", model::scenario_names::kDuration);
+    }
+    if (!a.stress) {
+        unsampled_section("Stress Test", model::scenario_names::kStress);
+    }
+    if (!a.speed) {
+        unsampled_section("Speed Scaling", model::scenario_names::kSpeed);
+    }
     if (a.stress) {
         const auto& s = *a.stress;
         b << "<h2>Stress Test</h2>\n<table>";
@@ -134,10 +187,18 @@ std::string render_html_report(const ReportContext& context) {
     }
     if (run.derived_config && run.derived_config->is_object() &&
         run.derived_config->contains("duration_agent_count")) {
+        const std::string source = json_text(*run.derived_config, "agent_count_source");
         b << "<h2>Derived Configuration</h2>\n<p>Duration and speed-scaling tests used "
-          << h(json_text(*run.derived_config, "duration_agent_count")) << " agents per type, half of the "
-          << h(json_text(*run.derived_config, "stress_drivers_queued"))
-          << " drivers queued by the stress test.</p>\n";
+          << h(json_text(*run.derived_config, "duration_agent_count")) << " agents per type";
+        if (source == "recommended_load") {
+            b << ", the recommended load (80 % of the last healthy "
+              << h(json_text(*run.derived_config, "stress_last_healthy")) << " live drivers).</p>\n";
+        } else if (source == "--agents") {
+            b << ", as given by --agents.</p>\n";
+        } else {
+            b << ", half of the " << h(json_text(*run.derived_config, "stress_drivers_queued"))
+              << " drivers queued by the stress test.</p>\n";
+        }
     }
     b << "<h2>Recommendations</h2>\n";
     if (a.recommendations.empty()) {
@@ -150,9 +211,23 @@ std::string render_html_report(const ReportContext& context) {
         b << "</ul>\n";
     }
 
-    b << "<h2>Charts</h2>\n<p><a href=\"charts/index.html\">All charts</a></p>\n<ul>\n";
-    const auto plans = plan_charts(context);
-    const auto charts_dir = context.run_dir / "charts";
+    b << "<h2>Charts</h2>\n";
+    // The key charts inline: the duration test's memory, the stress test's memory, speed scaling's CPU and
+    // the overview heatmaps (the capacity chart is in the capacity block).
+    std::vector<std::string> shown_kinds;
+    for (const auto& p : plans) {
+        const bool key = p.section == "Overview" ||
+                         (p.kind == ChartKind::duration_timeline && p.metric == ChartMetric::memory) ||
+                         (p.kind == ChartKind::stress_timeline && p.metric == ChartMetric::memory) ||
+                         (p.kind == ChartKind::speed_scaling && p.metric == ChartMetric::cpu);
+        const std::string kind_key =
+            std::to_string(static_cast<int>(p.kind)) + "/" + std::to_string(static_cast<int>(p.metric));
+        if (key && std::find(shown_kinds.begin(), shown_kinds.end(), kind_key) == shown_kinds.end()) {
+            shown_kinds.push_back(kind_key);  // the first file of a split timeline
+            inline_chart(b, p, charts_dir);
+        }
+    }
+    b << "<p><a href=\"charts/index.html\">All charts</a></p>\n<ul>\n";
     for (const auto& p : plans) {
         std::error_code ec;
         const bool png = std::filesystem::is_regular_file(charts_dir / (p.path + ".png"), ec);
@@ -164,13 +239,6 @@ std::string render_html_report(const ReportContext& context) {
         b << "</li>\n";
     }
     b << "</ul>\n";
-    for (const auto& p : plans) {
-        std::error_code ec;
-        if (p.section == "Overview" && std::filesystem::is_regular_file(charts_dir / (p.path + ".png"), ec)) {
-            b << "<img class=\"chart\" alt=\"" << h(p.title) << "\" src=\"charts/" << h(p.path)
-              << ".png\">\n";
-        }
-    }
     return fill_template(template_text("report.html"), {{"test_id", h(run.test_id)}, {"body", b.str()}});
 }
 

@@ -1,8 +1,12 @@
 #include "perfrunner/report/report_markdown.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "perfrunner/analysis/analysis_json.hpp"
+#include "perfrunner/model/scenario_names.hpp"
+#include "perfrunner/report/capacity_block.hpp"
+#include "perfrunner/report/chart_plan.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/format.hpp"
 #include "perfrunner/report/text_file.hpp"
@@ -66,8 +70,26 @@ std::string render_markdown_report(const ReportContext& context) {
     const auto& run = context.run;
     const auto& a = context.analysis;
     std::ostringstream out;
+    const auto charts = plan_charts(context);
     out << "# Performance Test Report\n\n";
     out << "**Verdict: " << verdict_label(a.verdict) << "**\n\n";
+
+    // How much load it takes, first (issue 10).
+    const auto capacity = capacity_block(context);
+    out << "## Capacity\n\n| Figure | Value |\n|---|---|\n";
+    for (const auto& row : capacity.rows) {
+        out << "| " << md(row.label) << " | " << md(row.value) << " |\n";
+    }
+    out << "\n";
+    for (const auto& w : capacity.warnings) {
+        out << "> **Warning:** " << md(w) << "\n\n";
+    }
+    if (context.analysis.stress && std::any_of(charts.begin(), charts.end(), [](const ChartPlan& p) {
+            return p.kind == ChartKind::capacity;
+        })) {
+        out << "Capacity chart: [charts/" << kCapacityChartPath << ".html](charts/" << kCapacityChartPath
+            << ".html)\n\n";
+    }
 
     out << "## Test Summary\n\n| Field | Value |\n|---|---|\n";
     out << "| Test ID | " << md(run.test_id) << " |\n";
@@ -93,8 +115,10 @@ std::string render_markdown_report(const ReportContext& context) {
 
     out << "## Container Health\n\n";
     if (a.container_health.empty()) {
-        out << "No container data.\n\n";
+        out << "No container data (no scenario has samples).\n\n";
     } else {
+        out << "From the " << md(a.container_health_scenario)
+            << " scenario: last sample, CPU peak over the scenario.\n\n";
         out << "| Container | Memory (MB) | Limit (MB) | Usage % | Leak Rate (MB/min) | CPU Peak (%) | "
                "Status |\n"
                "|---|---|---|---|---|---|---|\n";
@@ -150,6 +174,20 @@ std::string render_markdown_report(const ReportContext& context) {
         }
     }
 
+    const auto unsampled_section = [&](const char* heading, std::string_view scenario) {
+        if (const auto why = unsampled_reason(a, scenario)) {
+            out << "## " << heading << "\n\n" << md(*why) << ".\n\n";
+        }
+    };
+    if (!a.duration) {
+        unsampled_section("Leak Analysis (duration test)", model::scenario_names::kDuration);
+    }
+    if (!a.stress) {
+        unsampled_section("Stress Test", model::scenario_names::kStress);
+    }
+    if (!a.speed) {
+        unsampled_section("Speed Scaling", model::scenario_names::kSpeed);
+    }
     if (a.stress) {
         const auto& s = *a.stress;
         out << "## Stress Test\n\n| Field | Value |\n|---|---|\n";
@@ -188,10 +226,21 @@ std::string render_markdown_report(const ReportContext& context) {
                                  : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         };
         out << "The duration and speed-scaling tests used " << md(dump(d->at("duration_agent_count")))
-            << " agents per type, half of the "
-            << md(d->contains("stress_drivers_queued") ? dump(d->at("stress_drivers_queued"))
-                                                       : std::string("?"))
-            << " drivers queued by the stress test.\n\n";
+            << " agents per type";
+        const std::string source = d->contains("agent_count_source") ? dump(d->at("agent_count_source")) : "";
+        if (source == "recommended_load") {
+            out << ", the recommended load (80 % of the last healthy "
+                << md(d->contains("stress_last_healthy") ? dump(d->at("stress_last_healthy"))
+                                                         : std::string("?"))
+                << " live drivers).\n\n";
+        } else if (source == "--agents") {
+            out << ", as given by --agents.\n\n";
+        } else {
+            out << ", half of the "
+                << md(d->contains("stress_drivers_queued") ? dump(d->at("stress_drivers_queued"))
+                                                           : std::string("?"))
+                << " drivers queued by the stress test.\n\n";
+        }
     } else {
         out << "No derived configuration (the stress test did not provide an agent count).\n\n";
     }

@@ -34,12 +34,16 @@ struct ScenarioSummary {
     std::string scenario_name;
     std::size_t total_samples = 0;
     std::vector<ContainerSummary> containers;  // deterministic order: priority containers first, then by name
+    // Set when the scenario has no samples: "aborted before sampling: <reason>" (or "no samples recorded").
+    // Such a scenario feeds no section: its tables say this instead of zeros.
+    std::optional<std::string> unsampled;
 };
 
 enum class Severity { info, warning, critical };
-enum class Verdict { pass, warning, fail };
+// incomplete: no scenario completed (e.g. the stack never came up) and nothing failed - not a pass.
+enum class Verdict { pass, warning, fail, incomplete };
 const char* to_string(Severity s);  // "info" | "warning" | "critical"
-const char* to_string(Verdict v);   // "pass" | "warning" | "fail"
+const char* to_string(Verdict v);   // "pass" | "warning" | "fail" | "incomplete"
 
 struct Finding {
     Severity severity = Severity::info;
@@ -152,6 +156,8 @@ struct Analysis {
     std::vector<Finding> findings;
     std::vector<std::string> recommendations;
     std::vector<ContainerHealth> container_health;
+    std::string container_health_scenario;  // the scenario it comes from: the duration test when it has
+                                            // samples, else the last scenario with samples ("" = none)
     Verdict verdict = Verdict::pass;
     int scenarios_passed = 0, scenarios_failed = 0, total_oom_events = 0, critical_count = 0,
         warning_count = 0;

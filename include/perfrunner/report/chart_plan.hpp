@@ -17,8 +17,12 @@ enum class ChartKind {
     stress_timeline,
     stress_comparison,
     speed_scaling,
+    capacity,  // step mode: window means per judged load (live drivers)
 };
 enum class ChartMetric { none, memory, cpu };
+
+// The capacity chart's path under charts/ (without extension).
+inline constexpr const char* kCapacityChartPath = "stress/capacity";
 
 inline constexpr std::array<const char*, 4> kChartSections = {"Overview", "Duration/Leak", "Stress",
                                                               "Speed Scaling"};

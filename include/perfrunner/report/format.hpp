@@ -11,8 +11,12 @@
 namespace perfrunner::report {
 
 const char* severity_name(analysis::Severity severity);  // "info" | "warning" | "critical"
-const char* verdict_name(analysis::Verdict verdict);     // "pass" | "warning" | "fail"
-std::string verdict_label(analysis::Verdict verdict);    // "PASS" | "WARNING" | "FAIL"
+const char* verdict_name(analysis::Verdict verdict);     // "pass" | "warning" | "fail" | "incomplete"
+std::string verdict_label(analysis::Verdict verdict);    // "PASS" | "WARNING" | "FAIL" | "INCOMPLETE"
+
+// Why a scenario that ran has no figures ("aborted before sampling: <reason>"), or nullopt when it has
+// samples or did not run.
+std::optional<std::string> unsampled_reason(const analysis::Analysis& analysis, std::string_view scenario);
 
 // Fixed-point text of model::round_half_even(value, decimals): the digits the JSON files hold for a field
 // written with that precision (analysis_json.hpp `decimals`); "n/a" when absent or not finite, never "-0.00".

@@ -349,3 +349,54 @@ TEST(Analyze, VerdictJsonShape) {
     EXPECT_EQ(v["container_health"][0]["status"], "healthy");
     EXPECT_DOUBLE_EQ(v["container_health"][0]["memory_percent"].get<double>(), 10.0);
 }
+
+TEST(Analyze, ARunWhereNoScenarioCompletedIsNotAPass) {
+    // The stack never came up: both scenarios aborted before their first sample.
+    Builder b;
+    for (const char* name : {"baseline", "stress_test"}) {
+        auto& sc = b.scenario(name);
+        sc.aborted = true;
+        sc.abort_reason = "Setup failed: stack not ready after 60 s";
+    }
+    const auto a = pa::analyze(b.run, test_config());
+    EXPECT_EQ(a.verdict, pa::Verdict::incomplete);
+    EXPECT_STREQ(pa::to_string(a.verdict), "incomplete");
+    EXPECT_EQ(a.scenarios_passed, 0);
+    EXPECT_TRUE(a.container_health.empty());
+    EXPECT_FALSE(a.stress.has_value());
+    ASSERT_TRUE(a.scenario_summaries[1].unsampled.has_value());
+    EXPECT_EQ(*a.scenario_summaries[1].unsampled,
+              "aborted before sampling: Setup failed: stack not ready after 60 s");
+    const auto v = pa::verdict_json(a);
+    EXPECT_EQ(v["overall_status"], "incomplete");
+    EXPECT_TRUE(v["stress_summary"].is_null());  // null, not zeros
+    EXPECT_TRUE(v["container_health_scenario"].is_null());
+    EXPECT_EQ(v["scenarios_unsampled"]["baseline"],
+              "aborted before sampling: Setup failed: stack not ready after 60 s");
+}
+
+TEST(Analyze, SectionsComeFromScenariosWithSamplesOnly) {
+    // Stress ran and measured; the duration test was aborted before its first sample.
+    Builder b;
+    auto& stress = b.scenario("stress_test");
+    for (std::size_t i = 0; i < 5; ++i) {
+        b.put(stress, i, 100.0 + 2.0 * static_cast<double>(i), "rideshare-simulation", 450, 512, 80.0);
+    }
+    auto& duration = b.scenario("duration_leak");
+    duration.aborted = true;
+    duration.abort_reason = "spawn failed";
+    const auto a = pa::analyze(b.run, test_config());
+    EXPECT_EQ(a.verdict, pa::Verdict::pass);  // one scenario completed; the abort itself exits 1 in `run`
+    EXPECT_FALSE(a.duration.has_value());
+    EXPECT_EQ(a.container_health_scenario, "stress_test");
+    ASSERT_EQ(a.container_health.size(), 1u);
+    EXPECT_DOUBLE_EQ(a.container_health[0].memory_current_mb, 450.0);  // not the aborted test's zeros
+    EXPECT_DOUBLE_EQ(a.container_health[0].cpu_peak_percent, 80.0);
+    EXPECT_EQ(a.scenario_summaries[1].unsampled.value_or(""), "aborted before sampling: spawn failed");
+    const auto v = pa::verdict_json(a);
+    EXPECT_TRUE(v["leak_detection"].is_null());
+    EXPECT_FALSE(v["stress_summary"].is_null());
+    const auto j = pa::analysis_json(a);
+    EXPECT_EQ(j["scenario_summaries"][1]["unsampled"], "aborted before sampling: spawn failed");
+    EXPECT_FALSE(j["scenario_summaries"][0].contains("unsampled"));
+}

@@ -10,10 +10,12 @@
 #include <cstring>
 #include <unordered_set>
 
+#include "perfrunner/adapters/process.hpp"
 #include "perfrunner/report/chart_page.hpp"
 #include "perfrunner/report/chart_plan.hpp"
 #include "perfrunner/report/charts_writer.hpp"
 #include "perfrunner/report/chromium.hpp"
+#include "perfrunner/report/writer.hpp"
 #include "unit/report/fixtures.hpp"
 
 namespace perfrunner::report {
@@ -194,6 +196,146 @@ TEST(Chromium, RendersAChartPageToANonBlankPng) {
     ChartsWriter().write(ctx);
     EXPECT_FALSE(std::filesystem::exists(charts / "stress" / "stress_comparison_cpu.png"));
     EXPECT_EQ(testing::read_file(charts / "index.html").find(".png"), std::string::npos);
+}
+
+// A step-mode stress record with window means per judged load: what the capacity chart draws.
+model::RunResult run_with_capacity() {
+    auto run = testing::make_run();
+    run.scenarios.resize(2);  // baseline and stress keep the PNG count (and the test) short
+    auto& md = std::get<model::StressMetadata>(run.scenarios[1].metadata);
+    model::StressStepResult step;
+    const std::vector<long> loads = {10, 60, 130, 160, 170, 180};
+    for (std::size_t i = 0; i < loads.size(); ++i) {
+        model::StressStep s;
+        s.level = static_cast<long>(i) + 1;
+        s.live_drivers = loads[i];
+        s.breach = i + 1 == loads.size();
+        const double n = static_cast<double>(loads[i]);
+        s.window_means = {{testing::kSim, 6.0 + 0.47 * n, 0.5 * n, {}}, {testing::kKafka, 30.0, 0.2 * n, {}}};
+        step.steps.push_back(s);
+    }
+    step.last_healthy = 170;
+    step.breaking_point = 180;
+    step.headroom_recommendation = 136;
+    step.trigger_detail =
+        model::Trigger{testing::kSim, "memory", 90.6, 90.0, model::BreachDetail{90.6, 5, 4, 5, false}, {}};
+    md.step_mode = step;
+    return run;
+}
+
+// What a harness page sees of report.html in real Chromium: images and whether each loaded, and for every
+// inline chart page whether plotly drew it; plus the console's uncaught errors.
+struct PageCheck {
+    nlohmann::json result;
+    std::vector<std::string> script_errors;
+    std::string raw;
+};
+
+PageCheck check_report_in_chromium(const std::filesystem::path& chromium, const std::filesystem::path& dir) {
+    {
+        std::ofstream(dir / "check.html") << R"(<!DOCTYPE html><html><body>
+<iframe id="r" src="report.html" style="width:1200px;height:900px"></iframe><pre id="out">pending</pre>
+<script>
+document.getElementById('r').addEventListener('load', () => setTimeout(() => {
+  const d = document.getElementById('r').contentDocument;
+  const imgs = Array.from(d.images).map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0,
+                                                width: i.naturalWidth}));
+  const frames = Array.from(d.querySelectorAll('iframe.chart')).map(f => ({src: f.getAttribute('src'),
+      drawn: !!(f.contentDocument && f.contentDocument.querySelector('.main-svg'))}));
+  document.getElementById('out').textContent = JSON.stringify({images: imgs, frames: frames});
+}, 1000));
+</script></body></html>)";
+    }
+    const std::vector<std::string> argv = {chromium.string(),
+                                           "--headless",
+                                           "--no-sandbox",
+                                           "--disable-gpu",
+                                           "--no-first-run",
+                                           "--user-data-dir=" + (dir / "profile").string(),
+                                           "--allow-file-access-from-files",  // the harness reads the frame
+                                           "--enable-logging=stderr",
+                                           "--v=0",
+                                           "--virtual-time-budget=15000",
+                                           "--dump-dom",
+                                           "file://" + (dir / "check.html").string()};
+    adapters::ProcessOptions options;
+    options.timeout_seconds = 120;
+    const auto r = adapters::run_process(argv, options);
+    PageCheck out;
+    out.raw = r.err.substr(0, 4000);
+    const std::string open = "<pre id=\"out\">";
+    const auto b = r.out.find(open);
+    const auto e = b == std::string::npos ? b : r.out.find("</pre>", b);
+    if (b != std::string::npos && e != std::string::npos) {
+        std::string text = r.out.substr(b + open.size(), e - b - open.size());
+        for (std::size_t p = text.find("&quot;"); p != std::string::npos; p = text.find("&quot;", p)) {
+            text.replace(p, 6, "\"");
+        }
+        for (std::size_t p = text.find("&amp;"); p != std::string::npos; p = text.find("&amp;", p + 1)) {
+            text.replace(p, 5, "&");
+        }
+        out.result = nlohmann::json::parse(text, nullptr, false);
+    }
+    std::istringstream err(r.err);
+    for (std::string line; std::getline(err, line);) {
+        if (line.find(":CONSOLE") != std::string::npos &&
+            (line.find("Uncaught") != std::string::npos || line.find("Error") != std::string::npos)) {
+            out.script_errors.push_back(line);
+        }
+    }
+    return out;
+}
+
+TEST(ChromiumReport, InlinePngsAndTheCapacityChartLoadWithoutScriptErrors) {
+    REQUIRE_CHROMIUM(chromium);
+    const auto run = run_with_capacity();
+    const auto config = testing::make_config();
+    const auto analysis = analysis::analyze(run, config);
+    testing::TempDir dir;
+    const ReportContext ctx{run, analysis, config, dir.path, PngMode::always};
+    const auto errors = write_all(ctx);
+    ASSERT_TRUE(errors.empty()) << errors.front();
+    const auto html = testing::read_file(dir.path / "report.html");
+    ASSERT_NE(html.find("src=\"charts/stress/capacity.png\""), std::string::npos);
+
+    const auto check = check_report_in_chromium(*chromium, dir.path);
+    ASSERT_TRUE(check.result.is_object()) << check.raw;
+    EXPECT_TRUE(check.script_errors.empty()) << check.script_errors.front();
+    const auto& images = check.result["images"];
+    ASSERT_GE(images.size(), 3u) << check.result.dump();  // capacity, overview heatmaps, stress memory
+    bool capacity_seen = false;
+    for (const auto& img : images) {
+        EXPECT_TRUE(img["ok"].get<bool>()) << "broken image " << img["src"];
+        capacity_seen = capacity_seen || img["src"] == "charts/stress/capacity.png";
+    }
+    EXPECT_TRUE(capacity_seen);
+    // The capacity PNG holds the drawn chart: the simulation's lines, the threshold, the two markers.
+    const auto img = decode_png(testing::read_file(dir.path / "charts" / "stress" / "capacity.png"));
+    ASSERT_EQ(img.error, "");
+    EXPECT_GT(distinct_colours(img), 20u);
+    EXPECT_GT(pixels_near(img, 0xd6, 0x27, 0x28), 300u);  // threshold and breaking point
+    EXPECT_GT(pixels_near(img, 0x2c, 0xa0, 0x2c), 100u);  // last healthy
+}
+
+TEST(ChromiumReport, WithoutPngsTheKeyChartsAreInteractiveAndDrawn) {
+    REQUIRE_CHROMIUM(chromium);
+    const auto run = run_with_capacity();
+    const auto config = testing::make_config();
+    const auto analysis = analysis::analyze(run, config);
+    testing::TempDir dir;
+    const ReportContext ctx{run, analysis, config, dir.path, PngMode::never};
+    const auto errors = write_all(ctx);
+    ASSERT_TRUE(errors.empty()) << errors.front();
+    const auto check = check_report_in_chromium(*chromium, dir.path);
+    ASSERT_TRUE(check.result.is_object()) << check.raw;
+    EXPECT_TRUE(check.script_errors.empty()) << check.script_errors.front();
+    EXPECT_TRUE(check.result["images"].empty());
+    const auto& frames = check.result["frames"];
+    ASSERT_GE(frames.size(), 3u) << check.result.dump();
+    EXPECT_EQ(frames[0]["src"], "charts/stress/capacity.html");
+    for (const auto& f : frames) {
+        EXPECT_TRUE(f["drawn"].get<bool>()) << "not drawn: " << f["src"];
+    }
 }
 
 TEST(Chromium, TimeoutKillsTheWholeProcessGroup) {

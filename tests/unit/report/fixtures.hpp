@@ -164,14 +164,16 @@ inline analysis::Analysis make_analysis() {
     a.scenario_summaries.push_back(
         {"baseline",
          5,
-         {summary(kSim, 302.0, 5.0), summary(kKafka, 700.0, 20.0, 1.5), summary(kHostile, 50.0, 1.0)}});
+         {summary(kSim, 302.0, 5.0), summary(kKafka, 700.0, 20.0, 1.5), summary(kHostile, 50.0, 1.0)},
+         std::nullopt});
     a.scenario_summaries.push_back(
-        {"stress_test", 10, {summary(kSim, 445.0, 52.5), summary(kKafka, 704.5, 96.0, 1.5)}});
+        {"stress_test", 10, {summary(kSim, 445.0, 52.5), summary(kKafka, 704.5, 96.0, 1.5)}, std::nullopt});
     a.scenario_summaries.push_back({"duration_leak",
                                     120,
                                     {summary(kSim, 130.0, 10.0), summary(kKafka, 230.0, 20.0, 1.5),
-                                     summary(kHostile, 330.0, 30.0), summary(kRedis, 430.0, 40.0)}});
-    a.scenario_summaries.push_back({"speed_scaling", 8, {summary(kSim, 500.0, 53.5)}});
+                                     summary(kHostile, 330.0, 30.0), summary(kRedis, 430.0, 40.0)},
+                                    std::nullopt});
+    a.scenario_summaries.push_back({"speed_scaling", 8, {summary(kSim, 500.0, 53.5)}, std::nullopt});
 
     analysis::Finding oom;
     oom.severity = analysis::Severity::critical;

@@ -3,6 +3,7 @@
 
 #include <regex>
 
+#include "perfrunner/analysis/analysis.hpp"
 #include "perfrunner/model/utf8.hpp"
 #include "perfrunner/report/escape.hpp"
 #include "perfrunner/report/junit_xml.hpp"
@@ -198,7 +199,7 @@ TEST(MarkdownReport, EmptyAnalysisSaysSo) {
     in.run.derived_config.reset();
     const auto md = render_markdown_report(in.context());
     EXPECT_NE(md.find("**Verdict: PASS**"), std::string::npos);
-    EXPECT_NE(md.find("No container data."), std::string::npos);
+    EXPECT_NE(md.find("No container data (no scenario has samples)."), std::string::npos);
     EXPECT_NE(md.find("No derived configuration"), std::string::npos);
 }
 
@@ -333,6 +334,30 @@ TEST(Escape, MarkdownNeverMakesLinksImagesOrCodeFromData) {
     EXPECT_EQ(md.find("http://"), std::string::npos) << md;
     EXPECT_EQ(md.find("www."), std::string::npos) << md;
     EXPECT_EQ(md, "!\\[x\\](http\\://evil.example/p.png) \\[a\\](b) \\`c\\` www\\.evil.example");
+}
+
+TEST(Reports, AScenarioWithoutSamplesSaysWhyInsteadOfZeros) {
+    Inputs in;
+    in.run.scenarios.resize(2);  // baseline and stress
+    auto& stress = in.run.scenarios[1];
+    stress.samples.clear();
+    stress.aborted = true;
+    stress.abort_reason = "Setup failed: stack not ready";
+    in.analysis = analysis::analyze(in.run, in.config);
+    ASSERT_FALSE(in.analysis.stress.has_value());
+    const std::string why = "aborted before sampling: Setup failed: stack not ready";
+    const auto md = render_markdown_report(in.context());
+    EXPECT_NE(md.find("## Stress Test\n\n" + why + "."), std::string::npos) << md;
+    const auto html = render_html_report(in.context());
+    EXPECT_NE(html.find("<h2>Stress Test</h2>\n<p class=\"empty\">" + why + ".</p>"), std::string::npos);
+    const auto xml = render_junit_xml(in.context());
+    EXPECT_EQ(xml_problem(xml), "") << xml;
+    EXPECT_NE(xml.find("name=\"stress_test/oom_event\">\n      <skipped message=\"" + why + "\"/>"),
+              std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("skipped=\"1\""), std::string::npos);
+    const auto summary = summary_document(in.context());
+    EXPECT_TRUE(summary["verdict"]["stress_summary"].is_null());
 }
 
 }  // namespace

@@ -132,8 +132,18 @@ TEST(ScenarioMetadata, StepModeAndAdditionsRoundTripInTheirOrder) {
     m.live_drivers = 50;
     m.stop_reason = "breach";
     StressStepResult step;
-    step.steps = {{1, 10, 10, 10, true, 10, false, std::nullopt, std::nullopt, {}},
-                  {2, 20, 19, 20, true, 10, true, std::nullopt, breach, {}}};
+    step.steps = {{1, 10, 10, 10, true, 10, false, std::nullopt, std::nullopt, {}, {}},
+                  {2,
+                   20,
+                   19,
+                   20,
+                   true,
+                   10,
+                   true,
+                   std::nullopt,
+                   breach,
+                   {{"rideshare-simulation", 91.5, 40.25, {}}},
+                   {}}};
     step.last_healthy = 10;
     step.breaking_point = 19;
     step.headroom_recommendation = 8;

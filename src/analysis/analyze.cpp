@@ -211,6 +211,23 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
                 add(a, {soon ? Severity::critical : Severity::warning, "memory_leak", l.container,
                         fmt::format("{} memory growing at {:.2f} MB/min", disp, slope_value), metric,
                         threshold, duration->scenario_name, kRecLeak, check});
+            } else if (l.seed_memory_leak_detected && l.seed_memory_slope_mb_per_min &&
+                       (l.verdict == "suspect" || l.verdict == "inconclusive")) {
+                // The reference rule flags a leak the statistics cannot confirm (issue 10): never silent, at
+                // least a warning that says so and how long an active phase would settle it.
+                const double seed_slope = *l.seed_memory_slope_mb_per_min;
+                std::string longer = "a longer active phase";
+                if (l.memory.needed_active_minutes) {
+                    longer = fmt::format("an active phase of at least {:.0f} min",
+                                         std::ceil(*l.memory.needed_active_minutes));
+                }
+                add(a, {Severity::warning, "memory_leak", l.container,
+                        fmt::format(
+                            "{} memory rose {:.2f} MB/min over the active phase, a leak by the reference "
+                            "rule that the statistics cannot confirm ({}: {}); {} would tell",
+                            disp, seed_slope, l.verdict, l.reason, longer),
+                        model::round_half_even(seed_slope, 2), threshold, duration->scenario_name, kRecLeak,
+                        check});
             } else if (l.verdict == "suspect") {
                 add(a, {Severity::info, "memory_leak", l.container,
                         fmt::format("{} memory may be growing at {:.2f} MB/min (suspect)", disp, slope_value),

@@ -8,6 +8,7 @@
 #include "perfrunner/analysis/stats/distributions.hpp"
 #include "perfrunner/analysis/stats/envelope.hpp"
 #include "perfrunner/analysis/stats/power.hpp"
+#include "perfrunner/analysis/stats/spikes.hpp"
 
 namespace perfrunner::analysis {
 
@@ -50,6 +51,37 @@ void reduce(std::vector<double>& t, std::vector<double>& y, std::size_t batch) {
     y.swap(by);
 }
 
+// (slope of the first half − slope of the second half) / SE of the difference: > 0 when the series bends
+// down (a transient settling), < 0 when it bends up.
+double halves_z(const std::vector<double>& t, const std::vector<double>& y) {
+    const std::size_t half = t.size() / 2;
+    const auto f1 =
+        stats::ols_fit(std::span<const double>(t).first(half), std::span<const double>(y).first(half));
+    const auto f2 =
+        stats::ols_fit(std::span<const double>(t).subspan(half), std::span<const double>(y).subspan(half));
+    if (!f1.valid || !f2.valid) return 0.0;
+    const double se = std::sqrt(f1.se_eff * f1.se_eff + f2.se_eff * f2.se_eff);
+    return se > 0 ? (f1.slope - f2.slope) / se : 0.0;
+}
+
+// Same comparison for short series: both halves' SEs from the residual SD and lag-1 autocorrelation of the
+// line through the whole series (a half of a dozen points estimates its own SD too poorly to be trusted).
+double pooled_halves_z(const std::vector<double>& t, const std::vector<double>& y) {
+    const std::size_t half = t.size() / 2;
+    const auto all = stats::ols_fit(t, y);
+    const auto f1 =
+        stats::ols_fit(std::span<const double>(t).first(half), std::span<const double>(y).first(half));
+    const auto f2 =
+        stats::ols_fit(std::span<const double>(t).subspan(half), std::span<const double>(y).subspan(half));
+    if (!all.valid || !f1.valid || !f2.valid || !(f1.se > 0) || !(f2.se > 0)) return 0.0;
+    // se_i = s_i/√Sxx_i ⇒ √Sxx_i = s_i/se_i; re-scale with the whole series' s and ρ.
+    const double inflate = std::sqrt((1.0 + all.rho) / (1.0 - all.rho));
+    const double se1 = all.residual_sd * inflate * f1.se / f1.residual_sd;
+    const double se2 = all.residual_sd * inflate * f2.se / f2.residual_sd;
+    const double se = std::sqrt(se1 * se1 + se2 * se2);
+    return se > 0 && std::isfinite(se) ? (f1.slope - f2.slope) / se : 0.0;
+}
+
 }  // namespace
 
 LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const double> y_in,
@@ -67,59 +99,84 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         a.reason = "no_data";
         return a;
     }
-    std::string blocker;  // first reason that forbids a verdict
-    if (a.missing_fraction > s.max_missing_fraction) blocker = "missing_data";
+    // Reasons that forbid a regular verdict, in the order found; the first is the reported reason.
+    std::vector<std::string> blockers;
+    const auto block = [&](const char* why) { blockers.emplace_back(why); };
+    if (a.missing_fraction > s.max_missing_fraction) block("missing_data");
 
-    // 1. warm-up, steady-state check, then MSER-5 (around a linear steady state).
+    // 1. warm-up, short spikes, steady-state check, then MSER-5 (around a linear steady state). `idx` keeps
+    // the input index of every sample still used.
     const double start = phase_start.value_or(t_seconds[0]);
     std::size_t first = 0;
     while (first < n && t_seconds[first] < start + s.warmup_seconds) ++first;
     a.warmup_samples = first;
-    std::vector<double> t, y;
-    for (std::size_t i = first; i < n; ++i) {
-        t.push_back((t_seconds[i] - t_seconds[first]) / 60.0);
-        y.push_back(y_in[i]);
+    std::vector<std::size_t> idx;
+    for (std::size_t i = first; i < n; ++i) idx.push_back(i);
+    if (s.spike_k > 0) {
+        // Short allocation bursts are not the level a leak raises; left in they inflate the residual spread
+        // (OLS bound, MDS) and can fake a transient for the steady-state checks.
+        std::vector<double> yy;
+        for (auto i : idx) yy.push_back(y_in[i]);
+        const auto spikes = stats::upward_spikes(yy, s.spike_k);
+        std::vector<std::size_t> kept;
+        for (std::size_t k = 0; k < idx.size(); ++k) {
+            if (spikes[k]) {
+                ++a.spike_samples;
+            } else {
+                kept.push_back(idx[k]);
+            }
+        }
+        idx.swap(kept);
     }
+    const auto series = [&](std::vector<double>& t, std::vector<double>& y) {
+        t.clear();
+        y.clear();
+        for (auto i : idx) {
+            t.push_back((t_seconds[i] - t_seconds[idx.front()]) / 60.0);
+            y.push_back(y_in[i]);
+        }
+    };
+    const auto drop_front = [&](std::size_t k) {
+        idx.erase(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(std::min(k, idx.size())));
+    };
+    std::vector<double> t, y;
+    series(t, y);
     // Steady-state check (a decelerating curve is a transient, a leak has a constant slope): while the first
     // half grows significantly faster than the second, drop the first half.
     for (int round = 0; s.settle_check && round < 3 && t.size() >= 24; ++round) {
-        const std::size_t half = t.size() / 2;
-        const auto f1 =
-            stats::ols_fit(std::span<const double>(t).first(half), std::span<const double>(y).first(half));
-        const auto f2 = stats::ols_fit(std::span<const double>(t).subspan(half),
-                                       std::span<const double>(y).subspan(half));
-        if (!f1.valid || !f2.valid) break;
-        const double se = std::sqrt(f1.se_eff * f1.se_eff + f2.se_eff * f2.se_eff);
-        const double z = se > 0 ? (f1.slope - f2.slope) / se : 0.0;
+        const double z = halves_z(t, y);
         if (round == 0) a.settle_z = z;
         if (!(z > stats::normal_quantile(1.0 - s.settle_alpha))) break;
         a.settling_detected = true;
+        ++a.settle_rounds;
+        const std::size_t half = t.size() / 2;
         a.settle_samples += half;
-        t.erase(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(half));
-        y.erase(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(half));
+        drop_front(half);
+        series(t, y);
     }
-    first += a.settle_samples;
     // MSER-5 around a linear steady state.
     a.mser = stats::mser5_linear(y);
     if (a.mser.valid) {
         a.mser_samples = a.mser.truncate_samples;
-        if (a.mser.at_boundary && blocker.empty()) blocker = "no_steady_state";
+        if (a.mser.at_boundary) block("no_steady_state");
     }
-    first += a.mser_samples;
-    t.erase(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(a.mser_samples));
-    y.erase(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(a.mser_samples));
-    for (std::size_t i = 0; i < t.size(); ++i) t[i] = (t_seconds[first + i] - t_seconds[first]) / 60.0;
+    drop_front(a.mser_samples);
+    series(t, y);
     a.n_used = t.size();
+    // Time cut from the start of the phase before the used series begins (warm-up and transients).
+    const double cut_seconds = (idx.empty() ? t_seconds[n - 1] : t_seconds[idx.front()]) - start;
+    const double interval = n >= 2 ? (t_seconds[n - 1] - t_seconds[0]) / static_cast<double>(n - 1) : 0.0;
     if (a.n_used < static_cast<std::size_t>(std::max(s.min_samples, 3))) {
-        if (a.settling_detected && blocker.empty()) blocker = "no_steady_state";
-        a.reason = blocker.empty() ? "too_few_samples" : blocker;
-        if (a.reason == "too_few_samples" && n >= 2) {
+        // Too few for a regular verdict; statistics are still computed from min_statistics_samples on, for
+        // a leak too large for the phase's noise to hide (the size-judged verdict below).
+        block(a.settling_detected ? "no_steady_state" : "too_few_samples");
+        if (blockers.front() == "too_few_samples" && n >= 2) {
             // the truncated start plus min_samples at the observed sampling interval
-            const double interval = (t_seconds[n - 1] - t_seconds[0]) / static_cast<double>(n - 1);
-            a.needed_active_minutes = ((t_seconds[std::min(first, n - 1)] - start) +
-                                       static_cast<double>(s.min_samples) * interval) /
-                                      60.0;
+            a.needed_active_minutes = (cut_seconds + static_cast<double>(s.min_samples) * interval) / 60.0;
         }
+    }
+    if (a.n_used < static_cast<std::size_t>(std::max(s.min_statistics_samples, 3))) {
+        a.reason = blockers.front();
         return a;
     }
     a.duration_minutes = t.back() - t.front();
@@ -127,7 +184,7 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     // 2. raw statistics: OLS with autocorrelation-corrected SE.
     a.ols = stats::ols_fit(t, y);
     if (!a.ols.valid) {
-        a.reason = blocker.empty() ? "too_few_samples" : blocker;
+        a.reason = blockers.empty() ? "too_few_samples" : blockers.front();
         return a;
     }
     a.ols_ci_half_width = stats::ols_ci_half_width(a.ols, s.alpha);
@@ -149,18 +206,18 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         a.envelope_windows = env.t.size();
         jt = std::move(env.t);
         jy = std::move(env.y);
-        if (a.envelope_windows < static_cast<std::size_t>(std::max(s.min_windows, 3)) && blocker.empty()) {
-            blocker = "too_few_windows";
+        if (a.envelope_windows < static_cast<std::size_t>(std::max(s.min_windows, 3))) {
+            block("too_few_windows");
         }
-    } else if (a.n_eff_corrected < s.min_neff && blocker.empty()) {
-        blocker = "too_few_effective_samples";
+    } else if (a.n_eff_corrected < s.min_neff) {
+        block("too_few_effective_samples");
     }
     if (jt.size() > s.max_points) {
         a.batch_size = (jt.size() + s.max_points - 1) / s.max_points;
         reduce(jt, jy, a.batch_size);
     }
     if (jt.size() < 3) {
-        a.reason = blocker.empty() ? "too_few_windows" : blocker;
+        a.reason = blockers.empty() ? "too_few_windows" : blockers.front();
         return a;
     }
 
@@ -206,28 +263,54 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         a.t_limit_minutes = std::max(0.0, (*s.limit - y_end) / a.theil_sen.slope);
     }
     if (a.mds > s.threshold) {
-        a.needed_active_minutes = (t_seconds[first] - start) / 60.0 +
-                                  stats::duration_for_mds(a.duration_minutes, a.mds, s.threshold);
+        // the longer of the two: enough samples, and a short enough MDS
+        a.needed_active_minutes =
+            std::max(a.needed_active_minutes.value_or(0.0),
+                     cut_seconds / 60.0 + stats::duration_for_mds(a.duration_minutes, a.mds, s.threshold));
     }
+    const bool significant = a.mann_kendall.p_hr < s.alpha;
 
-    if (!blocker.empty()) {
+    if (!blockers.empty()) {
+        const std::string& blocker = blockers.front();
+        // Size-judged verdict (issue 10): whether the data are too few or too unsteady is a question of the
+        // slope's size against the phase's noise, not of a fixed count. Every blocker here is one of "too few
+        // (effective) samples" or "no steady state", the trend passes the regular leak test, it is at least
+        // gross_factor times the smallest leak this phase can confirm (T + MDS), and the used series is
+        // straight (halves' slopes agree; a transient still bending is not a leak): `leak`.
+        const bool overridable = std::all_of(blockers.begin(), blockers.end(), [](const std::string& b) {
+            return b == "too_few_samples" || b == "no_steady_state" || b == "too_few_effective_samples";
+        });
+        // A curve the steady-state check had to cut more than once kept bending: never size-judged.
+        if (overridable && s.leak_allowed && !a.envelope_used && significant && a.settle_rounds <= 1 &&
+            a.decision_lower_bound > s.threshold && a.theil_sen.slope >= s.gross_factor * a.mds_leak) {
+            a.linearity_z = t.size() >= 12 ? pooled_halves_z(t, y) : 0.0;
+            if (std::fabs(*a.linearity_z) <= stats::normal_quantile(1.0 - s.settle_alpha / 2)) {
+                a.verdict = "leak";
+                a.reason = "large_trend_above_threshold";
+                a.size_judged = true;
+                a.overridden_reason = blocker;
+                return a;
+            }
+        }
         if (blocker == "too_few_windows") {
             a.needed_active_minutes =
-                ((t_seconds[first] - start) +
-                 static_cast<double>(std::max(s.min_windows, 3)) * a.envelope_window_seconds) /
+                (cut_seconds + static_cast<double>(std::max(s.min_windows, 3)) * a.envelope_window_seconds) /
                 60.0;
         }
         if (blocker == "too_few_effective_samples" && !a.needed_active_minutes) {
             // n_eff scales with the length too: n_eff ∝ D.
-            a.needed_active_minutes = (t_seconds[first] - start) / 60.0 +
-                                      a.duration_minutes * s.min_neff / std::max(a.n_eff_corrected, 0.1);
+            a.needed_active_minutes =
+                cut_seconds / 60.0 + a.duration_minutes * s.min_neff / std::max(a.n_eff_corrected, 0.1);
+        }
+        if (blocker == "no_steady_state" && !a.needed_active_minutes && interval > 0) {
+            // at least min_samples after the transient
+            a.needed_active_minutes = (cut_seconds + static_cast<double>(s.min_samples) * interval) / 60.0;
         }
         a.reason = blocker;
         return a;
     }
 
     // 5. verdict.
-    const bool significant = a.mann_kendall.p_hr < s.alpha;
     const double b = a.theil_sen.slope;
     if (s.leak_allowed && significant && a.decision_lower_bound > s.threshold) {
         a.verdict = "leak";
@@ -280,7 +363,12 @@ nlohmann::json LeakAssessment::to_json() const {
     j["n_eff"] = have_ols ? rounded(ols.n_eff, 2) : json(nullptr);
     j["rho_corrected"] = have_ols ? rounded(rho_corrected, 4) : json(nullptr);
     j["n_eff_corrected"] = have_ols ? rounded(n_eff_corrected, 2) : json(nullptr);
+    j["spike_samples"] = spike_samples;
+    j["size_judged"] = size_judged;
+    j["overridden_reason"] = overridden_reason.empty() ? json(nullptr) : json(overridden_reason);
+    j["linearity_z"] = linearity_z ? json(rounded(*linearity_z, 3)) : json(nullptr);
     j["settling_detected"] = settling_detected;
+    j["settle_rounds"] = settle_rounds;
     j["settle_z"] = rounded(settle_z, 3);
     j["decision_lower_bound"] = computed ? rounded(decision_lower_bound, 4) : json(nullptr);
     j["upper_bound"] = computed ? rounded(upper_bound, 4) : json(nullptr);

@@ -1,18 +1,19 @@
 // Accuracy benchmark of the leak verdict (issue 6 part 3, statistics.md §6 and §8). Not a test: prints a
 // table.
 //
-// Synthetic memory series (2-s samples, base 500 MB) for five noise models, each with true leaks of 0, 0.5, 1
-// and 2 MB/min, 200 seeded trials per cell, active phases of 5 and 20 minutes. Every series goes through
-// perfrunner's real path: a model::RunResult with a `duration_leak` scenario -> analysis::analyze -> the
-// per-container verdict. For each cell it prints how often the seed's rule (endpoint slope of the active
-// phase > 1 MB/min) flags a leak, how often the new rule says leak / suspect / ok / inconclusive, the mean
-// minimum detectable slope (MDS, vs 0, statistics.md §2) and MDSleak = T + MDS, the true slope at which the
-// `leak` verdict (bound above T) has 80 % power.
+// Synthetic memory series (2-s samples, base 500 MB; leak_shapes.hpp) for the five noise models of
+// statistics.md §8 and the two shapes of issue 10 point 6 (occasional short allocation spikes, a one-time
+// jump of retained memory), each with true leaks of 0, 0.5, 1 and 2 MB/min, 200 seeded trials per cell,
+// active phases of 5 and 20 minutes. Every series goes through perfrunner's real path: a model::RunResult
+// with a `duration_leak` scenario -> analysis::analyze -> the per-container verdict. For each cell it prints
+// how often the seed's rule (endpoint slope of the active phase > 1 MB/min) flags a leak, how often the new
+// rule says leak / suspect / ok / inconclusive, the mean minimum detectable slope (MDS, vs 0, statistics.md
+// §2) and MDSleak = T + MDS, the true slope at which the `leak` verdict (bound above T) has 80 % power.
 //
 // Usage: leak_accuracy [trials]   (default 200)
 // Tuning knobs (environment): LEAK_WARMUP, LEAK_MIN_SAMPLES, LEAK_MIN_NEFF, LEAK_MIN_WINDOWS, LEAK_WINDOW
 // override the analysis.* defaults below; LEAK_DEBUG="<noise name>" with LEAK_DEBUG_RATE=<leak> prints the
-// statistics JSON of the first 8 trials of that cell.
+// statistics JSON of the first 8 (LEAK_DEBUG_TRIALS) trials of that cell.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "leak_shapes.hpp"
 #include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/results.hpp"
@@ -31,63 +33,10 @@ namespace {
 using perfrunner::config::Config;
 namespace model = perfrunner::model;
 
-enum class Noise { white, ar1, fast_gc, slow_gc, warmup };
-const char* noise_name(Noise n) {
-    switch (n) {
-        case Noise::white:
-            return "white s2";
-        case Noise::ar1:
-            return "AR(1) .9";
-        case Noise::fast_gc:
-            return "GC 30s/12MB";
-        case Noise::slow_gc:
-            return "GC 120s/40MB";
-        case Noise::warmup:
-            return "warm-up 30MB";
-    }
-    return "?";
-}
-
-constexpr double kInterval = 2.0;  // seconds
-constexpr double kBase = 500.0;    // MB
-
-std::vector<double> generate(Noise noise, double leak_mb_per_min, std::size_t n, std::mt19937_64& rng) {
-    std::normal_distribution<double> normal(0.0, 1.0);
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    std::vector<double> y(n);
-    const double phase = uniform(rng);
-    double ar = 2.0 * normal(rng);  // AR(1) starts in its stationary distribution (marginal σ 2)
-    for (std::size_t i = 0; i < n; ++i) {
-        const double t = static_cast<double>(i) * kInterval;  // seconds
-        double v = kBase + leak_mb_per_min * t / 60.0;
-        switch (noise) {
-            case Noise::white:
-                v += 2.0 * normal(rng);
-                break;
-            case Noise::ar1:
-                if (i > 0) {
-                    ar = 0.9 * ar + 2.0 * std::sqrt(1.0 - 0.81) * normal(rng);
-                }
-                v += ar;
-                break;
-            case Noise::fast_gc: {
-                const double x = t / 30.0 + phase;
-                v += 12.0 * (x - std::floor(x)) + normal(rng);
-                break;
-            }
-            case Noise::slow_gc: {
-                const double x = t / 120.0 + phase;
-                v += 40.0 * (x - std::floor(x)) + normal(rng);
-                break;
-            }
-            case Noise::warmup:
-                v += 30.0 * (1.0 - std::exp(-t / 60.0)) + 2.0 * normal(rng);
-                break;
-        }
-        y[i] = v;
-    }
-    return y;
-}
+using perfrunner::bench::generate;
+using perfrunner::bench::kInterval;
+using perfrunner::bench::Noise;
+using perfrunner::bench::noise_name;
 
 model::RunResult make_run(const std::vector<double>& y) {
     model::RunResult run;
@@ -156,7 +105,10 @@ Config bench_config() {
 int main(int argc, char** argv) {
     const int trials = argc > 1 ? std::max(1, std::atoi(argv[1])) : 200;
     const Config config = bench_config();
-    const Noise noises[] = {Noise::white, Noise::ar1, Noise::fast_gc, Noise::slow_gc, Noise::warmup};
+    const int debug_trials =
+        std::getenv("LEAK_DEBUG_TRIALS") ? std::atoi(std::getenv("LEAK_DEBUG_TRIALS")) : 8;
+    const Noise noises[] = {Noise::white,  Noise::ar1,    Noise::fast_gc, Noise::slow_gc,
+                            Noise::warmup, Noise::spikes, Noise::jump};
     const double leaks[] = {0.0, 0.5, 1.0, 2.0};
     const double phases[] = {5.0, 20.0};
     std::printf(
@@ -186,7 +138,7 @@ int main(int argc, char** argv) {
                     const auto run = make_run(generate(noise, leak, n, rng));
                     const auto analysis = perfrunner::analysis::analyze(run, config);
                     const auto& l = analysis.duration->leaks.at(0);
-                    if (std::getenv("LEAK_DEBUG") && k < 8 &&
+                    if (std::getenv("LEAK_DEBUG") && k < debug_trials &&
                         std::string(noise_name(noise)) == std::getenv("LEAK_DEBUG") &&
                         leak == std::atof(std::getenv("LEAK_DEBUG_RATE") ? std::getenv("LEAK_DEBUG_RATE")
                                                                          : "0")) {
@@ -209,7 +161,10 @@ int main(int argc, char** argv) {
                     if (l.memory.envelope_used) {
                         ++n_env;
                     }
-                    if (l.memory.computed && std::isfinite(l.memory.mds)) {
+                    // MDS averaged over the trials with a full-size used series (at least leak_min_samples);
+                    // shorter ones get statistics only for the size-judged verdict.
+                    if (l.memory.computed && std::isfinite(l.memory.mds) &&
+                        l.memory.n_used >= static_cast<std::size_t>(config.analysis.leak_min_samples)) {
                         mds_sum += l.memory.mds;
                         mds_leak_sum += l.memory.mds_leak;
                         ++n_mds;
@@ -227,13 +182,17 @@ int main(int argc, char** argv) {
                             pct(n_inconclusive), mds, mds_leak, pct(n_env), why.c_str());
                 const std::string cell =
                     std::string(noise_name(noise)) + " " + std::to_string(int(minutes)) + " min";
-                if (leak == 0.0 && pct(n_leak) > 2.0) {
+                // statistics.md §6: <= 2 % false leak for every noise model (spikes included, issue 10);
+                // a one-time jump of retained memory: <= 10 % (issue 10 point 6).
+                const double fp_limit = noise == Noise::jump ? 10.0 : 2.0;
+                if (leak == 0.0 && pct(n_leak) > fp_limit) {
                     spec_misses.push_back("FP " + cell);
                 }
                 if (leak == 2.0 && n_ok > 0) {
                     spec_misses.push_back("ok at 2 MB/min " + cell);
                 }
-                const bool spec_cell = minutes == 5.0 && (noise == Noise::white || noise == Noise::fast_gc);
+                const bool spec_cell = minutes == 5.0 && (noise == Noise::white || noise == Noise::fast_gc ||
+                                                          noise == Noise::spikes);
                 if (leak == 2.0 && spec_cell && pct(n_leak) < 95.0) {
                     spec_misses.push_back("detection " + cell);
                 }
@@ -248,8 +207,11 @@ int main(int argc, char** argv) {
         std::printf("\n");
     }
     std::printf(
-        "statistics.md §6 goals (leak on <= 2%% of no-leak series in every cell; >= 95%% leak at 2 MB/min "
-        "for white noise and the 30-s sawtooth at 5 min; never ok at 2 MB/min): %s\n",
+        "statistics.md §6 and issue 10 goals (leak on <= 2%% of no-leak series in every cell, <= 10%% for "
+        "the "
+        "one-time jump; >= 95%% leak at 2 MB/min for white noise, the 30-s sawtooth and spikes at 5 min; "
+        "never "
+        "ok at 2 MB/min): %s\n",
         spec_misses.empty() ? "met" : "NOT met");
     for (const auto& m : spec_misses) {
         std::printf("  miss: %s\n", m.c_str());

@@ -41,6 +41,15 @@ struct LeakRuleSettings {
     // 1 − 2α interval); false = the lower end of the two-sided 1 − α interval (more conservative).
     bool one_sided_lower_bound = true;
     double settle_alpha = 0.01;
+    // Upward spikes (stats/spikes.hpp) more than spike_k robust SDs above the local median are dropped before
+    // the statistics; 0 = keep every sample.
+    double spike_k = 10.0;
+    // Below min_samples (or without a steady state, or with too few effective samples) a `leak` verdict is
+    // still given when the slope is at least gross_factor × (T + MDS) and passes the regular leak test: the
+    // minimum data a verdict needs depend on the slope's size against the noise, not on a fixed count.
+    // Statistics need at least min_statistics_samples used samples.
+    double gross_factor = 3.0;
+    int min_statistics_samples = 10;
     std::optional<double> limit;    // for the projected time to the limit (same unit as y)
     std::size_t max_points = 1000;  // longer series are reduced to batch means before the O(n²) statistics
 };
@@ -57,8 +66,14 @@ struct LeakAssessment {
     bool envelope_used = false;
     double envelope_window_seconds = 0;
     std::size_t envelope_windows = 0;
+    std::size_t spike_samples = 0;  // short upward spikes dropped (after the warm-up)
+    bool size_judged = false;       // `leak` given although a regular verdict was blocked (gross slope)
+    std::string overridden_reason;  // the blocker that size_judged overrode
+    std::optional<double>
+        linearity_z;                 // halves' slope difference / SE on the used series (size-judged check)
     bool settling_detected = false;  // the first half was dropped by the steady-state check
     double settle_z = 0;             // (b_first − b_second) / SE of the difference
+    int settle_rounds = 0;           // first halves dropped by the steady-state check
     double rho_corrected = 0;  // ρ̂ + (1 + 3ρ̂)/n (small-sample bias of the AR(1) estimate), clamped
     double n_eff_corrected = 0;
     double decision_lower_bound = 0;  // the bound compared with the threshold for `leak`

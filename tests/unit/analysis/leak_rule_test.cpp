@@ -90,8 +90,12 @@ TEST(LeakRule, TooFewSamples) {
     const auto a = pa::assess_leak(s.t, s.y, s.t.size(), settings());
     EXPECT_EQ(a.verdict, "inconclusive");
     EXPECT_EQ(a.reason, "too_few_samples");
+    // 5 MB/min is not large against this phase's noise: 15 samples cannot confirm it.
+    EXPECT_FALSE(a.size_judged);
+    EXPECT_LT(a.theil_sen.slope, pa::LeakRuleSettings{}.gross_factor * a.mds_leak) << a.to_json().dump();
     ASSERT_TRUE(a.needed_active_minutes.has_value());
-    EXPECT_NEAR(*a.needed_active_minutes, (30 + 50 * 2) / 60.0, 0.1);
+    // at least the warm-up plus min_samples samples (longer when the MDS asks for more)
+    EXPECT_GE(*a.needed_active_minutes, (30 + 50 * 2) / 60.0 - 1e-9);
 }
 
 TEST(LeakRule, MissingSamplesMakeItInconclusive) {

@@ -400,3 +400,53 @@ TEST(Analyze, SectionsComeFromScenariosWithSamplesOnly) {
     EXPECT_EQ(j["scenario_summaries"][1]["unsampled"], "aborted before sampling: spawn failed");
     EXPECT_FALSE(j["scenario_summaries"][0].contains("unsampled"));
 }
+
+TEST(Analyze, ReferenceLeakTheStatisticsCannotConfirmIsAWarningNeverPass) {
+    // Issue 10: a 1-minute active phase (30 samples at 2 s) growing 5 MB/min: the seed's endpoint rule flags
+    // it, the statistics have too few samples to confirm it (5 MB/min is not large against this noise). The
+    // run must not pass silently: a warning that says so and how long the phase should be.
+    Builder b;
+    auto& sc = b.scenario("duration_leak");
+    for (int k = 0; k < 30; ++k) {
+        const double jitter = (k % 2 == 0 ? 1.0 : -1.0);  // deterministic ±1 MB noise
+        b.put(sc, static_cast<std::size_t>(k), 5000 + 2.0 * k, "rideshare-simulation",
+              300 + 5.0 * k * 2 / 60.0 + jitter, 1024, 10.0);
+    }
+    sc.metadata = model::metadata_from_json(
+        "duration_leak", {{"phase_sample_counts", {{"active", 30}, {"drain", 0}, {"cooldown", 0}}},
+                          {"phase_timestamps", {{"active_start", 5000.0}}}});
+    const auto a = pa::analyze(b.run, test_config());
+    ASSERT_EQ(a.duration->leaks.size(), 1u);
+    const auto& l = a.duration->leaks[0];
+    EXPECT_TRUE(l.seed_memory_leak_detected);
+    EXPECT_EQ(l.verdict, "inconclusive");
+    EXPECT_EQ(l.reason, "too_few_samples");
+    ASSERT_EQ(a.findings.size(), 1u);
+    const auto& f = a.findings[0];
+    EXPECT_EQ(f.category, "memory_leak");
+    EXPECT_EQ(f.severity, pa::Severity::warning);
+    EXPECT_NE(f.message.find("cannot confirm"), std::string::npos) << f.message;
+    EXPECT_NE(f.message.find("an active phase of at least"), std::string::npos) << f.message;
+    EXPECT_EQ(a.verdict, pa::Verdict::warning);
+}
+
+TEST(Analyze, GrossLeakOnAOneMinutePhaseIsALeakFinding) {
+    // 60 MB/min over a 1-minute phase: the size-judged verdict names the leak (not PASS, not only a warning).
+    Builder b;
+    auto& sc = b.scenario("duration_leak");
+    for (int k = 0; k < 30; ++k) {
+        const double jitter = (k % 2 == 0 ? 1.0 : -1.0);
+        b.put(sc, static_cast<std::size_t>(k), 5000 + 2.0 * k, "rideshare-simulation",
+              300 + 60.0 * k * 2 / 60.0 + jitter, 1024, 10.0);
+    }
+    sc.metadata = model::metadata_from_json(
+        "duration_leak", {{"phase_sample_counts", {{"active", 30}, {"drain", 0}, {"cooldown", 0}}},
+                          {"phase_timestamps", {{"active_start", 5000.0}}}});
+    const auto a = pa::analyze(b.run, test_config());
+    ASSERT_EQ(a.duration->leaks.size(), 1u);
+    EXPECT_EQ(a.duration->leaks[0].verdict, "leak");
+    ASSERT_EQ(a.findings.size(), 1u);
+    EXPECT_EQ(a.findings[0].category, "memory_leak");
+    EXPECT_EQ(a.findings[0].severity, pa::Severity::critical);  // 1024 MB reached within the hour
+    EXPECT_EQ(a.verdict, pa::Verdict::fail);
+}

@@ -8,7 +8,10 @@ namespace perfrunner::adapters {
 
 bool compose_generated_name(const std::string& name, const std::string& project, const std::string& service) {
     for (const char sep : {'-', '_'}) {
-        const std::string prefix = project + sep + service + sep;
+        std::string prefix = project;
+        prefix += sep;
+        prefix += service;
+        prefix += sep;
         if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
             std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
                         [](unsigned char c) { return std::isdigit(c) != 0; })) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -13,15 +14,6 @@
 #include "perfrunner/error.hpp"
 
 namespace perfrunner::adapters {
-namespace {
-
-// Epoch seconds as `docker events --since/--until` take them.
-std::string fixed(double epoch_seconds) {
-    return fmt::format("{:.3f}", epoch_seconds);
-}
-
-}  // namespace
-
 DockerCli::DockerCli(DockerCliOptions options) : options_(std::move(options)) {
     if (!options_.now) {
         options_.now = [] {
@@ -59,6 +51,7 @@ ProcessResult DockerCli::run(const std::vector<std::string>& argv, bool must_suc
     ProcessOptions po;
     po.timeout_seconds = timeout.value_or(options_.command_timeout_seconds);
     po.cancelled = options_.cancelled;
+    ++processes_started_;
     auto result = run_process(argv, po);
     if ((must_succeed && !result.ok()) || result.interrupted) {
         throw RuntimeFailure(describe_failure(argv, result, po));
@@ -307,18 +300,66 @@ void DockerCli::begin_oom_watch(double epoch_seconds) {
         }
     }
     oom_.begin(epoch_seconds, inspect(watched_));
-    last_events_until_ = epoch_seconds;
+    inspect_owed_.clear();
+    inspect_all_owed_ = false;
+    if (!events_) {
+        events_ = std::make_unique<DockerEventStream>(
+            options_.docker, options_.event_pipes ? options_.event_pipes : background_event_pipes());
+    }
+    // Kept running across scenarios; what it brings from before `epoch_seconds` the baseline covers.
+    events_->watch(watched_, epoch_seconds);
 }
 
 std::vector<model::OomEvent> DockerCli::poll_oom(double now_epoch_seconds) {
-    const double since = last_events_until_ > 0 ? last_events_until_ : oom_.window_start();
-    // A little overlap across polls; duplicates are dropped by event id + time.
-    const auto events =
-        run({options_.docker, "events", "--since", fixed(since - 1.0), "--until", fixed(now_epoch_seconds),
-             "--filter", "type=container", "--filter", "event=oom", "--format", "{{json .}}"},
-            true);
-    last_events_until_ = now_epoch_seconds;
-    return oom_.update(now_epoch_seconds, inspect(watched_), parse_oom_events(events.out));
+    if (!events_) {
+        return {};
+    }
+    auto batch = events_->poll(now_epoch_seconds);
+    notes_.insert(notes_.end(), batch.notes.begin(), batch.notes.end());
+    inspect_all_owed_ = inspect_all_owed_ || batch.gap;
+    const auto since_nano = static_cast<std::int64_t>(oom_.window_start() * 1e9);
+    std::vector<DockerOomEvent> ooms;
+    for (auto& e : batch.events) {
+        if (e.time_nano < since_nano) {
+            continue;  // before the baseline (a previous scenario's down/up, a replay after a restart)
+        }
+        if (e.action == "oom") {
+            ooms.push_back(DockerOomEvent{e.container_id, e.container_name, e.time_nano});
+        }
+        // `kill` comes before its `die`: the die's inspect is enough.
+        if (!e.container_name.empty() &&
+            (e.action == "oom" || e.action == "die" || e.action == "start" || e.action == "restart")) {
+            inspect_owed_.insert(e.container_name);
+        }
+    }
+    const std::vector<std::string> targets =
+        inspect_all_owed_ ? watched_ : std::vector<std::string>(inspect_owed_.begin(), inspect_owed_.end());
+    std::vector<ports::ContainerState> states;
+    if (!targets.empty()) {
+        try {
+            states = inspect(targets);
+            inspect_owed_.clear();
+            inspect_all_owed_ = false;
+        } catch (const RuntimeFailure& e) {
+            // Owed still: retried at the next poll. An `oom` event is reported now all the same (it needs no
+            // inspect), and the change the retried inspect finds counts as that kill.
+            if (ooms.empty()) {
+                throw;
+            }
+            notes_.push_back(std::string("docker inspect after an oom event failed (retried at the next "
+                                         "sample): ") +
+                             e.what());
+        }
+    }
+    return oom_.update(now_epoch_seconds, states, ooms);
+}
+
+std::vector<std::string> DockerCli::take_notes() {
+    return std::exchange(notes_, {});
+}
+
+long DockerCli::processes_started() const noexcept {
+    return processes_started_ + (events_ ? events_->processes_started() : 0);
 }
 
 }  // namespace perfrunner::adapters

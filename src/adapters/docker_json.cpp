@@ -1,5 +1,6 @@
 #include "perfrunner/adapters/docker_json.hpp"
 
+#include <charconv>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,17 @@ const nlohmann::json& object_at(const nlohmann::json& j, const char* key) {
     }
     auto it = j.find(key);
     return it != j.end() && it->is_object() ? *it : kEmpty;
+}
+
+// timeNano, else time (seconds) * 1e9; 0 when neither is there or the seconds would overflow.
+std::int64_t time_nano(const nlohmann::json& event) {
+    const std::int64_t nano = integer(event, "timeNano");
+    if (nano != 0) {
+        return nano;
+    }
+    const std::int64_t secs = integer(event, "time");
+    constexpr std::int64_t kMaxSeconds = 9'000'000'000LL;  // * 1e9 stays below 2^63
+    return secs > -kMaxSeconds && secs < kMaxSeconds ? secs * 1'000'000'000LL : 0;
 }
 
 bool blank(const std::string& line) {
@@ -117,6 +129,43 @@ std::vector<ports::ContainerState> parse_inspect(const std::string& output) {
     return out;
 }
 
+std::optional<DockerEvent> parse_docker_event(const std::string& line) {
+    if (blank(line)) {
+        return std::nullopt;
+    }
+    nlohmann::json j;
+    try {
+        j = parse_json_input(line);
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+    if (!j.is_object()) {
+        return std::nullopt;
+    }
+    const auto& actor = object_at(j, "Actor");
+    const auto& attributes = object_at(actor, "Attributes");
+    DockerEvent e;
+    e.action = str(j, "Action");
+    if (e.action.empty()) {
+        e.action = str(j, "status");
+    }
+    e.container_id = str(actor, "ID");
+    if (e.container_id.empty()) {
+        e.container_id = str(j, "id");
+    }
+    e.container_name = str(attributes, "name");
+    e.time_nano = time_nano(j);
+    // Attribute values are strings ("137").
+    const std::string code = str(attributes, "exitCode");
+    int value = 0;
+    const auto* end = code.data() + code.size();
+    if (!code.empty() && std::from_chars(code.data(), end, value).ptr == end) {
+        e.exit_code = value;
+    }
+    e.signal = str(attributes, "signal");
+    return e;
+}
+
 std::vector<DockerOomEvent> parse_oom_events(const std::string& output) {
     std::vector<DockerOomEvent> events;
     std::istringstream lines(output);
@@ -138,10 +187,7 @@ std::vector<DockerOomEvent> parse_oom_events(const std::string& output) {
         DockerOomEvent e;
         e.container_id = str(actor, "ID");
         e.container_name = str(object_at(actor, "Attributes"), "name");
-        e.time_nano = integer(j, "timeNano");
-        if (e.time_nano == 0) {
-            e.time_nano = integer(j, "time") * 1'000'000'000LL;
-        }
+        e.time_nano = time_nano(j);
         events.push_back(std::move(e));
     }
     return events;

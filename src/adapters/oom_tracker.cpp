@@ -1,6 +1,7 @@
 #include "perfrunner/adapters/oom_tracker.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -14,7 +15,8 @@ void OomTracker::begin(double epoch_seconds, const std::vector<ports::ContainerS
     known_.clear();
     seen_event_ids_.clear();
     for (const auto& s : baseline) {
-        known_[s.name] = Known{s.restart_count, s.oom_killed, !s.running && s.exit_code == 137, s.started_at};
+        known_[s.name] =
+            Known{s.restart_count, s.oom_killed, !s.running && s.exit_code == 137, s.started_at, 0};
     }
 }
 
@@ -40,9 +42,14 @@ std::vector<model::OomEvent> OomTracker::update(double now, const std::vector<po
         events.push_back(std::move(e));
     }
     // docker inspect: restart count increases, OOMKilled, exit code 137.
+    std::set<std::string> inspected;
     for (const auto& s : current) {
-        auto [it, inserted] = known_.try_emplace(s.name, Known{0, false, false, s.started_at});
+        inspected.insert(s.name);
+        auto [it, inserted] = known_.try_emplace(s.name, Known{0, false, false, s.started_at, 0});
         Known& k = it->second;
+        // This inspect is the evidence owed to `oom` events reported without one (a child kill leaves none).
+        const bool explained = k.unconfirmed_events > 0;
+        k.unconfirmed_events = 0;
         std::vector<std::string> signals;
         std::string source;
         const bool exited_137 = !s.running && s.exit_code == 137;
@@ -81,6 +88,9 @@ std::vector<model::OomEvent> OomTracker::update(double now, const std::vector<po
             e.exit_code = s.exit_code;
             continue;
         }
+        if (explained) {
+            continue;  // the kill an earlier `oom` event already reported (its inspect had failed)
+        }
         model::OomEvent e;
         e.container_name = s.name;
         e.timestamp = now;
@@ -91,6 +101,11 @@ std::vector<model::OomEvent> OomTracker::update(double now, const std::vector<po
         e.exit_code = s.exit_code;
         e.evidence = std::move(evidence);
         events.push_back(std::move(e));
+    }
+    for (const auto& [name, index] : first_event_of) {
+        if (inspected.count(name) == 0) {
+            ++known_[name].unconfirmed_events;
+        }
     }
     return events;
 }

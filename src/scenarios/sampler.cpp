@@ -87,8 +87,8 @@ TickOutcome Sampler::tick(const std::function<void(model::Sample&)>& complete) {
         complete(scenario_.samples.back());
     }
     record_sample();
-    if (!outcome.oom_containers.empty()) {
-        checkpoint();  // the OOM event is recorded at once, not only at the scenario's end
+    if (!outcome.oom_containers.empty() || outcome.watch_notes) {
+        checkpoint();  // the OOM event (or note) is recorded at once, not only at the scenario's end
     }
     ports.progress.sample_taken(ctx_.run, scenario_.samples.back(), live_);
 
@@ -156,8 +156,8 @@ void Sampler::poll_oom(model::Sample& sample, TickOutcome& outcome) {
         events = ctx_.ports.stack.poll_oom(sample.timestamp);
     } catch (const std::exception& e) {
         append_error(sample, std::string("oom check: ") + e.what());
-        return;
     }
+    record_watch_notes(sample, outcome);
     for (auto& ev : events) {
         if (!watched(ev.container_name)) {
             // Another container on the same docker engine (not part of the stack under test).
@@ -173,6 +173,21 @@ void Sampler::poll_oom(model::Sample& sample, TickOutcome& outcome) {
         outcome.oom_containers.push_back(ev.container_name);
         ctx_.ports.progress.note("OOM event: " + ev.container_name);
         scenario_.oom_events.push_back(std::move(ev));
+    }
+}
+
+void Sampler::record_watch_notes(const model::Sample& sample, TickOutcome& outcome) {
+    // The OOM watch's own trouble (its event stream restarted, a retried inspect) belongs in the results: a
+    // reader of the run must know detection had a gap and how it was covered.
+    for (auto& note : ctx_.ports.stack.take_notes()) {
+        ctx_.ports.progress.note("OOM watch: " + note);
+        auto& notes = scenario_.extra["oom_watch_notes"];
+        if (!notes.is_array()) {
+            notes = nlohmann::json::array();
+        }
+        notes.push_back(
+            {{"timestamp", sample.timestamp}, {"timestamp_iso", sample.timestamp_iso}, {"note", note}});
+        outcome.watch_notes = true;
     }
 }
 

@@ -3,9 +3,15 @@
 // running.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "e2e/check_support.hpp"
@@ -38,6 +44,29 @@ std::optional<perfrunner::ports::ContainerReading> wait_for_reading(ad::Cadvisor
         std::this_thread::sleep_for(std::chrono::seconds(1));
     }
     return std::nullopt;
+}
+
+// This process's own `docker events` children (the OOM watch's stream), by /proc: parent pid and argv.
+std::vector<pid_t> own_event_streams() {
+    std::vector<pid_t> out;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string pid = entry.path().filename().string();
+        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string line;
+        std::getline(stat, line);
+        const auto close = line.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream rest(line.substr(close + 2));
+        std::string state;
+        long ppid = 0;
+        rest >> state >> ppid;
+        if (ppid != ::getpid()) continue;
+        std::ifstream cmd(entry.path() / "cmdline");
+        const std::string argv((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+        if (argv.rfind(std::string("docker\0events\0", 14), 0) == 0) out.push_back(std::stoi(pid));
+    }
+    return out;
 }
 
 // "30.52MiB / 128MiB" -> 30.52 (MiB).
@@ -159,6 +188,52 @@ TEST(CollectorsE2E, OomKillOfAChildInARunningContainerIsReportedOnce) {
     EXPECT_TRUE(states[0].running);
     EXPECT_FALSE(states[0].oom_killed);
     // Reported once.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    EXPECT_TRUE(docker.poll_oom(epoch_now()).empty());
+}
+
+TEST(CollectorsE2E, AKilledEventStreamIsRestartedAndAKillDuringTheGapIsStillReported) {
+    PERFRUNNER_REQUIRE_REAL_STACK();
+    ScopedContainer hog("pr-e2e-oomgap");
+    ad::DockerCliOptions o;
+    o.compose_file = compose_file();
+    o.profiles = {"core", "monitoring"};
+    o.expected_containers = {hog.name()};
+    ad::DockerCli docker(o);
+    docker.begin_oom_watch(epoch_now());
+    EXPECT_TRUE(docker.poll_oom(epoch_now()).empty());
+    const auto streams = own_event_streams();
+    ASSERT_EQ(streams.size(), 1u) << "one docker events process for the watch";
+    const long started = docker.processes_started();
+    ASSERT_EQ(::kill(streams[0], SIGKILL), 0);
+    // The kill happens while no stream runs; the next poll finds the stream dead.
+    const auto run_hog = run({"docker", "run", "-d", "--name", hog.name(), "--network", "host", "--memory",
+                              "32m", "--memory-swap", "32m", "--init", kBusybox, "sh", "-c",
+                              "dd if=/dev/zero of=/dev/null bs=100M count=1; sleep 600"});
+    ASSERT_TRUE(run_hog.ok()) << run_hog.err;
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    std::vector<perfrunner::model::OomEvent> events;
+    std::vector<std::string> notes;
+    for (int i = 0; i < 15 && events.empty(); ++i) {
+        auto got = docker.poll_oom(epoch_now());
+        events.insert(events.end(), got.begin(), got.end());
+        for (auto& n : docker.take_notes()) notes.push_back(n);
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].container_name, hog.name());
+    EXPECT_EQ(events[0].source.value_or(""), "docker_event");
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("docker events stream ended (killed by signal 9)"), std::string::npos)
+        << notes[0];
+    std::printf("stream killed: note \"%s\"; OOM event %s at %s, evidence: %s\n", notes[0].c_str(),
+                events[0].container_name.c_str(), events[0].timestamp_iso.c_str(),
+                events[0].evidence->c_str());
+    const auto restarted = own_event_streams();
+    ASSERT_EQ(restarted.size(), 1u);
+    EXPECT_NE(restarted[0], streams[0]);
+    // One new stream and the gap's one inspect of every container (plus the inspect the oom event asked for).
+    EXPECT_LE(docker.processes_started() - started, 3);
     std::this_thread::sleep_for(std::chrono::seconds(1));
     EXPECT_TRUE(docker.poll_oom(epoch_now()).empty());
 }

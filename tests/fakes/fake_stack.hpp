@@ -1,6 +1,7 @@
 #pragma once
 // A docker stack that restarts instantly and reports OOM events a test schedules at virtual times.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fakes/virtual_clock.hpp"
@@ -38,6 +39,9 @@ class FakeStack final : public ports::StackController {
         }
         return out;
     }
+
+    std::vector<std::string> take_notes() override { return std::exchange(notes, {}); }
+    std::vector<std::string> notes;  // handed out by the next take_notes()
 
     // An OOM kill of `container` reported by the first poll at or after epoch time `at`.
     void schedule_oom(const std::string& container, double at) {

@@ -2,12 +2,15 @@
 // The compose stack through the docker CLI (argv only, every call with a timeout, stderr in every error):
 // compose v2 `docker compose`, falling back to v1 `docker-compose` (or docker.compose_command).
 #include <functional>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/adapters/docker_event_stream.hpp"
 #include "perfrunner/adapters/docker_json.hpp"
 #include "perfrunner/adapters/oom_tracker.hpp"
 #include "perfrunner/adapters/process.hpp"
@@ -33,6 +36,9 @@ struct DockerCliOptions {
     // Every docker call ends early when this says so (a Ctrl-C): the call throws RuntimeFailure
     // "interrupted".
     std::function<bool()> cancelled;
+    // Starts the long-lived `docker events` process of the OOM watch (tests pass fakes); empty = the real
+    // one.
+    EventPipeFactory event_pipes;
 };
 
 class DockerCli final : public ports::StackController {
@@ -42,8 +48,16 @@ class DockerCli final : public ports::StackController {
 
     void clean_restart() override;
     void down() override;
+    // Starts (or keeps) one `docker events` stream for the whole run and inspects every watched container as
+    // the baseline.
     void begin_oom_watch(double epoch_seconds) override;
+    // Reads what the stream brought (no process in steady state); `docker inspect` only for containers an
+    // event names (oom, die, start, restart) or, after the stream was down, for all of them once. An inspect
+    // that fails stays owed and is retried at the next poll; `oom` events are reported even then.
     std::vector<model::OomEvent> poll_oom(double now_epoch_seconds) override;
+    std::vector<std::string> take_notes() override;
+    // docker / compose processes started so far (the event stream's included): what an observer costs.
+    long processes_started() const noexcept;
 
     void up();
     // Waits until every expected container (else every stack container) runs and is healthy (or has no
@@ -73,7 +87,11 @@ class DockerCli final : public ports::StackController {
     std::string compose_version_;
     OomTracker oom_;
     std::vector<std::string> watched_;
-    double last_events_until_ = 0.0;
+    std::unique_ptr<DockerEventStream> events_;
+    std::set<std::string> inspect_owed_;  // containers an event asked to inspect, not inspected yet
+    bool inspect_all_owed_ = false;       // the stream was down: every container once
+    std::vector<std::string> notes_;
+    long processes_started_ = 0;  // by run(); the stream counts its own
 };
 
 }  // namespace perfrunner::adapters

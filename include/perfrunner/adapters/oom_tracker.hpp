@@ -2,7 +2,8 @@
 // OOM detection for a scenario (../shared/spec/environment.md §6): the union of docker `oom` events (the only
 // signal when a child process of a running container is killed) and `docker inspect` changes against the
 // baseline (RestartCount increase, State.OOMKilled, exit code 137). Each kill is reported once, also when
-// both sources see it.
+// both sources see it, and also when they see it in different polls (an `oom` event reported while the
+// inspect that should have come with it failed: the change a later inspect finds is that same kill).
 #include <map>
 #include <set>
 #include <string>
@@ -17,7 +18,8 @@ namespace perfrunner::adapters {
 class OomTracker {
   public:
     void begin(double epoch_seconds, const std::vector<ports::ContainerState>& baseline);
-    // `oom_events`: docker `oom` events of the window (may overlap the previous one; repeats are dropped).
+    // `current`: the inspected states of some (or all, or none) of the containers; the others keep what was
+    // known of them. `oom_events`: docker `oom` events (repeats are dropped).
     std::vector<model::OomEvent> update(double now_epoch_seconds,
                                         const std::vector<ports::ContainerState>& current,
                                         const std::vector<DockerOomEvent>& oom_events);
@@ -29,6 +31,9 @@ class OomTracker {
         bool oom_killed = false;
         bool exited_137 = false;
         std::string started_at;
+        // `oom` events reported without an inspect of the container in the same update: the next inspect
+        // that shows a change is taken as their evidence, not as a new kill.
+        int unconfirmed_events = 0;
     };
     std::map<std::string, Known> known_;
     std::set<std::string> seen_event_ids_;

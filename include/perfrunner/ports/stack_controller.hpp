@@ -31,6 +31,9 @@ class StackController {
     // OOM events since the baseline / the previous call (each reported once): RestartCount increase,
     // State.OOMKilled, exit code 137, docker `oom` events of child processes.
     virtual std::vector<model::OomEvent> poll_oom(double now_epoch_seconds) = 0;
+    // What happened to the OOM watch itself since the previous call (its event stream died and was restarted,
+    // an inspect an event asked for failed and is retried), for the results; each note once.
+    virtual std::vector<std::string> take_notes() { return {}; }
 };
 
 }  // namespace perfrunner::ports

@@ -23,6 +23,7 @@ struct TickOutcome {
     std::size_t index = 0;                          // into ScenarioResult::samples
     std::optional<ports::SimulationStatus> status;  // when read_status and the call succeeded
     std::vector<std::string> oom_containers;        // new OOM events in this tick
+    bool watch_notes = false;  // the OOM watch left a note (scenario extra "oom_watch_notes")
 };
 
 enum class CollectEnd { completed, stopped, oom, requested };
@@ -64,6 +65,7 @@ class Sampler {
   private:
     void read_pace(model::Sample& sample, TickOutcome& outcome);
     void poll_oom(model::Sample& sample, TickOutcome& outcome);
+    void record_watch_notes(const model::Sample& sample, TickOutcome& outcome);
     bool watched(const std::string& container) const;  // in the container catalogue
     void record_sample();
     void report_sink_failure(const std::exception& e);

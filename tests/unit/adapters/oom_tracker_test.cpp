@@ -93,3 +93,29 @@ TEST(OomTracker, EventWithoutANameIsReportedByShortId) {
     EXPECT_EQ(events[0].container_name, "0123456789ab");
     EXPECT_EQ(events[0].timestamp_iso, "2023-11-14T22:13:50.000000Z");
 }
+
+TEST(OomTracker, AnEventReportedWhileItsInspectFailedIsNotReportedAgainByTheRetriedInspect) {
+    ad::OomTracker tracker;
+    tracker.begin(1700000000.0, {state("hog", 0)});
+    // The inspect the event asked for failed: the event is reported alone, at once.
+    auto events = tracker.update(1700000015.0, {}, ad::parse_oom_events(kEvent1));
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(*events[0].source, "docker_event");
+    // The retried inspect finds the restart that kill caused: the same kill, not a second one.
+    EXPECT_TRUE(tracker.update(1700000016.0, {state("hog", 1, true, true)}, {}).empty());
+    // A later restart is a new kill.
+    events = tracker.update(1700000030.0, {state("hog", 2, true, true)}, {});
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(*events[0].source, "restart_count");
+}
+
+TEST(OomTracker, AChildKillsUnconfirmedEventDoesNotHideALaterRestart) {
+    ad::OomTracker tracker;
+    tracker.begin(1700000000.0, {state("hog", 0)});
+    ASSERT_EQ(tracker.update(1700000015.0, {}, ad::parse_oom_events(kEvent1)).size(), 1u);
+    // The retried inspect shows nothing new (a child was killed, the container runs on).
+    EXPECT_TRUE(tracker.update(1700000016.0, {state("hog", 0)}, {}).empty());
+    const auto events = tracker.update(1700000030.0, {state("hog", 1, true, true)}, {});
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(*events[0].source, "restart_count");
+}

@@ -159,3 +159,23 @@ TEST_F(SamplerFixture, OomOfAContainerOutsideTheCatalogueIsIgnored) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(SamplerFixture, OomWatchNotesGoIntoTheScenarioAndAreRecordedAtOnce) {
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.tick();
+    EXPECT_TRUE(h.sink.sample_counts.empty());
+    h.stack.notes = {"docker events stream ended (killed by signal 9); restarting it"};
+    sampler.tick();
+    sampler.tick();  // taken once
+    ASSERT_TRUE(scenario.extra.contains("oom_watch_notes"));
+    const auto& notes = scenario.extra["oom_watch_notes"];
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0]["note"], "docker events stream ended (killed by signal 9); restarting it");
+    EXPECT_EQ(notes[0]["timestamp_iso"], scenario.samples[1].timestamp_iso);
+    ASSERT_EQ(h.sink.sample_counts.size(), 1u);  // a state record at once, like an OOM event
+    EXPECT_EQ(h.sink.last.scenarios.front().extra["oom_watch_notes"].size(), 1u);
+}
+
+}  // namespace

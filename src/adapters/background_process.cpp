@@ -1,0 +1,187 @@
+#include "perfrunner/adapters/background_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "perfrunner/adapters/http_client.hpp"
+#include "perfrunner/adapters/process.hpp"
+#include "perfrunner/config/secrets.hpp"
+#include "perfrunner/error.hpp"
+
+namespace perfrunner::adapters {
+namespace {
+
+constexpr std::size_t kErrTail = 2048;  // bytes of stderr kept for the end description
+
+void close_fd(int& fd) {
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    fd = -1;
+}
+
+// Reads what is there without blocking; false once the pipe is closed (EOF or error).
+bool read_some(int fd, std::string& sink) {
+    std::array<char, 65536> buffer{};
+    for (;;) {
+        const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+        if (got > 0) {
+            sink.append(buffer.data(), static_cast<std::size_t>(got));
+            continue;
+        }
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+}
+
+}  // namespace
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
+    if (argv.empty()) {
+        throw RuntimeFailure("background process: empty command");
+    }
+    std::array<int, 2> out{-1, -1};
+    std::array<int, 2> err{-1, -1};
+    if (::pipe2(out.data(), O_CLOEXEC) != 0 || ::pipe2(err.data(), O_CLOEXEC) != 0) {
+        const std::string why = std::strerror(errno);
+        for (int fd : {out[0], out[1], err[0], err[1]}) {
+            close_fd(fd);
+        }
+        throw RuntimeFailure("pipe: " + why);
+    }
+    posix_spawn_file_actions_t actions{};
+    posix_spawnattr_t attr{};
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    // Own process group (stop() ends the group) and default signal handling, as run_process does.
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    sigset_t no_mask;
+    sigemptyset(&no_mask);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setsigmask(&attr, &no_mask);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(
+        &attr, static_cast<short>(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK));
+    std::vector<char*> args;
+    args.reserve(argv.size() + 1);
+    for (const auto& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    std::vector<std::string> env_strings = config::child_environment({});
+    std::vector<char*> envp;
+    envp.reserve(env_strings.size() + 1);
+    for (auto& e : env_strings) {
+        envp.push_back(e.data());
+    }
+    envp.push_back(nullptr);
+    const int rc = ::posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close_fd(out[1]);
+    close_fd(err[1]);
+    if (rc != 0) {
+        close_fd(out[0]);
+        close_fd(err[0]);
+        pid_ = -1;
+        throw RuntimeFailure(fmt::format("cannot run `{}`: {} (is {} installed and on PATH?)",
+                                         format_command(argv), std::strerror(rc), argv[0]));
+    }
+    out_fd_ = out[0];
+    err_fd_ = err[0];
+    ::fcntl(out_fd_, F_SETFL, O_NONBLOCK);
+    ::fcntl(err_fd_, F_SETFL, O_NONBLOCK);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+    stop();
+}
+
+std::string BackgroundProcess::read_out() {
+    std::string got;
+    if (out_fd_ >= 0 && !read_some(out_fd_, got)) {
+        close_fd(out_fd_);
+    }
+    drain_err();
+    return got;
+}
+
+void BackgroundProcess::drain_err() {
+    if (err_fd_ < 0) {
+        return;
+    }
+    if (!read_some(err_fd_, err_tail_)) {
+        close_fd(err_fd_);
+    }
+    if (err_tail_.size() > kErrTail) {
+        err_tail_.erase(0, err_tail_.size() - kErrTail);
+    }
+}
+
+bool BackgroundProcess::running() {
+    if (ended_ || pid_ <= 0) {
+        return false;
+    }
+    const pid_t done = ::waitpid(pid_, &status_, WNOHANG);
+    if (done == pid_ || (done < 0 && errno == ECHILD)) {
+        ended_ = true;
+        ::kill(-pid_, SIGKILL);  // anything it left in its group
+        drain_err();
+        return false;
+    }
+    return true;
+}
+
+std::string BackgroundProcess::end_description() const {
+    if (!ended_) {
+        return {};
+    }
+    std::string how = WIFSIGNALED(status_) ? fmt::format("killed by signal {}", WTERMSIG(status_))
+                                           : fmt::format("exit {}", WEXITSTATUS(status_));
+    std::string tail = err_tail_;
+    while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r' || tail.back() == ' ')) {
+        tail.pop_back();
+    }
+    if (const auto nl = tail.rfind('\n'); nl != std::string::npos) {
+        tail.erase(0, nl + 1);  // the last line says why
+    }
+    tail = body_excerpt(tail, {}, 300);  // printable, valid UTF-8, bounded
+    return tail.empty() ? how : how + ": " + tail;
+}
+
+void BackgroundProcess::stop() {
+    if (pid_ > 0 && !ended_) {
+        ::kill(-pid_, SIGTERM);
+        for (int i = 0; i < 100 && running(); ++i) {
+            ::usleep(10000);
+        }
+        if (!ended_) {
+            ::kill(-pid_, SIGKILL);
+            while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+            }
+            ended_ = true;
+        }
+    }
+    close_fd(out_fd_);
+    close_fd(err_fd_);
+}
+
+}  // namespace perfrunner::adapters

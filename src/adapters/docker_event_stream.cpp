@@ -60,6 +60,9 @@ void DockerEventStream::watch(const std::vector<std::string>& containers, double
     partial_.clear();
     last_alive_ = since;
     noted_down_ = false;
+    if (containers_.empty()) {
+        return;  // no filter would mean every container of the engine: nothing to watch
+    }
     start(since, nullptr);
     if (!pipe_) {
         throw RuntimeFailure(fmt::format("cannot start `{} events`", docker_));
@@ -99,8 +102,8 @@ void DockerEventStream::take_lines(const std::string& text, Batch& batch) {
 
 DockerEventStream::Batch DockerEventStream::poll(double now) {
     Batch batch;
-    if (containers_.empty() && !pipe_) {
-        return batch;  // never watched
+    if (containers_.empty()) {
+        return batch;  // nothing watched
     }
     if (pipe_) {
         take_lines(pipe_->read_available(), batch);

@@ -76,6 +76,11 @@ TEST(DockerEventStream, OneProcessFilteredToTheContainersAndTheEventsThatMatter)
     stream.watch({"sim"}, 1700000200.0);
     EXPECT_EQ(pipes.started.size(), 2u);
     EXPECT_EQ(stream.processes_started(), 2);
+    // No containers: no stream (without a container filter it would watch the whole engine).
+    stream.watch({}, 1700000300.0);
+    EXPECT_FALSE(stream.running());
+    EXPECT_TRUE(stream.poll(1700000301.0).events.empty());
+    EXPECT_EQ(pipes.started.size(), 2u);
 }
 
 TEST(DockerEventStream, ReadsWhatArrivedLineByLineAlsoWhenALineIsSplitAcrossReads) {

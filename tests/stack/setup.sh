@@ -4,7 +4,7 @@
 # Idempotent: each step is skipped when its result is already present (second run: ~1 s).
 #
 # What it installs / fetches:
-#   * apt: C++ toolchain + libraries, docker.io containerd runc, docker-compose (v1),
+#   * apt: C++ toolchain + libraries, clang 14 + compiler-rt (sanitizers, libFuzzer), docker.io containerd runc, docker-compose (v1),
 #          busybox-static, debootstrap, chromium, prometheus (2.42, not started by its postinst)
 #   * Compose v2 2.26.1 CLI plugin (trixie .deb, private apt state)   -> /usr/local/lib/docker/cli-plugins/docker-compose
 #   * cAdvisor 0.38.7 (bullseye .deb, private apt state)              -> /var/cache/perfrunner/cadvisor-0.38.7/cadvisor
@@ -27,6 +27,8 @@ APT_PACKAGES=(
   libcli11-dev libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libcpp-httplib-dev libsimdjson-dev pkg-config cmake g++ ccache
   clang-format clang-tidy
+  # sanitizer preset (ASan + UBSan unit suite) and libFuzzer targets: clang 14, its runtimes, llvm-symbolizer
+  clang clang-14 libclang-rt-14-dev llvm-14
   # real components
   docker.io containerd runc docker-compose busybox-static debootstrap chromium prometheus
   # tools used by the scripts

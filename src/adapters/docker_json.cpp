@@ -1,6 +1,7 @@
 #include "perfrunner/adapters/docker_json.hpp"
 
 #include <charconv>
+#include <cstdint>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -22,7 +23,18 @@ std::int64_t integer(const nlohmann::json& j, const char* key) {
         return 0;
     }
     auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+    if (it == j.end() || !it->is_number()) {
+        return 0;
+    }
+    if (it->is_number_float()) {
+        // A float outside int64's range would be undefined to convert: no number rather than a wrong one.
+        const double v = it->get<double>();
+        return v > -9.2e18 && v < 9.2e18 ? static_cast<std::int64_t>(v) : 0;
+    }
+    if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+        return 0;
+    }
+    return it->get<std::int64_t>();
 }
 
 // The object under `key`, or an empty object when there is none.

@@ -29,5 +29,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     guarded([&] { (void)adapters::parse_ps_names(text); });
     guarded([&] { (void)adapters::parse_inspect(text); });
     guarded([&] { (void)adapters::parse_oom_events(text); });
+    guarded([&] { (void)adapters::parse_docker_event(text); });
     return 0;
 }

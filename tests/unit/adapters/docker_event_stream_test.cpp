@@ -187,4 +187,9 @@ TEST(DockerEventStream, ParsesDieExitCodeAndKillSignal) {
     const auto huge = ad::parse_docker_event(R"({"Action":"oom","time":9223372036854775807})");
     ASSERT_TRUE(huge);
     EXPECT_EQ(huge->time_nano, 0);
+    // Numbers beyond int64 (a float, an unsigned) are no time rather than undefined behaviour.
+    EXPECT_EQ(ad::parse_docker_event(R"({"Action":"oom","timeNano":1e300})")->time_nano, 0);
+    EXPECT_EQ(ad::parse_docker_event(R"({"Action":"oom","timeNano":18446744073709551615})")->time_nano, 0);
+    EXPECT_EQ(ad::parse_docker_event(R"({"Action":"oom","timeNano":1.7e18})")->time_nano,
+              1700000000000000000LL);
 }

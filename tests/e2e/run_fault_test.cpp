@@ -160,6 +160,51 @@ TEST(FaultE2E, KilledSimulationApi) {
     table_line("(b) kill the simulation API", outcome, results_samples(*f.run), f.taken.size());
 }
 
+// perfrunner's own `docker events` child (its OOM watch's stream), found by parent pid and argv in /proc.
+std::vector<pid_t> event_streams_of(pid_t parent) {
+    std::vector<pid_t> out;
+    for (const auto& entry : e2e::fs::directory_iterator("/proc")) {
+        const std::string pid = entry.path().filename().string();
+        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        const std::string stat = e2e::read_text(entry.path() / "stat");
+        const auto close = stat.rfind(')');
+        if (close == std::string::npos || close + 4 >= stat.size()) continue;
+        const long ppid = std::strtol(stat.c_str() + close + 4, nullptr, 10);  // after ") S "
+        if (ppid != parent) continue;
+        if (e2e::read_text(entry.path() / "cmdline").rfind(std::string("docker\0events\0", 14), 0) == 0) {
+            out.push_back(std::stoi(pid));
+        }
+    }
+    return out;
+}
+
+TEST(FaultE2E, EventStreamKilledThenAnOomKill) {
+    PERFRUNNER_REQUIRE_STACK_OR_SKIP();
+    // The OOM watch's one `docker events` process is killed, and a process inside the simulation's container
+    // is OOM-killed while it is down: the stream is restarted, replays what it missed, and the note is kept.
+    std::size_t streams = 0;
+    auto f = fault_run(
+        e2e::fresh_dir("fault-stream"), baseline(), {{"SIM_MEM_LIMIT", "128m"}}, 8, [&](e2e::Process& p) {
+            const auto found = event_streams_of(p.pid());
+            streams = found.size();
+            for (pid_t pid : found) ::kill(pid, SIGKILL);
+            e2e::run_quiet({"docker", "exec", "-d", "rideshare-simulation", "sh", "-c", "tail /dev/zero"});
+        });
+    EXPECT_EQ(streams, 1u) << "one docker events process for the run";
+    ASSERT_TRUE(f.run.has_value()) << f.log();
+    expect_all_kept(f.taken, *f.run);
+    const std::string outcome = outcome_of(*f.run, f.code.value_or(-1));
+    const auto& s = (*f.run)["scenarios"][0];
+    ASSERT_FALSE(s.at("oom_events").empty()) << outcome;
+    EXPECT_EQ(s.at("oom_events")[0].at("container_name"), "rideshare-simulation");
+    ASSERT_TRUE(s.contains("oom_watch_notes")) << outcome;
+    const std::string note = s.at("oom_watch_notes")[0].at("note").get<std::string>();
+    EXPECT_NE(note.find("docker events stream ended (killed by signal 9)"), std::string::npos) << note;
+    EXPECT_EQ(*f.code, 3) << outcome;
+    table_line("(c2) docker events stream killed, then an OOM kill", outcome + "; note: " + note,
+               results_samples(*f.run), f.taken.size());
+}
+
 TEST(FaultE2E, OomKillInsideAContainer) {
     PERFRUNNER_REQUIRE_STACK_OR_SKIP();
     // A process inside the simulation's container eats memory until the kernel's OOM killer ends it.

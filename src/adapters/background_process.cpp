@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -45,6 +47,29 @@ bool read_some(int fd, std::string& sink) {
     }
 }
 
+// argv[0] as execvp would find it (resolved before fork: the child may only call async-signal-safe
+// functions).
+std::string resolve_on_path(const std::string& program) {
+    if (program.find('/') != std::string::npos) {
+        return program;
+    }
+    const char* path = std::getenv("PATH");
+    std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+    std::size_t begin = 0;
+    while (begin <= dirs.size()) {
+        const std::size_t end = std::min(dirs.find(':', begin), dirs.size());
+        const std::string dir = end > begin ? dirs.substr(begin, end - begin) : ".";
+        std::string candidate = dir;
+        candidate += '/';
+        candidate += program;
+        if (::access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+        begin = end + 1;
+    }
+    return program;  // execve fails with ENOENT: reported as "cannot run"
+}
+
 }  // namespace
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
@@ -60,26 +85,6 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
         }
         throw RuntimeFailure("pipe: " + why);
     }
-    posix_spawn_file_actions_t actions{};
-    posix_spawnattr_t attr{};
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    // Own process group (stop() ends the group) and default signal handling, as run_process does.
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGTERM);
-    sigset_t no_mask;
-    sigemptyset(&no_mask);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setsigmask(&attr, &no_mask);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(
-        &attr, static_cast<short>(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK));
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
     for (const auto& a : argv) {
@@ -93,17 +98,69 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
         envp.push_back(e.data());
     }
     envp.push_back(nullptr);
-    const int rc = ::posix_spawnp(&pid_, args[0], &actions, &attr, args.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    const std::string path = resolve_on_path(argv[0]);
+    // fork + exec instead of posix_spawn for one reason: PR_SET_PDEATHSIG, so a perfrunner that is SIGKILLed
+    // (or exits at a fourth Ctrl-C) does not leave the stream running. The child calls only async-signal-safe
+    // functions; an exec failure comes back through a close-on-exec pipe.
+    std::array<int, 2> status{-1, -1};
+    if (::pipe2(status.data(), O_CLOEXEC) != 0) {
+        const std::string why = std::strerror(errno);
+        for (int fd : {out[0], out[1], err[0], err[1]}) {
+            close_fd(fd);
+        }
+        throw RuntimeFailure("pipe: " + why);
+    }
+    const pid_t parent = ::getpid();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) {
+            ::_exit(127);  // the parent is already gone
+        }
+        ::setpgid(0, 0);  // own process group: stop() ends the group
+        ::dup2(out[1], STDOUT_FILENO);
+        ::dup2(err[1], STDERR_FILENO);
+        const int devnull = ::open("/dev/null", O_RDONLY);
+        if (devnull >= 0) {
+            ::dup2(devnull, STDIN_FILENO);
+        }
+        struct sigaction dfl {};
+        dfl.sa_handler = SIG_DFL;
+        for (int sig : {SIGPIPE, SIGINT, SIGTERM}) {
+            ::sigaction(sig, &dfl, nullptr);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::execve(path.c_str(), args.data(), envp.data());
+        const int e = errno;
+        [[maybe_unused]] const ssize_t w = ::write(status[1], &e, sizeof e);
+        ::_exit(127);
+    }
+    const int fork_errno = errno;
+    close_fd(status[1]);
     close_fd(out[1]);
     close_fd(err[1]);
-    if (rc != 0) {
+    int exec_errno = pid_ < 0 ? fork_errno : 0;
+    if (pid_ > 0) {
+        ::setpgid(pid_, pid_);  // also here: no window in which stop() could miss the group
+        ssize_t got = 0;
+        while ((got = ::read(status[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+        }
+        if (got <= 0) {
+            exec_errno = 0;  // closed by a successful exec
+        } else {
+            while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+            }
+        }
+    }
+    close_fd(status[0]);
+    if (exec_errno != 0) {
         close_fd(out[0]);
         close_fd(err[0]);
         pid_ = -1;
         throw RuntimeFailure(fmt::format("cannot run `{}`: {} (is {} installed and on PATH?)",
-                                         format_command(argv), std::strerror(rc), argv[0]));
+                                         format_command(argv), std::strerror(exec_errno), argv[0]));
     }
     out_fd_ = out[0];
     err_fd_ = err[0];

@@ -2,7 +2,8 @@
 // A long-lived child process (an argv vector, never a shell) whose output is read without ever blocking: for
 // streams such as `docker events` that run for the whole run and are read once per tick. Like run_process
 // (process.hpp) it runs in its own process group without perfrunner's own environment variables; unlike it,
-// nothing waits for it to end.
+// nothing waits for it to end, and it is killed when perfrunner dies (PR_SET_PDEATHSIG), so a SIGKILLed run
+// leaves no stream behind.
 #include <sys/types.h>
 #include <string>
 #include <vector>

@@ -47,11 +47,18 @@ const nlohmann::json& required(const nlohmann::json& body, const std::string& wh
     return *it;
 }
 
+// Counts (agents, trips) beyond this are no counts but a corrupt or hostile answer; the bound also keeps the
+// conversion to long defined (1e58 or 2^64-1 would overflow it).
+constexpr double kMaxCount = 1e15;
+
 long required_long(const nlohmann::json& body, const std::string& where, const std::string& field) {
     const auto& v = required(body, where, field);
-    if (v.is_number_integer() || v.is_number_unsigned()) return v.get<long>();
-    if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>())
-        return static_cast<long>(v.get<double>());
+    if (v.is_number()) {
+        const double d = v.get<double>();
+        if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) <= kMaxCount) {
+            return v.is_number_float() ? static_cast<long>(d) : v.get<long>();
+        }
+    }
     field_error(where, field, "an integer");
 }
 

@@ -295,3 +295,21 @@ TEST(SimulationClient, SpawnFailurePartWayReportsWhatWasQueued) {
         EXPECT_NE(std::string(e.what()).find("capacity limit"), std::string::npos) << e.what();
     }
 }
+
+// Found by the simulation fuzz target (tests/fuzz/fuzz_simulation.cpp): a count too large for a long was
+// converted anyway (UBSan: "1.03333e+58 is outside the range of representable values of type 'long'", and
+// 2^64-1 became -1). Such a count is refused as not an integer, like a fractional one.
+TEST(SimulationClient, CountsTooLargeForALongAreRefusedNotConverted) {
+    for (const char* body :
+         {R"({"queued": 10333333000000922992300001111804039240019141100403924866720})",
+          R"({"queued": 18446744073709551615})", R"({"queued": -1e300})", R"({"queued": 2.5})"}) {
+        EXPECT_THROW(ad::parse_spawn_response(json::parse(body), "POST /agents/drivers"),
+                     perfrunner::RuntimeFailure)
+            << body;
+    }
+    EXPECT_EQ(ad::parse_spawn_response(json::parse(R"({"queued": 1000000000000000})"), "x").queued,
+              1000000000000000L);
+    EXPECT_EQ(ad::parse_spawn_response(json::parse(R"({"queued": 40.0})"), "x").queued, 40);
+    EXPECT_THROW(ad::parse_spawn_status(json::parse(R"({"drivers_queued": 1e19, "riders_queued": 0})"), "x"),
+                 perfrunner::RuntimeFailure);
+}

@@ -1,6 +1,10 @@
 // `perfrunner analyze RESULTS_JSON`: read a results.json (ours or the reference framework's), analyse it with
 // today's config and write a new folder with the analysed results.json and every report. The input is never
 // written: a results file a soak run wrote for hours is worth more than any analysis of it.
+//
+// SIGINT/SIGTERM are caught and checked between the steps (read, analyse, write results.json, reports), so a
+// Ctrl-C never leaves a half-written temporary file behind: the file being written is finished and renamed,
+// the steps after it are skipped (a running Chromium is stopped), and the command exits 130.
 #include <cctype>
 #include <chrono>
 #include <ctime>
@@ -15,6 +19,7 @@
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/results_json.hpp"
 #include "perfrunner/report/writer.hpp"
+#include "signals.hpp"
 
 namespace perfrunner::cli {
 namespace {
@@ -99,6 +104,13 @@ fs::path create_output_directory(const AnalyzeOptions& options, const fs::path& 
                     input.string(), kAttempts));
 }
 
+// The command stops here when SIGINT/SIGTERM arrived; `done` says what is on disk by then.
+void stop_if_requested(const ports::StopToken& stop, std::string_view done) {
+    if (stop.stop_requested()) {
+        throw Error(ExitCode::interrupted, fmt::format("interrupted; {}", done));
+    }
+}
+
 }  // namespace
 
 int analyze_command(const config::Config& config, const AnalyzeOptions& options) {
@@ -109,11 +121,14 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
             fmt::format("{}: no such results file (give the path of a results.json)", input.string()));
     }
     check_output_option(options);
+    const ports::StopToken& stop = install_signal_handlers();
     spdlog::debug("reading {}", input.string());
     model::RunResult run = model::read_results_file(input);
+    stop_if_requested(stop, "nothing written");
 
     spdlog::debug("analysing {} scenarios", run.scenarios.size());
     const analysis::Analysis result = analysis::analyze(run, config);
+    stop_if_requested(stop, "nothing written");
     // As `run` exits: FAIL 3; no scenario completed 1 (like the run's own abort); else 0.
     const int exit_code =
         static_cast<int>(result.verdict == analysis::Verdict::fail         ? ExitCode::verdict_fail
@@ -130,10 +145,14 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     const fs::path results_path = out_dir / "results.json";
     model::write_results_file(results_path, run);
     spdlog::debug("wrote {}", results_path.string());
+    stop_if_requested(stop, fmt::format("{} written, no report", results_path.string()));
 
     const report::ReportContext context{run, result, config, out_dir,
                                         png_mode(options.png.value_or(config.output.png))};
-    const std::vector<std::string> errors = report::write_all(context);
+    report::ScreenshotOptions screenshots;
+    screenshots.cancelled = [&stop] { return stop.stop_requested(); };
+    const std::vector<std::string> errors = report::write_all(context, screenshots);
+    stop_if_requested(stop, fmt::format("the reports in {} may be incomplete", out_dir.string()));
     for (const auto& e : errors) {
         spdlog::error("{}", e);
     }

@@ -167,9 +167,8 @@ int main(int argc, char** argv) {
 
     try {
         setup_logging(global);
-        // SIGINT/SIGTERM handlers are installed by the commands that can stop gracefully (run); elsewhere the
-        // default action ends the process at once (exit status 130 in the shell), which is what analyze
-        // needs.
+        // SIGINT/SIGTERM handlers are installed by the commands that stop gracefully (run; analyze, which
+        // finishes the file it is writing); elsewhere the default action ends the process at once.
         const config::Config cfg = load_config(global);
         int code = static_cast<int>(ExitCode::usage_error);
         if (run->parsed()) {

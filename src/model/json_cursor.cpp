@@ -1,7 +1,9 @@
 #include "json_cursor.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -115,6 +117,18 @@ std::optional<long> JsonCursor::optional_integer(od::value& v) const {
     return integer(v);
 }
 
+int JsonCursor::int_value(od::value& v) const {
+    const double d = number(v, static_cast<double>(std::numeric_limits<int>::max()));
+    return static_cast<int>(std::lround(d));
+}
+
+std::optional<int> JsonCursor::optional_int(od::value& v) const {
+    if (type_of(v, "a number or null") == od::json_type::null) {
+        return std::nullopt;
+    }
+    return int_value(v);
+}
+
 std::string_view JsonCursor::string_view(od::value& v) const {
     if (type_of(v) != od::json_type::string) {
         wrong_type(v, "a string");
@@ -177,6 +191,27 @@ std::string_view JsonCursor::key_of(od::field& field) const {
     std::string_view key;
     check(field.unescaped_key().get(key));
     return key;
+}
+
+void JsonCursor::note_key(std::size_t first, std::string_view key,
+                          std::unordered_set<std::string_view>& many) {
+    // Objects of results.json have a few dozen members: a linear search over them is cheapest. Past
+    // kLinearLimit (only a hostile or foreign file) a hash set keeps the check linear in the input size.
+    constexpr std::size_t kLinearLimit = 64;
+    const std::size_t count = keys_.size() - first;
+    if (count < kLinearLimit) {
+        if (std::find(keys_.begin() + static_cast<std::ptrdiff_t>(first), keys_.end(), key) != keys_.end()) {
+            fail("duplicate member (each key may appear once in an object)");
+        }
+        keys_.push_back(key);
+        return;
+    }
+    if (many.empty()) {
+        many.insert(keys_.begin() + static_cast<std::ptrdiff_t>(first), keys_.end());
+    }
+    if (!many.insert(key).second) {
+        fail("duplicate member (each key may appear once in an object)");
+    }
 }
 
 template <class Json>

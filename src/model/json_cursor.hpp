@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -47,6 +48,9 @@ class JsonCursor {
     double number_or_zero(od::value& v) const;  // null reads as 0.0
     long integer(od::value& v) const;
     std::optional<long> optional_integer(od::value& v) const;
+    // An integer that must fit an int (core counts, exit codes): range-checked, never cast blindly.
+    int int_value(od::value& v) const;
+    std::optional<int> optional_int(od::value& v) const;
     std::string string(od::value& v) const { return std::string(string_view(v)); }
     std::string_view string_view(od::value& v) const;
     std::optional<std::string> optional_string(od::value& v) const;
@@ -72,18 +76,24 @@ class JsonCursor {
     std::string_view source() const { return source_; }
     std::string path() const { return path_text(); }
 
-    // Iterates an object's members: fn(key (unescaped), value), with the key on the path.
+    // Iterates an object's members: fn(key (unescaped), value), with the key on the path. A key the object
+    // already had is refused (InputError): which of two values counts would be a guess, and a rewrite would
+    // keep both.
     template <typename Fn>
     void for_each_member(od::object object, Fn&& fn) {
+        const std::size_t first_key = keys_.size();
+        std::unordered_set<std::string_view> many_keys;  // only for objects with very many members
         for (auto field_result : object) {
             od::field field;
             check(std::move(field_result).get(field));
             const std::string_view key = key_of(field);
             path_.push_back(Segment{key});
+            note_key(first_key, key, many_keys);
             od::value value = field.value();
             fn(key, value);
             path_.pop_back();
         }
+        keys_.resize(first_key);
     }
 
     // Iterates an array's elements: fn(value), with the index on the path.
@@ -111,10 +121,15 @@ class JsonCursor {
     std::string path_text() const;
     std::string got(od::value& v) const;
     std::string_view key_of(od::field& field) const;
+    // Records `key` among the keys of the object whose first key is keys_[first] (`many` takes over for
+    // objects with very many members); fails on a repeat.
+    void note_key(std::size_t first, std::string_view key, std::unordered_set<std::string_view>& many);
 
     std::string_view source_;
     std::string_view document_kind_;
     std::vector<Segment> path_;
+    // The keys of every object being read, innermost last (views into the parsed buffer, like the path).
+    std::vector<std::string_view> keys_;
 };
 
 }  // namespace perfrunner::model::detail

@@ -295,7 +295,7 @@ class ResultsReader {
             } else if (key == "memory_total_mb") {
                 h.memory_total_mb = in_.optional_number(f);
             } else if (key == "num_cores") {
-                h.num_cores = static_cast<int>(in_.optional_integer(f).value_or(0));
+                h.num_cores = in_.optional_int(f).value_or(0);
             } else {
                 in_.append_member(h.extra_json, key, f);
             }
@@ -347,8 +347,7 @@ class ResultsReader {
             } else if (key == "source") {
                 e.source = in_.optional_string(f);
             } else if (key == "exit_code") {
-                const auto code = in_.optional_integer(f);
-                e.exit_code = code ? std::optional<int>(static_cast<int>(*code)) : std::nullopt;
+                e.exit_code = in_.optional_int(f);
             } else if (key == "evidence") {
                 e.evidence = in_.optional_string(f);
             } else {

@@ -331,6 +331,24 @@ TEST(HostileInput, EveryKindGivesOneLineInputError) {
         {R"({"scenarios": [{"scenario_name": "b", "metadata": {"x": 1e999}}]})", "scenarios[0].metadata.x"},
         {R"({"scenarios": [{"scenario_name": "b"}]} trailing)", "malformed JSON"},
         {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1}]}])", "malformed JSON"},
+        // Duplicate keys: refused wherever they are (a later value silently won, and a rewrite kept both).
+        {R"({"test_id": "a", "test_id": "b", "scenarios": [{"scenario_name": "b"}]})",
+         "test_id: duplicate member"},
+        {R"({"scenarios": [{"scenario_name": "b", "aborted": false, "aborted": true}]})",
+         "scenarios[0].aborted: duplicate member"},
+        {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1, "containers": {"c": {}, "c": {}}}]}]})",
+         "scenarios[0].samples[0].containers.c: duplicate member"},
+        {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1, "future": 1, "future": 2}]}]})",
+         "scenarios[0].samples[0].future: duplicate member"},
+        {R"({"scenarios": [{"scenario_name": "b", "metadata": {"x": {"y": 1, "y": 1}}}]})",
+         "scenarios[0].metadata.x.y: duplicate member"},
+        {R"({"scenarios": [{"scenario_name": "b"}], "analysis": {"k": 1, "k": 2}})",
+         "analysis.k: duplicate member"},
+        // Numbers stored as int are range-checked, never wrapped.
+        {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1, "host": {"num_cores": 5000000000}}]}]})",
+         "scenarios[0].samples[0].host.num_cores: implausible number 5000000000"},
+        {R"({"scenarios": [{"scenario_name": "b", "oom_events": [{"container_name": "c", "exit_code": -4294967296}]}]})",
+         "scenarios[0].oom_events[0].exit_code: implausible number -4294967296"},
     };
     for (const auto& [text, expected] : cases) {
         const std::string msg = parse_error(text);
@@ -338,6 +356,17 @@ TEST(HostileInput, EveryKindGivesOneLineInputError) {
         EXPECT_THAT(msg, ::testing::StartsWith("results.json: "));
         EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
     }
+}
+
+// An object with very many members (past the linear search) still finds a repeat, and accepts distinct keys.
+TEST(HostileInput, DuplicateKeyInALargeObject) {
+    std::string members;
+    for (int i = 0; i < 300; ++i) {
+        members += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+    }
+    const std::string head = R"({"scenarios": [{"scenario_name": "b"}], "future": {)";
+    EXPECT_NO_THROW(parse_results(head + members + R"("last": 0}})"));
+    EXPECT_THAT(parse_error(head + members + R"("k7": 0}})"), HasSubstr("future.k7: duplicate member"));
 }
 
 TEST(HostileInput, MissingFileIsAnInputError) {

@@ -1,7 +1,9 @@
-// libFuzzer target: what docker and compose print (compose ps, docker ps, docker inspect, docker events), as
-// the docker adapter parses it.
+// libFuzzer target: what docker and compose print (compose ps, docker ps, docker inspect, docker events: the
+// per-tick `docker events` output and each line of the long-lived event stream), as the docker adapter
+// parses it.
 #include <cstddef>
 #include <cstdint>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     guarded([&] { (void)adapters::parse_ps_names(text); });
     guarded([&] { (void)adapters::parse_inspect(text); });
     guarded([&] { (void)adapters::parse_oom_events(text); });
-    guarded([&] { (void)adapters::parse_docker_event(text); });
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        guarded([&] { (void)adapters::parse_docker_event(line); });
+    }
     return 0;
 }

@@ -63,3 +63,13 @@ TEST(DockerPs, NamesFromJsonLines) {
     EXPECT_EQ(names, (std::vector<std::string>{"a", "b"}));
     EXPECT_THROW(ad::parse_ps_names("{oops"), nlohmann::json::exception);
 }
+
+// Found by the docker fuzz target (tests/fuzz/seeds/docker/regression-time-overflow.jsonl): "time" in seconds
+// times 1e9 overflowed a 64-bit integer (UBSan: signed integer overflow). No time beats a wrong one.
+TEST(OomEvents, ASecondsTimeTooLargeForNanosecondsGivesNoTime) {
+    const auto events = ad::parse_oom_events(
+        R"({"status":"oom","id":"0123456800abcdef","Type":"container","A25583kope":"local","time":17311397300})"
+        "\n");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].time_nano, 0);
+}

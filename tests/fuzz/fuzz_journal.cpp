@@ -1,5 +1,6 @@
 // libFuzzer target: the run journal (journal.jsonl) as `perfrunner rebuild` reads it. Any bytes either
-// replay or fail with one InputError; what replays is written as results.json that reads back.
+// replay or fail with one InputError; what replays is written as results.json that reads back (unless it has
+// no scenario: a run killed before its first one, which the reader refuses as "nothing to analyze").
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (!replay.ended) {
         model::close_unfinished_run(replay.run, "fuzz: the journal ends before the run");
+    }
+    if (replay.run.scenarios.empty()) {
+        return 0;  // killed before its first scenario: results.json says so, and analyze refuses it by design
     }
     const std::string written = model::to_json_text(replay.run);
     try {

@@ -81,7 +81,7 @@ PrometheusHealth inspect_prometheus(PrometheusSampler& sampler, double sampling_
         if (row.hosts.empty()) {
             health.problems.push_back(
                 fmt::format("{} has no fresh series in Prometheus (is its host's cAdvisor scraped? do the "
-                            "metrics.*_label keys name the right labels?)",
+                            "metrics.labels and metrics.host_label match its series?)",
                             configured.name));
         }
         health.containers.push_back(std::move(row));

@@ -9,8 +9,10 @@
 
 #include "perfrunner/adapters/cadvisor_sampler.hpp"
 #include "perfrunner/adapters/docker_cli.hpp"
+#include "perfrunner/adapters/metrics_source_factory.hpp"
 #include "perfrunner/adapters/simulation_client.hpp"
 #include "perfrunner/check/compose_drift.hpp"
+#include "perfrunner/check/prometheus_check.hpp"
 #include "perfrunner/config/config.hpp"
 
 namespace perfrunner::check {
@@ -272,7 +274,9 @@ void check_docker(const config::Config& config, const std::map<std::string, std:
 CheckReport run_check(const config::Config& config, const CheckFlowOptions& options) {
     CheckReport out;
     check_simulation(config, out);
-    const auto limits = check_cadvisor(config, options, out);
+    const auto limits = config.metrics.source == adapters::kSourcePrometheus
+                            ? check_prometheus(config, out)
+                            : check_cadvisor(config, options, out);
     check_docker(config, limits, out);
     return out;
 }

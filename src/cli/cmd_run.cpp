@@ -20,8 +20,8 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
-#include "perfrunner/adapters/cadvisor_sampler.hpp"
 #include "perfrunner/adapters/docker_cli.hpp"
+#include "perfrunner/adapters/metrics_source_factory.hpp"
 #include "perfrunner/adapters/simulation_client.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/journal.hpp"
@@ -142,7 +142,7 @@ int run_command(const config::Config& config, const RunOptions& options) {
     docker_options.sleep = sleep;
     docker_options.cancelled = [&stop, &tolerated] { return stop.requests() > tolerated; };
     adapters::DockerCli docker(docker_options);
-    adapters::CadvisorSampler metrics(adapters::CadvisorSampler::options_from(config));
+    const std::unique_ptr<ports::MetricsSource> metrics = adapters::make_metrics_source(config);
     scenarios::JournalSink sink(run_dir / model::kJournalFileName,
                                 static_cast<std::size_t>(config.sampling.checkpoint_every_samples));
 
@@ -157,7 +157,7 @@ int run_command(const config::Config& config, const RunOptions& options) {
         std::cerr << fmt::format("perfrunner run {} -> {}\n", test_id, run_dir.string());
     }
 
-    scenarios::RunFlow flow({clock, stop, metrics, docker, simulation, sink, progress}, config, flow_opts);
+    scenarios::RunFlow flow({clock, stop, *metrics, docker, simulation, sink, progress}, config, flow_opts);
     model::RunResult& run = flow.execute();
     progress.finished();
     adopt_journal(run, sink);

@@ -136,6 +136,8 @@ constexpr Field<S> or_absent(Field<S> field, std::string_view fallback) {
 
 constexpr std::array<std::string_view, 4> kBreachRules = {"either", "window_mean", "k_of_m", "both"};
 constexpr std::array<std::string_view, 2> kStressModes = {"ramp", "step"};
+constexpr std::array<std::string_view, 2> kMetricsSources = {"cadvisor", "prometheus"};
+constexpr std::array<std::string_view, 2> kLabelSchemes = {"docker", "kubernetes"};
 constexpr std::array<std::string_view, 3> kPngModes = {"auto", "always", "never"};
 
 const std::array kApiFields = {
@@ -165,6 +167,23 @@ const std::array kDockerFields = {
            "wait for healthy containers (the reference waits forever)"),
     number("command_timeout_seconds", &DockerConfig::command_timeout_seconds, kWaitSeconds, kUnitSeconds,
            "every docker / compose call"),
+};
+
+const std::array kMetricsFields = {
+    with_env(choice("source", &MetricsConfig::source, kMetricsSources,
+                    "where container CPU and memory come from: cAdvisor's REST API or Prometheus"),
+             "PERFRUNNER_METRICS_SOURCE"),
+    with_env(
+        url("prometheus_url", &MetricsConfig::prometheus_url, "Prometheus' HTTP API (source \"prometheus\")"),
+        "PERFRUNNER_PROMETHEUS_URL"),
+    number("prometheus_timeout", &MetricsConfig::prometheus_timeout, kRequestSeconds, kUnitSeconds,
+           "one Prometheus request"),
+    choice("labels", &MetricsConfig::labels, kLabelSchemes,
+           "series labels: Docker cAdvisor (name, compose labels) or kubelet (namespace/pod/container)"),
+    text("host_label", &MetricsConfig::host_label,
+         "target label that names a series' host (instance, node, ...)", TextRule::non_empty),
+    number("rate_window_seconds", &MetricsConfig::rate_window_seconds, kWaitSecondsOrNone, kUnitSeconds,
+           "rate() window of the first tick (0 = 4 x the longest scrape interval)"),
 };
 
 const std::array kSamplingFields = {
@@ -349,6 +368,7 @@ const std::array kContainerFieldArray = {
 
 const Section<ApiConfig> kApiSection{"api", &Config::api, kApiFields};
 const Section<DockerConfig> kDockerSection{"docker", &Config::docker, kDockerFields};
+const Section<MetricsConfig> kMetricsSection{"metrics", &Config::metrics, kMetricsFields};
 const Section<SamplingConfig> kSamplingSection{"sampling", &Config::sampling, kSamplingFields};
 const Section<ScenariosConfig> kScenariosSection{"scenarios", &Config::scenarios, kScenariosFields};
 const Section<ThresholdsConfig> kThresholdsSection{"thresholds", &Config::thresholds, kThresholdsFields};

@@ -2,6 +2,7 @@
 // journal.hpp for the record kinds.
 #include "perfrunner/model/journal.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -116,6 +117,9 @@ class Replayer {
                 fmt::format("{}: no run record (not a perfrunner journal, or empty)", source_name));
         }
         for (std::size_t i = 0; i < state_.scenarios.size() && i < samples_.size(); ++i) {
+            // Backfilled samples are journaled after the ticks around them: back into time order.
+            std::stable_sort(samples_[i].begin(), samples_[i].end(),
+                             [](const Sample& a, const Sample& b) { return a.timestamp < b.timestamp; });
             state_.scenarios[i].samples = std::move(samples_[i]);
         }
         // The samples' container ids index the replay's own table.

@@ -165,6 +165,8 @@ class ResultsReader {
                 s.pace = read_pace(f);
             } else if (key == "error") {
                 s.error = in_.string(f);
+            } else if (key == "backfilled") {
+                s.backfilled = flag(s.extra_json, key, f);
             } else {
                 in_.append_member(s.extra_json, key, f);
             }

@@ -159,6 +159,10 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
     if (s.error) {
         optional_string(w, "error", s.error);
     }
+    if (s.backfilled) {
+        w.key("backfilled");
+        w.boolean(true);
+    }
     w.members_text(s.extra_json, "sample");
     w.end_object();
 }

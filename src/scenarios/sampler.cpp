@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/timestamps.hpp"
 
@@ -36,6 +38,58 @@ model::ContainerSample to_sample(model::RunResult& run, const ports::ContainerRe
     return c;
 }
 
+// The figures of a reading (containers, missing ones, host), or the error of a failed poll.
+void add_figures(model::RunResult& run, const ports::MetricsReading& reading, model::Sample& sample) {
+    if (!reading.ok) {
+        // A dead cAdvisor is a gap in the data, not the end of the run.
+        append_error(sample,
+                     "metrics: " + (reading.error.empty() ? std::string("no answer") : reading.error));
+        return;
+    }
+    sample.containers.reserve(reading.containers.size() + reading.missing.size());
+    for (const auto& r : reading.containers) {
+        sample.containers.push_back(to_sample(run, r));
+    }
+    for (const auto& name : reading.missing) {
+        model::ContainerSample c;
+        c.container = run.intern(name);
+        c.missing = true;
+        sample.containers.push_back(c);
+    }
+    if (reading.host) {
+        model::HostSample h;
+        h.cpu_percent = reading.host->cpu_percent;
+        h.cpu_percent_of_host = reading.host->cpu_percent_of_host;
+        h.memory_used_mb = reading.host->memory_used_mb;
+        h.memory_total_mb = reading.host->memory_total_mb;
+        h.num_cores = reading.host->num_cores;
+        sample.host = h;
+    }
+}
+
+struct TimeRange {
+    double from = 0.0;
+    double to = 0.0;
+};
+
+// The stretches of [start, end] where ticks were due every `interval` but no sample has figures (a paused
+// perfrunner, failed polls). `covered` holds the times of samples with figures, ascending.
+std::vector<TimeRange> missed_ranges(const std::vector<double>& covered, double start, double end,
+                                     double interval) {
+    std::vector<TimeRange> out;
+    double previous = start - interval;  // as if a tick had been taken just before the phase
+    for (const double t : covered) {
+        if (t - previous > 1.5 * interval) {
+            out.push_back({previous + interval, t - 0.5 * interval});
+        }
+        previous = t;
+    }
+    if (end - previous > 1.5 * interval) {
+        out.push_back({previous + interval, end});
+    }
+    return out;
+}
+
 }  // namespace
 
 Sampler::Sampler(ScenarioContext& context, model::ScenarioResult& scenario)
@@ -49,31 +103,7 @@ TickOutcome Sampler::tick(const std::function<void(model::Sample&)>& complete) {
     // One clock read for both forms of the timestamp (reference bug 15: two reads, naive local time).
     sample.timestamp = ports.clock.now();
     sample.timestamp_iso = model::iso_utc(sample.timestamp);
-    if (reading.ok) {
-        sample.containers.reserve(reading.containers.size() + reading.missing.size());
-        for (const auto& r : reading.containers) {
-            sample.containers.push_back(to_sample(ctx_.run, r));
-        }
-        for (const auto& name : reading.missing) {
-            model::ContainerSample c;
-            c.container = ctx_.run.intern(name);
-            c.missing = true;
-            sample.containers.push_back(c);
-        }
-        if (reading.host) {
-            model::HostSample h;
-            h.cpu_percent = reading.host->cpu_percent;
-            h.cpu_percent_of_host = reading.host->cpu_percent_of_host;
-            h.memory_used_mb = reading.host->memory_used_mb;
-            h.memory_total_mb = reading.host->memory_total_mb;
-            h.num_cores = reading.host->num_cores;
-            sample.host = h;
-        }
-    } else {
-        // A dead cAdvisor is a gap in the data, not the end of the run.
-        append_error(sample,
-                     "metrics: " + (reading.error.empty() ? std::string("no answer") : reading.error));
-    }
+    add_figures(ctx_.run, reading, sample);
 
     TickOutcome outcome;
     if (read_status_) {
@@ -193,8 +223,68 @@ void Sampler::record_watch_notes(const model::Sample& sample, TickOutcome& outco
 
 CollectEnd Sampler::collect(double duration_seconds, double interval_seconds,
                             const std::function<bool(const TickOutcome&)>& after_each) {
+    const double start = ctx_.ports.clock.now();
+    const std::size_t first = scenario_.samples.size();
+    const CollectEnd end = collect_ticks(start, duration_seconds, interval_seconds, after_each);
+    if (end != CollectEnd::stopped) {  // a stop request wants out now, not more requests
+        backfill(first, start, interval_seconds);
+    }
+    return end;
+}
+
+void Sampler::backfill(std::size_t first, double start, double interval_seconds) {
+    auto& samples = scenario_.samples;
+    std::vector<double> covered;
+    for (std::size_t i = first; i < samples.size(); ++i) {
+        if (!samples[i].containers.empty()) {
+            covered.push_back(samples[i].timestamp);
+        }
+    }
+    const double end = samples.size() > first ? samples.back().timestamp : start;
+    std::size_t added = 0;
+    for (const auto& range : missed_ranges(covered, start, end, interval_seconds)) {
+        std::vector<ports::TimedReading> history;
+        try {
+            history = ctx_.ports.metrics.backfill(range.from, range.to, interval_seconds);
+        } catch (const std::exception& e) {
+            ctx_.ports.progress.note(std::string("backfill from the metrics source failed: ") + e.what());
+            return;
+        }
+        for (const auto& h : history) {
+            const bool in_range = h.time >= range.from - 0.5 * interval_seconds && h.time <= range.to;
+            const auto near =
+                std::lower_bound(covered.begin(), covered.end(), h.time - 0.5 * interval_seconds);
+            const bool taken = near != covered.end() && *near <= h.time + 0.5 * interval_seconds;
+            if (!h.reading.ok || !in_range || taken) {
+                continue;
+            }
+            model::Sample sample;
+            sample.timestamp = h.time;
+            sample.timestamp_iso = model::iso_utc(h.time);
+            sample.backfilled = true;
+            add_figures(ctx_.run, h.reading, sample);
+            const auto at =
+                std::upper_bound(samples.begin() + static_cast<std::ptrdiff_t>(first), samples.end(), h.time,
+                                 [](double t, const model::Sample& s) { return t < s.timestamp; });
+            const auto& inserted = *samples.insert(at, std::move(sample));
+            ++added;
+            try {
+                ctx_.ports.sink.sample_added(ctx_.run, scenario_index(), inserted);
+            } catch (const std::exception& e) {
+                report_sink_failure(e);
+            }
+        }
+    }
+    if (added > 0) {
+        ctx_.ports.progress.note(
+            fmt::format("{}: {} missed tick{} backfilled from the metrics source's history",
+                        scenario_.scenario_name, added, added == 1 ? "" : "s"));
+    }
+}
+
+CollectEnd Sampler::collect_ticks(double start, double duration_seconds, double interval_seconds,
+                                  const std::function<bool(const TickOutcome&)>& after_each) {
     auto& clock = ctx_.ports.clock;
-    const double start = clock.now();
     const double end = start + duration_seconds;
     for (long k = 1; clock.now() < end; ++k) {
         if (ctx_.ports.stop.stop_requested()) {
@@ -222,14 +312,18 @@ void Sampler::sleep_until(double epoch_seconds) {
     }
 }
 
-void Sampler::record_sample() {
+std::size_t Sampler::scenario_index() const {
     const auto& all = ctx_.run.scenarios;
     const auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return &s == &scenario_; });
+    if (it == all.end()) {
+        throw RuntimeFailure("sampler: the scenario is not one of the run's (internal error)");
+    }
+    return static_cast<std::size_t>(it - all.begin());
+}
+
+void Sampler::record_sample() {
     try {
-        if (it == all.end()) {
-            throw RuntimeFailure("sampler: the scenario is not one of the run's (internal error)");
-        }
-        ctx_.ports.sink.sample_taken(ctx_.run, static_cast<std::size_t>(it - all.begin()));
+        ctx_.ports.sink.sample_taken(ctx_.run, scenario_index());
     } catch (const std::exception& e) {
         report_sink_failure(e);
     }

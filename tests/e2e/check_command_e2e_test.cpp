@@ -67,6 +67,53 @@ TEST(CheckE2E, AllWellExitsZeroWithOneRowPerContainer) {
     }
 }
 
+// The same check over the stack's Prometheus (metrics.source = prometheus): ready, both scrape targets up at
+// 1 s (<= the 2-s sampling interval), and a row per configured container naming its host.
+TEST(CheckE2E, PrometheusSourceChecksTargetsAndEveryContainerWithItsHost) {
+    PERFRUNNER_REQUIRE_REAL_STACK();
+    const auto r = perfrunner_check({"--json", "--set", "metrics.source=prometheus"}, stack_api_key());
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    EXPECT_TRUE(doc.at("problems").empty()) << doc.at("problems").dump();
+    std::set<std::string> prometheus_rows;
+    bool cadvisor_area = false;
+    for (const auto& row : doc.at("checks")) {
+        if (row.at("area") == "prometheus" && row.at("status") == "ok") {
+            prometheus_rows.insert(row.at("item").get<std::string>());
+            if (row.at("item").get<std::string>().rfind("rideshare-", 0) == 0) {
+                EXPECT_NE(row.at("detail").get<std::string>().find("host local"), std::string::npos)
+                    << row.dump();
+            }
+        }
+        cadvisor_area = cadvisor_area || row.at("area") == "cadvisor";
+    }
+    EXPECT_FALSE(cadvisor_area) << "the cAdvisor REST API is not the configured source";
+    EXPECT_TRUE(prometheus_rows.count("GET /-/ready"));
+    EXPECT_TRUE(prometheus_rows.count("cadvisor 127.0.0.1:18089"));
+    for (const char* name : {"rideshare-simulation", "rideshare-kafka", "rideshare-redis",
+                             "rideshare-cadvisor", "rideshare-prometheus"}) {
+        EXPECT_TRUE(prometheus_rows.count(name)) << name;
+    }
+}
+
+TEST(CheckE2E, PrometheusScrapingSlowerThanSamplingIsAProblem) {
+    PERFRUNNER_REQUIRE_REAL_STACK();
+    // Sampling every 0.5 s: the 1-s scrape interval would leave ticks without a new sample.
+    const auto r = perfrunner_check(
+        {"--set", "metrics.source=prometheus", "--set", "sampling.interval_seconds=0.5"}, stack_api_key());
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("more than sampling.interval_seconds"), std::string::npos) << r.out;
+}
+
+TEST(CheckE2E, UnreachablePrometheusExitsOneNamingIt) {
+    PERFRUNNER_REQUIRE_REAL_STACK();
+    const auto r = perfrunner_check(
+        {"--set", "metrics.source=prometheus", "--set", "metrics.prometheus_url=http://127.0.0.1:9"},
+        stack_api_key());
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("metrics.prometheus_url"), std::string::npos) << r.out;
+}
+
 TEST(CheckE2E, WrongApiKeyExitsOneNamingTheKeyWithoutPrintingIt) {
     PERFRUNNER_REQUIRE_REAL_STACK();
     const std::string wrong = "wrong-key-e2e-7f3a9c";

@@ -44,6 +44,18 @@ class FakeMetricsSource final : public ports::MetricsSource {
         return script(clock_.now() - start_);
     }
     void reset_baselines() override { ++resets_; }
+    // History: when set, backfill answers the script's readings at every step from start to end (as a source
+    // with history would); each call is logged as {start, end, step}.
+    bool has_history = false;
+    std::vector<std::vector<double>> backfill_calls;
+    std::vector<ports::TimedReading> backfill(double start, double end, double step) override {
+        backfill_calls.push_back({start, end, step});
+        std::vector<ports::TimedReading> out;
+        for (double t = start; has_history && t <= end + 1e-9; t += step) {
+            out.push_back({t, script(t - start_)});
+        }
+        return out;
+    }
 
     long polls() const { return polls_; }
     long resets() const { return resets_; }

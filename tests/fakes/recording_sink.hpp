@@ -13,6 +13,11 @@ class RecordingSink final : public ports::ResultsSink {
         sample_scenarios.push_back(scenario);
         recorded.push_back(run.scenarios.at(scenario).samples.back());
     }
+    void sample_added(const model::RunResult& /*run*/, std::size_t scenario,
+                      const model::Sample& sample) override {
+        sample_scenarios.push_back(scenario);
+        recorded.push_back(sample);
+    }
     void checkpoint(const model::RunResult& run) override {
         std::size_t n = 0;
         for (const auto& s : run.scenarios) n += s.samples.size();

@@ -55,10 +55,7 @@ struct PrometheusBaselines {
     std::map<std::pair<std::string, std::string>, Baseline> by_container;
 };
 
-struct TimedReading {
-    double time = 0.0;  // unix s (the step time)
-    ports::MetricsReading reading;
-};
+using ports::TimedReading;
 
 class PrometheusSampler final : public ports::MetricsSource {
   public:
@@ -70,7 +67,7 @@ class PrometheusSampler final : public ports::MetricsSource {
     // The readings of every `step` from start to end (aligned to the step), from one query_range sequence
     // with its own baselines (live polling is not disturbed). Throws on failure (HttpError, ApiError,
     // RuntimeFailure).
-    std::vector<TimedReading> backfill(double start, double end, double step);
+    std::vector<TimedReading> backfill(double start, double end, double step) override;
 
     // The computation behind poll() and backfill(), fed with decoded figures (unit tests feed recorded
     // answers).

@@ -33,6 +33,17 @@ struct DockerConfig {
     double command_timeout_seconds = 0;
 };
 
+// Where per-container CPU and memory come from (issue 13): cAdvisor's REST API (docker.cadvisor_url), or a
+// Prometheus that scrapes cAdvisor (Docker) or the kubelet (Kubernetes).
+struct MetricsConfig {
+    std::string source;  // "cadvisor" | "prometheus"
+    std::string prometheus_url;
+    double prometheus_timeout = 0;
+    std::string labels;              // "docker" | "kubernetes": which labels name a container
+    std::string host_label;          // the target label that names the host ("instance", "node", ...)
+    double rate_window_seconds = 0;  // 0 = 4 x the longest scrape interval
+};
+
 struct SamplingConfig {
     double interval_seconds = 0;
     double drain_interval_seconds = 0;
@@ -143,6 +154,7 @@ struct ContainerSpec {
 struct Config {
     ApiConfig api;
     DockerConfig docker;
+    MetricsConfig metrics;
     SamplingConfig sampling;
     ScenariosConfig scenarios;
     ThresholdsConfig thresholds;

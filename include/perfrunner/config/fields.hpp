@@ -84,6 +84,7 @@ struct Section {
 
 extern const Section<ApiConfig> kApiSection;
 extern const Section<DockerConfig> kDockerSection;
+extern const Section<MetricsConfig> kMetricsSection;
 extern const Section<SamplingConfig> kSamplingSection;
 extern const Section<ScenariosConfig> kScenariosSection;
 extern const Section<ThresholdsConfig> kThresholdsSection;
@@ -102,6 +103,7 @@ template <class F>
 void for_each_section(F&& f) {
     f(kApiSection);
     f(kDockerSection);
+    f(kMetricsSection);
     f(kSamplingSection);
     f(kScenariosSection);
     f(kThresholdsSection);

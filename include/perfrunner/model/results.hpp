@@ -98,6 +98,9 @@ struct Sample {
     std::optional<PaceSample> pace;
     std::optional<std::string> error;  // why this sample has no (or partial) data, e.g. "cadvisor: timeout"
     bool containers_null = false;      // the file had "containers": null (written back as null)
+    // Filled after the phase from the metrics source's history (Prometheus query_range) for a tick perfrunner
+    // missed: its figures are the source's at `timestamp`; it has no pace (the status call was not made).
+    bool backfilled = false;
     // Unknown members kept verbatim (see ContainerSample::extra_json); also optional members that were null.
     std::string extra_json{};
 

@@ -41,6 +41,12 @@ struct MetricsReading {
     std::vector<HostReading> hosts;  // every host, when the source sees several (host = the first)
 };
 
+// A reading of the source's history at one time (unix s).
+struct TimedReading {
+    double time = 0.0;
+    MetricsReading reading;
+};
+
 class MetricsSource {
   public:
     virtual ~MetricsSource() = default;
@@ -48,6 +54,16 @@ class MetricsSource {
     virtual MetricsReading poll() = 0;
     // Forget CPU baselines (after a clean restart containers get new ids and counters).
     virtual void reset_baselines() = 0;
+    // The readings at every `step` from start to end, from the source's own history, for ticks perfrunner
+    // missed (a paused or overloaded perfrunner is then not a gap in the data). Empty when the source keeps
+    // no history it can be asked for (cAdvisor's REST API: its in-memory history is too short to rely on).
+    // Throws on a failed request.
+    virtual std::vector<TimedReading> backfill(double start, double end, double step) {
+        static_cast<void>(start);
+        static_cast<void>(end);
+        static_cast<void>(step);
+        return {};
+    }
 };
 
 }  // namespace perfrunner::ports

@@ -22,6 +22,8 @@ class JournalSink final : public ports::ResultsSink {
     JournalSink(std::filesystem::path path, std::size_t sync_every_samples);
 
     void sample_taken(const model::RunResult& run, std::size_t scenario) override;
+    void sample_added(const model::RunResult& run, std::size_t scenario,
+                      const model::Sample& sample) override;
     void checkpoint(const model::RunResult& run) override;
 
     // False once any record could not be appended: the journal then misses something the run holds.

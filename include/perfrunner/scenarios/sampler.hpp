@@ -46,7 +46,9 @@ class Sampler {
 
     // Timed collection: ticks at start + k*interval while now - start < duration. `after_each` returning true
     // ends the collection early (CollectEnd::requested). Ends at once on OOM or a stop request. The interval
-    // is a config interval, validated > 0.
+    // is a config interval, validated > 0. Unless stopped, ticks that were due but have no figures
+    // (perfrunner paused, failed polls) are then filled from the metrics source's history, where it has one:
+    // samples marked `backfilled`, placed by their time.
     CollectEnd collect(double duration_seconds, double interval_seconds,
                        const std::function<bool(const TickOutcome&)>& after_each = {});
 
@@ -63,6 +65,10 @@ class Sampler {
     std::size_t sample_count() const { return scenario_.samples.size(); }
 
   private:
+    CollectEnd collect_ticks(double start, double duration_seconds, double interval_seconds,
+                             const std::function<bool(const TickOutcome&)>& after_each);
+    void backfill(std::size_t first, double start, double interval_seconds);
+    std::size_t scenario_index() const;  // of scenario_ in the run
     void read_pace(model::Sample& sample, TickOutcome& outcome);
     void poll_oom(model::Sample& sample, TickOutcome& outcome);
     void record_watch_notes(const model::Sample& sample, TickOutcome& outcome);

@@ -67,6 +67,8 @@ Result run(const std::vector<std::string>& args, const fs::path& cwd, std::vecto
         ::unsetenv("PERFRUNNER_API_KEY");
         ::unsetenv("PERFRUNNER_API_URL");
         ::unsetenv("PERFRUNNER_CADVISOR_URL");
+        ::unsetenv("PERFRUNNER_PROMETHEUS_URL");
+        ::unsetenv("PERFRUNNER_METRICS_SOURCE");
         for (auto& kv : env) ::putenv(kv.data());
         std::vector<char*> argv;
         std::string binary = PERFRUNNER_BINARY;

@@ -90,6 +90,22 @@ TEST(Journal, ReplaysToTheSameResultsDocumentAsTheRunHeld) {
     EXPECT_EQ(model::to_json_text(replay.run), model::to_json_text(reference));
 }
 
+TEST(Journal, BackfilledSamplesJournaledLateReplayInTimeOrder) {
+    model::RunResult run = model::read_results_file(kReference);
+    const std::size_t at = 1;  // the stress scenario: many samples
+    auto& samples = run.scenarios.at(at).samples;
+    ASSERT_GT(samples.size(), 5u);
+    // The run held sample 2 as backfilled: the sampler journals it after the ticks taken around it.
+    samples[2].backfilled = true;
+    model::RunResult journaled = run;
+    auto& order = journaled.scenarios.at(at).samples;
+    std::rotate(order.begin() + 2, order.begin() + 3, order.end());  // sample 2 last
+    ASSERT_TRUE(order.back().backfilled);
+    const model::JournalReplay replay = model::parse_journal(journal_of(journaled));
+    EXPECT_EQ(model::to_json_text(replay.run), model::to_json_text(run));
+    EXPECT_TRUE(replay.run.scenarios.at(at).samples.at(2).backfilled);
+}
+
 TEST(Journal, ACutLastLineIsToleratedAtEveryCut) {
     const model::RunResult reference = model::read_results_file(kReference);
     const std::string text = journal_of(reference, /*ended=*/false, /*stop_after_samples=*/25);

@@ -36,10 +36,11 @@ const char* const kEveryShape = R"({
        "pace": {"state": "running", "simulated_time": null, "achieved_speed": 1.0, "requested_speed": 1.0,
                 "real_time_ratio": 1.0, "status_latency_ms": 3.0, "drivers_total": 5, "riders_total": null,
                 "active_trips": 6, "clock_skew_ms": 7},
-       "error": null,
+       "error": null, "backfilled": false,
        "note": "kept"},
       {"timestamp": 2.0, "timestamp_iso": "b", "containers": null, "rolling_averages": {},
-       "agents_queued": null, "host": null, "pace": null, "error": "cadvisor: timeout"}
+       "agents_queued": null, "host": null, "pace": null, "error": "cadvisor: timeout",
+       "backfilled": true}
     ],
     "oom_events": [],
     "aborted": false,
@@ -57,6 +58,8 @@ TEST(LosslessRewrite, EveryMemberReadIsWrittenNullsStayNull) {
     const RunResult run = parse_results(kEveryShape);
     const auto original = nlohmann::json::parse(kEveryShape);
     const auto rewritten = nlohmann::json::parse(to_json_text(run));
+    EXPECT_FALSE(run.scenarios.at(0).samples.at(0).backfilled);
+    EXPECT_TRUE(run.scenarios.at(0).samples.at(1).backfilled);
     EXPECT_EQ(rewritten, original) << nlohmann::json::diff(original, rewritten).dump(1);
 }
 

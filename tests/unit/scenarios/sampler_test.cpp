@@ -179,3 +179,96 @@ TEST_F(SamplerFixture, OomWatchNotesGoIntoTheScenarioAndAreRecordedAtOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<double> seconds_since(const std::vector<model::Sample>& samples, double start, bool backfilled) {
+    std::vector<double> out;
+    for (const auto& s : samples) {
+        if (s.backfilled == backfilled) {
+            out.push_back(s.timestamp - start);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_F(SamplerFixture, PausedTicksAreBackfilledFromTheSourcesHistoryInTimeOrder) {
+    // Poll 3 (due at 6) takes 9 s, as if perfrunner were paused: the ticks due at 8-14 are then taken at once
+    // at 15, and 6-12 have no sample within half an interval.
+    h.metrics.poll_cost = [](long i) { return i == 3 ? 9.0 : 0.0; };
+    h.metrics.has_history = true;
+    scenarios::Sampler sampler(ctx, scenario);
+    const double start = h.clock.now();
+    EXPECT_EQ(sampler.collect(20.0, 2.0), scenarios::CollectEnd::completed);
+    ASSERT_EQ(h.metrics.backfill_calls.size(), 1u);
+    EXPECT_NEAR(h.metrics.backfill_calls[0][0] - start, 6.0, 1e-6);   // after the tick at 4
+    EXPECT_NEAR(h.metrics.backfill_calls[0][1] - start, 14.0, 1e-6);  // half an interval before the one at 15
+    EXPECT_DOUBLE_EQ(h.metrics.backfill_calls[0][2], 2.0);
+    const auto filled = seconds_since(scenario.samples, start, true);
+    ASSERT_EQ(filled.size(), 4u);  // 6 8 10 12 (14 is near the late tick at 15)
+    EXPECT_NEAR(filled[0], 6.0, 1e-6);
+    EXPECT_NEAR(filled[3], 12.0, 1e-6);
+    for (std::size_t i = 1; i < scenario.samples.size(); ++i) {
+        EXPECT_LE(scenario.samples[i - 1].timestamp, scenario.samples[i].timestamp) << i;
+    }
+    for (const auto& s : scenario.samples) {
+        if (s.backfilled) {
+            EXPECT_EQ(s.containers.size(), 2u);
+            EXPECT_FALSE(s.pace.has_value());
+            EXPECT_EQ(s.timestamp_iso, model::iso_utc(s.timestamp));
+        }
+    }
+    // Every sample reached the sink: the ticks as taken, the backfilled ones after them.
+    EXPECT_EQ(h.sink.recorded.size(), scenario.samples.size());
+    EXPECT_TRUE(h.sink.recorded.back().backfilled);
+}
+
+TEST_F(SamplerFixture, FailedPollsAreBackfilledBesideTheErrorSamples) {
+    h.metrics.has_history = true;
+    h.metrics.script = [](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.containers = {fakes::reading("rideshare-simulation", 10, 5)};
+        return m;
+    };
+    auto history = h.metrics.script;
+    long polls = 0;
+    h.metrics.script = [&polls, history](double t) {
+        ++polls;
+        if (polls >= 3 && polls <= 5) {  // the live polls of ticks 2-4 fail
+            ports::MetricsReading m;
+            m.error = "timeout";
+            return m;
+        }
+        return history(t);
+    };
+    scenarios::Sampler sampler(ctx, scenario);
+    const double start = h.clock.now();
+    sampler.collect(12.0, 2.0);
+    // Live polls 1-6 (ticks at 0..10); the backfill's own reads of the script count too, so compare times.
+    EXPECT_EQ(seconds_since(scenario.samples, start, true), (std::vector<double>{4.0, 6.0, 8.0}));
+    std::size_t errors = 0;
+    for (const auto& s : scenario.samples) {
+        errors += s.error.has_value() ? 1 : 0;
+    }
+    EXPECT_EQ(errors, 3u);  // the failures stay on record
+}
+
+TEST_F(SamplerFixture, NoHistoryOrAStopMeansNoBackfill) {
+    h.metrics.poll_cost = [](long i) { return i == 2 ? 7.0 : 0.0; };
+    {
+        scenarios::Sampler sampler(ctx, scenario);
+        sampler.collect(16.0, 2.0);
+        EXPECT_EQ(h.metrics.backfill_calls.size(),
+                  1u);  // asked, but a source without history answers nothing
+        EXPECT_TRUE(seconds_since(scenario.samples, 0.0, true).empty());
+    }
+    h.metrics.has_history = true;
+    h.metrics.backfill_calls.clear();
+    h.clock.stop_at(h.clock.now() + 12.0);
+    scenarios::Sampler sampler(ctx, scenario);
+    EXPECT_EQ(sampler.collect(30.0, 2.0), scenarios::CollectEnd::stopped);
+    EXPECT_TRUE(h.metrics.backfill_calls.empty());
+}

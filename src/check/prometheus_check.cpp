@@ -1,0 +1,107 @@
+#include "perfrunner/check/prometheus_check.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "perfrunner/adapters/metrics_source_factory.hpp"
+#include "perfrunner/adapters/prometheus_health.hpp"
+#include "perfrunner/config/config.hpp"
+
+namespace perfrunner::check {
+namespace {
+
+constexpr double kBytesPerMiB = 1048576.0;
+constexpr const char* kArea = "prometheus";
+
+std::string interval_text(const std::optional<double>& seconds) {
+    return seconds ? fmt::format("every {:g} s", *seconds) : std::string("interval unknown");
+}
+
+}  // namespace
+
+std::map<std::string, std::uint64_t> check_prometheus(const config::Config& config, CheckReport& out) {
+    std::map<std::string, std::uint64_t> limits;
+    adapters::PrometheusSampler sampler(adapters::prometheus_options_from(config));
+    const auto health = adapters::inspect_prometheus(sampler, config.sampling.interval_seconds);
+    const std::string base = sampler.client().base_url();
+    if (!health.ready) {
+        for (const auto& p : health.problems) {
+            out.add_problem(kArea, "GET /-/ready", "not ready", p);
+        }
+        return limits;
+    }
+    out.add_ok(kArea, "GET /-/ready", base + " is ready");
+    for (const auto& t : health.targets) {
+        const std::string item = t.job + " " + t.instance;
+        const std::string detail = fmt::format(
+            "{}{}, {}{}", t.health, t.host.empty() ? "" : " (host " + t.host + ")",
+            interval_text(t.scrape_interval_seconds), t.last_error.empty() ? "" : ": " + t.last_error);
+        const bool fast_enough =
+            !t.scrape_interval_seconds || *t.scrape_interval_seconds <= config.sampling.interval_seconds;
+        if (t.health == "up" && fast_enough) {
+            out.add_ok(kArea, item, detail);
+        } else {
+            out.rows.push_back({kArea, item, "problem", detail});
+        }
+    }
+    if (health.window_seconds) {
+        out.add_info(kArea, "rate window",
+                     fmt::format("{:g} s (first tick of a sequence)", *health.window_seconds));
+    }
+    // The figures: further tick queries (the first one, inside inspect_prometheus, set the CPU baselines); a
+    // CPU figure needs a new scrape since the previous tick, so wait a scrape interval, up to 3 times.
+    const double wait = std::max(1.0, health.longest_scrape_interval_seconds.value_or(1.0)) + 0.2;
+    ports::MetricsReading reading;
+    std::map<std::string, double> cpu;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+        reading = sampler.poll();
+        bool complete = true;
+        for (const auto& c : reading.containers) {
+            if (c.cpu_percent) {
+                cpu.emplace(c.name, *c.cpu_percent);
+            }
+            complete = complete && cpu.count(c.name) > 0;
+        }
+        if (complete) {
+            break;
+        }
+    }
+    for (auto& c : reading.containers) {
+        if (const auto it = cpu.find(c.name); it != cpu.end()) {
+            c.cpu_percent = it->second;
+        }
+    }
+    for (const auto& row : health.containers) {
+        if (row.hosts.empty()) {
+            out.rows.push_back({kArea, row.name, "problem", "no fresh series"});
+            continue;
+        }
+        for (const auto& c : reading.containers) {
+            if (c.name != row.name) {
+                continue;
+            }
+            if (c.memory_limit_mb > 0) {
+                limits[c.name] = static_cast<std::uint64_t>(c.memory_limit_mb * kBytesPerMiB);
+            }
+            out.add_ok(
+                kArea, c.name,
+                fmt::format("host {}, limit {}, cores {:g} ({}), CPU {}, memory {:.1f} MB",
+                            c.host.empty() ? "-" : c.host,
+                            c.memory_limit_mb > 0 ? fmt::format("{:.0f} MB", c.memory_limit_mb)
+                                                  : std::string("unlimited"),
+                            c.cpu_cores_effective, c.cores_source,
+                            c.cpu_percent ? fmt::format("{:.1f} %", *c.cpu_percent) : std::string("n/a"),
+                            c.memory_used_mb));
+        }
+    }
+    for (const auto& p : health.problems) {
+        out.problems.push_back(fmt::format("Prometheus: {}", p));
+    }
+    return limits;
+}
+
+}  // namespace perfrunner::check

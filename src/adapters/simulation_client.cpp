@@ -101,6 +101,25 @@ SpawnResponse parse_spawn_response(const nlohmann::json& body, const std::string
     return r;
 }
 
+std::optional<double> parse_events_per_second(const nlohmann::json& body) {
+    if (!body.is_object()) {
+        return std::nullopt;
+    }
+    const auto events = body.find("events");
+    if (events == body.end() || !events->is_object()) {
+        return std::nullopt;
+    }
+    const auto total = events->find("total_per_sec");
+    if (total == events->end() || !total->is_number()) {
+        return std::nullopt;
+    }
+    const double v = total->get<double>();
+    if (!std::isfinite(v) || v < 0) {
+        return std::nullopt;
+    }
+    return v;
+}
+
 SimulationClient::SimulationClient(SimulationClientOptions options)
     : options_(std::move(options)),
       http_(HttpClientOptions{.connect_timeout_seconds = options_.connect_timeout_seconds,
@@ -184,6 +203,15 @@ ports::SimulationStatus SimulationClient::status() {
                           "GET " + config::redact_url_credentials(options_.base_url) + path);
     s.latency_ms = response.elapsed_ms;
     return s;
+}
+
+std::optional<double> SimulationClient::events_per_second() {
+    // Sampled beside the status call every tick: a short sampling interval must not stall the tick on
+    // this optional figure's limit (120/min), so a tick over the limit goes without it.
+    if (options_.pace_requests && limiter("metrics").wait_needed() > 0) {
+        return std::nullopt;
+    }
+    return parse_events_per_second(performance_metrics());
 }
 
 void SimulationClient::start() {

@@ -117,6 +117,9 @@ void add_scenario_results(ojson& out, const Analysis& a) {
     if (a.speed) {
         out["speed_summary"] = speed_analysis_json(*a.speed);
     }
+    if (a.calibration) {
+        out["baseline_calibration"] = calibration_json(*a.calibration);
+    }
 }
 
 }  // namespace
@@ -232,6 +235,85 @@ ojson stress_analysis_json(const StressAnalysis& s) {
     o["last_healthy"] = optional_long(s.last_healthy);
     o["breaking_point"] = optional_long(s.breaking_point);
     o["recommended_load"] = optional_long(s.recommended_load);
+    if (s.usl) {
+        o["usl"] = usl_capacity_json(*s.usl);
+    }
+    return o;
+}
+
+namespace {
+
+ojson usl_parameter_json(const stats::UslParameter& p, int digits) {
+    ojson o;
+    o["value"] = number(p.value, digits);
+    o["se"] = rounded<ojson>(p.se, digits);
+    o["ci95_lower"] = rounded<ojson>(p.lower, digits);
+    o["ci95_upper"] = rounded<ojson>(p.upper, digits);
+    o["at_bound"] = p.at_bound;
+    return o;
+}
+
+}  // namespace
+
+ojson calibration_json(const CalibrationReport& r) {
+    const auto& c = r.calibration;
+    ojson base;
+    base["latency_samples"] = c.latency_samples;
+    base["status_latency_p50_ms"] = number(c.latency_p50_ms, decimals::kLatencyMs);
+    base["status_latency_p95_ms"] = number(c.latency_p95_ms, decimals::kLatencyMs);
+    base["mean_real_time_ratio"] = number(c.mean_real_time_ratio, decimals::kRealTimeRatio);
+    base["real_time_ratio_source"] = text_or_null(c.real_time_ratio_source);
+    ojson limits;
+    limits["latency_degraded_ms"] = number(c.latency_degraded_ms, decimals::kLatencyMs);
+    limits["latency_unhealthy_ms"] = number(c.latency_unhealthy_ms, decimals::kLatencyMs);
+    limits["real_time_ratio_floor"] = number(c.real_time_ratio_floor, decimals::kRealTimeRatio);
+    ojson scenarios = ojson::object();
+    for (const auto& s : r.scenarios) {
+        const auto& a = s.assessment;
+        ojson o;
+        o["latency_samples"] = a.latency_samples;
+        o["status_latency_p50_ms"] = number(a.latency_p50_ms, decimals::kLatencyMs);
+        o["status_latency_p95_ms"] = number(a.latency_p95_ms, decimals::kLatencyMs);
+        o["latency"] = to_string(a.latency);
+        o["mean_real_time_ratio"] = number(a.mean_real_time_ratio, decimals::kRealTimeRatio);
+        o["real_time"] = to_string(a.real_time);
+        scenarios[s.scenario_name] = o;
+    }
+    ojson o;
+    o["baseline"] = base;
+    o["limits"] = limits;
+    o["scenarios"] = scenarios;
+    return o;
+}
+
+ojson usl_capacity_json(const UslCapacity& u) {
+    ojson points = ojson::array();
+    for (const auto& p : u.points) {
+        points.push_back({{"live_drivers", p.load},
+                          {"throughput", number(p.throughput, decimals::kThroughput)},
+                          {"source", p.source}});
+    }
+    const auto& f = u.fit;
+    ojson o;
+    o["model"] = "X(N) = lambda*N / (1 + sigma*(N-1) + kappa*N*(N-1))";
+    o["load_axis"] = "live_drivers";
+    o["throughput_unit"] = "events/s (GET /metrics/performance events.total_per_sec, window mean)";
+    o["fitted"] = f.valid;
+    o["why_not"] = f.valid ? ojson(nullptr) : ojson(f.why_not);
+    o["levels"] = f.levels;
+    o["points"] = points;
+    if (f.valid) {
+        o["lambda"] = usl_parameter_json(f.lambda, decimals::kUslLambda);
+        o["sigma"] = usl_parameter_json(f.sigma, decimals::kUslSigma);
+        o["kappa"] = usl_parameter_json(f.kappa, decimals::kUslKappa);
+        o["rmse"] = number(f.rmse, decimals::kThroughput);
+        o["peak_load"] = rounded<ojson>(f.peak_load, decimals::kUslLoad);
+        o["peak_throughput"] = rounded<ojson>(f.peak_throughput, decimals::kThroughput);
+        o["peak_note"] = f.peak_note.empty() ? ojson(nullptr) : ojson(f.peak_note);
+    }
+    o["last_healthy"] = optional_long(u.last_healthy);
+    o["breaking_point"] = optional_long(u.breaking_point);
+    o["disagreement"] = u.disagreement ? ojson(*u.disagreement) : ojson(nullptr);
     return o;
 }
 

@@ -141,7 +141,9 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
     if (const auto* st = run.find_scenario(model::scenario_names::kStress);
         st != nullptr && !st->samples.empty()) {
         a.stress = analyze_stress(run, *st);
+        a.stress->usl = usl_capacity(run);
     }
+    a.calibration = calibration_report(run);
     if (const auto* sp = run.find_scenario(model::scenario_names::kSpeed);
         sp != nullptr && !sp->samples.empty()) {
         a.speed = analyze_speed(run, *sp, config);

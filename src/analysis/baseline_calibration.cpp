@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "perfrunner/analysis/stats/descriptive.hpp"
+#include "perfrunner/model/scenario_names.hpp"
 
 namespace perfrunner::analysis {
 
@@ -103,6 +104,68 @@ PaceAssessment assess_pace(std::span<const model::Sample> samples, const Baselin
             *f.mean_ratio < *calibration.real_time_ratio_floor ? PaceState::unhealthy : PaceState::ok;
     }
     return a;
+}
+
+std::optional<BaselineCalibration> run_calibration(const model::RunResult& run) {
+    const auto* baseline = run.find_scenario(model::scenario_names::kBaseline);
+    if (baseline == nullptr) {
+        return std::nullopt;
+    }
+    auto c = calibrate_baseline(baseline->samples);
+    if (c.latency_samples == 0 && !c.mean_real_time_ratio) {
+        return std::nullopt;
+    }
+    return c;
+}
+
+void apply_baseline_triggers(StressRuleSettings& rule, const BaselineCalibration& calibration) {
+    if (calibration.real_time_ratio_floor) {
+        rule.rtr_floor = std::max(rule.rtr_floor, *calibration.real_time_ratio_floor);
+    }
+    if (calibration.latency_unhealthy_ms) {
+        rule.latency_limit_ms = *calibration.latency_unhealthy_ms;
+    }
+}
+
+std::optional<CalibrationReport> calibration_report(const model::RunResult& run) {
+    auto calibration = run_calibration(run);
+    if (!calibration) {
+        return std::nullopt;
+    }
+    CalibrationReport out;
+    // The reference framework's baseline never starts the simulation: without a ratio of its own, the
+    // lightest loaded window measured (the stress test's first level) is the reference.
+    if (!calibration->mean_real_time_ratio) {
+        if (const auto* stress = run.find_scenario(model::scenario_names::kStress)) {
+            const auto* md = std::get_if<model::StressMetadata>(&stress->metadata);
+            if (md != nullptr && md->step_mode && !md->step_mode->steps.empty()) {
+                // The first W samples with a ratio: level 1's settle, at the lightest load measured.
+                const std::size_t w = md->step_mode->steps.front().window_samples;
+                std::vector<model::Sample> first;
+                for (const auto& s : stress->samples) {
+                    if (s.pace && s.pace->real_time_ratio) {
+                        first.push_back(s);
+                        if (first.size() == w) {
+                            break;
+                        }
+                    }
+                }
+                use_real_time_reference(*calibration, first, "stress_test level 1");
+            }
+        }
+    }
+    out.calibration = *calibration;
+    for (const auto& s : run.scenarios) {
+        if (s.scenario_name == model::scenario_names::kBaseline) {
+            continue;
+        }
+        auto a = assess_pace(s.samples, out.calibration);
+        if (a.latency_samples == 0 && !a.mean_real_time_ratio) {
+            continue;
+        }
+        out.scenarios.push_back({s.scenario_name, a});
+    }
+    return out;
 }
 
 }  // namespace perfrunner::analysis

@@ -68,6 +68,8 @@ std::optional<double> simulation_value(const model::Sample& s, CompareMetric met
         return std::nullopt;
     }
     switch (metric) {
+        case CompareMetric::throughput:
+            return s.pace->events_per_sec;
         case CompareMetric::status_latency_ms:
             return s.pace->status_latency_ms;
         case CompareMetric::real_time_ratio:
@@ -192,6 +194,11 @@ std::optional<double> level_spacing(const model::StressStepResult& steps) {
     return stats::median_by_selection(gaps);
 }
 
+std::optional<double> usl_peak(const model::RunResult& run) {
+    const auto usl = usl_capacity(run);
+    return usl ? usl->fit.peak_load : std::nullopt;
+}
+
 void compare_capacity_of(const model::RunResult& base, const Analysis& base_analysis,
                          const model::RunResult& next, const Analysis& next_analysis,
                          const CompareSettings& settings, CompareResult& out) {
@@ -200,8 +207,10 @@ void compare_capacity_of(const model::RunResult& base, const Analysis& base_anal
     CapacityFigures b, n;
     if (base_steps != nullptr && next_steps != nullptr) {
         out.capacity_kind = "live drivers (step mode)";
-        b = {base_steps->last_healthy, base_steps->breaking_point, level_spacing(*base_steps), std::nullopt};
-        n = {next_steps->last_healthy, next_steps->breaking_point, level_spacing(*next_steps), std::nullopt};
+        b = {base_steps->last_healthy, base_steps->breaking_point, level_spacing(*base_steps),
+             usl_peak(base)};
+        n = {next_steps->last_healthy, next_steps->breaking_point, level_spacing(*next_steps),
+             usl_peak(next)};
     } else if (base_steps == nullptr && next_steps == nullptr && base_analysis.stress &&
                next_analysis.stress && base_analysis.stress->drivers_queued &&
                next_analysis.stress->drivers_queued) {

@@ -153,6 +153,11 @@ std::optional<model::Trigger> evaluate_window(const StressWindow& w, const Stres
             return t;
         }
     }
+    if (s.latency_limit_ms > 0) {
+        if (auto t = check(s.simulation_container, "latency", w.status_latency_ms, s.latency_limit_ms, s)) {
+            return t;
+        }
+    }
     return std::nullopt;
 }
 

@@ -254,6 +254,9 @@ const std::array kScenariosFields = {
             "step mode: largest level step in batches (smaller near the thresholds; 1 = one batch)"),
     number("speed_scaling_settle_seconds", &ScenariosConfig::speed_scaling_settle_seconds, kWaitSecondsOrNone,
            kUnitSeconds, "speed scaling: wait after each speed change"),
+    flag("stress_baseline_triggers", &ScenariosConfig::stress_baseline_triggers,
+         "stress breach also at status latency >= 1.5x the baseline p95 (metric \"latency\") or real-time "
+         "ratio < 0.8x the baseline's"),
 };
 
 const std::array kOverrideFieldArray = {

@@ -326,6 +326,10 @@ class ResultsReader {
                 p.riders_total = in_.optional_integer(f);
             } else if (key == "active_trips") {
                 p.active_trips = in_.optional_integer(f);
+            } else if (key == "events_per_sec") {
+                if (!kept_if_null(p.extra_json, key, f)) {  // written only when set: a null stays as read
+                    p.events_per_sec = in_.number(f);
+                }
             } else {
                 in_.append_member(p.extra_json, key, f);
             }

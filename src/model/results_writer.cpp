@@ -153,6 +153,9 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
         optional_integer(w, "drivers_total", p.drivers_total);
         optional_integer(w, "riders_total", p.riders_total);
         optional_integer(w, "active_trips", p.active_trips);
+        if (p.events_per_sec) {  // an addition of issue 14: older files stay as they were
+            optional_number(w, "events_per_sec", p.events_per_sec);
+        }
         w.members_text(p.extra_json, "pace");
         w.end_object();
     }

@@ -123,6 +123,7 @@ void fields(V& v, T& s) {
     v("critical", s.critical);
     v("trigger", s.trigger);
     v("window_means", s.window_means);
+    v("window_throughput", s.window_throughput);
 }
 
 template <class V, Is<RefinementProbe> T>
@@ -133,6 +134,7 @@ void fields(V& v, T& r) {
     v("critical", r.critical);
     v("trigger", r.trigger);
     v("window_means", r.window_means);
+    v("window_throughput", r.window_throughput);
 }
 
 template <class V, Is<StressStepResult> T>

@@ -19,7 +19,7 @@ const model::StressMetadata* stress_metadata(const model::RunResult& run) {
 std::string breach_text(const ReportContext& ctx, const model::Trigger& t) {
     const std::string who =
         t.container == "host" ? std::string("host") : display_name(ctx.config, t.container);
-    const std::string unit = t.metric == "rtr" ? "" : " %";
+    const std::string unit = t.metric == "rtr" ? "" : t.metric == "latency" ? " ms" : " %";
     if (!t.detail) {
         return who + " " + t.metric + " at " + format_number(t.value, 2) + unit + " (threshold " +
                format_number(t.threshold, 2) + unit + ")";
@@ -42,6 +42,63 @@ std::string text_of(const nlohmann::json& obj, const char* key) {
     }
     const auto& v = obj[key];
     return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+// "12.3 [11.9, 12.7]": a USL parameter with its 95 % interval, at the precision of the JSON files.
+std::string parameter_text(const analysis::stats::UslParameter& p, int digits) {
+    std::string text = format_number(p.value, digits);
+    if (p.lower && p.upper) {
+        text += " [" + format_number(p.lower, digits) + ", " + format_number(p.upper, digits) + "]";
+    }
+    return text + (p.at_bound ? " (at its bound)" : "");
+}
+
+void usl_rows(const analysis::UslCapacity& usl, CapacityBlock& out) {
+    namespace dec = analysis::decimals;
+    const auto& f = usl.fit;
+    if (!f.valid) {
+        out.rows.push_back({"Scalability (USL)", "no fit: " + f.why_not});
+        return;
+    }
+    out.rows.push_back(
+        {"Scalability (USL)",
+         fmt::format("λ {} events/s per driver, σ {}, κ {} (95 % intervals); RMSE {} events/s over {} levels",
+                     parameter_text(f.lambda, dec::kUslLambda), parameter_text(f.sigma, dec::kUslSigma),
+                     parameter_text(f.kappa, dec::kUslKappa), format_number(f.rmse, dec::kThroughput),
+                     f.levels)});
+    out.rows.push_back({"Throughput peak N*",
+                        f.peak_load ? format_number(f.peak_load, dec::kUslLoad) + " live drivers at " +
+                                          format_number(f.peak_throughput, dec::kThroughput) + " events/s"
+                                    : f.peak_note});
+    if (usl.disagreement) {
+        out.warnings.push_back(*usl.disagreement);
+    }
+}
+
+// The baseline's status figures, the limits derived from them, and each scenario against them.
+void calibration_rows(const analysis::CalibrationReport& r, CapacityBlock& out) {
+    namespace dec = analysis::decimals;
+    const auto& c = r.calibration;
+    std::string base = "status latency p50 " + format_number(c.latency_p50_ms, dec::kLatencyMs) +
+                       " ms, p95 " + format_number(c.latency_p95_ms, dec::kLatencyMs) + " ms";
+    if (c.mean_real_time_ratio) {
+        base += "; real-time ratio " + format_number(c.mean_real_time_ratio, dec::kRealTimeRatio) + " (" +
+                c.real_time_ratio_source + ")";
+    }
+    out.rows.push_back({"Baseline calibration", base});
+    out.rows.push_back(
+        {"Derived limits", "latency degraded ≥ " + format_number(c.latency_degraded_ms, dec::kLatencyMs) +
+                               " ms, unhealthy ≥ " + format_number(c.latency_unhealthy_ms, dec::kLatencyMs) +
+                               " ms (p95 ×1.25 / ×1.5); real-time ratio floor " +
+                               format_number(c.real_time_ratio_floor, dec::kRealTimeRatio) + " (×0.8)"});
+    for (const auto& s : r.scenarios) {
+        const auto& a = s.assessment;
+        out.rows.push_back({"Pace: " + s.scenario_name,
+                            "latency p95 " + format_number(a.latency_p95_ms, dec::kLatencyMs) + " ms (" +
+                                analysis::to_string(a.latency) + "), real-time ratio " +
+                                format_number(a.mean_real_time_ratio, dec::kRealTimeRatio) + " (" +
+                                analysis::to_string(a.real_time) + ")"});
+    }
 }
 
 void stress_rows(const ReportContext& ctx, CapacityBlock& out) {
@@ -75,6 +132,9 @@ void stress_rows(const ReportContext& ctx, CapacityBlock& out) {
                                                     : std::string("n/a")});
         if (!step.refinement.empty()) {
             out.rows.push_back({"Bisection probes", std::to_string(step.refinement.size())});
+        }
+        if (a.stress->usl) {
+            usl_rows(*a.stress->usl, out);
         }
         return;
     }
@@ -128,6 +188,9 @@ CapacityBlock capacity_block(const ReportContext& context) {
         out.rows.push_back({"Leak verdicts", leaks.empty() ? std::string("no containers judged") : leaks});
     } else if (const auto why = unsampled_reason(a, model::scenario_names::kDuration)) {
         out.rows.push_back({"Leak verdicts", "not judged: duration test " + *why});
+    }
+    if (a.calibration) {
+        calibration_rows(*a.calibration, out);
     }
     return out;
 }

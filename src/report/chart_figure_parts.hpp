@@ -21,6 +21,9 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan);
 ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan);
 ChartFigure real_time_ratio(const ReportContext& ctx, const ChartPlan& plan);
 ChartFigure capacity(const ReportContext& ctx, const ChartPlan& plan);  // chart_capacity.cpp
+ChartFigure usl(const ReportContext& ctx, const ChartPlan& plan);       // chart_usl.cpp
+// Whether the analysis has step-mode throughput points to draw (chart_usl.cpp).
+bool has_usl_points(const ReportContext& ctx);
 
 // Step mode's record of the stress test (none in ramp mode or without a stress test), and whether any of
 // its judged loads has window means to draw.

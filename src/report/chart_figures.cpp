@@ -110,6 +110,8 @@ ChartFigure build_chart(const ReportContext& context, const ChartPlan& plan) {
             return detail::real_time_ratio(context, plan);
         case ChartKind::capacity:
             return detail::capacity(context, plan);
+        case ChartKind::usl:
+            return detail::usl(context, plan);
     }
     ChartFigure empty;
     empty.figure = {{"data", nlohmann::json::array()},

@@ -155,6 +155,14 @@ std::vector<ChartPlan> plan_charts(const ReportContext& context) {
         plans.push_back({"Stress", std::string(kCapacityChartPath), "Capacity: Window Means by Live Load",
                          ChartKind::capacity, ChartMetric::none, priority_subset(cfg, std::move(present))});
     }
+    if (detail::has_usl_points(context)) {
+        plans.push_back({"Stress",
+                         std::string(kUslChartPath),
+                         "Scalability: Throughput by Live Load (USL)",
+                         ChartKind::usl,
+                         ChartMetric::none,
+                         {}});
+    }
     if (const auto* s = run.find_scenario(model::scenario_names::kStress); s && !s->samples.empty()) {
         const auto shown = priority_subset(cfg, sampled_containers(run, *s));
         if (!shown.empty()) {

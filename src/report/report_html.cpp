@@ -81,7 +81,7 @@ std::string render_html_report(const ReportContext& context) {
         b << "<p class=\"warning-note\"><strong>Warning:</strong> " << h(w) << "</p>\n";
     }
     for (const auto& p : plans) {
-        if (p.kind == ChartKind::capacity) {
+        if (p.kind == ChartKind::capacity || p.kind == ChartKind::usl) {
             inline_chart(b, p, charts_dir);
         }
     }

@@ -90,6 +90,11 @@ std::string render_markdown_report(const ReportContext& context) {
         out << "Capacity chart: [charts/" << kCapacityChartPath << ".html](charts/" << kCapacityChartPath
             << ".html)\n\n";
     }
+    if (std::any_of(charts.begin(), charts.end(),
+                    [](const ChartPlan& p) { return p.kind == ChartKind::usl; })) {
+        out << "Scalability chart: [charts/" << kUslChartPath << ".html](charts/" << kUslChartPath
+            << ".html)\n\n";
+    }
 
     out << "## Test Summary\n\n| Field | Value |\n|---|---|\n";
     out << "| Test ID | " << md(run.test_id) << " |\n";

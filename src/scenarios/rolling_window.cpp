@@ -76,12 +76,16 @@ void RollingWindow::push(const model::RunResult& run, const model::Sample& sampl
     if (sample.pace && sample.pace->real_time_ratio) {
         push_value(rtr_, *sample.pace->real_time_ratio);
     }
+    if (sample.pace && sample.pace->status_latency_ms) {
+        push_value(latency_, *sample.pace->status_latency_ms);
+    }
 }
 
 void RollingWindow::clear() {
     series_.clear();
     host_cpu_.clear();
     rtr_.clear();
+    latency_.clear();
 }
 
 std::vector<model::RollingAverage> RollingWindow::rolling_averages() const {
@@ -103,6 +107,7 @@ analysis::StressWindow RollingWindow::values() const {
     }
     w.host_cpu_percent.assign(host_cpu_.begin(), host_cpu_.end());
     w.real_time_ratio.assign(rtr_.begin(), rtr_.end());
+    w.status_latency_ms.assign(latency_.begin(), latency_.end());
     return w;
 }
 

@@ -122,7 +122,7 @@ TickOutcome Sampler::tick(const std::function<void(model::Sample&)>& complete) {
     }
     ports.progress.sample_taken(ctx_.run, scenario_.samples.back(), live_);
 
-    if (consecutive_status_failures_ >= kMaxConsecutiveStatusFailures) {
+    if (status_required_ && consecutive_status_failures_ >= kMaxConsecutiveStatusFailures) {
         throw RuntimeFailure("simulation API: " + std::to_string(consecutive_status_failures_) +
                              " status calls failed in a row (is the simulation service still up?)");
     }
@@ -137,7 +137,7 @@ void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome) {
         ++consecutive_status_failures_;
         append_error(sample, std::string("simulation status: ") + e.what());
         previous_sim_ns_.reset();
-        return;
+        return;  // no throughput call either: a service that did not answer costs one timeout, not two
     }
     consecutive_status_failures_ = 0;
     const double wall = ctx_.ports.clock.now();
@@ -164,8 +164,27 @@ void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome) {
     } else {
         previous_sim_ns_.reset();  // not running: simulated time stands still by design
     }
+    read_throughput(pace);
     sample.pace = pace;
     outcome.status = status;
+}
+
+void Sampler::read_throughput(model::PaceSample& pace) {
+    // One extra call per tick at most, beside the status call; the endpoint is optional, so a failure is a
+    // null figure (noted once per scenario), never a gap in the sample or a reason to stop.
+    try {
+        pace.events_per_sec = ctx_.ports.simulation.events_per_second();
+    } catch (const std::exception& e) {
+        if (!throughput_failure_noted_) {
+            ctx_.ports.progress.note(std::string("throughput not recorded (GET /metrics/performance): ") +
+                                     e.what());
+            throughput_failure_noted_ = true;
+        }
+    }
+    if (!pace.events_per_sec || !std::isfinite(*pace.events_per_sec)) {
+        pace.events_per_sec.reset();
+        pace.extra_json = model::PaceSample::kNoThroughput;
+    }
 }
 
 bool Sampler::watched(const std::string& container) const {

@@ -19,7 +19,7 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
     auto& clock = ctx.ports.clock;
     auto& sim = ctx.ports.simulation;
     const auto& sc = config_.scenarios;
-    const auto rule = analysis::StressRuleSettings::sustained(config_);
+    const auto rule = step_rule();
     auto& record = step_result();
     RollingWindow samples(config_, static_cast<std::size_t>(sc.stress_window_samples));
     long running = 0;              // drivers (and riders) queued since the last reset
@@ -45,7 +45,8 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
         (void)sim.wait_for_spawn(spawn_wait_timeout(config_, add, 1.0));
         throw_if_stopped(ctx);
         const long live = live_drivers_after_spawn(ctx, m);
-        const CollectEnd end = settle_and_collect(ctx, result, sampler, samples, rule, label).end;
+        const auto collected = settle_and_collect(ctx, result, sampler, samples, rule, label);
+        const CollectEnd end = collected.end;
         const auto judged = samples.values();
         if (end == CollectEnd::stopped) {
             throw Interrupted{};
@@ -64,6 +65,9 @@ void StressScenario::refine(ScenarioContext& ctx, model::ScenarioResult& result,
         }
         // Critical memory (which ended the collection early) comes first in the rule.
         r.window_means = round_window_means(analysis::level_window_means(judged));
+        if (end == CollectEnd::completed) {
+            r.window_throughput = judged_throughput(result, collected.window_samples);
+        }
         const auto breach = analysis::evaluate_window(judged, rule);
         r.breach = breach.has_value();
         running_breached = r.breach;

@@ -4,10 +4,15 @@
 // (analysis/stress_step_size.hpp).
 #include "perfrunner/scenarios/stress.hpp"
 
+#include <algorithm>
+#include <span>
+
 #include <fmt/format.h>
 
 #include "perfrunner/analysis/stress_rule.hpp"
 #include "perfrunner/analysis/stress_step_size.hpp"
+#include "perfrunner/analysis/usl_capacity.hpp"
+#include "perfrunner/model/rounding.hpp"
 #include "perfrunner/scenarios/rolling_window.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
@@ -48,6 +53,37 @@ StressScenario::LevelSamples StressScenario::settle_and_collect(ScenarioContext&
     return out;
 }
 
+std::optional<double> StressScenario::judged_throughput(const model::ScenarioResult& result,
+                                                        std::size_t window_samples) {
+    // The judged window is the level's last samples; its mean throughput is one point of the USL fit.
+    const std::span<const model::Sample> all(result.samples);
+    const std::size_t n = std::min(window_samples, all.size());
+    return model::round_half_even(analysis::window_throughput(all.subspan(all.size() - n)), 2);
+}
+
+analysis::StressRuleSettings StressScenario::step_rule() const {
+    auto rule = analysis::StressRuleSettings::sustained(config_);
+    if (calibration_) {
+        analysis::apply_baseline_triggers(rule, *calibration_);
+    }
+    return rule;
+}
+
+void StressScenario::calibrate_from_level(ScenarioContext& ctx, const model::ScenarioResult& result,
+                                          std::size_t window, long level) {
+    if (!calibration_ || calibration_->mean_real_time_ratio) {
+        return;
+    }
+    const std::span<const model::Sample> all(result.samples);
+    const std::size_t n = std::min(window, all.size());
+    analysis::use_real_time_reference(*calibration_, all.subspan(all.size() - n),
+                                      "stress_test level " + std::to_string(level));
+    if (calibration_->real_time_ratio_floor) {
+        ctx.ports.progress.note(fmt::format("stress: real-time ratio floor {:.3f} (0.8x level {}'s mean)",
+                                            *calibration_->real_time_ratio_floor, level));
+    }
+}
+
 long StressScenario::live_drivers_after_spawn(ScenarioContext& ctx, long fallback) {
     try {
         const auto status = ctx.ports.simulation.status();
@@ -63,7 +99,13 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
     auto& clock = ctx.ports.clock;
     auto& sim = ctx.ports.simulation;
     const auto& sc = config_.scenarios;
-    const auto rule = analysis::StressRuleSettings::sustained(config_);
+    if (sc.stress_baseline_triggers) {
+        calibration_ = analysis::run_calibration(ctx.run);
+        ctx.ports.progress.note(calibration_ ? "stress: baseline-calibrated triggers on"
+                                             : "stress: baseline-calibrated triggers on, but the run has no "
+                                               "baseline status latencies (run the baseline scenario first)");
+    }
+    auto rule = step_rule();
     const int window = sc.stress_window_samples;
     const long batch = sc.stress_spawn_batch_size;
     const double max_duration = sc.stress_max_duration_minutes * 60.0;
@@ -124,6 +166,7 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         }
         const auto judged = samples.values();
         step.window_means = round_window_means(analysis::level_window_means(judged));
+        step.window_throughput = judged_throughput(result, level_samples.window_samples);
         const auto breach = analysis::evaluate_window(judged, rule);
         step.breach = breach.has_value();
         if (breach) {
@@ -141,6 +184,8 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         record.steps.push_back(step);
         record.last_healthy = live;
         healthy.push_back({live, analysis::threshold_shares(judged, rule)});
+        calibrate_from_level(ctx, result, level_samples.window_samples, level);
+        rule = step_rule();
         sampler.checkpoint();
     }
     loop_end_ = clock.now();

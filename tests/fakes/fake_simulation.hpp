@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ class FakeSimulation final : public ports::SimulationControl {
     int fail_status_calls = 0;  // the next N status calls throw
     bool fail_spawn = false;
     double status_latency_ms = 3.0;
+    // Throughput (events per wall second) by live agents; nullopt = the endpoint has no figure.
+    std::function<std::optional<double>(long agents)> throughput = [](long) -> std::optional<double> {
+        return std::nullopt;
+    };
+    int fail_performance_calls = 0;  // the next N /metrics/performance calls throw
 
     bool health() override { return healthy; }
 
@@ -46,6 +52,15 @@ class FakeSimulation final : public ports::SimulationControl {
         s.riders_total = riders_live;
         s.latency_ms = status_latency_ms;
         return s;
+    }
+    std::optional<double> events_per_second() override {
+        calls.push_back("performance");
+        advance();
+        if (fail_performance_calls > 0) {
+            --fail_performance_calls;
+            throw RuntimeFailure("GET /metrics/performance: 404 Not Found (fake)");
+        }
+        return state == "running" ? throughput(drivers_live + riders_live) : std::optional<double>(0.0);
     }
     void start() override {
         calls.push_back("start");

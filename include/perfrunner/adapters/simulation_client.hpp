@@ -72,6 +72,8 @@ struct SpawnResponse {
 ports::SimulationStatus parse_status(const nlohmann::json& body, const std::string& where);
 ports::SpawnStatus parse_spawn_status(const nlohmann::json& body, const std::string& where);
 SpawnResponse parse_spawn_response(const nlohmann::json& body, const std::string& where);
+// events.total_per_sec of /metrics/performance; nullopt when missing, not a number, negative or not finite.
+std::optional<double> parse_events_per_second(const nlohmann::json& body);
 
 class SimulationClient final : public ports::SimulationControl {
   public:
@@ -83,6 +85,8 @@ class SimulationClient final : public ports::SimulationControl {
 
     bool health() override;
     ports::SimulationStatus status() override;
+    // Never waits for its rate-limit group: a tick that would exceed it gets nullopt.
+    std::optional<double> events_per_second() override;
     void start() override;
     // Throws StopQuirk for a 500 while paused/draining, HttpError otherwise.
     void stop() override;

@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/analysis/baseline_calibration.hpp"
 #include "perfrunner/analysis/leak_rule.hpp"
+#include "perfrunner/analysis/usl_capacity.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/results.hpp"
 
@@ -128,6 +130,7 @@ struct StressAnalysis {
     std::optional<model::Trigger> trigger;       // as recorded; none when the time limit ended the test
     std::vector<model::PeakValues> peak_values;  // as recorded, else the samples' maxima (aborted runs)
     std::optional<long> drivers_queued, last_healthy, breaking_point, recommended_load;
+    std::optional<UslCapacity> usl;  // step mode only: the scalability fit, or why there is none
 };
 
 struct SpeedStep {
@@ -153,6 +156,7 @@ struct Analysis {
     std::optional<DurationAnalysis> duration;
     std::optional<StressAnalysis> stress;
     std::optional<SpeedAnalysis> speed;
+    std::optional<CalibrationReport> calibration;  // the baseline's status figures and each scenario's pace
     std::vector<Finding> findings;
     std::vector<std::string> recommendations;
     std::vector<ContainerHealth> container_health;

@@ -16,6 +16,12 @@ inline constexpr int kSlope = 3;          // MB/min and %/min slopes
 inline constexpr int kFinding = 2;        // finding metric_value and threshold
 inline constexpr int kCooldown = 2;       // cooldown medians and deltas
 inline constexpr int kRealTimeRatio = 3;  // speed-scaling mean real-time ratio
+inline constexpr int kThroughput = 2;     // events/s (window means, X(N*))
+inline constexpr int kUslLambda = 4;      // events/s per driver
+inline constexpr int kUslSigma = 6;
+inline constexpr int kUslKappa = 9;   // κ is ~1e-4..1e-7: nine places keep three significant digits
+inline constexpr int kUslLoad = 1;    // N*, in live drivers
+inline constexpr int kLatencyMs = 2;  // status-call latency
 }  // namespace decimals
 
 nlohmann::ordered_json container_summary_json(const ContainerSummary& summary);
@@ -26,6 +32,10 @@ nlohmann::ordered_json phase_analysis_json(const std::vector<PhaseSlopes>& phase
 nlohmann::ordered_json leak_result_json(const LeakResult& leak);
 nlohmann::ordered_json cooldown_result_json(const CooldownResult& cooldown);
 nlohmann::ordered_json stress_analysis_json(const StressAnalysis& stress);
+// stress_summary.usl: the points, λ σ κ with 95 % intervals, RMSE, N* and X(N*) or why not.
+nlohmann::ordered_json usl_capacity_json(const UslCapacity& usl);
+// analysis.baseline_calibration: the baseline's figures, the derived limits, and each scenario against them.
+nlohmann::ordered_json calibration_json(const CalibrationReport& calibration);
 nlohmann::ordered_json speed_analysis_json(const SpeedAnalysis& speed);
 
 // The duration scenario's metadata part: {phase_analysis, leak_analysis, cooldown_analysis (when any)}.

@@ -8,6 +8,9 @@
 #include <span>
 #include <string>
 
+#include <vector>
+
+#include "perfrunner/analysis/stress_rule.hpp"
 #include "perfrunner/model/results.hpp"
 
 namespace perfrunner::analysis {
@@ -46,5 +49,27 @@ struct PaceAssessment {
 };
 
 PaceAssessment assess_pace(std::span<const model::Sample> samples, const BaselineCalibration& calibration);
+
+// The run's calibration: from its baseline scenario's samples (none without a baseline).
+std::optional<BaselineCalibration> run_calibration(const model::RunResult& run);
+
+// scenarios.stress_baseline_triggers: the calibrated limits as stress rules — the real-time-ratio floor
+// becomes the higher of the configured floor and the calibrated one, the status-latency limit the unhealthy
+// one (1.5x the baseline p95). A figure the calibration lacks leaves its rule as configured.
+void apply_baseline_triggers(StressRuleSettings& rule, const BaselineCalibration& calibration);
+
+// One scenario judged against the run's calibration (issue 14 point 3: limits reported per scenario).
+struct ScenarioPace {
+    std::string scenario_name;
+    PaceAssessment assessment;
+};
+
+struct CalibrationReport {
+    BaselineCalibration calibration;
+    std::vector<ScenarioPace> scenarios;  // every scenario after the baseline with pace records, in run order
+};
+
+// None when the run has no baseline scenario with status latencies (e.g. the reference framework's files).
+std::optional<CalibrationReport> calibration_report(const model::RunResult& run);
 
 }  // namespace perfrunner::analysis

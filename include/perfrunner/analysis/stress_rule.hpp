@@ -5,7 +5,9 @@
 //   2. per container, in the window's order (the catalogue's): memory (% of the limit) >= the memory
 //      threshold, then CPU >= the CPU threshold x the container's effective cores (% of one core);
 //   3. host CPU (% of all cores) >= the host threshold (container "host", metric "cpu");
-//   4. the simulation's real-time ratio <= the floor (the simulation container, metric "rtr").
+//   4. the simulation's real-time ratio <= the floor (the simulation container, metric "rtr");
+//   5. the status call's latency >= the limit (the simulation container, metric "latency"; only with
+//      scenarios.stress_baseline_triggers, from the baseline's calibration).
 // "Crossing" is the breach rule: the window mean (the reference's rolling mean), k of the last m values,
 // either or both; comparisons are inclusive. A series is judged only once it holds `min_values` values, so
 // the ramp's half-filled rolling window never triggers on one spike.
@@ -31,6 +33,7 @@ struct StressWindow {
     std::vector<ContainerWindow> containers;  // in the order they are judged
     std::vector<double> real_time_ratio;      // simulation pace, 1.0 keeps up
     std::vector<double> host_cpu_percent;     // host CPU, % of all cores
+    std::vector<double> status_latency_ms;    // round trip of the status call
 };
 
 enum class BreachRule { window_mean, k_of_m, either, both };
@@ -44,6 +47,7 @@ struct StressRuleSettings {
     std::optional<double> critical_memory_percent;              // none: no immediate stop
     double host_cpu_threshold_percent = 0;                      // 0 = off
     double rtr_floor = 0;                                       // 0 = off
+    double latency_limit_ms = 0;                                // 0 = off
     std::size_t min_values = 1;                                 // values a series needs before it is judged
     std::string simulation_container = "rideshare-simulation";  // the container an "rtr" hit names
 

@@ -82,6 +82,7 @@ struct ScenariosConfig {
     int stress_refine_resolution = 0;
     int stress_max_step_batches = 0;
     double speed_scaling_settle_seconds = 0;
+    bool stress_baseline_triggers = false;
 };
 
 // Per-container thresholds: a set member replaces the section's value for that container.

@@ -74,7 +74,9 @@ struct HostSample {
     std::string extra_json{};  // unknown members (see ContainerSample::extra_json)
 };
 
-// How well the simulation keeps up with real time (perfrunner addition), read from /simulation/status.
+// How well the simulation keeps up with real time (perfrunner addition), read from /simulation/status, and
+// its throughput from /metrics/performance (a pace record may hold only the throughput when the status
+// failed).
 struct PaceSample {
     std::optional<std::string> state;
     std::optional<std::string> simulated_time;  // status.current_time as sent
@@ -85,7 +87,13 @@ struct PaceSample {
     std::optional<long> drivers_total;
     std::optional<long> riders_total;
     std::optional<long> active_trips;
+    // Throughput: events.total_per_sec of GET /metrics/performance (simulation-api.md §2.3), events per wall
+    // second. Written only when set; a tick whose call failed keeps "events_per_sec":null in extra_json
+    // (PaceSample::kNoThroughput), files without the figure stay without it.
+    std::optional<double> events_per_sec;
     std::string extra_json{};  // unknown members (see ContainerSample::extra_json)
+
+    static constexpr const char* kNoThroughput = "\"events_per_sec\":null";
 };
 
 struct Sample {

@@ -74,6 +74,8 @@ struct StressStep {
     std::optional<std::string> critical;        // "oom" when an OOM kill ended the level
     std::optional<Trigger> trigger;             // with detail
     std::vector<LevelWindowMean> window_means;  // the judged window, per container
+    // Mean throughput (events/s of /metrics/performance) over the judged window; none without a figure.
+    std::optional<double> window_throughput;
     nlohmann::ordered_json extra;
 
     bool operator==(const StressStep&) const = default;
@@ -87,6 +89,7 @@ struct RefinementProbe {
     std::optional<std::string> critical;        // "oom"
     std::optional<Trigger> trigger;             // with detail
     std::vector<LevelWindowMean> window_means;  // the judged window, per container
+    std::optional<double> window_throughput;    // as StressStep::window_throughput
     nlohmann::ordered_json extra;
 
     bool operator==(const RefinementProbe&) const = default;

@@ -33,6 +33,10 @@ class SimulationControl {
     virtual ~SimulationControl() = default;
     virtual bool health() = 0;  // GET /health == 200; never throws
     virtual SimulationStatus status() = 0;
+    // GET /metrics/performance: events.total_per_sec (simulation-api.md §2.3), events per wall second. The
+    // endpoint is optional: nullopt when the answer lacks the figure or the call would exceed its rate
+    // limit; throws like every call when the request fails.
+    virtual std::optional<double> events_per_second() = 0;
     virtual void start() = 0;
     virtual void stop() = 0;
     virtual void pause() = 0;

@@ -18,11 +18,14 @@ enum class ChartKind {
     stress_comparison,
     speed_scaling,
     capacity,  // step mode: window means per judged load (live drivers)
+    usl,       // step mode: window-mean throughput per judged load, the USL fit, N*
 };
 enum class ChartMetric { none, memory, cpu };
 
 // The capacity chart's path under charts/ (without extension).
 inline constexpr const char* kCapacityChartPath = "stress/capacity";
+// The scalability (USL) chart's path under charts/ (without extension).
+inline constexpr const char* kUslChartPath = "stress/usl_throughput";
 
 inline constexpr std::array<const char*, 4> kChartSections = {"Overview", "Duration/Leak", "Stress",
                                                               "Speed Scaling"};

@@ -44,7 +44,7 @@ class RollingWindow {
     const config::Config& config_;
     std::size_t window_;
     std::vector<Series> series_;
-    std::deque<double> host_cpu_, rtr_;
+    std::deque<double> host_cpu_, rtr_, latency_;
 };
 
 }  // namespace perfrunner::scenarios

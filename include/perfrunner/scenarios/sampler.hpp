@@ -1,8 +1,8 @@
 #pragma once
 // The sampling primitive of every scenario: one tick = metrics poll -> sample (timestamp taken once, right
-// after the poll) -> simulation status (pace) when the simulation should be running -> OOM poll; and timed
-// collection on an anchored schedule (tick k at start + k*interval; a late tick is taken at once; the
-// schedule never drifts).
+// after the poll) -> simulation status (pace) and throughput (/metrics/performance) when the simulation
+// should be running -> OOM poll; and timed collection on an anchored schedule (tick k at start + k*interval;
+// a late tick is taken at once; the schedule never drifts).
 //
 // Failures are data, not crashes: a failed metrics poll is a sample with no containers and `error` set; a
 // failed status call is recorded in the sample. Only kMaxConsecutiveStatusFailures failed status calls in a
@@ -32,8 +32,12 @@ class Sampler {
   public:
     Sampler(ScenarioContext& context, model::ScenarioResult& scenario);
 
-    // Read /simulation/status on every tick (while the simulation runs).
-    void set_read_status(bool read) { read_status_ = read; }
+    // Read /simulation/status on every tick (while the simulation runs). `required`: a run of failed calls
+    // ends the scenario (false for the baseline, which only calibrates the status latency).
+    void set_read_status(bool read, bool required = true) {
+        read_status_ = read;
+        status_required_ = required;
+    }
     // Forget the previous simulated time (after reset / set_speed): the next sample has no achieved speed.
     void reset_pace() { previous_sim_ns_.reset(); }
     // Live figures shown by the progress display.
@@ -70,6 +74,7 @@ class Sampler {
     void backfill(std::size_t first, double start, double interval_seconds);
     std::size_t scenario_index() const;  // of scenario_ in the run
     void read_pace(model::Sample& sample, TickOutcome& outcome);
+    void read_throughput(model::PaceSample& pace);  // events_per_sec, or a null kept in extra_json
     void poll_oom(model::Sample& sample, TickOutcome& outcome);
     void record_watch_notes(const model::Sample& sample, TickOutcome& outcome);
     bool watched(const std::string& container) const;  // in the container catalogue
@@ -79,12 +84,14 @@ class Sampler {
     ScenarioContext& ctx_;
     model::ScenarioResult& scenario_;
     bool read_status_ = false;
+    bool status_required_ = true;
     std::optional<long long> previous_sim_ns_;
     double previous_wall_ = 0.0;
     int consecutive_status_failures_ = 0;
     std::vector<std::string> oom_names_;
     progress::LiveFigures live_;
     bool sink_failure_reported_ = false;
+    bool throughput_failure_noted_ = false;
 };
 
 }  // namespace perfrunner::scenarios

@@ -7,6 +7,7 @@
 // simulation is stopped on every exit path, aborts included (bug 10).
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/analysis/baseline_calibration.hpp"
 #include "perfrunner/analysis/stress_rule.hpp"
 #include "perfrunner/model/scenario_metadata.hpp"
 #include "perfrunner/model/scenario_names.hpp"
@@ -47,13 +48,24 @@ class StressScenario {
     // The simulation's live drivers once a spawn wait ended (the live counts are noted too), or `fallback`
     // when the status call fails.
     long live_drivers_after_spawn(ScenarioContext& ctx, long fallback);
+    // Mean throughput of the last `window_samples` samples (the judged window), 2 dp; none without figures.
+    static std::optional<double> judged_throughput(const model::ScenarioResult& result,
+                                                   std::size_t window_samples);
     void note_peaks(const model::RunResult& run, const model::Sample& sample);
     void note_live(const ports::SimulationStatus& status);
     // Ramp mode: the live counts last read, kept as the ones at the trigger (or OOM stop).
     void note_live_at_trigger();
     void store_metadata(model::ScenarioResult& result);
     model::StressStepResult& step_result() { return *metadata_.step_mode; }
+    // Step mode's rule: the configured thresholds, plus the baseline-calibrated limits when
+    // scenarios.stress_baseline_triggers is on (calibration_ holds them).
+    analysis::StressRuleSettings step_rule() const;
+    // With the triggers on: the first healthy level's window becomes the real-time reference when the
+    // baseline measured none (the simulation does not run during the baseline).
+    void calibrate_from_level(ScenarioContext& ctx, const model::ScenarioResult& result, std::size_t window,
+                              long level);
 
+    std::optional<analysis::BaselineCalibration> calibration_;  // scenarios.stress_baseline_triggers
     const config::Config& config_;
     bool clean_restart_first_;
     std::size_t window_;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -56,6 +57,7 @@ struct Knobs {
     double unpaced_speed = 1000;     // effective speed when the multiplier is exactly 100 (pacing disabled)
     double tick_s = 0.1;             // wall seconds per engine tick
     double trip_scale = 1.0;         // multiplies every trip phase duration (pickup, ride, idle)
+    long match_work = 0;             // dispatcher work units per driver-rider pair per simulated second
     long seed = 42;
     bool quiet = false;
 };
@@ -77,6 +79,7 @@ Knobs read_knobs() {
     k.unpaced_speed = env_double("SIM_UNPACED_SPEED", k.unpaced_speed, 1, 1e6);
     k.tick_s = env_double("SIM_TICK_MS", 100, 10, 1000) / 1000.0;
     k.trip_scale = env_double("SIM_TRIP_SCALE", 1.0, 0.01, 100);
+    k.match_work = env_long("SIM_MATCH_WORK", 0, 0, 1L << 20);
     k.seed = env_long("SIM_SEED", 42, 0, 1L << 62);
     k.quiet = env_bool("SIM_QUIET", false);
     return k;
@@ -272,11 +275,12 @@ class Engine {
     json performance() {
         std::lock_guard<std::mutex> g(mu_);
         const bool live = state_ == State::Running || state_ == State::Draining;
-        const double rate = live ? eff_speed() * ratio_ : 0.0;
-        const double nd = static_cast<double>(drivers_.size());
-        const double gps = nd * 0.2 * rate;
-        const double trip_ev = static_cast<double>(trip_events_) / std::max(1e-9, perf_window_s_);
-        const double status_ev = static_cast<double>(status_events_) / std::max(1e-9, perf_window_s_);
+        // Events the engine really produced per wall second over the last few seconds (the clock's progress
+        // decides how many: an engine that falls behind produces fewer).
+        const auto rates = event_rates();
+        const double gps = rates[0];
+        const double trip_ev = rates[1];
+        const double status_ev = rates[2];
         auto lat = [&](double base) -> json {
             if (!live) return nullptr;
             double load = std::min(1.0, static_cast<double>(drivers_.size() + riders_.size()) / 2000.0);
@@ -325,7 +329,7 @@ class Engine {
             {"resources",
              {{"cpu_demand_cores", demand_},
               {"max_cores", burner_.max_cores()},
-              {"real_time_ratio", std::round(ratio_ * 1000) / 1000},
+              {"real_time_ratio", std::round(progress_ratio_ * 1000) / 1000},
               {"leak_mb", static_cast<long>(leak_.size())},
               {"agent_memory_mb", static_cast<double>((drivers_.size() + riders_.size()) *
                                                       static_cast<size_t>(k_.mem_per_agent_kb)) /
@@ -346,7 +350,7 @@ class Engine {
         m.status_events = static_cast<double>(status_events_before_ + status_events_);
         m.gps_pings = gps_pings_;
         m.trips_active = static_cast<long>(trips_.size());
-        m.real_time_ratio = ratio_;
+        m.real_time_ratio = progress_ratio_;
         m.speed_multiplier = speed_;
         m.effective_speed = eff_speed();
         m.simpy_events = static_cast<long>(drivers_.size() + riders_.size() + trips_.size());
@@ -410,6 +414,47 @@ class Engine {
         r.next_request = sim_elapsed_ + k_.trip_scale * uni(1, 10);
         r.mem = Block(static_cast<size_t>(k_.mem_per_agent_kb) * 1024);
         riders_.push_back(std::move(r));
+    }
+
+    // Cumulative events of every kind, sampled once per tick (wall clock) for the sliding-window rates.
+    struct EventMark {
+        std::chrono::steady_clock::time_point at;
+        double gps, trip, status;
+    };
+    std::array<double, 3> event_rates() const {
+        if (marks_.size() < 2) return {0.0, 0.0, 0.0};
+        const auto& a = marks_.front();
+        const auto& b = marks_.back();
+        const double secs = std::chrono::duration<double>(b.at - a.at).count();
+        if (secs <= 0) return {0.0, 0.0, 0.0};
+        return {(b.gps - a.gps) / secs, (b.trip - a.trip) / secs, (b.status - a.status) / secs};
+    }
+    void mark_events(std::chrono::steady_clock::time_point now) {
+        marks_.push_back({now, gps_pings_, static_cast<double>(trip_events_before_ + trip_events_),
+                          static_cast<double>(status_events_before_ + status_events_)});
+        while (marks_.size() > 2 && now - marks_[1].at >= kRateWindow) marks_.pop_front();
+    }
+
+    // The dispatcher's matching pass for dt simulated seconds: every driver is scored against every rider
+    // (match_work units per pair per simulated second), under the engine lock like the rest of the model.
+    // Its cost grows with drivers x riders, so past some load the engine cannot finish a simulated second in
+    // a wall second: the clock falls behind and the events per wall second fall - the contention is the
+    // engine's own work, not a formula.
+    void match_pass(double dt) {
+        if (k_.match_work <= 0 || drivers_.empty() || riders_.empty()) return;
+        match_credit_ += static_cast<double>(drivers_.size()) * static_cast<double>(riders_.size()) *
+                         static_cast<double>(k_.match_work) * dt;
+        const auto units = static_cast<uint64_t>(match_credit_);
+        match_credit_ -= static_cast<double>(units);
+        uint64_t x = match_state_;
+        for (uint64_t i = 0; i < units; ++i) {
+            for (int j = 0; j < 16; ++j) {  // one work unit: a few ns of integer scoring
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+            }
+        }
+        match_state_ = x;
     }
 
     // advance the model by dt simulated seconds (state is Running or Draining)
@@ -546,8 +591,37 @@ class Engine {
                 sr += r;
             }
             ratio_ = sr > 1e-6 ? std::min(1.0, sa / (sr * 0.97)) : 1.0;
-            // 2) advance the simulated clock by speed × wall × ratio
-            if (state_ == State::Running || state_ == State::Draining) step(dt_wall * eff_speed() * ratio_);
+            // 2) advance the simulated clock by speed × wall × ratio, in slices that each include the
+            // dispatcher's matching pass; slices left when the tick's wall time is used up are dropped (the
+            // engine fell behind). The lock is let go between slices so API calls are served meanwhile.
+            if (state_ == State::Running || state_ == State::Draining) {
+                double due = dt_wall * eff_speed() * ratio_;
+                // A slice's matching pass stays near 30 ms of work, so the budget check below comes often.
+                const double pair_units = static_cast<double>(drivers_.size()) *
+                                          static_cast<double>(riders_.size()) *
+                                          static_cast<double>(k_.match_work);
+                double slice = std::max(0.01, due / 8.0);
+                if (pair_units > 0) slice = std::min(slice, std::max(1e-4, 2e6 / pair_units));
+                const auto budget_end = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                  std::chrono::duration<double>(k_.tick_s * 0.9));
+                double done = 0;
+                while (due > 1e-9 && !quit_) {
+                    const double d = std::min(slice, due);
+                    match_pass(d);
+                    step(d);
+                    done += d;
+                    due -= d;
+                    if (std::chrono::steady_clock::now() >= budget_end) break;
+                    lk.unlock();
+                    lk.lock();
+                    if (state_ != State::Running && state_ != State::Draining) break;
+                }
+                const double achieved = dt_wall > 0 ? std::min(1.0, done / (dt_wall * eff_speed())) : 1.0;
+                progress_ratio_ += 0.2 * (achieved - progress_ratio_);  // ~1 s of ticks
+            } else {
+                progress_ratio_ = 1.0;
+            }
+            mark_events(std::chrono::steady_clock::now());
             // 3) leak while running (wall minutes), touched 1-MB blocks kept until reset
             if (state_ == State::Running && k_.leak_mb_per_min > 0) {
                 leak_accum_mb_ += k_.leak_mb_per_min * dt_wall / 60.0;
@@ -562,14 +636,12 @@ class Engine {
                 live ? static_cast<double>(drivers_.size() + riders_.size()) * k_.cpu_per_agent * eff_speed()
                      : 0.0;
             burner_.set_demand(demand_);
-            // event-rate window for /metrics/performance
-            perf_window_s_ = std::chrono::duration<double>(now - perf_start).count();
-            if (perf_window_s_ >= 10.0) {
+            // keep the per-window counters small (the /metrics counters add both parts)
+            if (now - perf_start >= std::chrono::seconds(10)) {
                 perf_start = now;
                 trip_events_before_ += trip_events_;
                 status_events_before_ += status_events_;
                 trip_events_ = status_events_ = 0;
-                perf_window_s_ = 1e-9;
             }
         }
     }
@@ -611,7 +683,13 @@ class Engine {
     long trip_events_ = 0, status_events_ = 0;
     long long trip_events_before_ = 0, status_events_before_ = 0;  // events of earlier windows (for /metrics)
     double gps_pings_ = 0;
-    double perf_window_s_ = 1e-9;
+    static constexpr std::chrono::seconds kRateWindow{5};
+    std::deque<EventMark> marks_;
+    double match_credit_ = 0;
+    uint64_t match_state_ = 0x9E3779B97F4A7C15ULL;
+    // Simulated progress / (wall x speed), smoothed over ~1 s: the CPU the burners got and the dispatcher's
+    // pace together (what /metrics/performance and /metrics report as the real-time ratio).
+    double progress_ratio_ = 1.0;
 };
 
 // ------------------------------------------------------------------ rate limiting (slowapi-like fixed

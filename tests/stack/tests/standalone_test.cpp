@@ -191,3 +191,43 @@ TEST(Standalone, SpeedExactly100DisablesPacing) {
     const double unpaced = sim_rate(api, 1.0);
     EXPECT_GT(unpaced, 300.0) << "multiplier 100 runs as fast as possible";
 }
+
+// Issue 14: the stand-in's throughput saturates and then falls with load because of its own work loop: the
+// dispatcher scores every driver against every rider under the engine lock (SIM_MATCH_WORK units per pair
+// per simulated second), so past some load the engine cannot finish a simulated second per wall second and
+// the events per wall second (/metrics/performance events.total_per_sec, the spec's shape) fall. Agents are
+// spawned in scheduled mode (10 per simulated second): past the knee the simulated clock, and so the spawn
+// queue, crawls.
+TEST(Standalone, ThroughputRisesSaturatesAndFallsWithLoad) {
+    LocalStandin p(18036, {{"SIM_MEM_PER_AGENT_KB", "0"},
+                           {"SIM_BASE_MEM_MB", "0"},
+                           {"SIM_CPU_PER_AGENT", "0"},
+                           {"SIM_MATCH_WORK", "20000"},
+                           {"SIM_TRIP_SCALE", "0.2"}});
+    ASSERT_TRUE(p.ready());
+    Api api = p.api();
+    ASSERT_EQ(api.post("/simulation/start").status, 200);
+    std::vector<std::pair<int, double>> curve;
+    int live = 0;
+    for (const int target : {4, 12, 30, 60}) {
+        const std::string body = "{\"count\":" + std::to_string(target - live) + "}";
+        ASSERT_EQ(api.post("/agents/drivers?mode=scheduled", body).status, 200);
+        ASSERT_EQ(api.post("/agents/riders?mode=scheduled", body).status, 200);
+        const double t0 = now_s();
+        while (api.get("/agents/spawn-status").json_body() !=
+               json{{"drivers_queued", 0}, {"riders_queued", 0}}) {
+            ASSERT_LT(now_s() - t0, 150.0) << "spawning to " << target;
+            sleep_s(0.5);
+        }
+        live = target;
+        sleep_s(6.0);  // a full 5-s rate window at this load
+        const auto perf = api.get("/metrics/performance").json_body();
+        ASSERT_TRUE(perf["events"]["total_per_sec"].is_number()) << perf.dump();
+        curve.emplace_back(target, perf["events"]["total_per_sec"].get<double>());
+        std::printf("[standalone] %d drivers + %d riders: %.1f events/s, real-time ratio %.3f\n", target,
+                    target, curve.back().second, perf["resources"]["real_time_ratio"].get<double>());
+    }
+    EXPECT_GT(curve[1].second, curve[0].second * 1.5);  // near-linear while the engine keeps pace
+    const double peak = std::max(curve[1].second, curve[2].second);
+    EXPECT_LT(curve[3].second, 0.8 * peak);  // retrograde: more load, fewer events per second
+}

@@ -313,3 +313,66 @@ TEST(SimulationClient, CountsTooLargeForALongAreRefusedNotConverted) {
     EXPECT_THROW(ad::parse_spawn_status(json::parse(R"({"drivers_queued": 1e19, "riders_queued": 0})"), "x"),
                  perfrunner::RuntimeFailure);
 }
+
+TEST(SimulationClient, ThroughputIsEventsTotalPerSecOfMetricsPerformance) {
+    FakeHttpServer fake;
+    std::atomic<int> variant{0};
+    std::atomic<int> calls{0};
+    fake.server().Get("/metrics/performance", [&](const httplib::Request& req, httplib::Response& res) {
+        ++calls;
+        EXPECT_EQ(req.get_header_value("X-API-Key"), kKey);
+        // The shape of simulation-api.md §2.3.
+        json body = {{"events",
+                      {{"gps_pings_per_sec", 10.0},
+                       {"trip_events_per_sec", 2.5},
+                       {"driver_status_per_sec", 1.25},
+                       {"total_per_sec", 13.75}}},
+                     {"latency", {{"osrm", nullptr}, {"kafka", nullptr}, {"redis", nullptr}}},
+                     {"queue_depths", {{"pending_offers", 0}, {"simpy_events", 3}}},
+                     {"memory", {{"rss_mb", 40.0}, {"percent", 8.0}}},
+                     {"resources", nullptr},
+                     {"stream_processor", nullptr},
+                     {"timestamp", 1.7e9}};
+        if (variant == 1) body["events"].erase("total_per_sec");
+        if (variant == 2) body["events"]["total_per_sec"] = "fast";
+        if (variant == 3) body["events"]["total_per_sec"] = -1.0;
+        if (variant == 4) {
+            res.status = 404;
+            res.set_content(R"({"detail":"Not Found"})", "application/json");
+            return;
+        }
+        res.set_content(body.dump(), "application/json");
+    });
+    fake.start();
+    VirtualTime vt;
+    ad::SimulationClient client(options(fake, vt));
+    EXPECT_EQ(client.events_per_second(), std::optional<double>(13.75));
+    variant = 1;
+    EXPECT_EQ(client.events_per_second(), std::nullopt);
+    variant = 2;
+    EXPECT_EQ(client.events_per_second(), std::nullopt);
+    variant = 3;
+    EXPECT_EQ(client.events_per_second(), std::nullopt);
+    variant = 4;
+    EXPECT_THROW(client.events_per_second(), perfrunner::RuntimeFailure);
+}
+
+TEST(SimulationClient, ThroughputOverItsRateLimitIsSkippedNotWaitedFor) {
+    FakeHttpServer fake;
+    std::atomic<int> calls{0};
+    fake.server().Get("/metrics/performance", [&](const httplib::Request&, httplib::Response& res) {
+        ++calls;
+        res.set_content(R"({"events":{"total_per_sec":5.0}})", "application/json");
+    });
+    fake.start();
+    VirtualTime vt;
+    ad::SimulationClient client(options(fake, vt));
+    const double t0 = vt.now();
+    int got = 0;
+    for (int i = 0; i < 130; ++i) {  // the limit is 120 per minute
+        got += client.events_per_second().has_value() ? 1 : 0;
+    }
+    EXPECT_EQ(got, 120);
+    EXPECT_EQ(calls.load(), 120);
+    EXPECT_DOUBLE_EQ(vt.now(), t0);  // never slept: a sampling tick is not stalled
+}

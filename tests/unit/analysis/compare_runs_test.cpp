@@ -2,11 +2,14 @@
 // regressions — a container's CPU, capacity, max speed passed, OOM events — and which do not.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "fakes/synthetic_runs.hpp"
 #include "perfrunner/analysis/compare_runs.hpp"
+#include "perfrunner/analysis/stats/usl.hpp"
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/scenario_metadata.hpp"
 #include "perfrunner/model/scenario_names.hpp"
@@ -150,4 +153,75 @@ TEST(CompareRuns, PerMetricToleranceFromConfig) {
               analysis::WorseDirection::lower);
     EXPECT_DOUBLE_EQ(settings.alpha, 0.05);
     EXPECT_DOUBLE_EQ(settings.capacity_tolerance, 0.10);
+}
+
+namespace {
+
+// Throughput per sample (issue 14 point 1) added to a synthetic run: `level` events/s with 2 % white noise.
+void add_throughput(model::RunResult& run, double level, unsigned seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    for (auto& sc : run.scenarios) {
+        for (auto& s : sc.samples) {
+            if (s.pace) {
+                s.pace->events_per_sec = level * (1.0 + 0.02 * noise(rng));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+TEST(CompareRuns, ThroughputPerSampleIsComparedAndAFallIsARegression) {
+    const auto& config = perfrunner::config::defaults();
+    auto base = make_run({.seed = 11});
+    auto same = make_run({.seed = 12});
+    auto slower = make_run({.seed = 13});
+    add_throughput(base, 500.0, 1);
+    add_throughput(same, 500.0, 2);
+    add_throughput(slower, 350.0, 3);
+    const auto settings = analysis::compare_settings(config.compare);
+    const auto a = analysis::analyze(base, config);
+    const auto ok = analysis::compare_runs(base, a, same, analysis::analyze(same, config), config, settings);
+    const auto* m = find(ok, "duration_leak/active throughput");
+    ASSERT_NE(m, nullptr);
+    EXPECT_NE(m->verdict.change_class, analysis::ChangeClass::regression);
+    const auto bad =
+        analysis::compare_runs(base, a, slower, analysis::analyze(slower, config), config, settings);
+    m = find(bad, "duration_leak/active throughput");
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->verdict.change_class, analysis::ChangeClass::regression);
+    EXPECT_NEAR(*m->verdict.relative, -0.30, 0.02);
+    // Runs without the figure (the reference framework's, older perfrunner ones) compare without it.
+    const auto none = compare({.seed = 11}, {.seed = 12});
+    EXPECT_EQ(find(none, "duration_leak/active throughput"), nullptr);
+}
+
+TEST(CompareRuns, UslPeakOfEachRunFeedsTheCapacityComparison) {
+    const auto& config = perfrunner::config::defaults();
+    const auto with_curve = [](model::RunResult& run, double kappa) {
+        auto* stress = run.find_scenario(names::kStress);
+        auto& steps = std::get<model::StressMetadata>(stress->metadata).step_mode->steps;
+        steps.clear();
+        for (long live = 40; live <= 240; live += 40) {
+            model::StressStep st;
+            st.level = live / 40;
+            st.live_drivers = live;
+            st.breach = false;
+            st.window_throughput =
+                analysis::stats::usl_throughput(static_cast<double>(live), 5.0, 0.02, kappa);
+            steps.push_back(st);
+        }
+    };
+    auto base = make_run({.seed = 21});
+    auto next = make_run({.seed = 22});
+    with_curve(base, 2.5e-5);  // N* = sqrt(0.98 / 2.5e-5) = 198
+    with_curve(next, 4e-5);    // N* = 156.5
+    const auto r =
+        analysis::compare_runs(base, analysis::analyze(base, config), next, analysis::analyze(next, config),
+                               config, analysis::compare_settings(config.compare));
+    ASSERT_TRUE(r.capacity.base.peak_load.has_value());
+    ASSERT_TRUE(r.capacity.next.peak_load.has_value());
+    EXPECT_NEAR(*r.capacity.base.peak_load, std::sqrt(0.98 / 2.5e-5), 0.5);
+    EXPECT_NEAR(*r.capacity.peak_load_change, std::sqrt(2.5e-5 / 4e-5) - 1.0, 0.01);
 }

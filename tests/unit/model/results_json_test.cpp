@@ -403,3 +403,29 @@ TEST(OwnFile, StringsWithControlCharactersAreEscapedAndReadBack) {
                                R"( end")"));
     EXPECT_EQ(parse_results(text).scenarios[0].abort_reason, s.abort_reason);
 }
+
+TEST(OwnFile, ThroughputPerSampleRoundTripsAsNumberNullOrAbsent) {
+    RunResult run = our_run();
+    auto& samples = run.scenarios[0].samples;
+    samples[0].pace->events_per_sec = 1234.5;
+    Sample failed = samples[0];
+    failed.pace->events_per_sec.reset();
+    failed.pace->extra_json = PaceSample::kNoThroughput;  // the tick's /metrics/performance call failed
+    samples.push_back(failed);
+    const std::string text = to_json_text(run);
+    const RunResult back = parse_results(text);
+    EXPECT_EQ(to_json_text(back), text);
+    const auto& s = back.scenarios[0].samples;
+    EXPECT_EQ(s[0].pace->events_per_sec, 1234.5);
+    EXPECT_FALSE(s[2].pace->events_per_sec.has_value());
+    const auto json = nlohmann::json::parse(text);
+    const auto& pace = json["scenarios"][0]["samples"];
+    EXPECT_EQ(pace[0]["pace"]["events_per_sec"], 1234.5);
+    ASSERT_TRUE(pace[2]["pace"].contains("events_per_sec"));
+    EXPECT_TRUE(pace[2]["pace"]["events_per_sec"].is_null());
+    // A pace record without the figure (older perfrunner files) gains no key on rewrite.
+    RunResult old = our_run();
+    EXPECT_EQ(nlohmann::json::parse(to_json_text(old))["scenarios"][0]["samples"][0]["pace"].count(
+                  "events_per_sec"),
+              0u);
+}

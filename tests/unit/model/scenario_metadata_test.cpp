@@ -132,7 +132,7 @@ TEST(ScenarioMetadata, StepModeAndAdditionsRoundTripInTheirOrder) {
     m.live_drivers = 50;
     m.stop_reason = "breach";
     StressStepResult step;
-    step.steps = {{1, 10, 10, 10, true, 10, false, std::nullopt, std::nullopt, {}, {}},
+    step.steps = {{1, 10, 10, 10, true, 10, false, std::nullopt, std::nullopt, {}, 12.5, {}},
                   {2,
                    20,
                    19,
@@ -143,6 +143,7 @@ TEST(ScenarioMetadata, StepModeAndAdditionsRoundTripInTheirOrder) {
                    std::nullopt,
                    breach,
                    {{"rideshare-simulation", 91.5, 40.25, {}}},
+                   std::nullopt,
                    {}}};
     step.last_healthy = 10;
     step.breaking_point = 19;
@@ -164,6 +165,8 @@ TEST(ScenarioMetadata, StepModeAndAdditionsRoundTripInTheirOrder) {
               R"({"container":"rideshare-simulation","metric":"cpu","value":92.5,"threshold":90.0,)"
               R"("window_mean":92.5,"samples_over":4,"k":4,"m":5,"critical":false})");
     EXPECT_FALSE(j["steps"][0].contains("trigger"));
+    EXPECT_EQ(j["steps"][0]["window_throughput"], 12.5);        // issue 14: the window's mean events/s
+    EXPECT_FALSE(j["steps"][1].contains("window_throughput"));  // none measured: no key
     EXPECT_EQ(j["peak_values"].begin().key(), "rideshare-simulation");
     EXPECT_EQ(metadata_from_json(scenario_names::kStress, j), ScenarioMetadata(m));
 

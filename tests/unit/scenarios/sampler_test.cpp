@@ -272,3 +272,41 @@ TEST_F(SamplerFixture, NoHistoryOrAStopMeansNoBackfill) {
     EXPECT_EQ(sampler.collect(30.0, 2.0), scenarios::CollectEnd::stopped);
     EXPECT_TRUE(h.metrics.backfill_calls.empty());
 }
+
+TEST_F(SamplerFixture, ThroughputIsRecordedBesideTheStatusAndAFailureIsANullNotAGap) {
+    h.simulation.state = "running";
+    h.simulation.drivers_live = 30;
+    h.simulation.riders_live = 20;
+    h.simulation.throughput = [](long agents) {
+        return std::optional<double>(2.0 * static_cast<double>(agents));
+    };
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.set_read_status(true);
+    sampler.tick();
+    h.simulation.fail_performance_calls = 2;
+    sampler.tick();
+    sampler.tick();
+    h.simulation.throughput = [](long) { return std::optional<double>(); };  // the figure is missing
+    sampler.tick();
+    ASSERT_EQ(scenario.samples.size(), 4u);
+    EXPECT_EQ(scenario.samples[0].pace->events_per_sec, std::optional<double>(100.0));
+    for (std::size_t i = 1; i < 4; ++i) {
+        const auto& s = scenario.samples[i];
+        ASSERT_TRUE(s.pace.has_value());
+        EXPECT_FALSE(s.pace->events_per_sec.has_value());
+        EXPECT_EQ(s.pace->extra_json, model::PaceSample::kNoThroughput);  // written as null
+        EXPECT_TRUE(s.pace->status_latency_ms.has_value());               // the status still counts
+        EXPECT_FALSE(s.error.has_value());
+    }
+    EXPECT_EQ(h.simulation.count("performance"), 4);
+}
+
+TEST_F(SamplerFixture, NoThroughputCallWhenTheStatusCallFailed) {
+    h.simulation.state = "running";
+    h.simulation.fail_status_calls = 1;
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.set_read_status(true);
+    sampler.tick();
+    EXPECT_EQ(h.simulation.count("performance"), 0);
+    EXPECT_FALSE(scenario.samples[0].pace.has_value());
+}

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -142,6 +144,12 @@ std::optional<ParsedTimestamp> parse_iso(std::string_view s) {
     const std::int64_t days = days_from_civil(year, month, day);
     const std::int64_t secs =
         days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second - offset_seconds;
+    // Nanoseconds since the epoch fit an int64 from 1677 to 2262 only; a later or earlier year (cAdvisor
+    // answers, files) is not a time perfrunner can hold (the fuzzer found 166695340246 s x 1e9 overflowing).
+    constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 - 1;
+    if (secs > kMaxSeconds || secs < -kMaxSeconds) {
+        return std::nullopt;
+    }
     out.epoch_ns = secs * 1'000'000'000 + frac_ns;
     return out;
 }

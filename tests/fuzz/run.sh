@@ -39,10 +39,11 @@ chmod -R u+w "$DIR/seeds"
 
 LOG=$DIR/fuzz.log
 # Leaks count as failures (detect_leaks); the process stops at the first report of any sanitizer.
+# PERFRUNNER_FUZZ_SEED: libFuzzer's -seed (0 = random; ctest sets 1 so that CI's short runs are repeatable).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 set +e
-"$BIN" -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1 -max_len=$MAX_LEN -timeout=10 -rss_limit_mb=2048 \
+"$BIN" -seed="${PERFRUNNER_FUZZ_SEED:-0}" -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1 -max_len=$MAX_LEN -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix="$DIR/" "$DIR/corpus" "$DIR/seeds" >"$LOG" 2>&1
 rc=$?
 set -e

@@ -54,3 +54,14 @@ TEST(Timestamps, RejectsMalformed) {
         EXPECT_FALSE(parse_iso(bad)) << bad;
     }
 }
+
+// Found by fuzz_cadvisor in CI: a year past 2262 made seconds x 1e9 overflow int64 (UB).
+TEST(Timestamps, YearsBeyondNanosecondRangeAreRejectedNotOverflowed) {
+    EXPECT_FALSE(parse_iso("7252-06-01T00:00:00Z"));
+    EXPECT_FALSE(parse_iso("9999-12-31T23:59:59.999999999Z"));
+    EXPECT_FALSE(parse_iso("1600-01-01T00:00:00Z"));
+    const auto last = parse_iso("2262-04-11T00:00:00Z");
+    ASSERT_TRUE(last);
+    EXPECT_GT(last->epoch_ns, 9'220'000'000'000'000'000);
+    EXPECT_TRUE(parse_iso("1700-01-01T00:00:00Z"));
+}

@@ -12,6 +12,7 @@
 #include "perfrunner/adapters/metrics_source_factory.hpp"
 #include "perfrunner/adapters/simulation_client.hpp"
 #include "perfrunner/check/compose_drift.hpp"
+#include "perfrunner/check/cpu_figures.hpp"
 #include "perfrunner/check/prometheus_check.hpp"
 #include "perfrunner/config/config.hpp"
 
@@ -120,43 +121,9 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
     auto first = sampler.poll();
     std::this_thread::sleep_for(std::chrono::duration<double>(options.cpu_interval_seconds));
     auto second = sampler.poll();
-    // A container (or the host) without a new stat since the previous poll has no CPU figure yet: poll again
-    // (up to 3 times, 1 s apart) and keep the first figure each one gets.
-    std::map<std::string, double> cpu;
-    std::optional<double> host_cpu;
-    auto remember = [&](const ports::MetricsReading& r) {
-        for (const auto& c : r.containers) {
-            if (c.cpu_percent && !cpu.count(c.name)) {
-                cpu[c.name] = *c.cpu_percent;
-            }
-        }
-        if (r.host && r.host->cpu_percent_of_host && !host_cpu) {
-            host_cpu = r.host->cpu_percent_of_host;
-        }
-    };
-    auto complete = [&](const ports::MetricsReading& r) {
-        return std::all_of(r.containers.begin(), r.containers.end(),
-                           [&](const auto& c) { return cpu.count(c.name) > 0; }) &&
-               (!r.host || host_cpu);
-    };
-    if (second.ok) {
-        remember(second);
-    }
-    for (int i = 0; i < 3 && second.ok && !complete(second); ++i) {
-        std::this_thread::sleep_for(std::chrono::seconds(1));
-        second = sampler.poll();
-        if (second.ok) {
-            remember(second);
-        }
-    }
-    for (auto& r : second.containers) {
-        if (auto it = cpu.find(r.name); it != cpu.end()) {
-            r.cpu_percent = it->second;
-        }
-    }
-    if (second.host && host_cpu) {
-        second.host->cpu_percent_of_host = host_cpu;
-    }
+    // A container (or the host) without a new stat since the previous poll has no CPU figure yet: up to 3
+    // more polls, 1 s apart.
+    second = complete_cpu_figures(sampler, std::move(second), 1.0, 3);
     if (!second.ok) {
         out.add_problem("cadvisor", "poll", second.error, fmt::format("cAdvisor: {}", second.error));
         return limits;

@@ -8,6 +8,7 @@
 
 #include "perfrunner/adapters/metrics_source_factory.hpp"
 #include "perfrunner/adapters/prometheus_health.hpp"
+#include "perfrunner/check/cpu_figures.hpp"
 #include "perfrunner/config/config.hpp"
 
 namespace perfrunner::check {
@@ -52,29 +53,10 @@ std::map<std::string, std::uint64_t> check_prometheus(const config::Config& conf
                      fmt::format("{:g} s (first tick of a sequence)", *health.window_seconds));
     }
     // The figures: further tick queries (the first one, inside inspect_prometheus, set the CPU baselines); a
-    // CPU figure needs a new scrape since the previous tick, so wait a scrape interval, up to 3 times.
+    // CPU figure needs a new scrape since the previous tick, so they are a scrape interval apart, 3 at most.
     const double wait = std::max(1.0, health.longest_scrape_interval_seconds.value_or(1.0)) + 0.2;
-    ports::MetricsReading reading;
-    std::map<std::string, double> cpu;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        std::this_thread::sleep_for(std::chrono::duration<double>(wait));
-        reading = sampler.poll();
-        bool complete = true;
-        for (const auto& c : reading.containers) {
-            if (c.cpu_percent) {
-                cpu.emplace(c.name, *c.cpu_percent);
-            }
-            complete = complete && cpu.count(c.name) > 0;
-        }
-        if (complete) {
-            break;
-        }
-    }
-    for (auto& c : reading.containers) {
-        if (const auto it = cpu.find(c.name); it != cpu.end()) {
-            c.cpu_percent = it->second;
-        }
-    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+    const ports::MetricsReading reading = complete_cpu_figures(sampler, sampler.poll(), wait, 2);
     for (const auto& row : health.containers) {
         if (row.hosts.empty()) {
             out.rows.push_back({kArea, row.name, "problem", "no fresh series"});

@@ -53,12 +53,20 @@ StressScenario::LevelSamples StressScenario::settle_and_collect(ScenarioContext&
     return out;
 }
 
+namespace {
+
+// The judged window of a level: its last `n` samples (fewer when the scenario has fewer).
+std::span<const model::Sample> last_samples(const model::ScenarioResult& result, std::size_t n) {
+    const std::span<const model::Sample> all(result.samples);
+    return all.subspan(all.size() - std::min(n, all.size()));
+}
+
+}  // namespace
+
 std::optional<double> StressScenario::judged_throughput(const model::ScenarioResult& result,
                                                         std::size_t window_samples) {
     // The judged window is the level's last samples; its mean throughput is one point of the USL fit.
-    const std::span<const model::Sample> all(result.samples);
-    const std::size_t n = std::min(window_samples, all.size());
-    return model::round_half_even(analysis::window_throughput(all.subspan(all.size() - n)), 2);
+    return model::round_half_even(analysis::window_throughput(last_samples(result, window_samples)), 2);
 }
 
 analysis::StressRuleSettings StressScenario::step_rule() const {
@@ -74,9 +82,7 @@ void StressScenario::calibrate_from_level(ScenarioContext& ctx, const model::Sce
     if (!calibration_ || calibration_->mean_real_time_ratio) {
         return;
     }
-    const std::span<const model::Sample> all(result.samples);
-    const std::size_t n = std::min(window, all.size());
-    analysis::use_real_time_reference(*calibration_, all.subspan(all.size() - n),
+    analysis::use_real_time_reference(*calibration_, last_samples(result, window),
                                       "stress_test level " + std::to_string(level));
     if (calibration_->real_time_ratio_floor) {
         ctx.ports.progress.note(fmt::format("stress: real-time ratio floor {:.3f} (0.8x level {}'s mean)",

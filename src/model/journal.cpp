@@ -74,10 +74,10 @@ RunResult run_without_samples(const RunResult& run) {
 // A sample of `from` with its container ids moved into `to`'s table.
 Sample reinterned(const RunResult& from, Sample sample, RunResult& to) {
     for (auto& c : sample.containers) {
-        c.container = to.intern(from.container_name(c.container));
+        c.container = to.intern(from.container_name(c.container), from.container_host(c.container));
     }
     for (auto& r : sample.rolling_averages) {
-        r.container = to.intern(from.container_name(r.container));
+        r.container = to.intern(from.container_name(r.container), from.container_host(r.container));
     }
     return sample;
 }
@@ -124,6 +124,7 @@ class Replayer {
         }
         // The samples' container ids index the replay's own table.
         state_.containers = std::move(containers_.containers);
+        state_.container_hosts = std::move(containers_.container_hosts);
         replay_.ended = !state_.completed_at.empty();
         replay_.run = std::move(state_);
         return std::move(replay_);

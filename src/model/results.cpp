@@ -2,12 +2,43 @@
 
 namespace perfrunner::model {
 
-ContainerId RunResult::intern(std::string_view name) {
-    if (auto id = find_container(name)) {
+ContainerId RunResult::intern(std::string_view name, std::string_view host) {
+    if (auto id = find_container(name, host)) {
         return *id;
     }
     containers.emplace_back(name);
+    if (!host.empty()) {
+        container_hosts.resize(containers.size());
+        container_hosts.back() = std::string(host);
+    }
     return static_cast<ContainerId>(containers.size() - 1);
+}
+
+std::optional<ContainerId> RunResult::find_container(std::string_view name, std::string_view host) const {
+    for (std::size_t i = 0; i < containers.size(); ++i) {
+        if (containers[i] == name && container_host(static_cast<ContainerId>(i)) == host) {
+            return static_cast<ContainerId>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view RunResult::container_host(ContainerId id) const {
+    return id < container_hosts.size() ? std::string_view(container_hosts[id]) : std::string_view();
+}
+
+std::string RunResult::container_label(ContainerId id) const {
+    const std::string_view host = container_host(id);
+    return host.empty() ? container_name(id) : container_name(id) + "@" + std::string(host);
+}
+
+bool RunResult::has_hosts() const {
+    for (const auto& h : container_hosts) {
+        if (!h.empty()) {
+            return true;
+        }
+    }
+    return false;
 }
 
 std::optional<ContainerId> RunResult::find_container(std::string_view name) const {

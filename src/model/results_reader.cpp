@@ -189,7 +189,7 @@ class ResultsReader {
     }
 
     void read_container(RunResult& run, std::string_view name, value& v, ContainerSample& c) {
-        c.container = intern(run, name);
+        std::string host;  // "" = the only host (files without hosts)
         // A null reference figure reads as 0.0 (what the analysis expects) and is remembered, so that it is
         // written back as null.
         const auto figure = [&](value& f, std::uint8_t null_bit) {
@@ -226,10 +226,16 @@ class ResultsReader {
                 c.missing = flag(c.extra_json, key, f);
             } else if (key == "counter_reset") {
                 c.counter_reset = flag(c.extra_json, key, f);
+            } else if (key == "host") {
+                host = in_.string(f);
+                if (host.empty()) {  // "" is the only host: kept as read, not a host
+                    c.extra_json.append(c.extra_json.empty() ? "" : ",").append("\"host\":\"\"");
+                }
             } else {
                 in_.append_member(c.extra_json, key, f);
             }
         });
+        c.container = host.empty() ? intern(run, name) : intern_on_host(run, name, host);
     }
 
     // A member the writer leaves out when it is absent: a null goes to the extra members as it is.
@@ -255,7 +261,8 @@ class ResultsReader {
     void read_rolling_averages(RunResult& run, value& v, Sample& s) {
         in_.for_each_member(in_.object(v), [&](std::string_view name, value& rv) {
             RollingAverage r;
-            r.container = intern(run, name);
+            const auto labelled = labels_.find(name);  // "name@host" of a container with a host
+            r.container = labelled != labels_.end() ? labelled->second : intern(run, name);
             in_.for_each_member(in_.object(rv), [&](std::string_view key, value& f) {
                 if (key == "memory_percent") {
                     r.memory_percent = in_.optional_number(f).value_or(std::nan(""));
@@ -342,6 +349,8 @@ class ResultsReader {
         in_.for_each_member(in_.object(v), [&](std::string_view key, value& f) {
             if (key == "container_name") {
                 e.container_name = in_.string(f);
+            } else if (key == "host" && !in_.is_null(f)) {  // written only when set: a null stays in extra
+                e.host = in_.string(f);
             } else if (key == "timestamp") {
                 e.timestamp = in_.number(f);
             } else if (key == "timestamp_iso") {
@@ -375,6 +384,24 @@ class ResultsReader {
         return id;
     }
 
+    // A container with a host: its key is "name@host" when written by perfrunner (the name is the key without
+    // that suffix), or just the name when written by another tool.
+    ContainerId intern_on_host(RunResult& run, std::string_view key, const std::string& host) {
+        auto& on_host = hosted_[host];
+        if (const auto it = on_host.find(key); it != on_host.end()) {
+            return it->second;
+        }
+        const std::string suffix = "@" + host;
+        std::string_view name = key;
+        if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
+            name.remove_suffix(suffix.size());
+        }
+        const ContainerId id = run.intern(name, host);
+        labels_.emplace(run.container_label(id), id);
+        on_host.emplace(std::string(key), id);
+        return id;
+    }
+
     struct NameHash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
@@ -382,6 +409,10 @@ class ResultsReader {
 
     JsonCursor in_;
     std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>> ids_;
+    std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>> labels_;  // "name@host" -> id
+    // host -> member key -> id, for containers with a host
+    std::unordered_map<std::string, std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>>>
+        hosted_;
     std::vector<ContainerSample> scratch_;
 };
 

@@ -38,7 +38,10 @@ void optional_integer(JsonWriter& w, std::string_view key, const std::optional<l
 }
 
 void write_container(JsonWriter& w, const RunResult& run, const ContainerSample& c) {
-    w.key(run.container_name(c.container));
+    // Keyed "name@host" when it has a host (the same name on two hosts must not be a duplicate key), and the
+    // host written as a member too: readers that know hosts take it from there.
+    const std::string_view host = run.container_host(c.container);
+    w.key(host.empty() ? run.container_name(c.container) : run.container_label(c.container));
     w.begin_object();
     const auto figure = [&](std::string_view key, double value, std::uint8_t null_bit) {
         w.key(key);
@@ -80,6 +83,10 @@ void write_container(JsonWriter& w, const RunResult& run, const ContainerSample&
         w.key("counter_reset");
         w.boolean(true);
     }
+    if (!host.empty()) {
+        w.key("host");
+        w.string(host);
+    }
     w.members_text(c.extra_json, "container_sample");
     w.end_object();
 }
@@ -104,7 +111,7 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
         w.key("rolling_averages");
         w.begin_object();
         for (const auto& r : s.rolling_averages) {
-            w.key(run.container_name(r.container));
+            w.key(run.container_label(r.container));
             w.begin_object();
             w.key("memory_percent");
             w.number(r.memory_percent);
@@ -174,6 +181,9 @@ void write_oom_event(JsonWriter& w, const OomEvent& e) {
     w.begin_object();
     w.key("container_name");
     w.string(e.container_name);
+    if (e.host) {
+        optional_string(w, "host", e.host);
+    }
     w.key("timestamp");
     w.number(e.timestamp);
     w.key("timestamp_iso");

@@ -3,7 +3,9 @@
 // The JSON mapping lives in results_json.hpp; the schema is ../shared/spec/results-schema.md.
 //
 // Container names are interned once per run (RunResult::containers) and samples refer to them by index, so a
-// run of a million container samples stays compact in memory.
+// run of a million container samples stays compact in memory. A container is a (name, host) pair: the same
+// name on two Docker hosts is two containers; host "" is the one host of a single-host run (every file
+// without hosts).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -133,6 +135,8 @@ struct OomEvent {
         source;  // "restart_count" | "docker_event" | "oom_killed" | "exit_code_137" | ...
     std::optional<int> exit_code;
     std::optional<std::string> evidence;
+    std::optional<std::string>
+        host;  // the Docker host (docker.hosts[].name) it happened on; absent = the only one
     nlohmann::json extra = nlohmann::json::object();
 };
 
@@ -163,12 +167,21 @@ struct RunResult {
     nlohmann::json extra =
         nlohmann::json::object();  // schema_version, generator, verdict, exit_code, unknown keys
 
-    // Interned container names; ContainerSample::container indexes this table.
+    // Interned container names; ContainerSample::container indexes this table. container_hosts is parallel to
+    // it but may be shorter: a missing entry is host "" (kept short so single-host runs carry nothing).
     std::vector<std::string> containers;
+    std::vector<std::string> container_hosts;
 
-    ContainerId intern(std::string_view name);  // adds the name if new
+    ContainerId intern(std::string_view name, std::string_view host = {});  // adds (name, host) if new
+    // The first container of that name on any host (single-host lookups by configured name).
     std::optional<ContainerId> find_container(std::string_view name) const;
+    std::optional<ContainerId> find_container(std::string_view name, std::string_view host) const;
     const std::string& container_name(ContainerId id) const { return containers.at(id); }
+    std::string_view container_host(ContainerId id) const;
+    // "name" when the host is "", else "name@host": the key of its results.json members and its name in
+    // reports.
+    std::string container_label(ContainerId id) const;
+    bool has_hosts() const;  // some container names a host
 
     ScenarioResult* find_scenario(std::string_view name);
     const ScenarioResult* find_scenario(std::string_view name) const;

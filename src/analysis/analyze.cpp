@@ -6,6 +6,7 @@
 
 #include "perfrunner/analysis/analysis.hpp"
 #include "perfrunner/analysis/duration.hpp"
+#include "perfrunner/analysis/early_stop.hpp"
 #include "perfrunner/analysis/series.hpp"
 #include "perfrunner/analysis/stats/descriptive.hpp"
 #include "perfrunner/analysis/stats/ols.hpp"
@@ -270,10 +271,11 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
             any_leak = true;
         }
     }
-    a.verdict = (a.critical_count > 0 || a.total_oom_events > 0) ? Verdict::fail
-                : a.scenarios_passed == 0                        ? Verdict::incomplete
-                : a.warning_count > 0                            ? Verdict::warning
-                                                                 : Verdict::pass;
+    const EarlyStop stop = early_stop(run);
+    a.verdict = (a.critical_count > 0 || a.total_oom_events > 0 || stop == EarlyStop::oom) ? Verdict::fail
+                : (a.scenarios_passed == 0 || stop == EarlyStop::other) ? Verdict::incomplete
+                : a.warning_count > 0                                   ? Verdict::warning
+                                                                        : Verdict::pass;
     std::set<std::string> seen;
     const auto recommend = [&](const std::string& r) {
         if (!r.empty() && seen.insert(r).second) {

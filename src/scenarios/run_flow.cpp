@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "perfrunner/analysis/early_stop.hpp"
 #include "perfrunner/config/secrets.hpp"
 #include "perfrunner/model/scenario_names.hpp"
 #include "perfrunner/model/timestamps.hpp"
@@ -336,26 +337,11 @@ ExitCode exit_code_for(const model::RunResult& run, bool verdict_fail, bool inte
     if (interrupted) {
         return ExitCode::interrupted;
     }
-    if (verdict_fail) {
+    const analysis::EarlyStop stop = analysis::early_stop(run);
+    if (verdict_fail || stop == analysis::EarlyStop::oom) {
         return ExitCode::verdict_fail;
     }
-    bool oom = run.aborted && run.abort_reason == std::optional<std::string>("stress_test_oom");
-    bool other_abort = run.aborted && !oom;
-    for (const auto& s : run.scenarios) {
-        if (!s.oom_events.empty()) {
-            oom = true;
-        }
-        if (s.aborted && s.oom_events.empty() && !starts_with(s.abort_reason.value_or(""), "OOM detected")) {
-            other_abort = true;
-        }
-    }
-    if (oom) {
-        return ExitCode::verdict_fail;
-    }
-    if (other_abort) {
-        return ExitCode::runtime_error;
-    }
-    return ExitCode::ok;
+    return stop == analysis::EarlyStop::other ? ExitCode::runtime_error : ExitCode::ok;
 }
 
 }  // namespace perfrunner::scenarios

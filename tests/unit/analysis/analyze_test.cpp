@@ -7,6 +7,7 @@
 
 #include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/analysis/duration.hpp"
+#include "perfrunner/analysis/early_stop.hpp"
 #include "perfrunner/model/scenario_metadata_json.hpp"
 
 namespace pa = perfrunner::analysis;
@@ -375,6 +376,43 @@ TEST(Analyze, ARunWhereNoScenarioCompletedIsNotAPass) {
               "aborted before sampling: Setup failed: stack not ready after 60 s");
 }
 
+TEST(Analyze, ARunThatStoppedEarlyIsIncompleteNotPass) {
+    // Seen in a demo run on a busy machine: baseline passed, the stress test breached the host CPU threshold
+    // at its first level and the run stopped ("stress_test_insufficient_agents"): it printed "pass (aborted:
+    // …)" and exited 1.
+    Builder b;
+    auto& base = b.scenario("baseline");
+    b.put(base, 0, 10, "rideshare-simulation", 100, 1000, 1.0);
+    auto& stress = b.scenario("stress_test");
+    b.put(stress, 0, 20, "rideshare-simulation", 120, 1000, 5.0);
+    b.run.aborted = true;
+    b.run.abort_reason = "stress_test_insufficient_agents";
+    EXPECT_EQ(pa::early_stop(b.run), pa::EarlyStop::other);
+    EXPECT_EQ(pa::analyze(b.run, test_config()).verdict, pa::Verdict::incomplete);
+
+    // A scenario stopped by a dead service (the run went on) did not measure what it was asked to either.
+    b.run.aborted = false;
+    b.run.abort_reason.reset();
+    stress.aborted = true;
+    stress.abort_reason = "simulation API unreachable";
+    EXPECT_EQ(pa::analyze(b.run, test_config()).verdict, pa::Verdict::incomplete);
+
+    // An OOM kill is a FAIL, recorded as an event or only as the abort reason (the reference's stress OOM).
+    stress.abort_reason = "OOM detected: rideshare-simulation";
+    EXPECT_EQ(pa::early_stop(b.run), pa::EarlyStop::oom);
+    EXPECT_EQ(pa::analyze(b.run, test_config()).verdict, pa::Verdict::fail);
+    stress.aborted = false;
+    stress.abort_reason.reset();
+    b.run.aborted = true;
+    b.run.abort_reason = "stress_test_oom";
+    EXPECT_EQ(pa::analyze(b.run, test_config()).verdict, pa::Verdict::fail);
+
+    b.run.aborted = false;
+    b.run.abort_reason.reset();
+    EXPECT_EQ(pa::early_stop(b.run), pa::EarlyStop::none);
+    EXPECT_EQ(pa::analyze(b.run, test_config()).verdict, pa::Verdict::pass);
+}
+
 TEST(Analyze, SectionsComeFromScenariosWithSamplesOnly) {
     // Stress ran and measured; the duration test was aborted before its first sample.
     Builder b;
@@ -386,7 +424,7 @@ TEST(Analyze, SectionsComeFromScenariosWithSamplesOnly) {
     duration.aborted = true;
     duration.abort_reason = "spawn failed";
     const auto a = pa::analyze(b.run, test_config());
-    EXPECT_EQ(a.verdict, pa::Verdict::pass);  // one scenario completed; the abort itself exits 1 in `run`
+    EXPECT_EQ(a.verdict, pa::Verdict::incomplete);  // the leak was never measured (and `run` exits 1)
     EXPECT_FALSE(a.duration.has_value());
     EXPECT_EQ(a.container_health_scenario, "stress_test");
     ASSERT_EQ(a.container_health.size(), 1u);

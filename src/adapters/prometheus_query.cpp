@@ -23,6 +23,7 @@ enum class Figure {
     host_sample_time,
     host_cores,
     host_memory,
+    events_rate,
 };
 
 struct FigureName {
@@ -45,6 +46,7 @@ constexpr FigureName kFigures[] = {
     {Figure::host_sample_time, "host_sample_time"},
     {Figure::host_cores, "host_cores"},
     {Figure::host_memory, "host_memory"},
+    {Figure::events_rate, "events_per_sec"},
 };
 
 const char* tag_of(Figure f) {
@@ -178,6 +180,10 @@ std::string tick_query(const LabelMapping& mapping, const std::string& compose_p
         parts.push_back(tagged(fmt::format("max {}(machine_cpu_cores)", hb), Figure::host_cores));
         parts.push_back(tagged(fmt::format("max {}(machine_memory_bytes)", hb), Figure::host_memory));
     }
+    // The platform's own event counter (the stand-in and the real simulation export it): its throughput comes
+    // in the same request; a platform without the series simply adds no answer to this part.
+    parts.push_back(
+        tagged(fmt::format("sum(rate(simulation_events_total[{}]))", window), Figure::events_rate));
     std::string query;
     for (const auto& p : parts) {
         query += (query.empty() ? "" : " or ") + p;
@@ -190,6 +196,7 @@ std::vector<TickFigures> decode_ticks(const QueryResult& result, const LabelMapp
     std::map<long long, std::pair<std::map<Labels, ContainerFigures>, std::map<std::string, HostFigures>>>
         by_time;
     std::map<long long, double> times;
+    std::map<long long, double> events;  // time -> events per second
     for (const auto& series : result.series) {
         const auto tag = series.labels.find(kFigureLabel);
         if (tag == series.labels.end()) {
@@ -205,6 +212,10 @@ std::vector<TickFigures> decode_ticks(const QueryResult& result, const LabelMapp
         for (const auto& point : series.points) {
             const long long key = time_key(point.time);
             times.emplace(key, point.time);
+            if (*figure == Figure::events_rate) {
+                events[key] = point.value;
+                continue;
+            }
             auto& [containers, hosts] = by_time[key];
             if (is_host_figure(*figure)) {
                 const std::string host = host_of(identity, mapping);
@@ -218,11 +229,17 @@ std::vector<TickFigures> decode_ticks(const QueryResult& result, const LabelMapp
             }
         }
     }
+    for (const auto& [key, value] : events) {
+        by_time.try_emplace(key);  // a tick that has only the throughput is still a tick
+    }
     std::vector<TickFigures> ticks;
     ticks.reserve(by_time.size());
     for (auto& [key, maps] : by_time) {
         TickFigures tick;
         tick.time = times[key];
+        if (const auto e = events.find(key); e != events.end()) {
+            tick.events_per_sec = e->second;
+        }
         for (auto& [identity, c] : maps.first) {
             tick.containers.push_back(std::move(c));
         }

@@ -196,6 +196,7 @@ ports::MetricsReading PrometheusSampler::evaluate(const pr::TickFigures& tick,
     if (!reading.hosts.empty()) {
         reading.host = reading.hosts.front();
     }
+    reading.events_per_sec = tick.events_per_sec;
     return reading;
 }
 

@@ -107,7 +107,7 @@ TickOutcome Sampler::tick(const std::function<void(model::Sample&)>& complete) {
 
     TickOutcome outcome;
     if (read_status_) {
-        read_pace(sample, outcome);
+        read_pace(sample, outcome, reading.events_per_sec);
     }
     poll_oom(sample, outcome);
 
@@ -129,7 +129,8 @@ TickOutcome Sampler::tick(const std::function<void(model::Sample&)>& complete) {
     return outcome;
 }
 
-void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome) {
+void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome,
+                        std::optional<double> source_events_per_sec) {
     ports::SimulationStatus status;
     try {
         status = ctx_.ports.simulation.status();
@@ -164,7 +165,15 @@ void Sampler::read_pace(model::Sample& sample, TickOutcome& outcome) {
     } else {
         previous_sim_ns_.reset();  // not running: simulated time stands still by design
     }
-    read_throughput(pace);
+    if (source_events_per_sec) {
+        pace.events_per_sec = source_events_per_sec;  // the metrics source had it: no extra call
+    } else {
+        read_throughput(pace);
+    }
+    if (!pace.events_per_sec || !std::isfinite(*pace.events_per_sec)) {
+        pace.events_per_sec.reset();
+        pace.extra_json = model::PaceSample::kNoThroughput;
+    }
     sample.pace = pace;
     outcome.status = status;
 }
@@ -180,10 +189,6 @@ void Sampler::read_throughput(model::PaceSample& pace) {
                                      e.what());
             throughput_failure_noted_ = true;
         }
-    }
-    if (!pace.events_per_sec || !std::isfinite(*pace.events_per_sec)) {
-        pace.events_per_sec.reset();
-        pace.extra_json = model::PaceSample::kNoThroughput;
     }
 }
 

@@ -52,6 +52,8 @@ struct TickFigures {
     double time = 0.0;  // evaluation time of the query (Prometheus' clock), unix s
     std::vector<ContainerFigures> containers;
     std::vector<HostFigures> hosts;
+    // sum(rate(simulation_events_total)): the platform's event throughput, when Prometheus scrapes it.
+    std::optional<double> events_per_sec;
 };
 
 // A vector answer gives one tick; a matrix answer one tick per step time, oldest first. Values are kept as

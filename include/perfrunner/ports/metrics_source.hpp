@@ -39,6 +39,10 @@ struct MetricsReading {
     std::vector<std::string> missing;  // configured containers the source does not know
     std::optional<HostReading> host;
     std::vector<HostReading> hosts;  // every host, when the source sees several (host = the first)
+    // The platform's event throughput (events per wall second) when the source has it (Prometheus:
+    // sum(rate(simulation_events_total))); the sampler then makes no GET /metrics/performance call. NaN: the
+    // series exists but has no rate yet (recorded as null).
+    std::optional<double> events_per_sec;
 };
 
 // A reading of the source's history at one time (unix s).

@@ -73,8 +73,9 @@ class Sampler {
                              const std::function<bool(const TickOutcome&)>& after_each);
     void backfill(std::size_t first, double start, double interval_seconds);
     std::size_t scenario_index() const;  // of scenario_ in the run
-    void read_pace(model::Sample& sample, TickOutcome& outcome);
-    void read_throughput(model::PaceSample& pace);  // events_per_sec, or a null kept in extra_json
+    // source_events_per_sec: the metrics source's throughput, when it has one (then no API call is made).
+    void read_pace(model::Sample& sample, TickOutcome& outcome, std::optional<double> source_events_per_sec);
+    void read_throughput(model::PaceSample& pace);  // GET /metrics/performance
     void poll_oom(model::Sample& sample, TickOutcome& outcome);
     void record_watch_notes(const model::Sample& sample, TickOutcome& outcome);
     bool watched(const std::string& container) const;  // in the container catalogue

@@ -85,8 +85,10 @@ TEST(PrometheusTickQuery, OneExpressionTaggedPerFigure) {
     pr::LabelMapping docker;
     docker.host_label = "host";
     const auto q = pr::tick_query(docker, "perfrunner-stack", 4.0, true);
-    // the recorded fixtures were answered for exactly this expression
+    // the recorded fixtures were answered for this expression (before its last part, the throughput, was
+    // added: they have no simulation_events_total series)
     EXPECT_EQ(q + "\n", fixture("tick_query_docker.promql"));
+    EXPECT_NE(q.find(R"(sum(rate(simulation_events_total[4000ms])))"), std::string::npos);
     EXPECT_NE(
         q.find("rate(container_cpu_usage_seconds_total{name!=\"\",container_label_com_docker_compose_project="
                "\"perfrunner-stack\"}[4000ms])"),
@@ -136,6 +138,30 @@ TEST(PrometheusSampler, RecordedTickGivesTheAnswersFigures) {
     EXPECT_DOUBLE_EQ(*reading.host->cpu_percent_of_host,
                      *reading.host->cpu_percent / reading.host->num_cores);
     EXPECT_DOUBLE_EQ(*reading.host->memory_total_mb, raw_figure(body, "", "host_memory") / 1048576.0);
+}
+
+TEST(PrometheusSampler, ThroughputFromTheSimulationsOwnCounterInTheSameAnswer) {
+    ad::PrometheusSampler sampler(stack_options());
+    ad::PrometheusBaselines baselines;
+    const auto& labels = sampler.options().labels;
+    // the recorded answer has no simulation_events_total series: no figure, the sampler asks the API
+    EXPECT_FALSE(sampler.evaluate(tick_of("tick_under_load.json", labels), baselines).events_per_sec);
+
+    json doc = json::parse(fixture("tick_under_load.json"));
+    const json time = doc["data"]["result"][0]["value"][0];
+    doc["data"]["result"].push_back(
+        {{"metric", {{"perfrunner_figure", "events_per_sec"}}}, {"value", {time, "12.5"}}});
+    const auto body = doc.dump();
+    const auto tick = pr::decode_ticks(pr::parse_query_response(body, 200, "edited"), labels).at(0);
+    EXPECT_EQ(tick.containers.size(), kStack.size());  // the throughput is not a container
+    const auto reading = sampler.evaluate(tick, baselines);
+    EXPECT_EQ(reading.events_per_sec, std::optional<double>(12.5));
+    EXPECT_EQ(reading.containers.size(), kStack.size());
+
+    doc["data"]["result"].back()["value"][1] = "NaN";  // no rate yet: kept as NaN, recorded as null
+    const auto nan_tick = pr::decode_ticks(pr::parse_query_response(doc.dump(), 200, "edited"), labels).at(0);
+    ASSERT_TRUE(sampler.evaluate(nan_tick, baselines).events_per_sec.has_value());
+    EXPECT_TRUE(std::isnan(*sampler.evaluate(nan_tick, baselines).events_per_sec));
 }
 
 TEST(PrometheusSampler, CpuAcrossTicksFromTheCounterAndItsSampleTimes) {

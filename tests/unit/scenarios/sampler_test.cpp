@@ -301,6 +301,35 @@ TEST_F(SamplerFixture, ThroughputIsRecordedBesideTheStatusAndAFailureIsANullNotA
     EXPECT_EQ(h.simulation.count("performance"), 4);
 }
 
+TEST_F(SamplerFixture, ThroughputFromTheMetricsSourceNeedsNoApiCall) {
+    // The Prometheus source reads sum(rate(simulation_events_total)) in its tick query; a NaN rate (series
+    // present, no rate yet) is a null, and a tick whose source has no such series asks the API.
+    h.simulation.state = "running";
+    h.simulation.throughput = [](long) { return std::optional<double>(7.0); };
+    long poll = 0;
+    h.metrics.script = [&poll](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.containers = {fakes::reading("rideshare-simulation", 20.0, 10.0)};
+        const long k = poll++;
+        m.events_per_sec = k == 0   ? std::optional<double>(42.5)
+                           : k == 1 ? std::optional<double>(std::nan(""))
+                                    : std::nullopt;
+        return m;
+    };
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.set_read_status(true);
+    sampler.tick();
+    sampler.tick();
+    sampler.tick();
+    ASSERT_EQ(scenario.samples.size(), 3u);
+    EXPECT_EQ(scenario.samples[0].pace->events_per_sec, std::optional<double>(42.5));
+    EXPECT_FALSE(scenario.samples[1].pace->events_per_sec.has_value());
+    EXPECT_EQ(scenario.samples[1].pace->extra_json, model::PaceSample::kNoThroughput);
+    EXPECT_EQ(scenario.samples[2].pace->events_per_sec, std::optional<double>(7.0));
+    EXPECT_EQ(h.simulation.count("performance"), 1);  // only the tick without the source's figure
+}
+
 TEST_F(SamplerFixture, NoThroughputCallWhenTheStatusCallFailed) {
     h.simulation.state = "running";
     h.simulation.fail_status_calls = 1;

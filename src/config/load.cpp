@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "config_json.hpp"
+#include "json_text.hpp"
 #include "perfrunner/config/fields.hpp"
 #include "perfrunner/config/secrets.hpp"
 #include "perfrunner/error.hpp"
@@ -14,30 +15,13 @@
 namespace perfrunner::config {
 namespace {
 
-// A config is at most 4 levels deep (thresholds.container_overrides.<container>.<key>). Deeper input is
-// refused while it is parsed, before anything recursive (printing, merging, destruction) could exhaust the
-// stack.
-constexpr int kMaxDepth = 16;
-
-// Parses JSON text (comments // and /* */ allowed); `what` names the source in errors.
-nlohmann::json parse_json(std::string_view text, const std::string& what, bool allow_exceptions) {
-    const auto limit_depth = [&what](int depth, nlohmann::json::parse_event_t event,
-                                     nlohmann::json& /*parsed*/) {
-        if (depth >= kMaxDepth && (event == nlohmann::json::parse_event_t::object_start ||
-                                   event == nlohmann::json::parse_event_t::array_start)) {
-            throw ConfigError(
-                fmt::format("{}: nested more than {} levels deep (a config has at most 4)", what, kMaxDepth));
-        }
-        return true;
-    };
-    return nlohmann::json::parse(text.begin(), text.end(), limit_depth, allow_exceptions,
-                                 /*ignore_comments=*/true);
-}
+using detail::kMaxDepth;
+using detail::parse_config_json;
 
 nlohmann::json parse_config_text(std::string_view text, const std::string& source) {
     const std::string what = "config file " + source;
     try {
-        return parse_json(text, what, /*allow_exceptions=*/true);
+        return parse_config_json(text, what, "", /*allow_exceptions=*/true);
     } catch (const nlohmann::json::parse_error& e) {
         std::string message = e.what();
         // "[json.exception.parse_error.101] parse error at line 3, column 5: ...; last read: '...'": the id
@@ -168,7 +152,7 @@ nlohmann::json parse_set_override(const std::string& assignment) {
     }
     // A value that parses as JSON is taken as JSON (numbers, true, [..], "quoted"); anything else is a
     // string. A key of text type takes the text as it is, so that an API key of digits stays a string.
-    nlohmann::json value = parse_json(text, "--set " + shown, /*allow_exceptions=*/false);
+    nlohmann::json value = parse_config_json(text, "--set " + shown, key, /*allow_exceptions=*/false);
     const FieldSpec* spec = find_field(key);
     if (value.is_discarded() || (spec != nullptr && spec->type == ValueType::text && !value.is_string())) {
         value = text;

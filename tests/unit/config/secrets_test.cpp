@@ -176,6 +176,38 @@ TEST(HostileInput, DeepNestingIsRefusedWithOneLine) {
     EXPECT_EQ(error_of({"thresholds.container_overrides.c.cpu_warning_percent=50"}), "(no error)");
 }
 
+// A key given twice in one object is refused naming its path (issue 11, defect 10), in a file and in a --set
+// value, as results.json and journals refuse it: nlohmann kept the last value silently, so the config run was
+// not the one a reader of the file saw. The same key in different objects is fine.
+TEST(HostileInput, RepeatedKeyIsRefusedNamingItsPath) {
+    const std::string file = "config file " + (fs::temp_directory_path() / "").string();
+    for (const auto& [text, path] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"api": {"timeout": 5, "timeout": 6}})", "api.timeout"},
+             {R"({"api": {}, "sampling": {}, "api": {}})", ".json: api"},
+             {R"({"api": {"timeout": 5, "time\u006fut": 6}})", "api.timeout"},
+             {R"({"containers": [{"name": "a"}, {"name": "b", "cpu_cores": 1, "name": "c"}]})",
+              "containers[1].name"},
+             {R"({"x": [[1, {"k": 1}], [{"k": 1, "k": 2}]]})", "x[1][0].k"},
+         }) {
+        const std::string message = error_of({}, text);
+        EXPECT_THAT(message, HasSubstr(file)) << text;
+        EXPECT_THAT(message, HasSubstr(path + ": duplicate member")) << text;
+    }
+    EXPECT_THAT(
+        error_of(
+            {R"(thresholds.container_overrides={"c": {"cpu_warning_percent": 50, "cpu_warning_percent": 60}})"}),
+        HasSubstr("thresholds.container_overrides.c.cpu_warning_percent: duplicate member"));
+    // The key is named, never its values.
+    const std::string secret_twice =
+        std::string(R"({"api": {"api_key": ")") + kSecret + R"(", "api_key": ")" + kSecret + R"("}})";
+    EXPECT_THAT(error_of({}, secret_twice), HasSubstr("api.api_key: duplicate member"));
+    EXPECT_THAT(error_of({}, secret_twice), Not(HasSubstr(kSecret)));
+    const std::string distinct_sets =
+        R"(thresholds.container_overrides={"a": {"cpu_warning_percent": 50}, "b": {"cpu_warning_percent": 50}})";
+    EXPECT_EQ(error_of({distinct_sets}, R"({"api": {"timeout": 5}, "sampling": {"interval_seconds": 2}})"),
+              "(no error)");
+}
+
 TEST(SecretsInResults, ResultsJsonConfigBlockHoldsNoSecret) {
     LoadOptions o;
     o.read_environment = false;

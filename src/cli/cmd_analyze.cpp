@@ -2,9 +2,10 @@
 // today's config and write a new folder with the analysed results.json and every report. The input is never
 // written: a results file a soak run wrote for hours is worth more than any analysis of it.
 //
-// SIGINT/SIGTERM are caught and checked between the steps (read, analyse, write results.json, reports), so a
-// Ctrl-C never leaves a half-written temporary file behind: the file being written is finished and renamed,
-// the steps after it are skipped (a running Chromium is stopped), and the command exits 130.
+// SIGINT/SIGTERM are caught and checked between the steps (read, analyse, write results.json, reports;
+// signals.hpp, stop_if_requested), so a Ctrl-C never leaves a half-written temporary file behind: the file
+// being written is finished and renamed, the steps after it are skipped (a running Chromium is stopped), and
+// the command exits 130.
 #include <cctype>
 #include <chrono>
 #include <ctime>
@@ -18,6 +19,7 @@
 #include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner/report/run_outputs.hpp"
 #include "perfrunner/report/writer.hpp"
 #include "signals.hpp"
 
@@ -25,16 +27,6 @@ namespace perfrunner::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-report::PngMode png_mode(const std::string& text) {
-    if (text == "always") {
-        return report::PngMode::always;
-    }
-    if (text == "never") {
-        return report::PngMode::never;
-    }
-    return report::PngMode::automatic;
-}
 
 std::string upper(std::string text) {
     for (auto& ch : text) {
@@ -77,7 +69,7 @@ std::string utc_stamp() {
 fs::path create_output_directory(const AnalyzeOptions& options, const fs::path& input) {
     std::error_code ec;
     if (options.output_dir) {
-        const fs::path dir(*options.output_dir);
+        fs::path dir(*options.output_dir);
         fs::create_directories(dir, ec);
         if (ec || !is_empty_directory(dir)) {
             throw RuntimeFailure(fmt::format("cannot create output directory {}: {}", dir.string(),
@@ -89,7 +81,7 @@ fs::path create_output_directory(const AnalyzeOptions& options, const fs::path& 
     const std::string base = input.stem().string() + "-analysis-" + utc_stamp();
     constexpr int kAttempts = 100;
     for (int i = 1; i <= kAttempts; ++i) {
-        const fs::path dir = parent / (i == 1 ? base : fmt::format("{}-{}", base, i));
+        fs::path dir = parent / (i == 1 ? base : fmt::format("{}-{}", base, i));
         if (fs::create_directory(dir, ec)) {
             return dir;
         }
@@ -102,13 +94,6 @@ fs::path create_output_directory(const AnalyzeOptions& options, const fs::path& 
         fmt::format("cannot create an output directory beside {}: {} names taken (give "
                     "--output DIR)",
                     input.string(), kAttempts));
-}
-
-// The command stops here when SIGINT/SIGTERM arrived; `done` says what is on disk by then.
-void stop_if_requested(const ports::StopToken& stop, std::string_view done) {
-    if (stop.stop_requested()) {
-        throw Error(ExitCode::interrupted, fmt::format("interrupted; {}", done));
-    }
 }
 
 }  // namespace
@@ -148,7 +133,7 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     stop_if_requested(stop, fmt::format("{} written, no report", results_path.string()));
 
     const report::ReportContext context{run, result, config, out_dir,
-                                        png_mode(options.png.value_or(config.output.png))};
+                                        report::png_mode(options.png.value_or(config.output.png))};
     report::ScreenshotOptions screenshots;
     screenshots.cancelled = [&stop] { return stop.stop_requested(); };
     const std::vector<std::string> errors = report::write_all(context, screenshots);

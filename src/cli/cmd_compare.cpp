@@ -1,6 +1,10 @@
 // `perfrunner compare BASE NEW`: read two results files (ours or the reference framework's), analyse both
 // with today's config, compare them (analysis/compare_runs.hpp) and write compare.json, compare.md,
 // compare.html and junit.xml into an output folder; the inputs are only read. Exit 3 on a regression.
+//
+// Ctrl-C (SIGINT/SIGTERM) is caught as in `analyze` (signals.hpp, stop_if_requested): the output being
+// written is finished and renamed, the ones after it are skipped, no temporary file is left, and the command
+// exits 130.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +18,7 @@
 #include "perfrunner/model/results_json.hpp"
 #include "perfrunner/model/timestamps.hpp"
 #include "perfrunner/report/compare_report.hpp"
+#include "signals.hpp"
 
 namespace perfrunner::cli {
 namespace {
@@ -68,11 +73,14 @@ int compare_command(const config::Config& config, const CompareOptions& options)
     refuse_input_folder(out_dir, base_path, "BASE");
     refuse_input_folder(out_dir, next_path, "NEW");
 
+    const ports::StopToken& stop = install_signal_handlers();
     spdlog::debug("reading {} and {}", base_path.string(), next_path.string());
     const model::RunResult base = model::read_results_file(base_path);
     const model::RunResult next = model::read_results_file(next_path);
+    stop_if_requested(stop, "nothing written");
     const analysis::Analysis base_analysis = analysis::analyze(base, config);
     const analysis::Analysis next_analysis = analysis::analyze(next, config);
+    stop_if_requested(stop, "nothing written");
     const analysis::CompareSettings settings = analysis::compare_settings(config.compare);
     const analysis::CompareResult result =
         analysis::compare_runs(base, base_analysis, next, next_analysis, config, settings);
@@ -85,10 +93,12 @@ int compare_command(const config::Config& config, const CompareOptions& options)
         throw RuntimeFailure(
             fmt::format("cannot create output directory {}: {}", out_dir.string(), ec.message()));
     }
-    const std::vector<std::string> errors = report::write_compare_outputs(context, out_dir);
+    const std::vector<std::string> errors =
+        report::write_compare_outputs(context, out_dir, [&stop] { return stop.stop_requested(); });
     for (const auto& e : errors) {
         spdlog::error("{}", e);
     }
+    stop_if_requested(stop, fmt::format("the outputs in {} may be incomplete", out_dir.string()));
     if (!options.global.quiet) {
         std::cout << report::render_compare_text(context)
                   << fmt::format("outputs: {}/ (compare.json, compare.md, compare.html, junit.xml)\n",

@@ -4,6 +4,10 @@
 
 #include <csignal>
 
+#include <fmt/format.h>
+
+#include "perfrunner/error.hpp"
+
 namespace perfrunner::cli {
 namespace {
 
@@ -44,6 +48,12 @@ ports::StopToken& install_signal_handlers() {
 
 const ports::StopToken& stop_token() {
     return token_instance();
+}
+
+void stop_if_requested(const ports::StopToken& stop, std::string_view done) {
+    if (stop.stop_requested()) {
+        throw Error(ExitCode::interrupted, fmt::format("interrupted; {}", done));
+    }
 }
 
 }  // namespace perfrunner::cli

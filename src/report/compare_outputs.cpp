@@ -8,7 +8,8 @@
 namespace perfrunner::report {
 
 std::vector<std::string> write_compare_outputs(const CompareReportContext& context,
-                                               const std::filesystem::path& dir) {
+                                               const std::filesystem::path& dir,
+                                               const std::function<bool()>& stop) {
     const std::vector<std::pair<const char*, std::function<std::string()>>> files = {
         {"compare.json",
          [&] {
@@ -22,6 +23,9 @@ std::vector<std::string> write_compare_outputs(const CompareReportContext& conte
     };
     std::vector<std::string> errors;
     for (const auto& [name, render] : files) {
+        if (stop && stop()) {
+            break;
+        }
         try {
             write_text_file(dir / name, render());
         } catch (const std::exception& e) {

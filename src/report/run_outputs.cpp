@@ -46,7 +46,9 @@ RunOutputs write_run_outputs(model::RunResult& run, const config::Config& config
                              " keeps every sample; `perfrunner rebuild " + options.run_dir.string() +
                              "` writes it once there is room)");
     }
-    if (out.analysis) {
+    if (options.stop_after_results && options.stop_after_results()) {
+        out.reports_skipped = true;
+    } else if (out.analysis) {
         const ReportContext context{run, *out.analysis, config, options.run_dir, options.png};
         for (auto& e : write_all(context, options.screenshots)) {
             out.errors.push_back(std::move(e));

@@ -3,6 +3,7 @@
 // compare.md, compare.html (base and new series side by side) and junit.xml. Pure functions of one
 // analysis::CompareResult; only write_compare_outputs touches the file system.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,9 @@ std::string render_compare_junit(const CompareReportContext& context);
 
 // compare.json, compare.md, compare.html and junit.xml in dir (created when missing), each written
 // atomically. One file failing does not stop the others; returns one error line per failed file (empty = all
-// written).
+// written). `stop` is asked before each file: true skips the rest (Ctrl-C; the caller says so).
 std::vector<std::string> write_compare_outputs(const CompareReportContext& context,
-                                               const std::filesystem::path& dir);
+                                               const std::filesystem::path& dir,
+                                               const std::function<bool()>& stop = {});
 
 }  // namespace perfrunner::report

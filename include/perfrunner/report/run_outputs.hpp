@@ -21,6 +21,7 @@ struct RunOutputs {
     std::optional<analysis::Analysis> analysis;  // absent when the analysis failed
     bool results_written = false;                // results.json
     std::vector<std::string> errors;             // one line per failed step (analysis, results.json, report)
+    bool reports_skipped = false;                // `stop_after_results` said so
     ExitCode exit_code = ExitCode::ok;           // stored in results.json; runtime_error once a step failed
 };
 
@@ -30,6 +31,9 @@ struct RunOutputsOptions {
     ScreenshotOptions screenshots;
     // The run's exit code from its verdict (true = FAIL); an analysis failure turns ok into runtime_error.
     std::function<ExitCode(bool verdict_fail)> exit_code_for;
+    // Asked once results.json is written: true skips the reports (`rebuild` interrupted by Ctrl-C;
+    // results.json comes first because it is the record, and every report can be made from it again).
+    std::function<bool()> stop_after_results;
 };
 
 // "always", "never", anything else (validated "auto") -> automatic.

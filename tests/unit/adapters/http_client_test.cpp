@@ -219,8 +219,9 @@ TEST(HttpClient, LongBodyExcerptIsShortAndOneLine) {
 }
 
 TEST(HttpClient, SlowServerBeyondTimeoutFailsFastWithoutRetryForPost) {
-    FakeHttpServer fake;
+    // Declared before the server: the handler still runs (and reads it) while the server stops at the end.
     std::atomic<bool> release{false};
+    FakeHttpServer fake;
     fake.server().Post("/slow", [&](const httplib::Request&, httplib::Response& res) {
         for (int i = 0; i < 300 && !release; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
         res.set_content("{}", "application/json");

@@ -51,6 +51,9 @@ ProcessResult DockerCli::run(const std::vector<std::string>& argv, bool must_suc
     ProcessOptions po;
     po.timeout_seconds = timeout.value_or(options_.command_timeout_seconds);
     po.cancelled = options_.cancelled;
+    if (!options_.docker_host.empty()) {
+        po.environment["DOCKER_HOST"] = options_.docker_host;
+    }
     ++processes_started_;
     auto result = run_process(argv, po);
     if ((must_succeed && !result.ok()) || result.interrupted) {
@@ -171,7 +174,12 @@ void DockerCli::down() {
 }
 
 void DockerCli::up() {
-    run(compose_args({"up", "-d"}), true);
+    auto argv = compose_args({"up", "-d"});
+    if (!options_.services.empty()) {
+        argv.emplace_back("--no-deps");  // a dependency may run on another host
+        argv.insert(argv.end(), options_.services.begin(), options_.services.end());
+    }
+    run(argv, true);
 }
 
 void DockerCli::clean_restart() {
@@ -303,8 +311,12 @@ void DockerCli::begin_oom_watch(double epoch_seconds) {
     inspect_owed_.clear();
     inspect_all_owed_ = false;
     if (!events_) {
+        std::vector<std::string> docker{options_.docker};
+        if (!options_.docker_host.empty()) {
+            docker.insert(docker.end(), {"-H", options_.docker_host});
+        }
         events_ = std::make_unique<DockerEventStream>(
-            options_.docker, options_.event_pipes ? options_.event_pipes : background_event_pipes());
+            std::move(docker), options_.event_pipes ? options_.event_pipes : background_event_pipes());
     }
     // Kept running across scenarios; what it brings from before `epoch_seconds` the baseline covers.
     events_->watch(watched_, epoch_seconds);

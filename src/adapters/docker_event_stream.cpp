@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "perfrunner/adapters/background_process.hpp"
+#include "perfrunner/adapters/process.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/timestamps.hpp"
 
@@ -34,11 +35,18 @@ EventPipeFactory background_event_pipes() {
 }
 
 DockerEventStream::DockerEventStream(std::string docker, EventPipeFactory factory)
+    : DockerEventStream(std::vector<std::string>{std::move(docker)}, std::move(factory)) {}
+
+DockerEventStream::DockerEventStream(std::vector<std::string> docker, EventPipeFactory factory)
     : docker_(std::move(docker)), factory_(std::move(factory)) {}
 
 std::vector<std::string> DockerEventStream::command(double since) const {
-    std::vector<std::string> argv{docker_,    "events",     "--since",  fmt::format("{:.3f}", since),
-                                  "--format", "{{json .}}", "--filter", "type=container"};
+    std::vector<std::string> argv = docker_;
+    for (std::string arg : {std::string("events"), std::string("--since"), fmt::format("{:.3f}", since),
+                            std::string("--format"), std::string("{{json .}}"), std::string("--filter"),
+                            std::string("type=container")}) {
+        argv.push_back(std::move(arg));
+    }
     for (const char* event : {"oom", "die", "kill", "restart", "start"}) {
         argv.push_back("--filter");
         argv.push_back(std::string("event=") + event);
@@ -65,7 +73,7 @@ void DockerEventStream::watch(const std::vector<std::string>& containers, double
     }
     start(since, nullptr);
     if (!pipe_) {
-        throw RuntimeFailure(fmt::format("cannot start `{} events`", docker_));
+        throw RuntimeFailure(fmt::format("cannot start `{} events`", format_command(docker_)));
     }
 }
 

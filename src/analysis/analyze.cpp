@@ -114,7 +114,7 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
         ss.scenario_name = sc.scenario_name;
         ss.total_samples = sc.samples.size();
         for (auto id : containers_in(run, sc, config, 0, sc.samples.size())) {
-            ss.containers.push_back(summarize(sc, id, run.container_name(id)));
+            ss.containers.push_back(summarize(sc, id, run.container_label(id)));
         }
         if (sc.samples.empty()) {
             ss.unsampled = sc.aborted
@@ -305,7 +305,7 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
     if (hs != nullptr) {
         a.container_health_scenario = hs->scenario_name;
         for (auto id : containers_in(run, *hs, config, 0, hs->samples.size())) {
-            const std::string& name = run.container_name(id);
+            const std::string& name = run.container_label(id);
             ContainerHealth h;
             h.container_name = name;
             h.display_name = display_name(config, name);

@@ -106,7 +106,7 @@ std::vector<std::string> containers_in(const model::RunResult& run, const Window
     for (std::size_t i = w.begin; i < w.end; ++i) {
         for (const auto& c : w.result->samples[i].containers) {
             if (!c.missing) {
-                names.push_back(run.container_name(c.container));
+                names.push_back(run.container_label(c.container));
             }
         }
     }

@@ -41,7 +41,7 @@ PhaseSlopes phase_slopes(const model::RunResult& run, const model::ScenarioResul
         if (!ms && !cs) {
             continue;
         }
-        out.containers.push_back({run.container_name(id), ms, cs});
+        out.containers.push_back({run.container_label(id), ms, cs});
     }
     return out;
 }
@@ -98,7 +98,7 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
     }
 
     for (auto id : containers_in(run, sc, config, ph.active_begin, ph.active_end)) {
-        const std::string& name = run.container_name(id);
+        const std::string& name = run.container_label(id);
         LeakResult lr;
         lr.container = name;
         const auto th = thresholds_for(config, name);
@@ -164,7 +164,7 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
         const double wc = positive_or(config.analysis.cooldown_window_seconds, 120);
         std::vector<std::string> names;
         for (auto id : containers_in(run, sc, config, ph.active_begin, ph.cooldown_end)) {
-            names.push_back(run.container_name(id));
+            names.push_back(run.container_label(id));
         }
         for (const auto& name : names) {
             const auto id = *run.find_container(name);

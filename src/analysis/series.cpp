@@ -1,4 +1,5 @@
 #include "perfrunner/analysis/series.hpp"
+#include "perfrunner/model/container_label.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -34,10 +35,14 @@ std::vector<double> minutes_since_first(const std::vector<double>& t_seconds) {
 void sort_containers(std::vector<std::string>& names, const config::Config& config) {
     const auto& prio = config.analysis.priority_containers;
     const auto rank = [&](const std::string& n) {
-        const auto it = std::find(prio.begin(), prio.end(), n);
+        const auto it = std::find(prio.begin(), prio.end(), model::label_name(n));
         return static_cast<std::size_t>(it - prio.begin());
     };
+    // Grouped by host (several Docker hosts), then by priority, then by name.
     std::sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+        if (model::label_host(a) != model::label_host(b)) {
+            return model::label_host(a) < model::label_host(b);
+        }
         const auto ra = rank(a), rb = rank(b);
         if (ra != rb) {
             return ra < rb;
@@ -62,7 +67,7 @@ std::vector<model::ContainerId> containers_in(const model::RunResult& run,
     std::vector<std::string> names;
     for (std::size_t i = 0; i < seen.size(); ++i) {
         if (seen[i]) {
-            names.push_back(run.containers[i]);
+            names.push_back(run.container_label(static_cast<model::ContainerId>(i)));
         }
     }
     sort_containers(names, config);
@@ -76,7 +81,7 @@ std::vector<model::ContainerId> containers_in(const model::RunResult& run,
 
 const config::ContainerSpec* find_spec(const config::Config& config, const std::string& container) {
     for (const auto& c : config.containers) {
-        if (c.name == container) {
+        if (c.name == model::label_name(container)) {
             return &c;
         }
     }
@@ -97,7 +102,7 @@ ContainerThresholds thresholds_for(const config::Config& config, const std::stri
         positive_or(t.memory_warning_percent, 70.0),  positive_or(t.memory_critical_percent, 85.0),
         positive_or(t.cpu_leak_percent_per_min, 5.0), positive_or(t.cpu_warning_percent, 70.0),
         positive_or(t.cpu_critical_percent, 85.0)};
-    const auto it = t.container_overrides.find(container);
+    const auto it = t.container_overrides.find(std::string(model::label_name(container)));
     if (it != t.container_overrides.end()) {
         const auto& o = it->second;
         if (o.memory_leak_mb_per_min) {
@@ -134,6 +139,10 @@ double effective_cores(const config::Config& config, const std::string& containe
 }
 
 std::string display_name(const config::Config& config, const std::string& container) {
+    if (const auto host = model::label_host(container); !host.empty()) {  // "name@host": "Display (host)"
+        return display_name(config, std::string(model::label_name(container))) + " (" + std::string(host) +
+               ")";
+    }
     if (const auto* spec = find_spec(config, container); spec && !spec->display_name.empty()) {
         return spec->display_name;
     }

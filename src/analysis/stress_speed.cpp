@@ -18,7 +18,7 @@ std::vector<model::PeakValues> peaks_from_samples(const model::RunResult& run,
             if (c.missing) {
                 continue;
             }
-            const std::string& name = run.container_name(c.container);
+            const std::string& name = run.container_label(c.container);
             auto it = std::find_if(peaks.begin(), peaks.end(),
                                    [&](const model::PeakValues& p) { return p.container == name; });
             if (it == peaks.end()) {
@@ -76,10 +76,10 @@ SpeedAnalysis analyze_speed(const model::RunResult& run, const model::ScenarioRe
                 sc, id, begin, end,
                 [](const model::ContainerSample& c) -> std::optional<double> { return c.memory_percent; });
             if (!cpu.y.empty()) {
-                st.mean_cpu_percent.emplace_back(run.container_name(id), stats::describe(cpu.y).mean);
+                st.mean_cpu_percent.emplace_back(run.container_label(id), stats::describe(cpu.y).mean);
             }
             if (!mem.y.empty()) {
-                st.mean_memory_percent.emplace_back(run.container_name(id), stats::describe(mem.y).mean);
+                st.mean_memory_percent.emplace_back(run.container_label(id), stats::describe(mem.y).mean);
             }
         }
         std::vector<double> rtr;

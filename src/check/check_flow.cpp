@@ -15,6 +15,7 @@
 #include "perfrunner/check/cpu_figures.hpp"
 #include "perfrunner/check/prometheus_check.hpp"
 #include "perfrunner/config/config.hpp"
+#include "perfrunner/config/docker_hosts.hpp"
 
 namespace perfrunner::check {
 namespace {
@@ -81,17 +82,27 @@ void check_simulation(const config::Config& config, CheckReport& out) {
 }
 
 // Returns the memory limits cAdvisor sees (container -> bytes) for the drift check.
+// On several Docker hosts: one cAdvisor per host, its rows in area "cadvisor@HOST".
 std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config,
-                                                    const CheckFlowOptions& options, CheckReport& out) {
+                                                    const CheckFlowOptions& options,
+                                                    const config::DockerHost& host, CheckReport& out) {
     std::map<std::string, std::uint64_t> limits;
     auto sampler_options = CadvisorSampler::options_from(config);
+    if (!host.name.empty()) {
+        sampler_options.base_url = host.cadvisor_url;
+        // Only the containers configured on this host: the others are another cAdvisor's.
+        std::erase_if(sampler_options.containers, [&](const adapters::CatalogueContainer& c) {
+            return std::find(host.containers.begin(), host.containers.end(), c.name) == host.containers.end();
+        });
+    }
+    const std::string area = host.name.empty() ? "cadvisor" : "cadvisor@" + host.name;
     CadvisorSampler sampler(sampler_options);
     const std::string base = sampler.options().base_url;
     try {
         sampler.healthz();
-        out.add_ok("cadvisor", "GET /healthz", base + " answers 200");
+        out.add_ok(area, "GET /healthz", base + " answers 200");
     } catch (const std::exception& e) {
-        out.add_problem("cadvisor", "GET /healthz", "unreachable",
+        out.add_problem(area, "GET /healthz", "unreachable",
                         fmt::format("cAdvisor: not reachable: {} (docker.cadvisor_url)", e.what()));
         return limits;
     }
@@ -101,11 +112,11 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
         machine = sampler.fetch_machine();
         sampler.set_machine(machine);
         containers = sampler.fetch_docker_containers();
-        out.add_ok("cadvisor", "GET /api/v1.3/docker/",
+        out.add_ok(area, "GET /api/v1.3/docker/",
                    fmt::format("{} containers; machine {} cores, {:.0f} MB", containers.size(),
                                machine.num_cores, static_cast<double>(machine.memory_capacity) / kMiB));
     } catch (const std::exception& e) {
-        out.add_problem("cadvisor", "GET /api/v1.3/docker/", "unusable answer",
+        out.add_problem(area, "GET /api/v1.3/docker/", "unusable answer",
                         fmt::format("cAdvisor: {}", e.what()));
         return limits;
     }
@@ -125,11 +136,11 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
     // more polls, 1 s apart.
     second = complete_cpu_figures(sampler, std::move(second), 1.0, 3);
     if (!second.ok) {
-        out.add_problem("cadvisor", "poll", second.error, fmt::format("cAdvisor: {}", second.error));
+        out.add_problem(area, "poll", second.error, fmt::format("cAdvisor: {}", second.error));
         return limits;
     }
     for (const auto& r : second.containers) {
-        out.add_ok("cadvisor", r.name,
+        out.add_ok(area, r.name,
                    fmt::format("limit {}, cores {:g} ({}), CPU {}, memory {:.1f} MB",
                                r.memory_limit_mb > 0 ? fmt::format("{:.0f} MB", r.memory_limit_mb)
                                                      : std::string("unlimited"),
@@ -138,13 +149,13 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
     }
     for (const auto& name : second.missing) {
         out.add_problem(
-            "cadvisor", name, "not seen",
+            area, name, "not seen",
             fmt::format("cAdvisor: does not see container {} (not running, or not matched by alias, compose "
                         "labels or name)",
                         name));
     }
     if (second.host) {
-        out.add_info("cadvisor", "host",
+        out.add_info(area, "host",
                      fmt::format("CPU {} of {} cores, memory {} of {}",
                                  fmt_opt(second.host->cpu_percent_of_host, " %"), second.host->num_cores,
                                  fmt_opt(second.host->memory_used_mb, " MB"),
@@ -153,25 +164,34 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
     return limits;
 }
 
+// One Docker host: its engine, compose and containers (areas "docker@HOST", "container@HOST" on several
+// hosts); `drift` checks the catalogue against the compose file (once: the file is the same on every host).
 void check_docker(const config::Config& config, const std::map<std::string, std::uint64_t>& limits,
-                  CheckReport& out) {
+                  const config::DockerHost& host, bool drift, CheckReport& out) {
     auto docker_options = DockerCli::options_from(config);
     docker_options.command_timeout_seconds = std::min(docker_options.command_timeout_seconds, 60.0);
+    docker_options.docker_host = host.endpoint;
+    if (!host.name.empty()) {
+        std::erase_if(docker_options.expected_containers, [&](const std::string& name) {
+            return std::find(host.containers.begin(), host.containers.end(), name) == host.containers.end();
+        });
+    }
+    const std::string at = host.name.empty() ? "" : "@" + host.name;
     DockerCli docker(docker_options);
     try {
-        out.add_ok("docker", "engine", "server " + docker.engine_version());
+        out.add_ok(std::string("docker") + at, "engine", "server " + docker.engine_version());
     } catch (const std::exception& e) {
         out.add_problem(
-            "docker", "engine", "unreachable",
+            std::string("docker") + at, "engine", "unreachable",
             fmt::format("docker engine: not reachable: {} (start dockerd; DOCKER_HOST)", e.what()));
         return;
     }
     try {
-        out.add_ok("docker", "compose",
+        out.add_ok(std::string("docker") + at, "compose",
                    fmt::format("{} ({})", docker.compose_version(),
                                adapters::format_command(docker.compose_command())));
     } catch (const std::exception& e) {
-        out.add_problem("docker", "compose", "unavailable", e.what());
+        out.add_problem(std::string("docker") + at, "compose", "unavailable", e.what());
         return;
     }
     std::set<std::string> running;
@@ -179,7 +199,7 @@ void check_docker(const config::Config& config, const std::map<std::string, std:
         const auto containers = docker.stack_containers();
         if (containers.empty()) {
             out.add_problem(
-                "container", docker.project_name(), "no containers",
+                std::string("container") + at, docker.project_name(), "no containers",
                 fmt::format(
                     "compose: project {} has no containers (bring the stack up: docker compose -f {} up -d)",
                     docker.project_name(), docker_options.compose_file));
@@ -190,11 +210,11 @@ void check_docker(const config::Config& config, const std::map<std::string, std:
                                        : c.health.empty()   ? c.state + " (no healthcheck)"
                                                             : c.state + ", " + c.health;
             if (healthy) {
-                out.add_ok("container", c.name, detail);
+                out.add_ok(std::string("container") + at, c.name, detail);
                 running.insert(c.name);
             } else {
                 out.add_problem(
-                    "container", c.name, detail,
+                    std::string("container") + at, c.name, detail,
                     fmt::format("container {}: {} (see `docker logs {}`)", c.name, detail, c.name));
             }
         }
@@ -202,7 +222,7 @@ void check_docker(const config::Config& config, const std::map<std::string, std:
             if (!std::any_of(containers.begin(), containers.end(),
                              [&](const auto& c) { return c.name == name; })) {
                 out.add_problem(
-                    "container", name, "not in the stack",
+                    std::string("container") + at, name, "not in the stack",
                     fmt::format(
                         "container {}: catalogue entry of an active profile, but the compose project has "
                         "no such container",
@@ -210,7 +230,10 @@ void check_docker(const config::Config& config, const std::map<std::string, std:
             }
         }
     } catch (const std::exception& e) {
-        out.add_problem("container", "compose ps", "failed", e.what());
+        out.add_problem(std::string("container") + at, "compose ps", "failed", e.what());
+    }
+    if (!drift) {
+        return;
     }
     try {
         std::vector<CatalogueEntry> catalogue;
@@ -241,10 +264,18 @@ void check_docker(const config::Config& config, const std::map<std::string, std:
 CheckReport run_check(const config::Config& config, const CheckFlowOptions& options) {
     CheckReport out;
     check_simulation(config, out);
-    const auto limits = config.metrics.source == adapters::kSourcePrometheus
-                            ? check_prometheus(config, out)
-                            : check_cadvisor(config, options, out);
-    check_docker(config, limits, out);
+    const auto hosts = config::docker_hosts(config);
+    std::map<std::string, std::uint64_t> limits;
+    if (config.metrics.source == adapters::kSourcePrometheus) {
+        limits = check_prometheus(config, out);
+    } else {
+        for (const auto& host : hosts) {
+            limits.merge(check_cadvisor(config, options, host, out));
+        }
+    }
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        check_docker(config, limits, hosts[i], i == 0, out);
+    }
     return out;
 }
 

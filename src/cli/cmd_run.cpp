@@ -22,6 +22,7 @@
 #include "commands.hpp"
 #include "perfrunner/adapters/docker_cli.hpp"
 #include "perfrunner/adapters/metrics_source_factory.hpp"
+#include "perfrunner/adapters/multi_host_stack.hpp"
 #include "perfrunner/adapters/simulation_client.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/journal.hpp"
@@ -141,7 +142,9 @@ int run_command(const config::Config& config, const RunOptions& options) {
     docker_options.now = now;
     docker_options.sleep = sleep;
     docker_options.cancelled = [&stop, &tolerated] { return stop.requests() > tolerated; };
-    adapters::DockerCli docker(docker_options);
+    // One DockerCli per docker.hosts entry (one for the default engine when none is configured).
+    adapters::MultiHostStack stack = adapters::MultiHostStack::from_config(config, docker_options);
+    adapters::DockerCli& docker = *stack.hosts().front().docker;
     const std::unique_ptr<ports::MetricsSource> metrics = adapters::make_metrics_source(config);
     scenarios::JournalSink sink(run_dir / model::kJournalFileName,
                                 static_cast<std::size_t>(config.sampling.checkpoint_every_samples));
@@ -157,7 +160,7 @@ int run_command(const config::Config& config, const RunOptions& options) {
         std::cerr << fmt::format("perfrunner run {} -> {}\n", test_id, run_dir.string());
     }
 
-    scenarios::RunFlow flow({clock, stop, *metrics, docker, simulation, sink, progress}, config, flow_opts);
+    scenarios::RunFlow flow({clock, stop, *metrics, stack, simulation, sink, progress}, config, flow_opts);
     model::RunResult& run = flow.execute();
     progress.finished();
     adopt_journal(run, sink);

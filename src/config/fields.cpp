@@ -167,6 +167,12 @@ const std::array kDockerFields = {
            "wait for healthy containers (the reference waits forever)"),
     number("command_timeout_seconds", &DockerConfig::command_timeout_seconds, kWaitSeconds, kUnitSeconds,
            "every docker / compose call"),
+    strings(
+        "hosts", &DockerConfig::hosts,
+        "Docker hosts, \"NAME=ENDPOINT\" each (unix:///..., ssh://..., tcp://...); [] = the one engine of "
+        "DOCKER_HOST"),
+    strings("host_cadvisor_urls", &DockerConfig::host_cadvisor_urls,
+            "\"NAME=URL\": the cAdvisor of each of docker.hosts (source cadvisor; [] = docker.cadvisor_url)"),
 };
 
 const std::array kMetricsFields = {
@@ -365,6 +371,7 @@ const std::array kContainerFieldArray = {
                     "effective cores (absent = 1.0), the base of CPU %"),
     optional_number("gc_window_seconds", &ContainerSpec::gc_window_seconds, kWaitSeconds, kUnitSeconds,
                     "leak envelope window for this container"),
+    or_absent(text("host", &ContainerSpec::host, "the docker.hosts entry it runs on (\"\" = the first)"), ""),
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "perfrunner/model/results.hpp"
 
+#include "perfrunner/model/container_label.hpp"
+
 namespace perfrunner::model {
 
 ContainerId RunResult::intern(std::string_view name, std::string_view host) {
@@ -46,6 +48,10 @@ std::optional<ContainerId> RunResult::find_container(std::string_view name) cons
         if (containers[i] == name) {
             return static_cast<ContainerId>(i);
         }
+    }
+    // A label "name@host" (analysis and reports key containers by label).
+    if (!label_host(name).empty()) {
+        return find_container(label_name(name), label_host(name));
     }
     return std::nullopt;
 }

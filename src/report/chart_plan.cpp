@@ -1,4 +1,5 @@
 #include "perfrunner/report/chart_plan.hpp"
+#include "perfrunner/model/container_label.hpp"
 
 #include <algorithm>
 #include <set>
@@ -42,7 +43,7 @@ std::vector<std::string> sampled_containers(const model::RunResult& run,
     std::vector<std::string> out;
     for (auto id : ids) {
         if (id < run.containers.size()) {
-            out.push_back(run.containers[id]);
+            out.push_back(run.container_label(id));
         }
     }
     return out;
@@ -54,7 +55,7 @@ std::vector<std::string> priority_subset(const config::Config& config, std::vect
     std::vector<std::string> out;
     for (const auto& c : ordered) {
         const auto& p = config.analysis.priority_containers;
-        if (std::find(p.begin(), p.end(), c) != p.end()) {
+        if (std::find(p.begin(), p.end(), model::label_name(c)) != p.end()) {
             out.push_back(c);
         }
     }

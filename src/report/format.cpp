@@ -1,4 +1,5 @@
 #include "perfrunner/report/format.hpp"
+#include "perfrunner/model/container_label.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -46,6 +47,10 @@ std::string format_number(std::optional<double> value, int decimals) {
 }
 
 std::string display_name(const config::Config& config, const std::string& container) {
+    if (const auto host = model::label_host(container); !host.empty()) {  // "name@host": "Display (host)"
+        return display_name(config, std::string(model::label_name(container))) + " (" + std::string(host) +
+               ")";
+    }
     for (const auto& spec : config.containers) {
         if (spec.name == container && !spec.display_name.empty()) {
             return spec.display_name;
@@ -75,7 +80,7 @@ std::string display_name(const config::Config& config, const std::string& contai
 double effective_cores(const config::Config& config, const analysis::Analysis& analysis,
                        const std::string& container) {
     for (const auto& spec : config.containers) {
-        if (spec.name == container && spec.cpu_cores && *spec.cpu_cores > 0) {
+        if (spec.name == model::label_name(container) && spec.cpu_cores && *spec.cpu_cores > 0) {
             return *spec.cpu_cores;
         }
     }
@@ -92,20 +97,19 @@ double effective_cores(const config::Config& config, const analysis::Analysis& a
 std::vector<std::string> order_containers(const config::Config& config, std::vector<std::string> names) {
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
-    std::vector<std::string> out;
-    out.reserve(names.size());
-    for (const auto& p : config.analysis.priority_containers) {
-        if (std::binary_search(names.begin(), names.end(), p) &&
-            std::find(out.begin(), out.end(), p) == out.end()) {
-            out.push_back(p);
+    // Priority containers first, then by name; on several Docker hosts ("name@host" labels) host by host.
+    const auto& prio = config.analysis.priority_containers;
+    const auto rank = [&](const std::string& n) {
+        return static_cast<std::size_t>(std::find(prio.begin(), prio.end(), model::label_name(n)) -
+                                        prio.begin());
+    };
+    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+        if (model::label_host(a) != model::label_host(b)) {
+            return model::label_host(a) < model::label_host(b);
         }
-    }
-    for (const auto& n : names) {
-        if (std::find(out.begin(), out.end(), n) == out.end()) {
-            out.push_back(n);
-        }
-    }
-    return out;
+        return rank(a) < rank(b);
+    });
+    return names;
 }
 
 std::vector<std::string> focus(const config::Config& config, std::vector<std::string> names) {
@@ -114,7 +118,9 @@ std::vector<std::string> focus(const config::Config& config, std::vector<std::st
     if (f.empty()) {
         return ordered;
     }
-    std::erase_if(ordered, [&](const std::string& n) { return std::find(f.begin(), f.end(), n) == f.end(); });
+    std::erase_if(ordered, [&](const std::string& n) {
+        return std::find(f.begin(), f.end(), model::label_name(n)) == f.end();
+    });
     return ordered;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "perfrunner/config/docker_hosts.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/timestamps.hpp"
 
@@ -19,9 +20,9 @@ void append_error(model::Sample& sample, const std::string& text) {
     }
 }
 
-model::ContainerSample to_sample(model::RunResult& run, const ports::ContainerReading& r) {
+model::ContainerSample to_sample(model::RunResult& run, const ports::ContainerReading& r, bool hosts) {
     model::ContainerSample c;
-    c.container = run.intern(r.name);
+    c.container = run.intern(r.name, hosts ? r.host : std::string());
     c.memory_used_mb = r.memory_used_mb;
     c.memory_limit_mb = r.memory_limit_mb;
     c.memory_percent = r.memory_percent;
@@ -38,8 +39,21 @@ model::ContainerSample to_sample(model::RunResult& run, const ports::ContainerRe
     return c;
 }
 
-// The figures of a reading (containers, missing ones, host), or the error of a failed poll.
-void add_figures(model::RunResult& run, const ports::MetricsReading& reading, model::Sample& sample) {
+// The host a configured container runs on, for a container no source reports (rare: read from config then).
+std::string configured_host(const config::Config& config, const std::string& name) {
+    for (const auto& h : config::docker_hosts(config)) {
+        if (std::find(h.containers.begin(), h.containers.end(), name) != h.containers.end()) {
+            return h.name;
+        }
+    }
+    return {};
+}
+
+// The figures of a reading (containers, missing ones, host), or the error of a failed poll. Each container's
+// host is recorded only when the run drives several Docker hosts (else host "" = the only one).
+void add_figures(model::RunResult& run, const config::Config& config, const ports::MetricsReading& reading,
+                 model::Sample& sample) {
+    const bool hosts = config::several_docker_hosts(config);
     if (!reading.ok) {
         // A dead cAdvisor is a gap in the data, not the end of the run.
         append_error(sample,
@@ -48,11 +62,11 @@ void add_figures(model::RunResult& run, const ports::MetricsReading& reading, mo
     }
     sample.containers.reserve(reading.containers.size() + reading.missing.size());
     for (const auto& r : reading.containers) {
-        sample.containers.push_back(to_sample(run, r));
+        sample.containers.push_back(to_sample(run, r, hosts));
     }
     for (const auto& name : reading.missing) {
         model::ContainerSample c;
-        c.container = run.intern(name);
+        c.container = run.intern(name, hosts ? configured_host(config, name) : std::string());
         c.missing = true;
         sample.containers.push_back(c);
     }
@@ -103,7 +117,7 @@ TickOutcome Sampler::tick(const std::function<void(model::Sample&)>& complete) {
     // One clock read for both forms of the timestamp (reference bug 15: two reads, naive local time).
     sample.timestamp = ports.clock.now();
     sample.timestamp_iso = model::iso_utc(sample.timestamp);
-    add_figures(ctx_.run, reading, sample);
+    add_figures(ctx_.run, ctx_.config, reading, sample);
 
     TickOutcome outcome;
     if (read_status_) {
@@ -221,11 +235,13 @@ void Sampler::poll_oom(model::Sample& sample, TickOutcome& outcome) {
         if (ev.timestamp_iso.empty()) {
             ev.timestamp_iso = model::iso_utc(ev.timestamp);
         }
-        if (std::find(oom_names_.begin(), oom_names_.end(), ev.container_name) == oom_names_.end()) {
-            oom_names_.push_back(ev.container_name);
+        // On several hosts the reason and the log name the host too: "rideshare-simulation@edge".
+        const std::string who = ev.host ? ev.container_name + "@" + *ev.host : ev.container_name;
+        if (std::find(oom_names_.begin(), oom_names_.end(), who) == oom_names_.end()) {
+            oom_names_.push_back(who);
         }
-        outcome.oom_containers.push_back(ev.container_name);
-        ctx_.ports.progress.note("OOM event: " + ev.container_name);
+        outcome.oom_containers.push_back(who);
+        ctx_.ports.progress.note("OOM event: " + who);
         scenario_.oom_events.push_back(std::move(ev));
     }
 }
@@ -286,7 +302,7 @@ void Sampler::backfill(std::size_t first, double start, double interval_seconds)
             sample.timestamp = h.time;
             sample.timestamp_iso = model::iso_utc(h.time);
             sample.backfilled = true;
-            add_figures(ctx_.run, h.reading, sample);
+            add_figures(ctx_.run, ctx_.config, h.reading, sample);
             const auto at =
                 std::upper_bound(samples.begin() + static_cast<std::ptrdiff_t>(first), samples.end(), h.time,
                                  [](double t, const model::Sample& s) { return t < s.timestamp; });

@@ -31,6 +31,13 @@ struct DockerCliOptions {
     double command_timeout_seconds = 120.0;
     std::vector<std::string> expected_containers;  // must be healthy after up (catalogue, active profiles)
     std::string docker = "docker";
+    // The engine every docker and compose call of this instance talks to (DOCKER_HOST in each child's
+    // environment, `-H` for the event stream); "" = docker's default (the caller's DOCKER_HOST or the
+    // socket).
+    std::string docker_host;
+    // `up -d --no-deps` of these services only ([] = every service of the active profiles): on several hosts
+    // each engine starts its own share of the compose file.
+    std::vector<std::string> services;
     std::function<double()> now;  // epoch seconds
     std::function<void(double)> sleep;
     // Every docker call ends early when this says so (a Ctrl-C): the call throws RuntimeFailure

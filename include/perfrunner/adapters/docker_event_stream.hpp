@@ -31,6 +31,8 @@ EventPipeFactory background_event_pipes();  // the real processes
 class DockerEventStream {
   public:
     DockerEventStream(std::string docker, EventPipeFactory factory);
+    // `docker` and its global options, e.g. {"docker", "-H", "unix:///…/docker.sock"} for another engine.
+    DockerEventStream(std::vector<std::string> docker, EventPipeFactory factory);
 
     // Streams the events of these containers from `since` (epoch seconds) on. Starts the process, or restarts
     // it when the containers changed; a running stream of the same containers is kept.
@@ -53,7 +55,7 @@ class DockerEventStream {
     void start(double since, Batch* batch);
     void take_lines(const std::string& text, Batch& batch);
 
-    std::string docker_;
+    std::vector<std::string> docker_;
     EventPipeFactory factory_;
     std::vector<std::string> containers_;
     std::unique_ptr<EventPipe> pipe_;

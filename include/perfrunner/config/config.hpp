@@ -31,6 +31,9 @@ struct DockerConfig {
     std::vector<std::string> compose_command;
     double health_timeout_seconds = 0;
     double command_timeout_seconds = 0;
+    // Several Docker hosts (config/docker_hosts.hpp reads them): "NAME=ENDPOINT" each, [] = the one engine.
+    std::vector<std::string> hosts;
+    std::vector<std::string> host_cadvisor_urls;  // "NAME=URL": each host's cAdvisor (source "cadvisor")
 };
 
 // Where per-container CPU and memory come from (issue 13): cAdvisor's REST API (docker.cadvisor_url), or a
@@ -150,6 +153,7 @@ struct ContainerSpec {
     std::string profile;
     std::optional<double> cpu_cores;
     std::optional<double> gc_window_seconds;
+    std::string host;  // the docker.hosts entry it runs on ("" = the first)
 };
 
 struct Config {

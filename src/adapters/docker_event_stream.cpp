@@ -42,11 +42,8 @@ DockerEventStream::DockerEventStream(std::vector<std::string> docker, EventPipeF
 
 std::vector<std::string> DockerEventStream::command(double since) const {
     std::vector<std::string> argv = docker_;
-    for (std::string arg : {std::string("events"), std::string("--since"), fmt::format("{:.3f}", since),
-                            std::string("--format"), std::string("{{json .}}"), std::string("--filter"),
-                            std::string("type=container")}) {
-        argv.push_back(std::move(arg));
-    }
+    argv.insert(argv.end(), {"events", "--since", fmt::format("{:.3f}", since), "--format", "{{json .}}",
+                             "--filter", "type=container"});
     for (const char* event : {"oom", "die", "kill", "restart", "start"}) {
         argv.push_back("--filter");
         argv.push_back(std::string("event=") + event);

@@ -58,7 +58,9 @@ MultiHostStack MultiHostStack::from_config(const config::Config& config, const D
 }
 
 void MultiHostStack::assign_services() {
-    if (services_assigned_ || hosts_.size() < 2) {
+    const bool given = std::all_of(hosts_.begin(), hosts_.end(),
+                                   [](const HostDocker& h) { return !h.docker->options().services.empty(); });
+    if (services_assigned_ || hosts_.size() < 2 || given) {
         return;
     }
     // The compose file is the same everywhere: read it once, through the first host.

@@ -45,8 +45,8 @@ inline config::Config test_config() {
     s.stress_refine_resolution = 8;
     s.stress_max_step_batches = 1;  // one batch per level; the coarse-step tests raise it
     s.speed_scaling_settle_seconds = 5;
-    c.containers = {{"rideshare-simulation", "Simulation", "core", 1.0, std::nullopt},
-                    {"rideshare-kafka", "Kafka", "core", 1.5, 120.0}};
+    c.containers = {{"rideshare-simulation", "Simulation", "core", 1.0, std::nullopt, ""},
+                    {"rideshare-kafka", "Kafka", "core", 1.5, 120.0, ""}};
     return c;
 }
 

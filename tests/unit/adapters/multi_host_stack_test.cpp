@@ -62,6 +62,8 @@ esac
             ad::DockerCliOptions o;
             o.docker = (fake(host) / "docker").string();
             o.docker_host = std::string("unix:///run/") + host + ".sock";
+            o.compose_file = (dir / "compose.yml").string();
+            o.project_name = "p";
             o.expected_containers = {"sim"};
             o.services = {std::string("svc-") + host};
             o.command_timeout_seconds = 10;

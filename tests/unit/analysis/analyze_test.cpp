@@ -156,7 +156,7 @@ TEST(Analyze, MemoryWarningAndCpuScaledByEffectiveCores) {
     auto& base = b.scenario("baseline");
     b.put(base, 0, 10, "rideshare-kafka", 750, 1000, 150.0);  // 75 % memory; CPU 150 % of one core
     auto cfg = test_config();
-    cfg.containers.push_back({"rideshare-kafka", "Kafka", "core", 2.0, std::nullopt});
+    cfg.containers.push_back({"rideshare-kafka", "Kafka", "core", 2.0, std::nullopt, ""});
     auto a = pa::analyze(b.run, cfg);
     EXPECT_EQ(a.verdict, pa::Verdict::warning);
     ASSERT_EQ(a.findings.size(), 2u);
@@ -172,7 +172,7 @@ TEST(Analyze, MemoryWarningAndCpuScaledByEffectiveCores) {
     EXPECT_EQ(a.verdict, pa::Verdict::fail);
     // A per-container override lifts the memory warning.
     cfg.thresholds.container_overrides["rideshare-kafka"].memory_warning_percent = 80;
-    cfg.containers.push_back({"rideshare-kafka", "Kafka", "core", 2.0, std::nullopt});
+    cfg.containers.push_back({"rideshare-kafka", "Kafka", "core", 2.0, std::nullopt, ""});
     a = pa::analyze(b.run, cfg);
     EXPECT_EQ(a.findings.size(), 1u);
     EXPECT_EQ(a.findings[0].category, "high_cpu_usage");

@@ -99,7 +99,7 @@ TEST(StressRule, OneOrderInEveryMode) {
     c.scenarios.stress_k = 4;
     c.scenarios.stress_m = 5;
     c.scenarios.stress_critical_memory_percent = 98;
-    c.containers = {{"rideshare-simulation", "Simulation", "core", 1.0, std::nullopt}};
+    c.containers = {{"rideshare-simulation", "Simulation", "core", 1.0, std::nullopt, ""}};
     for (auto s : {pa::StressRuleSettings::rolling_mean(c, 5), pa::StressRuleSettings::sustained(c)}) {
         const bool sustained = s.critical_memory_percent.has_value();
         auto t = pa::evaluate_window(w, s);

@@ -35,9 +35,9 @@ inline config::Config make_config() {
     c.scenarios.stress_cpu_threshold_percent = 90;
     c.scenarios.stress_memory_threshold_percent = 90;
     c.scenarios.stress_rtr_floor = 0.9;
-    c.containers.push_back({kSim, "Simulation", "core", 1.0, std::nullopt});
-    c.containers.push_back({kKafka, "Kafka", "core", 1.5, std::nullopt});
-    c.containers.push_back({kRedis, "Redis", "core", std::nullopt, std::nullopt});
+    c.containers.push_back({kSim, "Simulation", "core", 1.0, std::nullopt, ""});
+    c.containers.push_back({kKafka, "Kafka", "core", 1.5, std::nullopt, ""});
+    c.containers.push_back({kRedis, "Redis", "core", std::nullopt, std::nullopt, ""});
     return c;
 }
 

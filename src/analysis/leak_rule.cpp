@@ -223,10 +223,10 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
 
     // 4. trend statistics on the judged series.
     a.judged_ols = stats::ols_fit(jt, jy);
-    const auto ts_naive = stats::theil_sen(jt, jy, s.alpha);
+    stats::PairwiseSlopes slopes(jt, jy);  // one set of slopes for every interval below
+    const auto ts_naive = slopes.fit(s.alpha);
     a.mann_kendall = stats::mann_kendall(jt, jy, ts_naive.slope, s.alpha);
-    a.theil_sen = s.autocorrelation_corrected_ci ? stats::theil_sen(jt, jy, s.alpha, a.mann_kendall.var_s_hr)
-                                                 : ts_naive;
+    a.theil_sen = s.autocorrelation_corrected_ci ? slopes.fit(s.alpha, a.mann_kendall.var_s_hr) : ts_naive;
     {
         // MDS of the judged series with the bias-corrected ρ (ρ̂ underestimates strong autocorrelation).
         const auto& f = a.judged_ols.valid ? a.judged_ols : a.ols;
@@ -241,12 +241,12 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
         // bias-corrected ρ (calibrated for autocorrelated noise, not robust). One-sided at alpha, or the
         // lower end of the two-sided 1 − α CI.
         const double level_alpha = s.one_sided_lower_bound ? 2 * s.alpha : s.alpha;
-        const double sen_lower = s.one_sided_lower_bound
-                                     ? (s.autocorrelation_corrected_ci
-                                            ? stats::theil_sen(jt, jy, level_alpha, a.mann_kendall.var_s_hr)
-                                            : stats::theil_sen(jt, jy, level_alpha))
-                                           .lower
-                                     : a.theil_sen.lower;
+        const double sen_lower =
+            s.one_sided_lower_bound
+                ? (s.autocorrelation_corrected_ci ? slopes.fit(level_alpha, a.mann_kendall.var_s_hr)
+                                                  : slopes.fit(level_alpha))
+                      .lower
+                : a.theil_sen.lower;
         const auto& f = a.judged_ols.valid ? a.judged_ols : a.ols;
         const double rho = std::clamp(f.rho + (1.0 + 3.0 * f.rho) / static_cast<double>(f.n), 0.0, 0.99);
         stats::OlsFit corrected = f;

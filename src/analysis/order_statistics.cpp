@@ -2,35 +2,44 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace perfrunner::analysis::stats {
 
-std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std::size_t> ranks) {
-    std::vector<double> out(ranks.size(), 0.0);
-    if (values.empty()) {
+double RankSelector::at_rank(std::size_t k_1based) {
+    const std::size_t k = std::clamp<std::size_t>(k_1based, 1, values_.size()) - 1;
+    const auto after = std::lower_bound(final_.begin(), final_.end(), k);
+    if (after != final_.end() && *after == k) {
+        return values_[k];
+    }
+    // Between the nearest final positions lie exactly the values of the ranks in between.
+    const std::size_t from = after == final_.begin() ? 0 : *std::prev(after) + 1;
+    const std::size_t to = after == final_.end() ? values_.size() : *after;
+    std::nth_element(values_.begin() + static_cast<std::ptrdiff_t>(from),
+                     values_.begin() + static_cast<std::ptrdiff_t>(k),
+                     values_.begin() + static_cast<std::ptrdiff_t>(to));
+    final_.insert(after, k);
+    return values_[k];
+}
+
+std::vector<double> RankSelector::at_ranks(const std::vector<std::size_t>& ranks_1based) {
+    std::vector<double> out(ranks_1based.size(), 0.0);
+    if (values_.empty() || ranks_1based.empty()) {
         return out;
     }
-    const std::size_t n = values.size();
-    std::vector<std::size_t> order(ranks.size());
-    for (std::size_t i = 0; i < ranks.size(); ++i) {
-        ranks[i] = std::clamp<std::size_t>(ranks[i], 1, n) - 1;
-        order[i] = i;
+    const auto [lowest, highest] = std::minmax_element(ranks_1based.begin(), ranks_1based.end());
+    at_rank(*highest);
+    at_rank(*lowest);
+    for (std::size_t i = 0; i < ranks_1based.size(); ++i) {
+        out[i] = at_rank(ranks_1based[i]);
     }
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return ranks[a] < ranks[b] || (ranks[a] == ranks[b] && a < b);
-    });
-    // Successive selections on the shrinking right part: after nth_element at k, everything right of k is ≥
-    // v[k].
-    std::size_t from = 0;
-    for (std::size_t idx : order) {
-        const std::size_t k = ranks[idx];
-        if (k >= from) {
-            std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(from),
-                             values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
-            from = k + 1;
-        }
-        out[idx] = values[k];
-    }
+    return out;
+}
+
+std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std::size_t> ranks) {
+    RankSelector selector(std::move(values));
+    auto out = selector.at_ranks(ranks);
+    values = selector.take();
     return out;
 }
 
@@ -63,7 +72,7 @@ std::pair<std::size_t, std::size_t> sen_ci_ranks(std::size_t n_pairs, double c) 
     return {clamp_rank(lo), clamp_rank(hi)};
 }
 
-MedianInterval median_with_interval(std::vector<double>& values, double c) {
+MedianInterval median_with_interval(RankSelector& values, double c) {
     const std::size_t m = values.size();
     const auto [lo, hi] = sen_ci_ranks(m, c);
     std::vector<std::size_t> ranks{lo, hi};
@@ -73,8 +82,15 @@ MedianInterval median_with_interval(std::vector<double>& values, double c) {
         ranks.push_back(m / 2);
         ranks.push_back(m / 2 + 1);
     }
-    const auto v = values_at_ranks(values, ranks);
+    const auto v = values.at_ranks(ranks);
     return {m % 2 == 1 ? v[2] : 0.5 * (v[2] + v[3]), v[0], v[1]};
+}
+
+MedianInterval median_with_interval(std::vector<double>& values, double c) {
+    RankSelector selector(std::move(values));
+    const MedianInterval out = median_with_interval(selector, c);
+    values = selector.take();
+    return out;
 }
 
 }  // namespace perfrunner::analysis::stats

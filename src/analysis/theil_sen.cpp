@@ -10,9 +10,9 @@
 
 namespace perfrunner::analysis::stats {
 
-TheilSen theil_sen(std::span<const double> t, std::span<const double> y, double alpha,
-                   std::optional<double> var_s) {
-    TheilSen r;
+namespace {
+
+std::vector<double> slopes_of(std::span<const double> t, std::span<const double> y) {
     const std::size_t n = std::min(t.size(), y.size());
     std::vector<double> slopes;
     slopes.reserve(n * (n - (n > 0 ? 1 : 0)) / 2);
@@ -24,23 +24,41 @@ TheilSen theil_sen(std::span<const double> t, std::span<const double> y, double 
             }
         }
     }
-    r.n_pairs = slopes.size();
-    if (slopes.empty()) {
+    return slopes;
+}
+
+}  // namespace
+
+PairwiseSlopes::PairwiseSlopes(std::span<const double> t, std::span<const double> y)
+    : t_(t.first(std::min(t.size(), y.size()))),
+      y_(y.first(std::min(t.size(), y.size()))),
+      slopes_(slopes_of(t_, y_)) {}
+
+TheilSen PairwiseSlopes::fit(double alpha, std::optional<double> var_s) {
+    TheilSen r;
+    const std::size_t n = t_.size();
+    r.n_pairs = slopes_.size();
+    if (r.n_pairs == 0) {
         return r;
     }
     r.valid = true;
-    const double var = var_s ? *var_s : mann_kendall_variance(y.first(n));
+    const double var = var_s ? *var_s : mann_kendall_variance(y_);
     const double c = normal_quantile(1.0 - alpha / 2.0) * std::sqrt(std::max(var, 0.0));
-    const auto mi = median_with_interval(slopes, c);
+    const auto mi = median_with_interval(slopes_, c);
     r.lower = mi.lower;
     r.upper = mi.upper;
     r.slope = mi.median;
     std::vector<double> residual(n);
     for (std::size_t i = 0; i < n; ++i) {
-        residual[i] = y[i] - r.slope * t[i];
+        residual[i] = y_[i] - r.slope * t_[i];
     }
     r.intercept = median_by_selection(residual);
     return r;
+}
+
+TheilSen theil_sen(std::span<const double> t, std::span<const double> y, double alpha,
+                   std::optional<double> var_s) {
+    return PairwiseSlopes(t, y).fit(alpha, var_s);
 }
 
 }  // namespace perfrunner::analysis::stats

@@ -53,6 +53,12 @@ double seconds(const timeval& tv) {
     return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
 }
 
+double cpu_seconds() {
+    struct rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double peak_rss_mib() {
     struct rusage usage {};
     ::getrusage(RUSAGE_SELF, &usage);
@@ -90,9 +96,29 @@ ChildFigures measure(const std::vector<std::string>& args) {
     return f;
 }
 
-// The stage split, as the stages child writes it (one line: read analysis results reports rss_after_read).
+// One stage's wall and CPU (user + system) time.
+struct Timed {
+    double wall_s = 0, cpu_s = 0;
+};
+
+class StageClock {
+  public:
+    Timed lap() {
+        const Timed t{seconds_since(wall_), cpu_seconds() - cpu_};
+        wall_ = std::chrono::steady_clock::now();
+        cpu_ = cpu_seconds();
+        return t;
+    }
+
+  private:
+    std::chrono::steady_clock::time_point wall_ = std::chrono::steady_clock::now();
+    double cpu_ = cpu_seconds();
+};
+
+// The stage split, as the stages child writes it (one line of numbers, in this order).
 struct Stages {
-    double read_s = 0, analysis_s = 0, results_s = 0, reports_s = 0, rss_after_read_mib = 0;
+    Timed read, analysis, results, reports;
+    double rss_after_read_mib = 0;
 };
 
 // Child mode: analyze's steps (src/cli/cmd_analyze.cpp) with a clock around each; figures go to `figures`.
@@ -100,30 +126,30 @@ int stages_child(const fs::path& input, const fs::path& out_dir, const fs::path&
     try {
         const config::Config cfg = config::defaults();
         Stages st;
-        auto t0 = std::chrono::steady_clock::now();
+        StageClock clock;
         model::RunResult run = model::read_results_file(input);
-        st.read_s = seconds_since(t0);
+        st.read = clock.lap();
         st.rss_after_read_mib = peak_rss_mib();
 
-        t0 = std::chrono::steady_clock::now();
         const analysis::Analysis result = analysis::analyze(run, cfg);
         run.analysis = analysis::analysis_json(result);
         run.extra["verdict"] = analysis::verdict_json(result);
-        st.analysis_s = seconds_since(t0);
+        st.analysis = clock.lap();
 
-        t0 = std::chrono::steady_clock::now();
         fs::create_directories(out_dir);
         model::write_results_file(out_dir / "results.json", run);
-        st.results_s = seconds_since(t0);
+        st.results = clock.lap();
 
-        t0 = std::chrono::steady_clock::now();
         const auto errors =
             report::write_all(report::ReportContext{run, result, cfg, out_dir, report::PngMode::never});
-        st.reports_s = seconds_since(t0);
+        st.reports = clock.lap();
         for (const auto& e : errors) std::fprintf(stderr, "analyze_bench: %s\n", e.c_str());
 
-        std::ofstream(figures) << st.read_s << ' ' << st.analysis_s << ' ' << st.results_s << ' '
-                               << st.reports_s << ' ' << st.rss_after_read_mib << '\n';
+        std::ofstream out(figures);
+        for (const Timed& t : {st.read, st.analysis, st.results, st.reports}) {
+            out << t.wall_s << ' ' << t.cpu_s << ' ';
+        }
+        out << st.rss_after_read_mib << '\n';
         return errors.empty() ? 0 : 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "analyze_bench: %s\n", e.what());
@@ -160,8 +186,10 @@ Column measure_size(const Options& o, long samples) {
     col.stages_child =
         measure({self, "--child-stages", input.string(), (dir / "stages").string(), figures.string()});
     std::ifstream in(figures);
-    in >> col.stages.read_s >> col.stages.analysis_s >> col.stages.results_s >> col.stages.reports_s >>
-        col.stages.rss_after_read_mib;
+    for (Timed* t : {&col.stages.read, &col.stages.analysis, &col.stages.results, &col.stages.reports}) {
+        in >> t->wall_s >> t->cpu_s;
+    }
+    in >> col.stages.rss_after_read_mib;
     if (!o.keep) fs::remove_all(dir);
     return col;
 }
@@ -171,6 +199,12 @@ void row(const std::vector<Column>& cols, const char* label, const char* fmt, do
     std::printf("%-34s", label);
     for (const auto& c : cols) std::printf(fmt, get(c));
     std::printf("  %s\n", note);
+}
+
+void stage_row(const std::vector<Column>& cols, const char* label, Timed (*get)(const Column&)) {
+    std::printf("%-34s", label);
+    for (const auto& c : cols) std::printf("%7.3f /%6.3f", get(c).wall_s, get(c).cpu_s);
+    std::printf("\n");
 }
 
 std::vector<long> parse_list(const std::string& text) {
@@ -217,28 +251,28 @@ int main(int argc, char** argv) {
     std::printf("analyze_bench: %d containers; each column one results.json; children measured with wait4\n",
                 o.containers);
     std::printf("%-34s", "container samples");
-    for (const auto& c : cols) std::printf("%12ld", c.samples);
+    for (const auto& c : cols) std::printf("%15ld", c.samples);
     std::printf("\n");
-    row(cols, "file size (MiB)", "%12.1f", [](const Column& c) { return c.file_mib; });
+    row(cols, "file size (MiB)", "%15.1f", [](const Column& c) { return c.file_mib; });
     std::printf("perfrunner analyze --png never\n");
     row(
-        cols, "  wall (s)", "%12.3f", [](const Column& c) { return c.analyze.wall_s; },
+        cols, "  wall (s)", "%15.3f", [](const Column& c) { return c.analyze.wall_s; },
         "goal: 100 k <= 0.15, 1 M <= 1");
-    row(cols, "  CPU user+sys (s)", "%12.3f", [](const Column& c) { return c.analyze.cpu_s; });
-    row(cols, "  peak RSS (MiB)", "%12.1f", [](const Column& c) { return c.analyze.max_rss_mib; });
+    row(cols, "  CPU user+sys (s)", "%15.3f", [](const Column& c) { return c.analyze.cpu_s; });
+    row(cols, "  peak RSS (MiB)", "%15.1f", [](const Column& c) { return c.analyze.max_rss_mib; });
     row(
-        cols, "  peak RSS / file", "%12.2f",
+        cols, "  peak RSS / file", "%15.2f",
         [](const Column& c) { return c.analyze.max_rss_mib / c.file_mib; }, "goal: <= 2");
-    std::printf("stages (the same steps in one process, wall)\n");
-    row(cols, "  read + parse (s)", "%12.3f", [](const Column& c) { return c.stages.read_s; });
-    row(cols, "  analysis (s)", "%12.3f", [](const Column& c) { return c.stages.analysis_s; });
-    row(cols, "  writer: results.json (s)", "%12.3f", [](const Column& c) { return c.stages.results_s; });
-    row(cols, "  writers: reports, charts (s)", "%12.3f", [](const Column& c) { return c.stages.reports_s; });
-    row(cols, "  whole child, exit included (s)", "%12.3f",
+    std::printf("stages (the same steps in one process): wall s / CPU s\n");
+    stage_row(cols, "  read + parse", [](const Column& c) { return c.stages.read; });
+    stage_row(cols, "  analysis", [](const Column& c) { return c.stages.analysis; });
+    stage_row(cols, "  writer: results.json (fsynced)", [](const Column& c) { return c.stages.results; });
+    stage_row(cols, "  writers: reports, charts", [](const Column& c) { return c.stages.reports; });
+    row(cols, "  whole child, exit included (s)", "%15.3f",
         [](const Column& c) { return c.stages_child.wall_s; });
-    row(cols, "  peak RSS after read / file", "%12.2f",
+    row(cols, "  peak RSS after read / file", "%15.2f",
         [](const Column& c) { return c.stages.rss_after_read_mib / c.file_mib; });
-    row(cols, "  peak RSS / file", "%12.2f",
+    row(cols, "  peak RSS / file", "%15.2f",
         [](const Column& c) { return c.stages_child.max_rss_mib / c.file_mib; });
     if (!o.keep) fs::remove_all(o.dir);
     bool ok = true;

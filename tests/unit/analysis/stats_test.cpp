@@ -1,7 +1,10 @@
 // Statistics primitives against hand-computed values (statistics.md §1–5, §7, §9) and published quantiles.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "perfrunner/analysis/stats/descriptive.hpp"
@@ -202,6 +205,43 @@ TEST(OrderStatistics, SelectionMatchesSorting) {
     EXPECT_EQ(r, (std::vector<double>{9, 1, 5, 5}));
     std::vector<double> even{4, 1, 3, 2};
     EXPECT_DOUBLE_EQ(stats::median_by_selection(even), 2.5);
+}
+
+TEST(OrderStatistics, ASelectorAnswersEveryRankInAnyOrderLikeSorting) {
+    // Ties on purpose (values rounded like samples): a selection that mixes up the stretches between final
+    // positions returns a wrong value for some rank and order.
+    std::vector<double> v;
+    for (int i = 0; i < 2001; ++i) v.push_back(std::round(std::sin(i * 0.37) * 20.0) / 4.0);
+    std::vector<double> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    stats::RankSelector selector(v);
+    for (std::size_t k : {1000u, 17u, 2001u, 1u, 999u, 1001u, 1500u, 40u, 1000u, 1999u}) {
+        EXPECT_EQ(selector.at_rank(k), sorted[k - 1]) << "rank " << k;
+    }
+    for (std::size_t k = 1; k <= sorted.size(); k += 7) {
+        EXPECT_EQ(selector.at_rank(k), sorted[k - 1]) << "rank " << k;
+    }
+    EXPECT_EQ(selector.at_rank(0), sorted.front());    // clamped
+    EXPECT_EQ(selector.at_rank(5000), sorted.back());  // clamped
+}
+
+TEST(TheilSen, OneSetOfSlopesGivesEveryIntervalTheSeparateFitsGive) {
+    std::vector<double> t, y;
+    for (int i = 0; i < 400; ++i) {
+        t.push_back(i / 30.0);
+        y.push_back(std::round(10.0 * (100 + 0.3 * (i / 30.0) + ((i * 7919) % 13) * 0.4)) / 10.0);
+    }
+    stats::PairwiseSlopes slopes(t, y);
+    for (const auto& [alpha, var] : std::vector<std::pair<double, std::optional<double>>>{
+             {0.05, std::nullopt}, {0.05, 4.0e6}, {0.10, 4.0e6}, {0.10, std::nullopt}, {0.01, 1.0e5}}) {
+        const auto alone = stats::theil_sen(t, y, alpha, var);
+        const auto shared = slopes.fit(alpha, var);
+        EXPECT_EQ(shared.slope, alone.slope);
+        EXPECT_EQ(shared.lower, alone.lower);
+        EXPECT_EQ(shared.upper, alone.upper);
+        EXPECT_EQ(shared.intercept, alone.intercept);
+        EXPECT_EQ(shared.n_pairs, alone.n_pairs);
+    }
 }
 
 TEST(Mser, DropsTheTransientBatch) {

@@ -7,6 +7,26 @@
 
 namespace perfrunner::analysis::stats {
 
+// Order statistics of one vector, selected one rank at a time; every selection leaves its position final
+// (all before it ≤, all after it ≥), so a later rank only partitions the stretch between the two nearest
+// final positions. Several intervals of one median (the leak rule's three Sen intervals) then cost about
+// two passes over the values instead of several each. Values are exact: only the work depends on the order
+// of the requests.
+class RankSelector {
+  public:
+    explicit RankSelector(std::vector<double> values) : values_(std::move(values)) {}
+    std::size_t size() const { return values_.size(); }
+    // The value of 1-based rank k, clamped to [1, N]. Not empty.
+    double at_rank(std::size_t k_1based);
+    // Values at several ranks; the highest is selected first, then the lowest, so the rest lie in between.
+    std::vector<double> at_ranks(const std::vector<std::size_t>& ranks_1based);
+    std::vector<double> take() { return std::move(values_); }  // the values, reordered
+
+  private:
+    std::vector<double> values_;
+    std::vector<std::size_t> final_;  // sorted 0-based positions already selected
+};
+
 // Values at the given 1-based ranks of `values` (reordered in place). Ranks are clamped to [1, N].
 std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std::size_t> ranks_1based);
 
@@ -25,5 +45,7 @@ struct MedianInterval {
     double upper = 0.0;
 };
 MedianInterval median_with_interval(std::vector<double>& values, double c);
+// The same on a selector, which keeps what earlier selections found (another c costs little).
+MedianInterval median_with_interval(RankSelector& values, double c);
 
 }  // namespace perfrunner::analysis::stats

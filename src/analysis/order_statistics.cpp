@@ -36,7 +36,7 @@ std::vector<double> RankSelector::at_ranks(const std::vector<std::size_t>& ranks
     return out;
 }
 
-std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std::size_t> ranks) {
+std::vector<double> values_at_ranks(std::vector<double>& values, const std::vector<std::size_t>& ranks) {
     RankSelector selector(std::move(values));
     auto out = selector.at_ranks(ranks);
     values = selector.take();

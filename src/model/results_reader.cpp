@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "json_cursor.hpp"
+#include "mapped_input.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/results_json.hpp"
 #include "perfrunner/model/scenario_metadata_json.hpp"
@@ -23,7 +24,9 @@ using detail::od::value;
 
 class ResultsReader {
   public:
-    explicit ResultsReader(std::string_view source) : in_(source, "results.json") {}
+    // `input`, when the text is a mapped file, has the pages the reading has passed dropped as it goes.
+    explicit ResultsReader(std::string_view source, detail::MappedInput* input = nullptr)
+        : in_(source, "results.json"), input_(input) {}
 
     [[noreturn]] void malformed(simdjson::error_code e) const { in_.malformed(e); }
 
@@ -110,6 +113,7 @@ class ResultsReader {
                     return;
                 }
                 in_.for_each_element(in_.array(f), [&](value& sv) {
+                    release_before(sv);
                     s.samples.emplace_back();
                     read_sample(run, sv, s.samples.back());
                 });
@@ -372,6 +376,12 @@ class ResultsReader {
         return e;
     }
 
+    void release_before(value& v) {
+        if (input_ != nullptr) {
+            input_->release_before(v.raw_json_token().data());
+        }
+    }
+
     // Container names are interned once per run. The map owns its keys: views into run.containers would
     // dangle when that vector grows (short names live inside the std::string objects it moves).
     ContainerId intern(RunResult& run, std::string_view name) {
@@ -408,6 +418,7 @@ class ResultsReader {
     };
 
     JsonCursor in_;
+    detail::MappedInput* input_;
     std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>> ids_;
     std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>> labels_;  // "name@host" -> id
     // host -> member key -> id, for containers with a host
@@ -416,10 +427,11 @@ class ResultsReader {
     std::vector<ContainerSample> scratch_;
 };
 
-RunResult parse_padded(const simdjson::padded_string& text, std::string_view source_name) {
+RunResult parse_padded(simdjson::padded_string_view text, std::string_view source_name,
+                       detail::MappedInput* input = nullptr) {
     simdjson::ondemand::parser parser;
     document doc;
-    ResultsReader reader(source_name);
+    ResultsReader reader(source_name, input);
     if (auto e = parser.iterate(text).get(doc); e != simdjson::SUCCESS) {
         reader.malformed(e);
     }
@@ -438,6 +450,10 @@ RunResult parse_results(std::string_view json_text, std::string_view source_name
 }
 
 RunResult read_results_file(const std::filesystem::path& path) {
+    // Mapped, not copied (mapped_input.hpp): the file is never resident twice, and only a window of it.
+    if (auto mapped = detail::MappedInput::open(path)) {
+        return parse_padded(mapped->view(), path.string(), &*mapped);
+    }
     simdjson::padded_string text;
     if (auto e = simdjson::padded_string::load(path.string()).get(text); e != simdjson::SUCCESS) {
         std::error_code ec;

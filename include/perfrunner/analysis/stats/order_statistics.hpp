@@ -28,7 +28,8 @@ class RankSelector {
 };
 
 // Values at the given 1-based ranks of `values` (reordered in place). Ranks are clamped to [1, N].
-std::vector<double> values_at_ranks(std::vector<double>& values, std::vector<std::size_t> ranks_1based);
+std::vector<double> values_at_ranks(std::vector<double>& values,
+                                    const std::vector<std::size_t>& ranks_1based);
 
 // Median via selection (mean of the two middle values for even N). values non-empty, reordered.
 double median_by_selection(std::vector<double>& values);

@@ -114,7 +114,13 @@ struct Sample {
     // Unknown members kept verbatim (see ContainerSample::extra_json); also optional members that were null.
     std::string extra_json{};
 
+    // A sample holds each container at most once (a file's duplicate keys are refused), and nearly always
+    // every container in the order they were interned: its own index is tried first, so the analysis's
+    // per-container passes over a million samples do not scan every sample's containers.
     const ContainerSample* find(ContainerId id) const {
+        if (id < containers.size() && containers[id].container == id) {
+            return &containers[id];
+        }
         for (const auto& c : containers) {
             if (c.container == id) {
                 return &c;

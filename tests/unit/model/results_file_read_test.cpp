@@ -121,3 +121,19 @@ TEST(MappedInput, PagesThePositionHasPassedAreDropped) {
     EXPECT_LE(resident_bytes(view.data()), 2 * perfrunner::model::detail::MappedInput::kReleaseStep);
     EXPECT_EQ(view[0], ' ');  // a dropped page reads back from the file
 }
+
+TEST(SampleFind, FindsAContainerAtItsOwnIndexOrAnywhereElse) {
+    Sample s;
+    for (ContainerId id : {2u, 0u, 1u, 7u}) {
+        auto& c = s.containers.emplace_back();
+        c.container = id;
+        c.memory_used_mb = 10.0 * id;
+    }
+    for (ContainerId id : {0u, 1u, 2u, 7u}) {
+        ASSERT_NE(s.find(id), nullptr) << id;
+        EXPECT_EQ(s.find(id)->container, id);
+        EXPECT_EQ(s.find(id)->memory_used_mb, 10.0 * id);
+    }
+    EXPECT_EQ(s.find(3), nullptr);  // index 3 holds container 7
+    EXPECT_EQ(s.find(9), nullptr);  // past the end
+}

@@ -34,10 +34,6 @@ nlohmann::json whole_as_int(double v) {
     return v;
 }
 
-bool starts_with(const std::string& s, std::string_view prefix) {
-    return s.rfind(prefix, 0) == 0;
-}
-
 // What --scenarios accepts for each scenario: its scenario_name and the short words.
 struct ScenarioWords {
     ScenarioKind kind = ScenarioKind::baseline;
@@ -206,10 +202,9 @@ void RunFlow::preflight() {
 void RunFlow::gate_after_stress(const model::ScenarioResult& stress) {
     if (stress.aborted) {
         run_.aborted = true;
-        const bool oom =
-            !stress.oom_events.empty() || starts_with(stress.abort_reason.value_or(""), "OOM detected");
-        run_.abort_reason =
-            oom ? std::string("stress_test_oom") : stress.abort_reason.value_or("stress_test_aborted");
+        run_.abort_reason = analysis::stopped_by_oom(stress)
+                                ? std::string("stress_test_oom")
+                                : stress.abort_reason.value_or("stress_test_aborted");
         return;
     }
     const auto* recorded = std::get_if<model::StressMetadata>(&stress.metadata);

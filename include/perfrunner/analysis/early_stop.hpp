@@ -15,4 +15,8 @@ enum class EarlyStop {
 
 EarlyStop early_stop(const model::RunResult& run);
 
+// One scenario: OOM events recorded, or aborted with an OOM reason (the run flow's stress gate asks this
+// too).
+bool stopped_by_oom(const model::ScenarioResult& scenario);
+
 }  // namespace perfrunner::analysis

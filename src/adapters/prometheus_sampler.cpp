@@ -223,11 +223,18 @@ std::vector<TimedReading> PrometheusSampler::backfill(double start, double end, 
     // rate() over a range needs a window of at least one step, else steps fall between its samples
     const double window = std::max(window_seconds(), step);
     const auto query = pr::tick_query(options_.labels, options_.compose_project, window, options_.read_host);
-    const auto result = client_.query_range(query, start, end, step);
+    // One step more than asked, before the start: it gives the first asked step a CPU baseline, so every
+    // backfilled figure is a counter delta over the source's own timestamps, as live ticks are. Without it
+    // the first step took rate()'s figure, which falls up to 20 % low when scrapes land irregularly
+    // (Prometheus then stops extrapolating to the window's edges).
+    const auto result = client_.query_range(query, start - step, end, step);
     PrometheusBaselines baselines;
     std::vector<TimedReading> out;
     for (const auto& tick : pr::decode_ticks(result, options_.labels)) {
-        out.push_back(TimedReading{tick.time, evaluate(tick, baselines)});
+        auto reading = evaluate(tick, baselines);
+        if (tick.time >= start - 0.5 * step) {
+            out.push_back(TimedReading{tick.time, std::move(reading)});
+        }
     }
     return out;
 }

@@ -227,19 +227,28 @@ TEST_F(PrometheusSource, NanWorkingSetAndInfiniteLimit) {
 
 TEST_F(PrometheusSource, BackfillGivesEveryStepOfAGap) {
     ad::PrometheusSampler sampler(options());
-    sleep_s(12.0);  // perfrunner "missed" these seconds
-    // from 6 s after the first scrapes (the first step's rate() window holds enough samples), in steps longer
-    // than the 1-s scrape interval (each step sees a newer sample than the one before)
+    sleep_s(14.0);  // perfrunner "missed" these seconds
+    // the last 6 s, in steps longer than the 1-s scrape interval (each step sees a newer sample than the one
+    // before); the backfill also reads the step before them (>= 3 s after the first scrapes) for a CPU
+    // baseline
     const double end = 2.0 * std::floor((pt::unix_now() - 1.0) / 2.0);
     const auto readings = sampler.backfill(end - 6.0, end, 2.0);
     ASSERT_EQ(readings.size(), 4U);
+    int with_cpu = 0;
     for (const auto& r : readings) {
         SCOPED_TRACE(r.time);
         EXPECT_EQ(std::fmod(r.time, 2.0), 0.0);
         const auto* a = find(r.reading, a_);
         ASSERT_NE(a, nullptr);
-        ASSERT_TRUE(a->cpu_percent.has_value());
-        EXPECT_NEAR(*a->cpu_percent, 25.0, 0.01);
         EXPECT_EQ(a->memory_used_mb, 50.0);
+        if (!a->cpu_percent) {
+            // only when a loaded Prometheus scraped nothing new between two steps: the cAdvisor source's rule
+            EXPECT_TRUE(a->stale);
+            continue;
+        }
+        ++with_cpu;
+        // counter deltas over the exporter's own timestamps: exact, however irregular the scrapes
+        EXPECT_NEAR(*a->cpu_percent, 25.0, 0.01);
     }
+    EXPECT_GE(with_cpu, 3);
 }

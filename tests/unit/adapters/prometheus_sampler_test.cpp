@@ -366,6 +366,37 @@ TEST(PrometheusSampler, BackfillEvaluatesEveryStepOfARecordedRange) {
     EXPECT_EQ(sampler.client().requests_sent(), 1U);
 }
 
+TEST(PrometheusSampler, BackfillAsksOneStepEarlierSoItsFirstStepIsACounterDelta) {
+    perfrunner::testing::FakeHttpServer server;
+    std::string start;
+    server.server().Get("/api/v1/query_range", [&](const httplib::Request& req, httplib::Response& res) {
+        start = req.get_param_value("start");
+        // rate() at …455 as Prometheus gives it when scrapes land irregularly: well below the counter's delta
+        std::string body = fixture("range_20s_step2.json");
+        const std::string rate_at_455 = "0.7442469423400674";
+        body.replace(body.find(rate_at_455), rate_at_455.size(), "0.5");
+        res.set_content(body, "application/json");
+    });
+    server.start();
+    auto options = stack_options();
+    options.client.base_url = server.url();
+    ad::PrometheusSampler sampler(options);
+    const auto readings = sampler.backfill(1796103455.0, 1796103473.0, 2.0);
+    // asked from one step before (aligned to the step), and that step is not returned
+    EXPECT_EQ(start, "1796103452.000");
+    ASSERT_EQ(readings.size(), 10U);
+    EXPECT_EQ(readings.front().time, 1796103455.0);
+    const auto& sim = readings.front().reading.containers;
+    const auto it =
+        std::find_if(sim.begin(), sim.end(), [](const auto& c) { return c.name == "rideshare-simulation"; });
+    ASSERT_NE(it, sim.end());
+    ASSERT_TRUE(it->cpu_percent.has_value());
+    // (3.339624465 - 1.57129373) s of CPU over (…454.323 - …451.947) s of the source's own timestamps (74.42
+    // %), not the step's own rate() (50 %)
+    EXPECT_NEAR(*it->cpu_percent, 100.0 * (3.339624465 - 1.57129373) / (1796103454.323 - 1796103451.947),
+                1e-6);
+}
+
 TEST(PrometheusSampler, PollFailuresAreGapsNamingTheCause) {
     perfrunner::testing::FakeHttpServer server;
     server.server().Get("/api/v1/query", [&](const httplib::Request&, httplib::Response& res) {

@@ -138,7 +138,19 @@ std::optional<CalibrationReport> calibration_report(const model::RunResult& run)
     if (!calibration->mean_real_time_ratio) {
         if (const auto* stress = run.find_scenario(model::scenario_names::kStress)) {
             const auto* md = std::get_if<model::StressMetadata>(&stress->metadata);
-            if (md != nullptr && md->step_mode && !md->step_mode->steps.empty()) {
+            if (md != nullptr && !md->step_mode) {
+                // Ramp mode: its warm-up, the samples before the first batch (they carry no queued counts).
+                std::vector<model::Sample> warmup;
+                for (const auto& s : stress->samples) {
+                    if (s.agents_queued) {
+                        break;
+                    }
+                    if (s.pace && s.pace->real_time_ratio) {
+                        warmup.push_back(s);
+                    }
+                }
+                use_real_time_reference(*calibration, warmup, "stress_test warm-up");
+            } else if (md != nullptr && !md->step_mode->steps.empty()) {
                 // The first W samples with a ratio: level 1's settle, at the lightest load measured.
                 const std::size_t w = md->step_mode->steps.front().window_samples;
                 std::vector<model::Sample> first;

@@ -129,4 +129,9 @@ double spawn_wait_timeout(const config::Config& config, long n, double speed) {
     return std::max(config.scenarios.spawn_wait_timeout_seconds, 1.5 * static_cast<double>(n) / (2.0 * s));
 }
 
+std::span<const model::Sample> last_samples(const model::ScenarioResult& result, std::size_t n) {
+    const std::span<const model::Sample> all(result.samples);
+    return all.subspan(all.size() - std::min(n, all.size()));
+}
+
 }  // namespace perfrunner::scenarios

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
+#include "perfrunner/analysis/baseline_calibration.hpp"
 #include "perfrunner/scenarios/rolling_window.hpp"
 #include "perfrunner/scenarios/sampler.hpp"
 #include "perfrunner/scenarios/scenario_support.hpp"
@@ -119,6 +122,39 @@ void StressScenario::run(ScenarioContext& ctx, model::ScenarioResult& result) {
 
 void StressScenario::start_simulation(ScenarioContext& ctx) {
     start_fresh(ctx);
+}
+
+void StressScenario::start_calibration(ScenarioContext& ctx) {
+    if (!config_.scenarios.stress_baseline_triggers) {
+        return;
+    }
+    calibration_ = analysis::run_calibration(ctx.run);
+    ctx.ports.progress.note(calibration_ ? "stress: baseline-calibrated triggers on"
+                                         : "stress: baseline-calibrated triggers on, but the run has no "
+                                           "baseline status latencies (run the baseline scenario first)");
+}
+
+analysis::StressRuleSettings StressScenario::with_calibration(analysis::StressRuleSettings rule) const {
+    if (calibration_) {
+        analysis::apply_baseline_triggers(rule, *calibration_);
+    }
+    return rule;
+}
+
+analysis::StressRuleSettings StressScenario::step_rule() const {
+    return with_calibration(analysis::StressRuleSettings::sustained(config_));
+}
+
+void StressScenario::calibrate_from_window(ScenarioContext& ctx, const model::ScenarioResult& result,
+                                           std::size_t window, const std::string& what) {
+    if (!calibration_ || calibration_->mean_real_time_ratio) {
+        return;
+    }
+    analysis::use_real_time_reference(*calibration_, last_samples(result, window), "stress_test " + what);
+    if (calibration_->real_time_ratio_floor) {
+        ctx.ports.progress.note(fmt::format("stress: real-time ratio floor {:.3f} (0.8x {}'s mean)",
+                                            *calibration_->real_time_ratio_floor, what));
+    }
 }
 
 }  // namespace perfrunner::scenarios

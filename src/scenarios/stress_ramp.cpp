@@ -17,6 +17,7 @@ namespace perfrunner::scenarios {
 void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& result, Sampler& sampler) {
     auto& clock = ctx.ports.clock;
     const auto& sc = config_.scenarios;
+    start_calibration(ctx);
     start_simulation(ctx);
     sampler.set_read_status(true);
     sampler.reset_pace();
@@ -46,8 +47,11 @@ void StressScenario::run_ramp(ScenarioContext& ctx, model::ScenarioResult& resul
         return;
     }
 
+    // The warm-up ran the simulation without agents: the lightest load, the real-time reference when the
+    // baseline had none.
+    calibrate_from_window(ctx, result, window_, "warm-up");
     RollingWindow window(config_, window_);
-    const auto rule = analysis::StressRuleSettings::rolling_mean(config_, window_);
+    const auto rule = with_calibration(analysis::StressRuleSettings::rolling_mean(config_, window_));
     const double max_duration = sc.stress_max_duration_minutes * 60.0;
     const double spawn_interval = sc.stress_spawn_interval_seconds;
     const long batch = sc.stress_spawn_batch_size;

@@ -53,41 +53,10 @@ StressScenario::LevelSamples StressScenario::settle_and_collect(ScenarioContext&
     return out;
 }
 
-namespace {
-
-// The judged window of a level: its last `n` samples (fewer when the scenario has fewer).
-std::span<const model::Sample> last_samples(const model::ScenarioResult& result, std::size_t n) {
-    const std::span<const model::Sample> all(result.samples);
-    return all.subspan(all.size() - std::min(n, all.size()));
-}
-
-}  // namespace
-
 std::optional<double> StressScenario::judged_throughput(const model::ScenarioResult& result,
                                                         std::size_t window_samples) {
     // The judged window is the level's last samples; its mean throughput is one point of the USL fit.
     return model::round_half_even(analysis::window_throughput(last_samples(result, window_samples)), 2);
-}
-
-analysis::StressRuleSettings StressScenario::step_rule() const {
-    auto rule = analysis::StressRuleSettings::sustained(config_);
-    if (calibration_) {
-        analysis::apply_baseline_triggers(rule, *calibration_);
-    }
-    return rule;
-}
-
-void StressScenario::calibrate_from_level(ScenarioContext& ctx, const model::ScenarioResult& result,
-                                          std::size_t window, long level) {
-    if (!calibration_ || calibration_->mean_real_time_ratio) {
-        return;
-    }
-    analysis::use_real_time_reference(*calibration_, last_samples(result, window),
-                                      "stress_test level " + std::to_string(level));
-    if (calibration_->real_time_ratio_floor) {
-        ctx.ports.progress.note(fmt::format("stress: real-time ratio floor {:.3f} (0.8x level {}'s mean)",
-                                            *calibration_->real_time_ratio_floor, level));
-    }
 }
 
 long StressScenario::live_drivers_after_spawn(ScenarioContext& ctx, long fallback) {
@@ -105,12 +74,7 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
     auto& clock = ctx.ports.clock;
     auto& sim = ctx.ports.simulation;
     const auto& sc = config_.scenarios;
-    if (sc.stress_baseline_triggers) {
-        calibration_ = analysis::run_calibration(ctx.run);
-        ctx.ports.progress.note(calibration_ ? "stress: baseline-calibrated triggers on"
-                                             : "stress: baseline-calibrated triggers on, but the run has no "
-                                               "baseline status latencies (run the baseline scenario first)");
-    }
+    start_calibration(ctx);
     auto rule = step_rule();
     const int window = sc.stress_window_samples;
     const long batch = sc.stress_spawn_batch_size;
@@ -190,7 +154,7 @@ void StressScenario::run_step(ScenarioContext& ctx, model::ScenarioResult& resul
         record.steps.push_back(step);
         record.last_healthy = live;
         healthy.push_back({live, analysis::threshold_shares(judged, rule)});
-        calibrate_from_level(ctx, result, level_samples.window_samples, level);
+        calibrate_from_window(ctx, result, level_samples.window_samples, "level " + std::to_string(level));
         rule = step_rule();
         sampler.checkpoint();
     }

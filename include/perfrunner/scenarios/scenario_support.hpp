@@ -1,5 +1,6 @@
 #pragma once
 // Setup and teardown steps shared by the scenarios (reference-framework.md §4, simulation-api.md §3-4).
+#include <span>
 #include <string>
 
 #include "perfrunner/error.hpp"
@@ -36,5 +37,8 @@ long spawn_riders_noting(ScenarioContext& ctx, long n);
 double spawn_wait_timeout(const config::Config& config, long n, double speed);
 
 void throw_if_stopped(const ScenarioContext& ctx);
+
+// A judged window: the scenario's last `n` samples (fewer when it has fewer).
+std::span<const model::Sample> last_samples(const model::ScenarioResult& result, std::size_t n);
 
 }  // namespace perfrunner::scenarios

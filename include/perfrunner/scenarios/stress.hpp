@@ -57,13 +57,17 @@ class StressScenario {
     void note_live_at_trigger();
     void store_metadata(model::ScenarioResult& result);
     model::StressStepResult& step_result() { return *metadata_.step_mode; }
-    // Step mode's rule: the configured thresholds, plus the baseline-calibrated limits when
-    // scenarios.stress_baseline_triggers is on (calibration_ holds them).
+    // scenarios.stress_baseline_triggers on: the run's baseline calibration into calibration_ (both modes).
+    void start_calibration(ScenarioContext& ctx);
+    // A mode's rule (the configured thresholds) plus the baseline-calibrated limits when calibration_ holds
+    // them; step_rule() is step mode's.
+    analysis::StressRuleSettings with_calibration(analysis::StressRuleSettings rule) const;
     analysis::StressRuleSettings step_rule() const;
-    // With the triggers on: the first healthy level's window becomes the real-time reference when the
-    // baseline measured none (the simulation does not run during the baseline).
-    void calibrate_from_level(ScenarioContext& ctx, const model::ScenarioResult& result, std::size_t window,
-                              long level);
+    // With the triggers on: the lightest loaded window measured (step mode's first healthy level, ramp mode's
+    // warm-up) becomes the real-time reference when the baseline measured none (the simulation does not run
+    // during the baseline). `what` names the window in the note ("level 1", "the warm-up").
+    void calibrate_from_window(ScenarioContext& ctx, const model::ScenarioResult& result, std::size_t window,
+                               const std::string& what);
 
     std::optional<analysis::BaselineCalibration> calibration_;  // scenarios.stress_baseline_triggers
     const config::Config& config_;

@@ -1,5 +1,6 @@
 #include "perfrunner/scenarios/stress.hpp"
 
+#include "perfrunner/analysis/baseline_calibration.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/scenario_metadata_json.hpp"
 #include "scenario_fixture.hpp"
@@ -106,6 +107,79 @@ TEST_F(StressTest, RealTimeRatioBelowTheFloorIsAnRtrHit) {
     EXPECT_NEAR(t.value, 0.5, 1e-6);
     EXPECT_DOUBLE_EQ(t.threshold, 0.67);
     EXPECT_TRUE(md().live_drivers.has_value());
+}
+
+// Ramp mode (the reference's) with scenarios.stress_baseline_triggers: the same calibrated limits as step
+// mode.
+struct RampCalibrationTest : ScenarioFixture {
+    bool reserved = (run.scenarios.reserve(2), true);  // the references below stay valid
+    model::ScenarioResult& baseline = add("baseline");
+    model::ScenarioResult& stress = add("stress_test");
+    RampCalibrationTest() {
+        h.config.scenarios.stress_mode = "ramp";
+        h.config.scenarios.stress_max_duration_minutes = 2;
+        // A baseline whose status calls took 10 ms each (p95 10 ms), without a real-time ratio: the reference
+        // framework's baseline does not run the simulation.
+        for (int i = 0; i < 10; ++i) {
+            model::Sample sample;
+            sample.timestamp = h.t0() - 100.0 + i;
+            model::PaceSample pace;
+            pace.state = "stopped";
+            pace.status_latency_ms = 10.0;
+            sample.pace = pace;
+            baseline.samples.push_back(sample);
+        }
+    }
+    const model::StressMetadata& md() const { return std::get<model::StressMetadata>(stress.metadata); }
+    void run_stress() {
+        scenarios::StressScenario s(h.config);
+        stress.scenario_params = s.params();
+        s.run(ctx, stress);
+    }
+    // Status latency grows with load: 5 ms + 0.5 ms per live driver (15 ms = 1.5x the baseline at 20).
+    void latency_grows_with_load() {
+        script([this](double, ports::MetricsReading&) {
+            h.simulation.status_latency_ms = 5.0 + 0.5 * static_cast<double>(h.simulation.drivers_live);
+        });
+    }
+};
+
+TEST_F(RampCalibrationTest, TriggersAreOffByDefault) {
+    latency_grows_with_load();
+    run_stress();
+    EXPECT_FALSE(md().trigger.has_value());
+    EXPECT_EQ(md().stop_reason, "max_duration");
+}
+
+TEST_F(RampCalibrationTest, LatencyTriggerAtOneAndAHalfTimesTheBaselineP95) {
+    h.config.scenarios.stress_baseline_triggers = true;
+    latency_grows_with_load();
+    run_stress();
+    ASSERT_TRUE(md().trigger.has_value());
+    EXPECT_EQ(md().trigger->metric, "latency");
+    EXPECT_EQ(md().trigger->container, "rideshare-simulation");
+    EXPECT_DOUBLE_EQ(md().trigger->threshold, 15.0);
+    EXPECT_GE(md().trigger->value, 15.0);
+    ASSERT_TRUE(md().live_drivers.has_value());
+    EXPECT_GE(*md().live_drivers, 20);
+}
+
+TEST_F(RampCalibrationTest, RealTimeRatioFloorFromTheWarmupWhenTheBaselineHadNone) {
+    h.config.scenarios.stress_baseline_triggers = true;
+    h.config.scenarios.stress_rtr_floor = 0.1;  // the configured floor alone would never breach here
+    // The engine keeps pace up to 20 live drivers, then falls to 70 % (below 0.8 x the warm-up's 1.0).
+    h.simulation.pace = [this](int) { return h.simulation.drivers_live > 20 ? 0.7 : 1.0; };
+    run_stress();
+    ASSERT_TRUE(md().trigger.has_value());
+    EXPECT_EQ(md().trigger->metric, "rtr");
+    EXPECT_NEAR(md().trigger->threshold, 0.8, 1e-9);
+    ASSERT_TRUE(md().live_drivers.has_value());
+    EXPECT_GT(*md().live_drivers, 20);
+    // The report's calibration names the same reference.
+    const auto report = analysis::calibration_report(run);
+    ASSERT_TRUE(report.has_value());
+    EXPECT_EQ(report->calibration.real_time_ratio_source, "stress_test warm-up");
+    EXPECT_NEAR(report->calibration.real_time_ratio_floor.value(), 0.8, 1e-9);
 }
 
 TEST_F(StressTest, HostCpuSaturationIsAHostHit) {

@@ -7,6 +7,7 @@
 #include "perfrunner/analysis/analysis.hpp"
 #include "perfrunner/analysis/duration.hpp"
 #include "perfrunner/analysis/early_stop.hpp"
+#include "perfrunner/analysis/parallel.hpp"
 #include "perfrunner/analysis/series.hpp"
 #include "perfrunner/analysis/stats/descriptive.hpp"
 #include "perfrunner/analysis/stats/ols.hpp"
@@ -113,9 +114,9 @@ Analysis analyze(const model::RunResult& run, const config::Config& config) {
         ScenarioSummary ss;
         ss.scenario_name = sc.scenario_name;
         ss.total_samples = sc.samples.size();
-        for (auto id : containers_in(run, sc, config, 0, sc.samples.size())) {
-            ss.containers.push_back(summarize(sc, id, run.container_label(id)));
-        }
+        const auto ids = containers_in(run, sc, config, 0, sc.samples.size());
+        ss.containers = parallel_map(
+            ids.size(), [&](std::size_t i) { return summarize(sc, ids[i], run.container_label(ids[i])); });
         if (sc.samples.empty()) {
             ss.unsampled = sc.aborted
                                ? "aborted before sampling: " + sc.abort_reason.value_or("no reason recorded")

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "perfrunner/analysis/analysis_json.hpp"
+#include "perfrunner/analysis/parallel.hpp"
 #include "perfrunner/analysis/series.hpp"
 #include "perfrunner/analysis/stats/descriptive.hpp"
 #include "perfrunner/analysis/stats/endpoint_slope.hpp"
@@ -82,6 +83,76 @@ LeakRuleSettings leak_settings(const config::Config& config, const std::string& 
     return s;
 }
 
+namespace {
+
+// The leak rule on one container's active phase: seed slopes, tiers, and the statistical verdict on memory
+// and CPU. A pure function of its arguments, so the containers run in parallel (parallel.hpp).
+LeakResult leak_result(const model::RunResult& run, const model::ScenarioResult& sc,
+                       const config::Config& config, model::ContainerId id, const PhaseRanges& ph,
+                       std::optional<double> phase_start) {
+    const std::size_t active_n = ph.active_end - ph.active_begin;
+    const std::string& name = run.container_label(id);
+    LeakResult lr;
+    lr.container = name;
+    const auto th = thresholds_for(config, name);
+    const auto ws = extract(sc, id, ph.active_begin, ph.active_end, kWorkingSet);
+    const auto rss = extract(sc, id, ph.active_begin, ph.active_end, kRss);
+    const auto cpu = extract(sc, id, ph.active_begin, ph.active_end, kCpu);
+    lr.seed_memory_slope_mb_per_min = stats::endpoint_slope(minutes_since_first(ws.t), ws.y);
+    lr.seed_cpu_slope_percent_per_min = stats::endpoint_slope(minutes_since_first(cpu.t), cpu.y);
+    // The seed flags compare the 3-dp slope the seed writes with the threshold.
+    if (lr.seed_memory_slope_mb_per_min) {
+        lr.seed_memory_slope_mb_per_min = model::round_half_even(*lr.seed_memory_slope_mb_per_min, 3);
+        lr.seed_memory_leak_detected = *lr.seed_memory_slope_mb_per_min > th.memory_leak_mb_per_min;
+    }
+    if (lr.seed_cpu_slope_percent_per_min) {
+        lr.seed_cpu_slope_percent_per_min = model::round_half_even(*lr.seed_cpu_slope_percent_per_min, 3);
+        lr.seed_cpu_leak_detected = *lr.seed_cpu_slope_percent_per_min > th.cpu_leak_percent_per_min;
+    }
+    lr.ols_memory_slope_mb_per_min = stats::ols_slope(minutes_since_first(ws.t), ws.y);
+    // Seed tiers (README) on the plain OLS slope of the active phase, the least noisy of the seed-style
+    // slopes.
+    if (lr.ols_memory_slope_mb_per_min) {
+        const double b = *lr.ols_memory_slope_mb_per_min;
+        lr.tier = b < th.memory_leak_monitor_mb_per_min ? "normal"
+                  : b <= th.memory_leak_mb_per_min      ? "monitor"
+                                                        : "investigate";
+    }
+    // rss where the samples have it (at least as many as working set ones), else working set.
+    const bool use_rss = !rss.t.empty() && rss.t.size() >= ws.t.size();
+    const Series& mem = use_rss ? rss : ws;
+    auto settings = leak_settings(config, name);
+    double limit = 0;
+    for (std::size_t i = ph.active_begin; i < ph.active_end && i < sc.samples.size(); ++i) {
+        if (const auto* c = sc.samples[i].find(id); c && !c->missing && c->memory_limit_mb > 0) {
+            limit = c->memory_limit_mb;
+        }
+    }
+    if (limit > 0) {
+        settings.limit = limit;
+    }
+    lr.memory = assess_leak(mem.t, mem.y, active_n, settings, phase_start);
+    lr.verdict = lr.memory.verdict;
+    lr.reason = lr.memory.reason;
+    lr.signal = use_rss ? "rss" : "working_set";
+    lr.threshold_mb_per_min = settings.threshold;
+    if (limit > 0) {
+        lr.memory_limit_mb = limit;
+    }
+
+    LeakRuleSettings cpu_settings = settings;
+    cpu_settings.threshold = th.cpu_leak_percent_per_min;
+    cpu_settings.monitor_threshold = th.cpu_leak_percent_per_min / 2.0;
+    cpu_settings.envelope_allowed = false;
+    cpu_settings.envelope_configured = false;
+    cpu_settings.leak_allowed = false;
+    cpu_settings.limit.reset();
+    lr.cpu = assess_leak(cpu.t, cpu.y, active_n, cpu_settings, phase_start);
+    return lr;
+}
+
+}  // namespace
+
 DurationAnalysis analyze_duration(const model::RunResult& run, const model::ScenarioResult& sc,
                                   const config::Config& config) {
     DurationAnalysis d;
@@ -91,72 +162,14 @@ DurationAnalysis analyze_duration(const model::RunResult& run, const model::Scen
         d.phase_analysis.push_back(phase_slopes(run, sc, config, "drain", ph.active_end, ph.drain_end));
         d.phase_analysis.push_back(phase_slopes(run, sc, config, "cooldown", ph.drain_end, ph.cooldown_end));
     }
-    const std::size_t active_n = ph.active_end - ph.active_begin;
     std::optional<double> phase_start;
     if (const auto* md = std::get_if<model::DurationMetadata>(&sc.metadata); md && md->phase_timestamps) {
         phase_start = md->phase_timestamps->active_start;
     }
 
-    for (auto id : containers_in(run, sc, config, ph.active_begin, ph.active_end)) {
-        const std::string& name = run.container_label(id);
-        LeakResult lr;
-        lr.container = name;
-        const auto th = thresholds_for(config, name);
-        const auto ws = extract(sc, id, ph.active_begin, ph.active_end, kWorkingSet);
-        const auto rss = extract(sc, id, ph.active_begin, ph.active_end, kRss);
-        const auto cpu = extract(sc, id, ph.active_begin, ph.active_end, kCpu);
-        lr.seed_memory_slope_mb_per_min = stats::endpoint_slope(minutes_since_first(ws.t), ws.y);
-        lr.seed_cpu_slope_percent_per_min = stats::endpoint_slope(minutes_since_first(cpu.t), cpu.y);
-        // The seed flags compare the 3-dp slope the seed writes with the threshold.
-        if (lr.seed_memory_slope_mb_per_min) {
-            lr.seed_memory_slope_mb_per_min = model::round_half_even(*lr.seed_memory_slope_mb_per_min, 3);
-            lr.seed_memory_leak_detected = *lr.seed_memory_slope_mb_per_min > th.memory_leak_mb_per_min;
-        }
-        if (lr.seed_cpu_slope_percent_per_min) {
-            lr.seed_cpu_slope_percent_per_min = model::round_half_even(*lr.seed_cpu_slope_percent_per_min, 3);
-            lr.seed_cpu_leak_detected = *lr.seed_cpu_slope_percent_per_min > th.cpu_leak_percent_per_min;
-        }
-        lr.ols_memory_slope_mb_per_min = stats::ols_slope(minutes_since_first(ws.t), ws.y);
-        // Seed tiers (README) on the plain OLS slope of the active phase, the least noisy of the seed-style
-        // slopes.
-        if (lr.ols_memory_slope_mb_per_min) {
-            const double b = *lr.ols_memory_slope_mb_per_min;
-            lr.tier = b < th.memory_leak_monitor_mb_per_min ? "normal"
-                      : b <= th.memory_leak_mb_per_min      ? "monitor"
-                                                            : "investigate";
-        }
-        // rss where the samples have it (at least as many as working set ones), else working set.
-        const bool use_rss = !rss.t.empty() && rss.t.size() >= ws.t.size();
-        const Series& mem = use_rss ? rss : ws;
-        auto settings = leak_settings(config, name);
-        double limit = 0;
-        for (std::size_t i = ph.active_begin; i < ph.active_end && i < sc.samples.size(); ++i) {
-            if (const auto* c = sc.samples[i].find(id); c && !c->missing && c->memory_limit_mb > 0) {
-                limit = c->memory_limit_mb;
-            }
-        }
-        if (limit > 0) {
-            settings.limit = limit;
-        }
-        lr.memory = assess_leak(mem.t, mem.y, active_n, settings, phase_start);
-        lr.verdict = lr.memory.verdict;
-        lr.reason = lr.memory.reason;
-        lr.signal = use_rss ? "rss" : "working_set";
-        lr.threshold_mb_per_min = settings.threshold;
-        if (limit > 0) {
-            lr.memory_limit_mb = limit;
-        }
-
-        LeakRuleSettings cpu_settings = settings;
-        cpu_settings.threshold = th.cpu_leak_percent_per_min;
-        cpu_settings.monitor_threshold = th.cpu_leak_percent_per_min / 2.0;
-        cpu_settings.envelope_allowed = false;
-        cpu_settings.envelope_configured = false;
-        cpu_settings.leak_allowed = false;
-        cpu_settings.limit.reset();
-        lr.cpu = assess_leak(cpu.t, cpu.y, active_n, cpu_settings, phase_start);
-        d.leaks.push_back(std::move(lr));
-    }
+    const auto ids = containers_in(run, sc, config, ph.active_begin, ph.active_end);
+    d.leaks = parallel_map(
+        ids.size(), [&](std::size_t i) { return leak_result(run, sc, config, ids[i], ph, phase_start); });
 
     // Cooldown: medians of the last W_a s of the active phase and the last W_c s of the cooldown (§9).
     if (ph.has_counts && ph.active_end > ph.active_begin && ph.cooldown_end > ph.drain_end) {

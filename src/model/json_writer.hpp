@@ -35,6 +35,12 @@ class JsonWriter {
     void end_array() { close(']'); }
 
     void key(std::string_view name);
+    // A key of our own (a literal: ASCII with nothing to escape), written without the escaping scan.
+    void plain_key(std::string_view name);
+    // A key already quoted and escaped by quote() (a container's label, quoted once per file, not per
+    // sample).
+    void quoted_key(std::string_view quoted_name);
+    static std::string quote(std::string_view s);  // `s` as a JSON string, quotes included
 
     void string(std::string_view s);
     void number(double v);  // always with a decimal point or exponent ("2.0"); NaN/Inf -> null

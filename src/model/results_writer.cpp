@@ -10,8 +10,21 @@ namespace {
 
 using detail::JsonWriter;
 
+// Every container's key in `containers` and `rolling_averages` ("name", or "name@host" when it has a host,
+// so the same name on two hosts is no duplicate key), quoted once: a million samples repeat 20 names.
+using ContainerKeys = std::vector<std::string>;
+
+ContainerKeys container_keys(const RunResult& run) {
+    ContainerKeys keys;
+    keys.reserve(run.containers.size());
+    for (std::size_t id = 0; id < run.containers.size(); ++id) {
+        keys.push_back(JsonWriter::quote(run.container_label(static_cast<ContainerId>(id))));
+    }
+    return keys;
+}
+
 void optional_number(JsonWriter& w, std::string_view key, const std::optional<double>& v) {
-    w.key(key);
+    w.plain_key(key);
     if (v) {
         w.number(*v);
     } else {
@@ -20,7 +33,7 @@ void optional_number(JsonWriter& w, std::string_view key, const std::optional<do
 }
 
 void optional_string(JsonWriter& w, std::string_view key, const std::optional<std::string>& v) {
-    w.key(key);
+    w.plain_key(key);
     if (v) {
         w.string(*v);
     } else {
@@ -29,7 +42,7 @@ void optional_string(JsonWriter& w, std::string_view key, const std::optional<st
 }
 
 void optional_integer(JsonWriter& w, std::string_view key, const std::optional<long>& v) {
-    w.key(key);
+    w.plain_key(key);
     if (v) {
         w.integer(*v);
     } else {
@@ -37,14 +50,16 @@ void optional_integer(JsonWriter& w, std::string_view key, const std::optional<l
     }
 }
 
-void write_container(JsonWriter& w, const RunResult& run, const ContainerSample& c) {
+// `keys`: every container's label, quoted once per file (container_keys).
+void write_container(JsonWriter& w, const RunResult& run, const ContainerKeys& keys,
+                     const ContainerSample& c) {
     // Keyed "name@host" when it has a host (the same name on two hosts must not be a duplicate key), and the
     // host written as a member too: readers that know hosts take it from there.
     const std::string_view host = run.container_host(c.container);
-    w.key(host.empty() ? run.container_name(c.container) : run.container_label(c.container));
+    w.quoted_key(keys.at(c.container));
     w.begin_object();
     const auto figure = [&](std::string_view key, double value, std::uint8_t null_bit) {
-        w.key(key);
+        w.plain_key(key);
         if ((c.null_figures & null_bit) != 0) {
             w.null();
         } else {
@@ -72,50 +87,50 @@ void write_container(JsonWriter& w, const RunResult& run, const ContainerSample&
         optional_string(w, "cadvisor_timestamp", c.cadvisor_timestamp);
     }
     if (c.stale) {
-        w.key("stale");
+        w.plain_key("stale");
         w.boolean(true);
     }
     if (c.missing) {
-        w.key("missing");
+        w.plain_key("missing");
         w.boolean(true);
     }
     if (c.counter_reset) {
-        w.key("counter_reset");
+        w.plain_key("counter_reset");
         w.boolean(true);
     }
     if (!host.empty()) {
-        w.key("host");
+        w.plain_key("host");
         w.string(host);
     }
     w.members_text(c.extra_json, "container_sample");
     w.end_object();
 }
 
-void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
+void write_sample(JsonWriter& w, const RunResult& run, const ContainerKeys& keys, const Sample& s) {
     w.begin_object();
-    w.key("timestamp");
+    w.plain_key("timestamp");
     w.number(s.timestamp);
-    w.key("timestamp_iso");
+    w.plain_key("timestamp_iso");
     w.string(s.timestamp_iso);
-    w.key("containers");
+    w.plain_key("containers");
     if (s.containers_null && s.containers.empty()) {
         w.null();
     } else {
         w.begin_object();
         for (const auto& c : s.containers) {
-            write_container(w, run, c);
+            write_container(w, run, keys, c);
         }
         w.end_object();
     }
     if (!s.rolling_averages.empty()) {
-        w.key("rolling_averages");
+        w.plain_key("rolling_averages");
         w.begin_object();
         for (const auto& r : s.rolling_averages) {
-            w.key(run.container_label(r.container));
+            w.quoted_key(keys.at(r.container));
             w.begin_object();
-            w.key("memory_percent");
+            w.plain_key("memory_percent");
             w.number(r.memory_percent);
-            w.key("cpu_percent");
+            w.plain_key("cpu_percent");
             w.number(r.cpu_percent);
             w.members_text(r.extra_json, "rolling_average");
             w.end_object();
@@ -123,33 +138,33 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
         w.end_object();
     }
     if (s.agents_queued) {
-        w.key("agents_queued");
+        w.plain_key("agents_queued");
         w.begin_object();
-        w.key("drivers");
+        w.plain_key("drivers");
         w.integer(s.agents_queued->drivers);
-        w.key("riders");
+        w.plain_key("riders");
         w.integer(s.agents_queued->riders);
-        w.key("total");
+        w.plain_key("total");
         w.integer(s.agents_queued->total);
         w.members_text(s.agents_queued->extra_json, "agents_queued");
         w.end_object();
     }
     if (s.host) {
         const auto& h = *s.host;
-        w.key("host");
+        w.plain_key("host");
         w.begin_object();
         optional_number(w, "cpu_percent", h.cpu_percent);
         optional_number(w, "cpu_percent_of_host", h.cpu_percent_of_host);
         optional_number(w, "memory_used_mb", h.memory_used_mb);
         optional_number(w, "memory_total_mb", h.memory_total_mb);
-        w.key("num_cores");
+        w.plain_key("num_cores");
         w.integer(h.num_cores);
         w.members_text(h.extra_json, "host");
         w.end_object();
     }
     if (s.pace) {
         const auto& p = *s.pace;
-        w.key("pace");
+        w.plain_key("pace");
         w.begin_object();
         optional_string(w, "state", p.state);
         optional_string(w, "simulated_time", p.simulated_time);
@@ -170,7 +185,7 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
         optional_string(w, "error", s.error);
     }
     if (s.backfilled) {
-        w.key("backfilled");
+        w.plain_key("backfilled");
         w.boolean(true);
     }
     w.members_text(s.extra_json, "sample");
@@ -179,24 +194,24 @@ void write_sample(JsonWriter& w, const RunResult& run, const Sample& s) {
 
 void write_oom_event(JsonWriter& w, const OomEvent& e) {
     w.begin_object();
-    w.key("container_name");
+    w.plain_key("container_name");
     w.string(e.container_name);
     if (e.host) {
         optional_string(w, "host", e.host);
     }
-    w.key("timestamp");
+    w.plain_key("timestamp");
     w.number(e.timestamp);
-    w.key("timestamp_iso");
+    w.plain_key("timestamp_iso");
     w.string(e.timestamp_iso);
-    w.key("previous_restart_count");
+    w.plain_key("previous_restart_count");
     w.integer(e.previous_restart_count);
-    w.key("current_restart_count");
+    w.plain_key("current_restart_count");
     w.integer(e.current_restart_count);
     if (e.source) {
         optional_string(w, "source", e.source);
     }
     if (e.exit_code) {
-        w.key("exit_code");
+        w.plain_key("exit_code");
         w.integer(*e.exit_code);
     }
     if (e.evidence) {
@@ -211,35 +226,35 @@ void write_oom_event(JsonWriter& w, const OomEvent& e) {
     w.end_object();
 }
 
-void write_scenario(JsonWriter& w, const RunResult& run, const ScenarioResult& s) {
+void write_scenario(JsonWriter& w, const RunResult& run, const ContainerKeys& keys, const ScenarioResult& s) {
     w.begin_object();
-    w.key("scenario_name");
+    w.plain_key("scenario_name");
     w.string(s.scenario_name);
-    w.key("scenario_params");
+    w.plain_key("scenario_params");
     w.json(s.scenario_params.is_null() ? nlohmann::json::object() : s.scenario_params,
            "params." + s.scenario_name);
-    w.key("started_at");
+    w.plain_key("started_at");
     w.string(s.started_at);
-    w.key("completed_at");
+    w.plain_key("completed_at");
     w.string(s.completed_at);
-    w.key("duration_seconds");
+    w.plain_key("duration_seconds");
     w.number(s.duration_seconds);
-    w.key("samples");
+    w.plain_key("samples");
     w.begin_array();
     for (const auto& sample : s.samples) {
-        write_sample(w, run, sample);
+        write_sample(w, run, keys, sample);
     }
     w.end_array();
-    w.key("oom_events");
+    w.plain_key("oom_events");
     w.begin_array();
     for (const auto& e : s.oom_events) {
         write_oom_event(w, e);
     }
     w.end_array();
-    w.key("aborted");
+    w.plain_key("aborted");
     w.boolean(s.aborted);
     optional_string(w, "abort_reason", s.abort_reason);
-    w.key("metadata");
+    w.plain_key("metadata");
     w.json(metadata_to_json(s.metadata));
     if (s.extra.is_object()) {
         for (const auto& [k, v] : s.extra.items()) {
@@ -252,30 +267,31 @@ void write_scenario(JsonWriter& w, const RunResult& run, const ScenarioResult& s
 
 void write_run(JsonWriter& w, const RunResult& run) {
     w.begin_object();
-    w.key("test_id");
+    w.plain_key("test_id");
     w.string(run.test_id);
-    w.key("started_at");
+    w.plain_key("started_at");
     w.string(run.started_at);
-    w.key("config");
+    w.plain_key("config");
     w.json(run.config.is_null() ? nlohmann::json::object() : run.config, "config");
-    w.key("scenarios");
+    w.plain_key("scenarios");
     w.begin_array();
+    const ContainerKeys keys = container_keys(run);
     for (const auto& s : run.scenarios) {
-        write_scenario(w, run, s);
+        write_scenario(w, run, keys, s);
     }
     w.end_array();
     if (run.derived_config) {
-        w.key("derived_config");
+        w.plain_key("derived_config");
         w.json(*run.derived_config, "derived_config");
     }
-    w.key("completed_at");
+    w.plain_key("completed_at");
     w.string(run.completed_at);
     if (run.aborted) {
-        w.key("aborted");
+        w.plain_key("aborted");
         w.boolean(true);
         optional_string(w, "abort_reason", run.abort_reason);
     }
-    w.key("analysis");
+    w.plain_key("analysis");
     w.json(run.analysis.is_null() ? nlohmann::json::object() : run.analysis, "analysis");
     if (run.extra.is_object()) {
         for (const auto& [k, v] : run.extra.items()) {

@@ -41,9 +41,11 @@ PrometheusHealth inspect_prometheus(PrometheusSampler& sampler, double sampling_
                     health.longest_scrape_interval_seconds.value_or(0.0), *t.scrape_interval_seconds);
             }
             if (t.health != "up") {
+                // the host too: with several Docker hosts it says which host's exporter is not answering
                 health.problems.push_back(
-                    fmt::format("Prometheus target {} {} is {}{}{} (is the exporter running?)", row.job,
-                                row.instance, t.health, t.last_error.empty() ? "" : ": ", t.last_error));
+                    fmt::format("Prometheus target {} {}{} is {}{}{} (is the exporter running?)", row.job,
+                                row.instance, row.host.empty() ? "" : " (host " + row.host + ")", t.health,
+                                t.last_error.empty() ? "" : ": ", t.last_error));
             }
             if (t.scrape_interval_seconds && *t.scrape_interval_seconds > sampling_interval_seconds) {
                 health.problems.push_back(fmt::format(

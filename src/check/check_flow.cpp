@@ -96,6 +96,10 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
         });
     }
     const std::string area = host.name.empty() ? "cadvisor" : "cadvisor@" + host.name;
+    // Problem lines name the host too: on several hosts they must say whose cAdvisor failed.
+    const std::string who = host.name.empty() ? "cAdvisor" : "cAdvisor of host " + host.name;
+    const std::string url_key =
+        host.name.empty() ? "docker.cadvisor_url" : "docker.host_cadvisor_urls, docker.cadvisor_url";
     CadvisorSampler sampler(sampler_options);
     const std::string base = sampler.options().base_url;
     try {
@@ -103,7 +107,7 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
         out.add_ok(area, "GET /healthz", base + " answers 200");
     } catch (const std::exception& e) {
         out.add_problem(area, "GET /healthz", "unreachable",
-                        fmt::format("cAdvisor: not reachable: {} (docker.cadvisor_url)", e.what()));
+                        fmt::format("{}: not reachable: {} ({})", who, e.what(), url_key));
         return limits;
     }
     std::vector<cadvisor::ContainerInfo> containers;
@@ -117,7 +121,7 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
                                machine.num_cores, static_cast<double>(machine.memory_capacity) / kMiB));
     } catch (const std::exception& e) {
         out.add_problem(area, "GET /api/v1.3/docker/", "unusable answer",
-                        fmt::format("cAdvisor: {}", e.what()));
+                        fmt::format("{}: {}", who, e.what()));
         return limits;
     }
     for (const auto& c : sampler_options.containers) {
@@ -136,7 +140,7 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
     // more polls, 1 s apart.
     second = complete_cpu_figures(sampler, std::move(second), 1.0, 3);
     if (!second.ok) {
-        out.add_problem(area, "poll", second.error, fmt::format("cAdvisor: {}", second.error));
+        out.add_problem(area, "poll", second.error, fmt::format("{}: {}", who, second.error));
         return limits;
     }
     for (const auto& r : second.containers) {
@@ -150,9 +154,9 @@ std::map<std::string, std::uint64_t> check_cadvisor(const config::Config& config
     for (const auto& name : second.missing) {
         out.add_problem(
             area, name, "not seen",
-            fmt::format("cAdvisor: does not see container {} (not running, or not matched by alias, compose "
+            fmt::format("{}: does not see container {} (not running, or not matched by alias, compose "
                         "labels or name)",
-                        name));
+                        who, name));
     }
     if (second.host) {
         out.add_info(area, "host",

@@ -1,6 +1,7 @@
 #include "perfrunner/adapters/multi_host_metrics.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace perfrunner::adapters {
 
@@ -31,6 +32,12 @@ ports::MetricsReading MultiHostMetrics::poll() {
                 h.name = host;
             }
             merged.hosts.push_back(std::move(h));
+        }
+        // The platform's throughput is one figure, read by whichever source scrapes the simulation (usually
+        // one host's): a number wins over an absent figure or a NaN (the series exists, no rate yet).
+        if (reading.events_per_sec && (!merged.events_per_sec || (std::isnan(*merged.events_per_sec) &&
+                                                                  !std::isnan(*reading.events_per_sec)))) {
+            merged.events_per_sec = reading.events_per_sec;
         }
         // missing on every host that answered
         if (first_answer) {

@@ -21,6 +21,7 @@
 
 #include "commands.hpp"
 #include "perfrunner/adapters/docker_cli.hpp"
+#include "perfrunner/adapters/left_running.hpp"
 #include "perfrunner/adapters/metrics_source_factory.hpp"
 #include "perfrunner/adapters/multi_host_stack.hpp"
 #include "perfrunner/adapters/simulation_client.hpp"
@@ -77,34 +78,6 @@ void adopt_journal(model::RunResult& run, const scenarios::JournalSink& sink) {
     }
 }
 
-// After a failed teardown: exactly what is left, and how to remove it.
-void report_left_running(adapters::DockerCli& docker) {
-    std::string names;
-    try {
-        for (const auto& c : docker.stack_containers()) {
-            if (c.state == "running" || c.state == "restarting" || c.state == "created") {
-                names += (names.empty() ? "" : ", ") + c.name + " (" + c.state + ")";
-            }
-        }
-    } catch (const std::exception& e) {
-        names = std::string("unknown: ") + e.what();
-    }
-    const auto& o = docker.options();
-    std::vector<std::string> down =
-        o.compose_command.empty() ? std::vector<std::string>{o.docker, "compose"} : o.compose_command;
-    for (const std::string& arg : {std::string("-f"), o.compose_file}) {
-        down.push_back(arg);
-    }
-    if (!o.project_name.empty()) {
-        down.push_back("-p");
-        down.push_back(o.project_name);
-    }
-    down.push_back("down");
-    down.push_back("-v");
-    spdlog::error("the stack is left running: {}; remove it with `{}`",
-                  names.empty() ? "no container" : names, adapters::format_command(down));
-}
-
 }  // namespace
 
 int run_command(const config::Config& config, const RunOptions& options) {
@@ -144,7 +117,6 @@ int run_command(const config::Config& config, const RunOptions& options) {
     docker_options.cancelled = [&stop, &tolerated] { return stop.requests() > tolerated; };
     // One DockerCli per docker.hosts entry (one for the default engine when none is configured).
     adapters::MultiHostStack stack = adapters::MultiHostStack::from_config(config, docker_options);
-    adapters::DockerCli& docker = *stack.hosts().front().docker;
     const std::unique_ptr<ports::MetricsSource> metrics = adapters::make_metrics_source(config);
     scenarios::JournalSink sink(run_dir / model::kJournalFileName,
                                 static_cast<std::size_t>(config.sampling.checkpoint_every_samples));
@@ -184,7 +156,10 @@ int run_command(const config::Config& config, const RunOptions& options) {
     tolerated = stop.requests() + 1;
     if (!flow.teardown()) {
         tolerated = std::numeric_limits<int>::max();  // listing what is left must not be cut short too
-        report_left_running(docker);
+        // exactly what is left on every host, and how to remove it there
+        for (const auto& line : adapters::left_running_lines(adapters::left_running(stack))) {
+            spdlog::error("{}", line);
+        }
     }
 
     ExitCode code = outputs.exit_code;

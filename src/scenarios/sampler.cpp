@@ -70,13 +70,24 @@ void add_figures(model::RunResult& run, const config::Config& config, const port
         c.missing = true;
         sample.containers.push_back(c);
     }
-    if (reading.host) {
+    // A sample keeps one host's machine figures (results.json's one `host` object): on several hosts the
+    // first docker.hosts entry's, whatever order the source lists them in (Prometheus: by label).
+    const ports::HostReading* machine = reading.host ? &*reading.host : nullptr;
+    if (hosts) {
+        const std::string first = config::docker_hosts(config).front().name;
+        for (const auto& h : reading.hosts) {
+            if (h.name == first) {
+                machine = &h;
+            }
+        }
+    }
+    if (machine != nullptr) {
         model::HostSample h;
-        h.cpu_percent = reading.host->cpu_percent;
-        h.cpu_percent_of_host = reading.host->cpu_percent_of_host;
-        h.memory_used_mb = reading.host->memory_used_mb;
-        h.memory_total_mb = reading.host->memory_total_mb;
-        h.num_cores = reading.host->num_cores;
+        h.cpu_percent = machine->cpu_percent;
+        h.cpu_percent_of_host = machine->cpu_percent_of_host;
+        h.memory_used_mb = machine->memory_used_mb;
+        h.memory_total_mb = machine->memory_total_mb;
+        h.num_cores = machine->num_cores;
         sample.host = h;
     }
 }

@@ -1,6 +1,8 @@
 // MultiHostMetrics: one source per Docker host read as one (scripted sources of the fakes).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "fakes/fake_metrics.hpp"
 #include "perfrunner/adapters/multi_host_metrics.hpp"
 
@@ -82,4 +84,45 @@ TEST(MultiHostMetrics, OneHostDownIsAPartialReadingAllDownIsAGap) {
     r = metrics.poll();
     EXPECT_FALSE(r.ok);
     EXPECT_EQ(r.error, "local: timeout; edge: cadvisor: connection refused");
+}
+
+TEST(MultiHostMetrics, ThroughputComesFromTheSourceThatHasIt) {
+    fk::VirtualClock clock;
+    auto main = std::make_unique<fk::FakeMetricsSource>(clock);
+    auto edge = std::make_unique<fk::FakeMetricsSource>(clock);
+    auto* main_ptr = main.get();
+    auto* edge_ptr = edge.get();
+    // main has no simulation to scrape; edge does (its first tick: the series exists, no rate yet)
+    edge->script = [](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.events_per_sec = std::nan("");
+        return m;
+    };
+    std::vector<ad::HostSource> sources;
+    sources.push_back({"main", std::move(main)});
+    sources.push_back({"edge", std::move(edge)});
+    ad::MultiHostMetrics metrics(std::move(sources));
+    auto r = metrics.poll();
+    ASSERT_TRUE(r.events_per_sec.has_value());
+    EXPECT_TRUE(std::isnan(*r.events_per_sec));
+    edge_ptr->script = [](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.events_per_sec = 412.5;
+        return m;
+    };
+    r = metrics.poll();
+    ASSERT_TRUE(r.events_per_sec.has_value());
+    EXPECT_DOUBLE_EQ(*r.events_per_sec, 412.5);
+    // a NaN on the first host does not hide the second host's figure
+    main_ptr->script = [](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.events_per_sec = std::nan("");
+        return m;
+    };
+    r = metrics.poll();
+    ASSERT_TRUE(r.events_per_sec.has_value());
+    EXPECT_DOUBLE_EQ(*r.events_per_sec, 412.5);
 }

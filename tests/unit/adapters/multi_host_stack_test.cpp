@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "perfrunner/adapters/left_running.hpp"
 #include "perfrunner/adapters/multi_host_stack.hpp"
 
 namespace ad = perfrunner::adapters;
@@ -35,7 +36,8 @@ struct TwoFakeHosts : ::testing::Test {
         fs::temp_directory_path() / ("perfrunner-two-hosts-" + std::to_string(::getpid()) + "-" +
                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
 
-    // A fake docker per host: logs "DOCKER_HOST argv" a line; `events` follows the host's events file.
+    // A fake docker per host: logs "DOCKER_HOST argv" a line; `events` follows the host's events file;
+    // `compose ps` prints the host's ps file (none: no container).
     fs::path fake(const std::string& host) {
         const fs::path d = dir / host;
         fs::create_directories(d);
@@ -44,7 +46,7 @@ d=$(dirname "$0")
 echo "$DOCKER_HOST $*" >> "$d/calls"
 [ "$1" = "-H" ] && shift 2
 case "$1" in
-  compose) case "$*" in *version*) echo "Docker Compose version v2.26.1" ;; *) echo "[]" ;; esac ;;
+  compose) case "$*" in *version*) echo "Docker Compose version v2.26.1" ;; *" ps "*) cat "$d/ps" 2>/dev/null || echo "[]" ;; *) echo "[]" ;; esac ;;
   inspect) echo '[{"Name":"/sim","RestartCount":0,"State":{"Running":true,"OOMKilled":false,"ExitCode":0}}]' ;;
   events) exec tail -n +1 -f "$d/events" ;;
 esac
@@ -118,4 +120,26 @@ TEST_F(TwoFakeHosts, AnOomOnTheSecondHostNamesThatHost) {
     EXPECT_TRUE(s.poll_oom(epoch_now()).empty()) << "reported once";
     EXPECT_NE(read(dir / "edge" / "calls").find(" -H unix:///run/edge.sock events"), std::string::npos)
         << "the event stream runs against its own host";
+}
+
+TEST_F(TwoFakeHosts, WhatIsLeftRunningIsNamedOnEveryHostWithItsOwnRemoveCommand) {
+    auto s = stack();
+    std::ofstream(dir / "main" / "ps") << R"([{"Name":"kafka","State":"running"}])";
+    std::ofstream(dir / "edge" / "ps")
+        << R"([{"Name":"sim","State":"running"},{"Name":"old","State":"exited"},{"Name":"new","State":"created"}])";
+    const auto left = ad::left_running(s);
+    ASSERT_EQ(left.size(), 2u);
+    EXPECT_EQ(left[0].host, "main");
+    EXPECT_EQ(left[0].containers, "kafka (running)");
+    EXPECT_EQ(left[1].host, "edge");
+    EXPECT_EQ(left[1].containers, "sim (running), new (created)");
+    const auto lines = ad::left_running_lines(left);
+    ASSERT_EQ(lines.size(), 2u);
+    const std::string edge_down = "DOCKER_HOST=unix:///run/edge.sock " + (dir / "edge" / "docker").string() +
+                                  " compose -f " + (dir / "compose.yml").string() + " -p p down -v";
+    EXPECT_EQ(lines[1], "the stack is left running on edge: sim (running), new (created); remove it with `" +
+                            edge_down + "`");
+    EXPECT_NE(lines[0].find("on main: kafka (running); remove it with `DOCKER_HOST=unix:///run/main.sock "),
+              std::string::npos)
+        << lines[0];
 }

@@ -339,3 +339,30 @@ TEST_F(SamplerFixture, NoThroughputCallWhenTheStatusCallFailed) {
     EXPECT_EQ(h.simulation.count("performance"), 0);
     EXPECT_FALSE(scenario.samples[0].pace.has_value());
 }
+
+TEST_F(SamplerFixture, OnSeveralHostsASampleKeepsTheFirstDockerHostsMachineFigures) {
+    h.config.docker.hosts = {"main=unix:///run/main.sock", "edge=unix:///run/edge.sock"};
+    // A Prometheus source lists hosts by label ("edge" before "main"), its `host` the first of them.
+    h.metrics.script = [](double) {
+        ports::MetricsReading m;
+        m.ok = true;
+        m.containers = {fakes::reading("rideshare-simulation", 10, 5)};
+        m.containers[0].host = "main";
+        ports::HostReading edge;
+        edge.name = "edge";
+        edge.cpu_percent = 180.0;
+        edge.num_cores = 4;
+        ports::HostReading main;
+        main.name = "main";
+        main.cpu_percent = 20.0;
+        main.num_cores = 2;
+        m.hosts = {edge, main};
+        m.host = edge;
+        return m;
+    };
+    scenarios::Sampler sampler(ctx, scenario);
+    sampler.tick();
+    ASSERT_TRUE(scenario.samples.at(0).host.has_value());
+    EXPECT_EQ(scenario.samples[0].host->num_cores, 2);
+    EXPECT_EQ(scenario.samples[0].host->cpu_percent, 20.0);
+}

@@ -72,7 +72,7 @@ std::vector<MetricComparison> compare_series(const std::vector<SeriesPair>& pair
     for (const auto& pair : pairs) {
         MetricComparison c;
         c.key = pair.key;
-        c.shift = stats::median_shift(pair.base, pair.next, settings.alpha);
+        c.shift = stats::median_shift(pair.base, pair.next, settings.alpha, settings.known_lag1);
         c.base_values = pair.base;
         c.next_values = pair.next;
         if (c.shift.valid) {

@@ -114,7 +114,8 @@ double median_variance_inflation(double rho) {
     return 1.0 + 2.0 * sum;
 }
 
-MedianShift median_shift(std::span<const double> base, std::span<const double> next, double alpha) {
+MedianShift median_shift(std::span<const double> base, std::span<const double> next, double alpha,
+                         std::optional<double> known_rho) {
     MedianShift r;
     r.base.n = base.size();
     r.next.n = next.size();
@@ -136,6 +137,9 @@ MedianShift median_shift(std::span<const double> base, std::span<const double> n
     r.rho = rho_hat > 0
                 ? std::min(kMaxRho, rho_hat + kRhoMargin * std::sqrt((1.0 - rho_hat * rho_hat) / n_all))
                 : 0.0;
+    if (known_rho) {
+        r.rho = std::clamp(*known_rho, 0.0, kMaxRho);
+    }
     const double z = normal_quantile(1.0 - alpha / 2.0);
     const double mean_inflation = (1.0 + r.rho) / (1.0 - r.rho);
     const double sign_inflation = median_variance_inflation(r.rho);

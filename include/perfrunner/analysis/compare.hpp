@@ -36,6 +36,10 @@ struct CompareSettings {
         {0.10, 0.02, WorseDirection::lower},
     }};
     double capacity_tolerance = 0.10;  // relative drop of last healthy that counts
+    // Every series' lag-1 autocorrelation, when it is known rather than estimated: never set by `compare`
+    // (a real series' ρ is unknown); tests/bench/compare_accuracy sets it to print the test's ceiling, what
+    // the same rule detects when estimating ρ costs nothing.
+    std::optional<double> known_lag1;
 
     const ChangeTolerance& tolerance_for(CompareMetric m) const {
         return tolerance.at(static_cast<std::size_t>(m));

@@ -152,3 +152,19 @@ TEST(MedianShift, DetectsAShiftInWhiteNoise) {
     }
     EXPECT_EQ(detected, 200);
 }
+
+TEST(MedianShift, AKnownAutocorrelationReplacesTheEstimate) {
+    // White noise estimates ρ ≈ 0; told ρ = 0.9, the test uses it: n_eff = n·(1 − ρ)/(1 + ρ), a wider
+    // interval.
+    std::mt19937_64 rng(77);
+    const auto a = ar1(0.0, 50, 2.5, 150, rng);
+    const auto b = ar1(0.0, 50, 2.5, 150, rng);
+    const auto estimated = stats::median_shift(a, b);
+    const auto known = stats::median_shift(a, b, 0.05, 0.9);
+    ASSERT_TRUE(estimated.valid && known.valid);
+    EXPECT_LT(estimated.rho, 0.2);
+    EXPECT_DOUBLE_EQ(known.rho, 0.9);
+    EXPECT_NEAR(known.base.n_eff, 150.0 * 0.1 / 1.9, 1e-9);
+    EXPECT_GT(known.se, 2.0 * estimated.se);
+    EXPECT_EQ(known.change, estimated.change);
+}

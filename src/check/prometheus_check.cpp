@@ -10,12 +10,26 @@
 #include "perfrunner/adapters/prometheus_health.hpp"
 #include "perfrunner/check/cpu_figures.hpp"
 #include "perfrunner/config/config.hpp"
+#include "perfrunner/config/docker_hosts.hpp"
 
 namespace perfrunner::check {
 namespace {
 
 constexpr double kBytesPerMiB = 1048576.0;
 constexpr const char* kArea = "prometheus";
+
+// With several Docker hosts: the host each catalogue container is configured on (containers[].host).
+std::map<std::string, std::string> configured_hosts(const config::Config& config) {
+    std::map<std::string, std::string> out;
+    if (config::several_docker_hosts(config)) {
+        for (const auto& h : config::docker_hosts(config)) {
+            for (const auto& c : h.containers) {
+                out[c] = h.name;
+            }
+        }
+    }
+    return out;
+}
 
 std::string interval_text(const std::optional<double>& seconds) {
     return seconds ? fmt::format("every {:g} s", *seconds) : std::string("interval unknown");
@@ -57,15 +71,37 @@ std::map<std::string, std::uint64_t> check_prometheus(const config::Config& conf
     const double wait = std::max(1.0, health.longest_scrape_interval_seconds.value_or(1.0)) + 0.2;
     std::this_thread::sleep_for(std::chrono::duration<double>(wait));
     const ports::MetricsReading reading = complete_cpu_figures(sampler, sampler.poll(), wait, 2);
+    if (!reading.ok) {
+        out.add_problem(kArea, "figures", reading.error, fmt::format("Prometheus: {}", reading.error));
+    }
+    const auto hosts = configured_hosts(config);
     for (const auto& row : health.containers) {
+        const auto where = hosts.find(row.name);
+        const std::string on = where == hosts.end() ? std::string() : where->second;
         if (row.hosts.empty()) {
-            out.rows.push_back({kArea, row.name, "problem", "no fresh series"});
+            out.rows.push_back({kArea, row.name, "problem",
+                                "no fresh series" + (on.empty() ? "" : " (configured on host " + on + ")")});
             continue;
         }
+        // Its series must name the host it runs on, else its figures would be filed under another host.
+        if (!on.empty() && std::find(row.hosts.begin(), row.hosts.end(), on) == row.hosts.end()) {
+            std::string seen;
+            for (const auto& h : row.hosts) {
+                seen += (seen.empty() ? "" : ", ") + (h.empty() ? std::string("(no host label)") : h);
+            }
+            out.add_problem(kArea, row.name, fmt::format("series on host {}, configured on {}", seen, on),
+                            fmt::format("Prometheus: {} is configured on host {} (containers[].host) but its "
+                                        "series name host {} (check metrics.host_label and the scrape "
+                                        "targets' labels)",
+                                        row.name, on, seen));
+            continue;
+        }
+        bool shown = false;
         for (const auto& c : reading.containers) {
             if (c.name != row.name) {
                 continue;
             }
+            shown = true;
             if (c.memory_limit_mb > 0) {
                 limits[c.name] = static_cast<std::uint64_t>(c.memory_limit_mb * kBytesPerMiB);
             }
@@ -78,6 +114,14 @@ std::map<std::string, std::uint64_t> check_prometheus(const config::Config& conf
                             c.cpu_cores_effective, c.cores_source,
                             c.cpu_percent ? fmt::format("{:.1f} %", *c.cpu_percent) : std::string("n/a"),
                             c.memory_used_mb));
+        }
+        if (!shown &&
+            reading.ok) {  // fresh at the first poll, gone by the figures' poll: its exporter just stopped?
+            out.add_problem(kArea, row.name,
+                            "series went stale during the check" + (on.empty() ? "" : " (host " + on + ")"),
+                            fmt::format("Prometheus: {}'s series went stale during the check (is its host's "
+                                        "cAdvisor still scraped?)",
+                                        row.name));
         }
     }
     for (const auto& p : health.problems) {

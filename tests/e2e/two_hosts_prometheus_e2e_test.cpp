@@ -4,8 +4,9 @@
 // with metrics.source "prometheus": every container sample names the host it really runs on (the stack's
 // cAdvisor exists on both engines: two containers), with figures (memory and CPU) and the throughput from the
 // simulation's counter. Then `perfrunner check` on the split stack, left up by --keep-stack: every host has
-// its own lines (docker@HOST, container@HOST, cadvisor@HOST; Prometheus targets by host); with the edge
-// engine's cAdvisor stopped, check names edge and exits 1 (README "Exit codes"), with either source.
+// its own lines (docker@HOST, container@HOST, cadvisor@HOST; Prometheus targets by host); a container
+// configured on the wrong host is named (its series carry the other host); with the edge engine's cAdvisor
+// stopped, check names edge and exits 1 (README "Exit codes"), with either source.
 #include <chrono>
 #include <thread>
 
@@ -183,6 +184,22 @@ TEST_F(TwoHostsE2E, OnePrometheusOverBothEnginesThenCheckPerHost) {
     EXPECT_TRUE(any_contains(targets, std::string(e2e::kMainCadvisorAddress) + ": ok up (host main)"));
     EXPECT_TRUE(any_contains(targets, "rideshare-simulation: ok host edge"));
 
+    // Kafka configured on edge although it runs on main: its series name main, and check says so.
+    std::vector<std::string> misplaced = prometheus_sets;
+    for (auto& set : misplaced) {
+        const std::string kafka_on_main =
+            R"("rideshare-kafka","profile":"core","cpu_cores":0.5,"host":"main")";
+        if (const auto at = set.find(kafka_on_main); at != std::string::npos) {
+            set.replace(at, kafka_on_main.size(),
+                        R"("rideshare-kafka","profile":"core","cpu_cores":0.5,"host":"edge")");
+        }
+    }
+    const auto kafka_misplaced = check(misplaced);
+    print_rows("prometheus, kafka configured on edge", kafka_misplaced);
+    EXPECT_EQ(kafka_misplaced.exit_code, 1) << kafka_misplaced.text;
+    EXPECT_TRUE(any_contains(rows_of(kafka_misplaced, "prometheus"),
+                             "rideshare-kafka: problem series on host main, configured on edge"));
+
     // The edge engine's cAdvisor stopped: check names that host and exits 1, with either source.
     ASSERT_EQ(e2e::run_quiet({"sh", "-c", edge_docker() + " stop -t 1 rideshare-cadvisor"}, 60.0), 0);
     std::this_thread::sleep_for(std::chrono::seconds(3));  // a few failed scrapes: the target is down
@@ -199,6 +216,8 @@ TEST_F(TwoHostsE2E, OnePrometheusOverBothEnginesThenCheckPerHost) {
                              std::string(e2e::kEdgeCadvisorAddress) + ": problem down (host edge)"));
     EXPECT_FALSE(any_contains(rows_of(edge_down_prometheus, "prometheus"),
                               std::string(e2e::kMainCadvisorAddress) + ": problem"));
+    // the simulation's series are stale by then, or by the figures' poll: a problem row either way
+    EXPECT_TRUE(any_contains(rows_of(edge_down_prometheus, "prometheus"), "rideshare-simulation: problem"));
     EXPECT_TRUE(any_contains(problems_of(edge_down_prometheus),
                              std::string(e2e::kEdgeCadvisorAddress) + " (host edge) is down"));
     std::printf("TWO-HOSTS PROMETHEUS | whole test %.1f s\n",

@@ -3,23 +3,80 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 
 namespace perfrunner::analysis::stats {
 
-double RankSelector::at_rank(std::size_t k_1based) {
-    const std::size_t k = std::clamp<std::size_t>(k_1based, 1, values_.size()) - 1;
-    const auto after = std::lower_bound(final_.begin(), final_.end(), k);
-    if (after != final_.end() && *after == k) {
-        return values_[k];
+namespace {
+
+// The value of 0-based rank k of `values`, whose sorted 0-based positions `final` are already in place.
+double select(std::vector<double>& values, std::vector<std::size_t>& final, std::size_t k) {
+    const auto after = std::lower_bound(final.begin(), final.end(), k);
+    if (after != final.end() && *after == k) {
+        return values[k];
     }
     // Between the nearest final positions lie exactly the values of the ranks in between.
-    const std::size_t from = after == final_.begin() ? 0 : *std::prev(after) + 1;
-    const std::size_t to = after == final_.end() ? values_.size() : *after;
-    std::nth_element(values_.begin() + static_cast<std::ptrdiff_t>(from),
-                     values_.begin() + static_cast<std::ptrdiff_t>(k),
-                     values_.begin() + static_cast<std::ptrdiff_t>(to));
-    final_.insert(after, k);
-    return values_[k];
+    const std::size_t from = after == final.begin() ? 0 : *std::prev(after) + 1;
+    const std::size_t to = after == final.end() ? values.size() : *after;
+    std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(from),
+                     values.begin() + static_cast<std::ptrdiff_t>(k),
+                     values.begin() + static_cast<std::ptrdiff_t>(to));
+    final.insert(after, k);
+    return values[k];
+}
+
+}  // namespace
+
+double RankSelector::at_rank(std::size_t k_1based) {
+    return select(values_, final_, std::clamp<std::size_t>(k_1based, 1, values_.size()) - 1);
+}
+
+// Why: nth_element over all N values costs a few passes that move values for every rank asked; the ranks
+// asked together (a median and its interval) lie close. A sorted sample of 4096 values, taken at even
+// strides, tells values a and b that very probably enclose them with a margin; one read-only pass counts the
+// values below a and copies those in [a, b]; if the count shows the ranks inside, the selection runs on the
+// copy. The answer is the same value either way (a rank's value does not depend on how it was found); a
+// sample that missed, or a NaN (no order to select by), falls back to the plain selection.
+bool RankSelector::bracket(std::size_t lowest, std::size_t highest) {
+    const std::size_t n = values_.size();
+    if (!bracket_values_.empty() && lowest > bracket_first_ &&
+        highest <= bracket_first_ + bracket_values_.size()) {
+        return true;
+    }
+    constexpr std::size_t kSample = 4096;
+    constexpr std::size_t kMargin = 112;  // sample positions each side: ~3.5 standard errors of a quantile
+    std::vector<double> sample(kSample);
+    for (std::size_t i = 0; i < kSample; ++i) {
+        sample[i] = values_[i * (n / kSample)];
+        if (std::isnan(sample[i])) {
+            return false;
+        }
+    }
+    std::sort(sample.begin(), sample.end());
+    const auto sample_position = [&](std::size_t rank) { return (rank - 1) * kSample / n; };
+    const std::size_t lo_pos = sample_position(lowest);
+    const std::size_t hi_pos = sample_position(highest) + kMargin;
+    const double a = lo_pos >= kMargin ? sample[lo_pos - kMargin] : -std::numeric_limits<double>::infinity();
+    const double b = hi_pos < kSample ? sample[hi_pos] : std::numeric_limits<double>::infinity();
+    std::size_t below = 0;
+    std::vector<double> inside;
+    inside.reserve(std::min(n, (hi_pos + kMargin - std::min(lo_pos, hi_pos)) * (n / kSample) + 1024));
+    for (const double v : values_) {
+        if (v < a) {
+            ++below;
+        } else if (v <= b) {
+            inside.push_back(v);
+        } else if (!(v > b)) {
+            return false;  // NaN
+        }
+    }
+    if (below >= lowest || below + inside.size() < highest) {
+        return false;
+    }
+    bracket_first_ = below;
+    bracket_values_ = std::move(inside);
+    bracket_final_.clear();
+    return true;
 }
 
 std::vector<double> RankSelector::at_ranks(const std::vector<std::size_t>& ranks_1based) {
@@ -27,7 +84,14 @@ std::vector<double> RankSelector::at_ranks(const std::vector<std::size_t>& ranks
     if (values_.empty() || ranks_1based.empty()) {
         return out;
     }
+    const auto clamped = [&](std::size_t k) { return std::clamp<std::size_t>(k, 1, values_.size()); };
     const auto [lowest, highest] = std::minmax_element(ranks_1based.begin(), ranks_1based.end());
+    if (values_.size() >= kBracketFrom && bracket(clamped(*lowest), clamped(*highest))) {
+        for (std::size_t i = 0; i < ranks_1based.size(); ++i) {
+            out[i] = select(bracket_values_, bracket_final_, clamped(ranks_1based[i]) - 1 - bracket_first_);
+        }
+        return out;
+    }
     at_rank(*highest);
     at_rank(*lowest);
     for (std::size_t i = 0; i < ranks_1based.size(); ++i) {

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -223,6 +225,54 @@ TEST(OrderStatistics, ASelectorAnswersEveryRankInAnyOrderLikeSorting) {
     }
     EXPECT_EQ(selector.at_rank(0), sorted.front());    // clamped
     EXPECT_EQ(selector.at_rank(5000), sorted.back());  // clamped
+}
+
+TEST(OrderStatistics, ManyValuesAnswerEveryRankSetLikeSortingWhetherBracketedOrNot) {
+    // Above kBracketFrom the ranks asked together are selected inside a sampled bracket: every rank set
+    // (close ranks as Sen's interval asks, far apart, the extremes) must give the sorted values, on data with
+    // heavy ties, infinities, sorted and reversed order (a systematic sample of those is a worst case for a
+    // bad stride), and a NaN (no bracket: the plain selection answers).
+    const std::size_t n = stats::RankSelector::kBracketFrom * 3 + 17;
+    std::mt19937_64 rng(7);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::vector<std::vector<double>> inputs(5);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double x = normal(rng);
+        inputs[0].push_back(x);
+        inputs[1].push_back(std::round(x * 4.0) / 4.0);   // ties
+        inputs[2].push_back(static_cast<double>(i));      // sorted
+        inputs[3].push_back(static_cast<double>(n - i));  // reversed
+        inputs[4].push_back(i % 1000 == 0 ? std::numeric_limits<double>::infinity() * (i % 2000 == 0 ? 1 : -1)
+                                          : x);
+    }
+    std::uniform_int_distribution<std::size_t> rank(1, n);
+    for (const auto& input : inputs) {
+        std::vector<double> sorted = input;
+        std::sort(sorted.begin(), sorted.end());
+        stats::RankSelector selector(input);
+        std::vector<std::vector<std::size_t>> sets{{n / 2, n / 2 + 1, n / 2 - 3000, n / 2 + 3000},
+                                                   {1, n},
+                                                   {n / 2 - 9000, n / 2 + 9000, n / 2},
+                                                   {n / 2 - 10, n / 2 + 10},
+                                                   {n, n - 1},
+                                                   {1, 2, 0}};
+        for (int i = 0; i < 20; ++i) {
+            const std::size_t k = rank(rng);
+            sets.push_back({k, std::min(n, k + 50)});
+            sets.push_back({k, rank(rng)});
+        }
+        for (const auto& ranks : sets) {
+            const auto got = selector.at_ranks(ranks);
+            for (std::size_t i = 0; i < ranks.size(); ++i) {
+                const std::size_t k = std::clamp<std::size_t>(ranks[i], 1, n);
+                ASSERT_EQ(got[i], sorted[k - 1]) << "rank " << k;
+            }
+        }
+    }
+    std::vector<double> with_nan = inputs[0];
+    with_nan[n / 3] = std::numeric_limits<double>::quiet_NaN();
+    stats::RankSelector selector(with_nan);
+    EXPECT_EQ(selector.at_ranks({n / 2, n / 2 + 1}).size(), 2U);  // answered by the plain selection
 }
 
 TEST(TheilSen, OneSetOfSlopesGivesEveryIntervalTheSeparateFitsGive) {

@@ -19,12 +19,25 @@ class RankSelector {
     // The value of 1-based rank k, clamped to [1, N]. Not empty.
     double at_rank(std::size_t k_1based);
     // Values at several ranks; the highest is selected first, then the lowest, so the rest lie in between.
+    // Many values (Sen's 500,000 pairwise slopes): the ranks are first bracketed (bracketed_ranks), so the
+    // selection runs on the few thousand values that can hold them.
     std::vector<double> at_ranks(const std::vector<std::size_t>& ranks_1based);
     std::vector<double> take() { return std::move(values_); }  // the values, reordered
 
+    // Below this many values a bracket saves less than its pass costs.
+    static constexpr std::size_t kBracketFrom = 1U << 16;
+
   private:
+    // The values whose ranks are `bracket_first_ + 1 …` (a sub-selector), or false when no bracket holding
+    // ranks [lowest, highest] could be built (NaN among the values, or the sample missed): then the plain
+    // selection answers.
+    bool bracket(std::size_t lowest_1based, std::size_t highest_1based);
+
     std::vector<double> values_;
     std::vector<std::size_t> final_;  // sorted 0-based positions already selected
+    std::vector<double> bracket_values_;
+    std::vector<std::size_t> bracket_final_;
+    std::size_t bracket_first_ = 0;  // how many values lie below the bracket
 };
 
 // Values at the given 1-based ranks of `values` (reordered in place). Ranks are clamped to [1, N].

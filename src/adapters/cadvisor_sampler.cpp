@@ -40,8 +40,12 @@ std::optional<ContainerMatch> match_container(const std::string& name,
     for (std::size_t i = 0; i < containers.size(); ++i) {
         const auto service = label(containers[i], "com.docker.compose.service");
         const auto project = label(containers[i], "com.docker.compose.project");
-        if (service.empty()) continue;
-        if (!compose_project.empty() && project != compose_project) continue;
+        if (service.empty()) {
+            continue;
+        }
+        if (!compose_project.empty() && project != compose_project) {
+            continue;
+        }
         if (service == name || (!project.empty() && compose_generated_name(name, project, service))) {
             return ContainerMatch{i, "label"};
         }
@@ -56,11 +60,15 @@ std::optional<ContainerMatch> match_container(const std::string& name,
 }
 
 EffectiveCores effective_cores(const cadvisor::ContainerInfo& c, std::optional<double> override_cores) {
-    if (override_cores && *override_cores > 0.0) return {*override_cores, "override"};
+    if (override_cores && *override_cores > 0.0) {
+        return {*override_cores, "override"};
+    }
     if (c.cpu_quota_us && c.cpu_period_us && *c.cpu_quota_us > 0 && *c.cpu_period_us > 0) {
         return {static_cast<double>(*c.cpu_quota_us) / static_cast<double>(*c.cpu_period_us), "quota"};
     }
-    if (const int n = cadvisor::cpuset_count(c.cpu_mask); n > 0) return {static_cast<double>(n), "cpuset"};
+    if (const int n = cadvisor::cpuset_count(c.cpu_mask); n > 0) {
+        return {static_cast<double>(n), "cpuset"};
+    }
     return {1.0, "default"};
 }
 
@@ -74,8 +82,12 @@ CadvisorSampler::CadvisorSampler(CadvisorSamplerOptions options)
                               .api_key = {},
                               .sleep = {},
                               .max_body_bytes = std::size_t{64} << 20U}) {
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
-    for (const auto& c : options_.containers) baselines_[c.name] = std::nullopt;
+    while (!options_.base_url.empty() && options_.base_url.back() == '/') {
+        options_.base_url.pop_back();
+    }
+    for (const auto& c : options_.containers) {
+        baselines_[c.name] = std::nullopt;
+    }
 }
 
 CadvisorSamplerOptions CadvisorSampler::options_from(const config::Config& config) {
@@ -88,20 +100,26 @@ CadvisorSamplerOptions CadvisorSampler::options_from(const config::Config& confi
         const auto& profiles = config.docker.profiles;
         const bool active = spec.profile.empty() || profiles.empty() ||
                             std::find(profiles.begin(), profiles.end(), spec.profile) != profiles.end();
-        if (active) o.containers.push_back({spec.name, spec.cpu_cores});
+        if (active) {
+            o.containers.push_back({spec.name, spec.cpu_cores});
+        }
     }
     return o;
 }
 
 void CadvisorSampler::reset_baselines() {
-    for (auto& [name, baseline] : baselines_) baseline.reset();
+    for (auto& [name, baseline] : baselines_) {
+        baseline.reset();
+    }
     host_baseline_.reset();
 }
 
 CadvisorSampler::Rate CadvisorSampler::advance(std::optional<Baseline>& baseline, const std::string& id,
                                                const cadvisor::Stat& stat) {
     Rate rate;
-    if (!stat.cpu_total_ns) return rate;  // no CPU figure in this stat: keep the baseline
+    if (!stat.cpu_total_ns) {
+        return rate;  // no CPU figure in this stat: keep the baseline
+    }
     const Baseline current{id, stat.timestamp_ns, *stat.cpu_total_ns};
     if (!baseline) {
         baseline = current;
@@ -144,8 +162,12 @@ ports::MetricsReading CadvisorSampler::evaluate(const std::vector<cadvisor::Cont
             r.memory_limit_mb = static_cast<double>(*info.memory_limit) / kMiB;
             r.memory_percent = r.memory_used_mb / r.memory_limit_mb * 100.0;
         }
-        if (stat.memory_rss) r.memory_rss_mb = static_cast<double>(*stat.memory_rss) / kMiB;
-        if (stat.memory_usage) r.memory_usage_mb = static_cast<double>(*stat.memory_usage) / kMiB;
+        if (stat.memory_rss) {
+            r.memory_rss_mb = static_cast<double>(*stat.memory_rss) / kMiB;
+        }
+        if (stat.memory_usage) {
+            r.memory_usage_mb = static_cast<double>(*stat.memory_usage) / kMiB;
+        }
         const auto cores = effective_cores(info, configured.cpu_cores);
         r.cpu_cores_effective = cores.cores;
         r.cores_source = cores.source;
@@ -162,11 +184,15 @@ ports::MetricsReading CadvisorSampler::evaluate(const std::vector<cadvisor::Cont
         host.num_cores = machine_ ? machine_->num_cores : 0;
         const auto rate = advance(host_baseline_, "/", stat);
         host.cpu_percent = rate.cpu_percent;
-        if (rate.cpu_percent && host.num_cores > 0)
+        if (rate.cpu_percent && host.num_cores > 0) {
             host.cpu_percent_of_host = *rate.cpu_percent / host.num_cores;
-        if (stat.memory_working_set)
+        }
+        if (stat.memory_working_set) {
             host.memory_used_mb = static_cast<double>(*stat.memory_working_set) / kMiB;
-        if (capacity > 0) host.memory_total_mb = static_cast<double>(capacity) / kMiB;
+        }
+        if (capacity > 0) {
+            host.memory_total_mb = static_cast<double>(capacity) / kMiB;
+        }
         reading.host = host;
     }
     return reading;
@@ -203,7 +229,9 @@ std::optional<cadvisor::ContainerInfo> CadvisorSampler::fetch_root() {
     const auto document = get_json("/api/v1.3/containers/");
     auto list = cadvisor::parse_containers(document);
     for (auto& c : list) {
-        if (c.name == "/" || c.key == "/") return std::move(c);
+        if (c.name == "/" || c.key == "/") {
+            return std::move(c);
+        }
     }
     return std::nullopt;
 }
@@ -239,14 +267,18 @@ ports::MetricsReading CadvisorSampler::poll() {
     std::string host_error;
     if (options_.read_host) {
         try {
-            if (!machine_) machine_ = fetch_machine();
+            if (!machine_) {
+                machine_ = fetch_machine();
+            }
             root = fetch_root();
         } catch (const std::exception& e) {
             host_error = fmt::format("cadvisor host: {}", e.what());
         }
     }
     auto reading = evaluate(containers, root);
-    if (!host_error.empty()) reading.error = host_error;  // partial: containers read, host figures missing
+    if (!host_error.empty()) {
+        reading.error = host_error;  // partial: containers read, host figures missing
+    }
     return reading;
 }
 

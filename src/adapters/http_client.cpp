@@ -75,7 +75,9 @@ long to_ms(double seconds) {
 constexpr double kMaxRetryAfterSeconds = 300.0;
 
 bool is_idempotent(const HttpRequest& request) {
-    if (request.idempotent) return *request.idempotent;
+    if (request.idempotent) {
+        return *request.idempotent;
+    }
     return request.method == "GET" || request.method == "HEAD";
 }
 
@@ -102,11 +104,16 @@ std::string body_excerpt(std::string_view body, const std::string& secret, std::
 }
 
 double retry_after_seconds(const std::optional<std::string>& header_value, double fallback) {
-    if (!header_value || header_value->empty()) return fallback;
-    const std::string& v = *header_value;
-    if (!std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+    if (!header_value || header_value->empty()) {
         return fallback;
-    if (v.size() > 6) return kMaxRetryAfterSeconds;  // days or more: capped
+    }
+    const std::string& v = *header_value;
+    if (!std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
+        return fallback;
+    }
+    if (v.size() > 6) {
+        return kMaxRetryAfterSeconds;  // days or more: capped
+    }
     return std::min(static_cast<double>(std::stol(v)), kMaxRetryAfterSeconds);
 }
 
@@ -115,10 +122,14 @@ struct HttpClient::Handle {
     Handle() {
         ensure_curl_global_init();
         curl = curl_easy_init();
-        if (curl == nullptr) throw RuntimeFailure("http: curl_easy_init failed (out of memory?)");
+        if (curl == nullptr) {
+            throw RuntimeFailure("http: curl_easy_init failed (out of memory?)");
+        }
     }
     ~Handle() {
-        if (curl != nullptr) curl_easy_cleanup(curl);
+        if (curl != nullptr) {
+            curl_easy_cleanup(curl);
+        }
     }
     Handle(const Handle&) = delete;
     Handle& operator=(const Handle&) = delete;
@@ -231,7 +242,9 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
         try {
             response = attempt(request);
         } catch (const HttpError&) {
-            if (!idempotent || retries >= max_retries) throw;
+            if (!idempotent || retries >= max_retries) {
+                throw;
+            }
             options_.sleep(backoff);
             backoff *= 2;
             ++retries;
@@ -240,8 +253,9 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
         response.attempts = retries + 1;
         if (response.status == 429 && retries < max_retries) {
             std::optional<std::string> header;
-            if (auto it = response.headers.find("retry-after"); it != response.headers.end())
+            if (auto it = response.headers.find("retry-after"); it != response.headers.end()) {
                 header = it->second;
+            }
             options_.sleep(retry_after_seconds(header, options_.default_retry_after_seconds));
             ++retries;
             continue;
@@ -260,10 +274,15 @@ HttpError make_status_error(const HttpRequest& request, const HttpResponse& resp
                             const std::string& secret) {
     const std::string excerpt = body_excerpt(response.body, secret);
     std::string hint;
-    if (response.status == 401 || response.status == 403)
+    if (response.status == 401 || response.status == 403) {
         hint = " (check the API key: api.api_key or PERFRUNNER_API_KEY)";
-    if (response.status == 422) hint = " (the request was rejected as invalid; is the API key header sent?)";
-    if (response.status == 429) hint = " (rate limited; retries exhausted)";
+    }
+    if (response.status == 422) {
+        hint = " (the request was rejected as invalid; is the API key header sent?)";
+    }
+    if (response.status == 429) {
+        hint = " (rate limited; retries exhausted)";
+    }
     const std::string shown_url = config::redact_url_credentials(request.url);
     return HttpError(fmt::format("{} {}: HTTP {}: {}{}", request.method, shown_url, response.status,
                                  excerpt.empty() ? "<empty body>" : excerpt, hint),
@@ -272,8 +291,9 @@ HttpError make_status_error(const HttpRequest& request, const HttpResponse& resp
 
 HttpResponse HttpClient::send_ok(const HttpRequest& request) {
     HttpResponse response = send(request);
-    if (response.status < 200 || response.status >= 300)
+    if (response.status < 200 || response.status >= 300) {
         throw make_status_error(request, response, options_.api_key);
+    }
     return response;
 }
 

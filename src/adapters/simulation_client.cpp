@@ -41,9 +41,13 @@ std::string lower(std::string s) {
 
 const nlohmann::json& required(const nlohmann::json& body, const std::string& where,
                                const std::string& field) {
-    if (!body.is_object()) throw RuntimeFailure(fmt::format("{}: response is not a JSON object", where));
+    if (!body.is_object()) {
+        throw RuntimeFailure(fmt::format("{}: response is not a JSON object", where));
+    }
     auto it = body.find(field);
-    if (it == body.end() || it->is_null()) field_error(where, field, "the required");
+    if (it == body.end() || it->is_null()) {
+        field_error(where, field, "the required");
+    }
     return *it;
 }
 
@@ -72,13 +76,18 @@ double number_or(const nlohmann::json& body, const std::string& field, double fa
 ports::SimulationStatus parse_status(const nlohmann::json& body, const std::string& where) {
     ports::SimulationStatus s;
     const auto& state = required(body, where, "state");
-    if (!state.is_string()) field_error(where, "state", "a string");
+    if (!state.is_string()) {
+        field_error(where, "state", "a string");
+    }
     s.state = lower(state.get<std::string>());
     const auto& speed = required(body, where, "speed_multiplier");
-    if (!speed.is_number()) field_error(where, "speed_multiplier", "a numeric");
+    if (!speed.is_number()) {
+        field_error(where, "speed_multiplier", "a numeric");
+    }
     s.speed_multiplier = speed.get<double>();  // int at 8ff066d, float in later versions
-    if (auto it = body.find("current_time"); it != body.end() && it->is_string())
+    if (auto it = body.find("current_time"); it != body.end() && it->is_string()) {
         s.current_time = it->get<std::string>();
+    }
     s.drivers_total = required_long(body, where, "drivers_total");
     s.riders_total = required_long(body, where, "riders_total");
     s.active_trips_count = required_long(body, where, "active_trips_count");
@@ -130,7 +139,9 @@ SimulationClient::SimulationClient(SimulationClientOptions options)
                               .api_key = options_.api_key,
                               .sleep = options_.sleep,
                               .max_body_bytes = std::size_t{8} << 20U}) {
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+    while (!options_.base_url.empty() && options_.base_url.back() == '/') {
+        options_.base_url.pop_back();
+    }
     if (!options_.now) {
         options_.now = [] {
             return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -145,9 +156,15 @@ SimulationClientOptions SimulationClient::options_from(const config::Config& con
     SimulationClientOptions o;
     o.base_url = config.api.base_url;
     o.api_key = config.api.api_key;
-    if (config.api.timeout > 0) o.timeout_seconds = config.api.timeout;
-    if (config.api.health_timeout > 0) o.health_timeout_seconds = config.api.health_timeout;
-    if (config.api.connect_timeout > 0) o.connect_timeout_seconds = config.api.connect_timeout;
+    if (config.api.timeout > 0) {
+        o.timeout_seconds = config.api.timeout;
+    }
+    if (config.api.health_timeout > 0) {
+        o.health_timeout_seconds = config.api.health_timeout;
+    }
+    if (config.api.connect_timeout > 0) {
+        o.connect_timeout_seconds = config.api.connect_timeout;
+    }
     o.max_retries = std::max(0, config.api.max_retries);
     return o;
 }
@@ -164,7 +181,9 @@ SlidingWindowLimiter& SimulationClient::limiter(const std::string& group) {
 HttpResponse SimulationClient::call(const std::string& method, const std::string& path,
                                     const std::string& group, std::optional<std::string> body,
                                     bool idempotent) {
-    if (options_.pace_requests && group_limit(group) > 0) limiter(group).acquire();
+    if (options_.pace_requests && group_limit(group) > 0) {
+        limiter(group).acquire();
+    }
     HttpRequest request;
     request.method = method;
     request.url = options_.base_url + path;
@@ -231,7 +250,9 @@ void SimulationClient::stop() {
     try {
         call("POST", "/simulation/stop", "stop", "{}", false);
     } catch (const HttpError& e) {
-        if (e.status() != 500) throw;
+        if (e.status() != 500) {
+            throw;
+        }
         std::string state;
         try {
             state = status().state;
@@ -268,9 +289,13 @@ long SimulationClient::spawn(const std::string& kind, long n, long per_request) 
                 parse_spawn_response(parse_body(response, "POST", path),
                                      "POST " + config::redact_url_credentials(options_.base_url) + path);
             accepted += parsed.queued;
-            if (parsed.queued <= 0) break;  // the server queued nothing: do not loop forever
+            if (parsed.queued <= 0) {
+                break;  // the server queued nothing: do not loop forever
+            }
         } catch (const RuntimeFailure& e) {
-            if (accepted == 0) throw;
+            if (accepted == 0) {
+                throw;
+            }
             throw SpawnError(
                 fmt::format("{} ({} of {} {} were queued before this request)", e.what(), accepted, n, kind),
                 accepted);
@@ -304,11 +329,15 @@ ports::SpawnWaitResult SimulationClient::wait_for_spawn(double timeout_seconds) 
             result.drained = true;
             return result;
         }
-        if (result.waited_seconds >= timeout_seconds) return result;
+        if (result.waited_seconds >= timeout_seconds) {
+            return result;
+        }
         // At most one poll per second (spawn-status allows 60/min), never past the timeout.
         const double next = std::min(poll_started + 1.0, t0 + timeout_seconds);
         const double wait = next - options_.now();
-        if (wait > 0) options_.sleep(wait);
+        if (wait > 0) {
+            options_.sleep(wait);
+        }
     }
 }
 

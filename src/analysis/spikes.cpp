@@ -50,7 +50,9 @@ std::vector<bool> upward_spikes(std::span<const double> y, double k) {
     // Noise scale from the first differences (1.4826·MAD/√2 = σ for white noise; a ramp shifts their median,
     // not their spread; a spike moves only 2-4 of them), floored by the spread of the residuals themselves.
     std::vector<double> d(n - 1);
-    for (std::size_t i = 1; i < n; ++i) d[i - 1] = y[i] - y[i - 1];
+    for (std::size_t i = 1; i < n; ++i) {
+        d[i - 1] = y[i] - y[i - 1];
+    }
     const double scale = std::max(robust_sd(d) / std::sqrt(2.0), robust_sd(r));
     if (!(scale > 0)) {
         return flags;

@@ -79,7 +79,8 @@ long next_step_increment(const std::vector<JudgedLevel>& levels, long batch, lon
         return max_step;
     }
     const double wanted = std::floor(kStepFraction * distance / static_cast<double>(batch));
-    const double capped = std::min(wanted, static_cast<double>(max_step / batch));
+    const long max_batches = max_step / batch;  // whole batches
+    const double capped = std::min(wanted, static_cast<double>(max_batches));
     return std::max(1L, static_cast<long>(capped)) * batch;
 }
 

@@ -72,9 +72,8 @@ config::Config load_config(const cli::GlobalOptions& global) {
     return config::load(load);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Everything main does; main only makes sure nothing escapes it.
+int run_cli(int argc, char** argv) {
     CLI::App app{"perfrunner: load tests for the Docker Compose rideshare platform", "perfrunner"};
     app.footer(kExitCodes);
     app.set_version_flag("--version", std::string("perfrunner ") + PERFRUNNER_VERSION);
@@ -197,6 +196,19 @@ int main(int argc, char** argv) {
         return static_cast<int>(e.code());
     } catch (const std::exception& e) {
         print_error(std::string("internal error: ") + e.what() + " (please report this)");
+        return static_cast<int>(ExitCode::runtime_error);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run_cli(argc, argv);
+    } catch (...) {
+        // Only while setting up the command line or reporting an error (out of memory, most likely): nothing
+        // here may allocate.
+        std::fputs("perfrunner: internal error (please report this)\n", stderr);
         return static_cast<int>(ExitCode::runtime_error);
     }
 }

@@ -121,7 +121,8 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
         }
     }
     for (const auto& [name, value] : extra) {
-        out.push_back(name + "=" + value);
+        out.push_back(name);
+        out.back().append("=").append(value);
     }
     return out;
 }

@@ -17,6 +17,19 @@ struct ScenarioFixture : ::testing::Test {
         s.scenario_name = name;
         return s;
     }
+    // A baseline as the reference runs it (the simulation stopped: no real-time ratio) whose 10 status calls
+    // took `latency_ms` each (p95 = latency_ms).
+    void fill_stopped_baseline(model::ScenarioResult& baseline, double latency_ms) {
+        for (int i = 0; i < 10; ++i) {
+            model::Sample s;
+            s.timestamp = h.t0() - 100.0 + i;
+            model::PaceSample p;
+            p.state = "stopped";
+            p.status_latency_ms = latency_ms;
+            s.pace = p;
+            baseline.samples.push_back(s);
+        }
+    }
     // Idle containers plus one whose value a test decides, as a function of seconds since the start.
     void script(std::function<void(double t, ports::MetricsReading&)> tweak) {
         h.metrics.script = [tweak](double t) {

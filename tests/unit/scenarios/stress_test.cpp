@@ -118,17 +118,7 @@ struct RampCalibrationTest : ScenarioFixture {
     RampCalibrationTest() {
         h.config.scenarios.stress_mode = "ramp";
         h.config.scenarios.stress_max_duration_minutes = 2;
-        // A baseline whose status calls took 10 ms each (p95 10 ms), without a real-time ratio: the reference
-        // framework's baseline does not run the simulation.
-        for (int i = 0; i < 10; ++i) {
-            model::Sample sample;
-            sample.timestamp = h.t0() - 100.0 + i;
-            model::PaceSample pace;
-            pace.state = "stopped";
-            pace.status_latency_ms = 10.0;
-            sample.pace = pace;
-            baseline.samples.push_back(sample);
-        }
+        fill_stopped_baseline(baseline, 10.0);
     }
     const model::StressMetadata& md() const { return std::get<model::StressMetadata>(stress.metadata); }
     void run_stress() {

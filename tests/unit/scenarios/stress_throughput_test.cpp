@@ -43,18 +43,7 @@ struct StepFixture : ScenarioFixture {
     const model::StressStepResult& step() const {
         return std::get<model::StressMetadata>(stress.metadata).step_mode.value();
     }
-    // A baseline whose status calls took `latency_ms` each (p95 = latency_ms).
-    void baseline_latency(double latency_ms) {
-        for (int i = 0; i < 10; ++i) {
-            model::Sample s;
-            s.timestamp = h.t0() - 100.0 + i;
-            model::PaceSample p;
-            p.state = "stopped";
-            p.status_latency_ms = latency_ms;
-            s.pace = p;
-            baseline.samples.push_back(s);
-        }
-    }
+    void baseline_latency(double latency_ms) { fill_stopped_baseline(baseline, latency_ms); }
 };
 
 TEST_F(StepFixture, EveryJudgedLoadRecordsItsWindowThroughputAndTheUslIsFittedOnThem) {

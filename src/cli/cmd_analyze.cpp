@@ -2,15 +2,16 @@
 // today's config and write a new folder with the analysed results.json and every report. The input is never
 // written: a results file a soak run wrote for hours is worth more than any analysis of it.
 //
-// SIGINT/SIGTERM are caught and checked between the steps (read, analyse, write results.json, reports;
-// signals.hpp, stop_if_requested), so a Ctrl-C never leaves a half-written temporary file behind: the file
-// being written is finished and renamed, the steps after it are skipped (a running Chromium is stopped), and
-// the command exits 130.
+// SIGINT/SIGTERM are caught and checked between the steps (read; analyse while results.json is written;
+// reports; signals.hpp, stop_if_requested), so a Ctrl-C never leaves a half-written temporary file behind:
+// the file being written is finished and renamed, the steps after it are skipped (a running Chromium is
+// stopped), and the command exits 130.
 #include <cctype>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -111,24 +112,33 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     model::RunResult run = model::read_results_file(input);
     stop_if_requested(stop, "nothing written");
 
-    spdlog::debug("analysing {} scenarios", run.scenarios.size());
-    const analysis::Analysis result = analysis::analyze(run, config);
-    stop_if_requested(stop, "nothing written");
-    // As `run` exits: FAIL 3; no scenario completed 1 (like the run's own abort); else 0.
-    const int exit_code =
-        static_cast<int>(result.verdict == analysis::Verdict::fail         ? ExitCode::verdict_fail
-                         : result.verdict == analysis::Verdict::incomplete ? ExitCode::runtime_error
-                                                                           : ExitCode::ok);
-
-    run.analysis = analysis::analysis_json(result);
-    run.extra["verdict"] = analysis::verdict_json(result);
-    run.extra["schema_version"] = "perfrunner-results/1";
-    run.extra["generator"] = {{"name", "perfrunner"}, {"version", PERFRUNNER_VERSION}};
-    run.extra["exit_code"] = exit_code;
-
     const fs::path out_dir = create_output_directory(options, input);
     const fs::path results_path = out_dir / "results.json";
-    model::write_results_file(results_path, run);
+    // The analysis runs while another thread writes the samples into results.json (nearly all of its bytes,
+    // none of which the analysis changes); its members follow when both are done.
+    std::optional<analysis::Analysis> analysed;
+    int exit_code = 0;
+    try {
+        model::write_results_file(results_path, run, [&](model::RunResult& r) {
+            spdlog::debug("analysing {} scenarios", r.scenarios.size());
+            analysed = analysis::analyze(r, config);
+            // As `run` exits: FAIL 3; no scenario completed 1 (like the run's own abort); else 0.
+            exit_code = static_cast<int>(analysed->verdict == analysis::Verdict::fail ? ExitCode::verdict_fail
+                                         : analysed->verdict == analysis::Verdict::incomplete
+                                             ? ExitCode::runtime_error
+                                             : ExitCode::ok);
+            r.analysis = analysis::analysis_json(*analysed);
+            r.extra["verdict"] = analysis::verdict_json(*analysed);
+            r.extra["schema_version"] = "perfrunner-results/1";
+            r.extra["generator"] = {{"name", "perfrunner"}, {"version", PERFRUNNER_VERSION}};
+            r.extra["exit_code"] = exit_code;
+        });
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(out_dir, ignored);  // the folder this command created, still empty: nothing is left behind
+        throw;
+    }
+    const analysis::Analysis& result = *analysed;
     spdlog::debug("wrote {}", results_path.string());
     stop_if_requested(stop, fmt::format("{} written, no report", results_path.string()));
 

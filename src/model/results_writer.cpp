@@ -1,4 +1,7 @@
 // results.json writing: reference key order (results-schema.md §2, §4), then perfrunner additions (§9).
+#include <exception>
+#include <thread>
+
 #include "json_writer.hpp"
 #include "perfrunner/model/atomic_file.hpp"
 #include "perfrunner/model/results_json.hpp"
@@ -265,7 +268,8 @@ void write_scenario(JsonWriter& w, const RunResult& run, const ContainerKeys& ke
     w.end_object();
 }
 
-void write_run(JsonWriter& w, const RunResult& run) {
+// Every member before "analysis": nothing `analyze` changes (write_results_file with `complete`).
+void write_run_head(JsonWriter& w, const RunResult& run) {
     w.begin_object();
     w.plain_key("test_id");
     w.string(run.test_id);
@@ -291,6 +295,10 @@ void write_run(JsonWriter& w, const RunResult& run) {
         w.boolean(true);
         optional_string(w, "abort_reason", run.abort_reason);
     }
+}
+
+// "analysis" and the members perfrunner adds after it (verdict, generator, exit code, unknown keys).
+void write_run_tail(JsonWriter& w, const RunResult& run) {
     w.plain_key("analysis");
     w.json(run.analysis.is_null() ? nlohmann::json::object() : run.analysis, "analysis");
     if (run.extra.is_object()) {
@@ -303,6 +311,11 @@ void write_run(JsonWriter& w, const RunResult& run) {
 }
 
 }  // namespace
+
+void write_run(JsonWriter& w, const RunResult& run) {
+    write_run_head(w, run);
+    write_run_tail(w, run);
+}
 
 std::string to_json_text(const RunResult& run) {
     JsonWriter w(&detail::results_key_order());
@@ -317,6 +330,38 @@ void write_results_file(const std::filesystem::path& path, const RunResult& run)
     stream_file_atomically(path, [&](std::FILE* f) {
         JsonWriter w(&detail::results_key_order(), f);
         write_run(w, run);
+        w.raw("\n");
+        w.flush();
+    });
+}
+
+void write_results_file(const std::filesystem::path& path, RunResult& run,
+                        const std::function<void(RunResult&)>& complete) {
+    stream_file_atomically(path, [&](std::FILE* f) {
+        JsonWriter w(&detail::results_key_order(), f);
+        std::exception_ptr head_error;
+        std::exception_ptr complete_error;
+        {
+            std::jthread head([&] {
+                try {
+                    write_run_head(w, run);
+                } catch (...) {
+                    head_error = std::current_exception();
+                }
+            });
+            try {
+                complete(run);
+            } catch (...) {
+                complete_error = std::current_exception();
+            }
+        }  // joined: `w` is this thread's again
+        if (complete_error) {
+            std::rethrow_exception(complete_error);
+        }
+        if (head_error) {
+            std::rethrow_exception(head_error);
+        }
+        write_run_tail(w, run);
         w.raw("\n");
         w.flush();
     });

@@ -1,6 +1,7 @@
 #pragma once
 // The one place that maps the results model to and from results.json (../shared/spec/results-schema.md).
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,13 @@ std::string to_json_text(const RunResult& run);
 // Writes atomically (atomic_file.hpp), streamed: the text is never held in memory whole. Throws
 // RuntimeFailure.
 void write_results_file(const std::filesystem::path& path, const RunResult& run);
+
+// The same file, with `complete(run)` called on this thread while another thread writes every member before
+// "analysis" (the samples: nearly all of the file), so that `analyze` analyses while the bulk is written.
+// `complete` may set run.analysis and run.extra only (the members written after it returns); it reads the
+// rest of `run` like the writer does. An exception from either side leaves no file (and is rethrown, the
+// one from `complete` first).
+void write_results_file(const std::filesystem::path& path, RunResult& run,
+                        const std::function<void(RunResult&)>& complete);
 
 }  // namespace perfrunner::model

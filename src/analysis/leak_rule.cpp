@@ -15,11 +15,17 @@ namespace perfrunner::analysis {
 namespace {
 
 double skewness_of_differences(std::span<const double> y) {
-    if (y.size() < 4) return 0.0;
+    if (y.size() < 4) {
+        return 0.0;
+    }
     std::vector<double> d(y.size() - 1);
-    for (std::size_t i = 1; i < y.size(); ++i) d[i - 1] = y[i] - y[i - 1];
+    for (std::size_t i = 1; i < y.size(); ++i) {
+        d[i - 1] = y[i] - y[i - 1];
+    }
     double mean = 0;
-    for (double v : d) mean += v;
+    for (double v : d) {
+        mean += v;
+    }
     mean /= static_cast<double>(d.size());
     double m2 = 0, m3 = 0;
     for (double v : d) {
@@ -28,13 +34,17 @@ double skewness_of_differences(std::span<const double> y) {
     }
     m2 /= static_cast<double>(d.size());
     m3 /= static_cast<double>(d.size());
-    if (!(m2 > 0)) return 0.0;
+    if (!(m2 > 0)) {
+        return 0.0;
+    }
     return m3 / std::pow(m2, 1.5);
 }
 
 // Batch means of consecutive points (keeps the trend, bounds the O(n²) statistics).
 void reduce(std::vector<double>& t, std::vector<double>& y, std::size_t batch) {
-    if (batch <= 1) return;
+    if (batch <= 1) {
+        return;
+    }
     std::vector<double> bt, by;
     for (std::size_t i = 0; i < t.size(); i += batch) {
         const std::size_t end = std::min(i + batch, t.size());
@@ -59,7 +69,9 @@ double halves_z(const std::vector<double>& t, const std::vector<double>& y) {
         stats::ols_fit(std::span<const double>(t).first(half), std::span<const double>(y).first(half));
     const auto f2 =
         stats::ols_fit(std::span<const double>(t).subspan(half), std::span<const double>(y).subspan(half));
-    if (!f1.valid || !f2.valid) return 0.0;
+    if (!f1.valid || !f2.valid) {
+        return 0.0;
+    }
     const double se = std::sqrt(f1.se_eff * f1.se_eff + f2.se_eff * f2.se_eff);
     return se > 0 ? (f1.slope - f2.slope) / se : 0.0;
 }
@@ -73,7 +85,9 @@ double pooled_halves_z(const std::vector<double>& t, const std::vector<double>& 
         stats::ols_fit(std::span<const double>(t).first(half), std::span<const double>(y).first(half));
     const auto f2 =
         stats::ols_fit(std::span<const double>(t).subspan(half), std::span<const double>(y).subspan(half));
-    if (!all.valid || !f1.valid || !f2.valid || !(f1.se > 0) || !(f2.se > 0)) return 0.0;
+    if (!all.valid || !f1.valid || !f2.valid || !(f1.se > 0) || !(f2.se > 0)) {
+        return 0.0;
+    }
     // se_i = s_i/√Sxx_i ⇒ √Sxx_i = s_i/se_i; re-scale with the whole series' s and ρ.
     const double inflate = std::sqrt((1.0 + all.rho) / (1.0 - all.rho));
     const double se1 = all.residual_sd * inflate * f1.se / f1.residual_sd;
@@ -102,21 +116,30 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     // Reasons that forbid a regular verdict, in the order found; the first is the reported reason.
     std::vector<std::string> blockers;
     const auto block = [&](const char* why) { blockers.emplace_back(why); };
-    if (a.missing_fraction > s.max_missing_fraction) block("missing_data");
+    if (a.missing_fraction > s.max_missing_fraction) {
+        block("missing_data");
+    }
 
     // 1. warm-up, short spikes, steady-state check, then MSER-5 (around a linear steady state). `idx` keeps
     // the input index of every sample still used.
     const double start = phase_start.value_or(t_seconds[0]);
     std::size_t first = 0;
-    while (first < n && t_seconds[first] < start + s.warmup_seconds) ++first;
+    while (first < n && t_seconds[first] < start + s.warmup_seconds) {
+        ++first;
+    }
     a.warmup_samples = first;
     std::vector<std::size_t> idx;
-    for (std::size_t i = first; i < n; ++i) idx.push_back(i);
+    for (std::size_t i = first; i < n; ++i) {
+        idx.push_back(i);
+    }
     if (s.spike_k > 0) {
         // Short allocation bursts are not the level a leak raises; left in they inflate the residual spread
         // (OLS bound, MDS) and can fake a transient for the steady-state checks.
         std::vector<double> yy;
-        for (auto i : idx) yy.push_back(y_in[i]);
+        yy.reserve(idx.size());
+        for (auto i : idx) {
+            yy.push_back(y_in[i]);
+        }
         const auto spikes = stats::upward_spikes(yy, s.spike_k);
         std::vector<std::size_t> kept;
         for (std::size_t k = 0; k < idx.size(); ++k) {
@@ -145,8 +168,12 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     // half grows significantly faster than the second, drop the first half.
     for (int round = 0; s.settle_check && round < 3 && t.size() >= 24; ++round) {
         const double z = halves_z(t, y);
-        if (round == 0) a.settle_z = z;
-        if (!(z > stats::normal_quantile(1.0 - s.settle_alpha))) break;
+        if (round == 0) {
+            a.settle_z = z;
+        }
+        if (!(z > stats::normal_quantile(1.0 - s.settle_alpha))) {
+            break;
+        }
         a.settling_detected = true;
         ++a.settle_rounds;
         const std::size_t half = t.size() / 2;
@@ -158,7 +185,9 @@ LeakAssessment assess_leak(std::span<const double> t_seconds, std::span<const do
     a.mser = stats::mser5_linear(y);
     if (a.mser.valid) {
         a.mser_samples = a.mser.truncate_samples;
-        if (a.mser.at_boundary) block("no_steady_state");
+        if (a.mser.at_boundary) {
+            block("no_steady_state");
+        }
     }
     drop_front(a.mser_samples);
     series(t, y);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "analysis_config.hpp"
 #include "perfrunner/analysis/analysis_json.hpp"
 #include "perfrunner/analysis/duration.hpp"
 #include "perfrunner/analysis/early_stop.hpp"
@@ -16,25 +17,7 @@ using perfrunner::config::Config;
 
 namespace {
 
-Config test_config() {
-    Config c;
-    c.thresholds.memory_leak_mb_per_min = 1.0;
-    c.thresholds.memory_leak_monitor_mb_per_min = 0.5;
-    c.thresholds.memory_warning_percent = 70;
-    c.thresholds.memory_critical_percent = 85;
-    c.thresholds.cpu_leak_percent_per_min = 5;
-    c.thresholds.cpu_warning_percent = 70;
-    c.thresholds.cpu_critical_percent = 85;
-    c.analysis.leak_warmup_seconds = 30;
-    c.analysis.leak_alpha = 0.05;
-    c.analysis.leak_min_samples = 50;
-    c.analysis.leak_min_neff = 10;
-    c.analysis.leak_min_windows = 6;
-    c.analysis.leak_envelope_window_seconds = 30;
-    c.analysis.cooldown_active_window_seconds = 60;
-    c.analysis.cooldown_window_seconds = 120;
-    return c;
-}
+using perfrunner::testing_config::test_config;
 
 struct Builder {
     model::RunResult run;

@@ -4,6 +4,7 @@
 // as before.
 #include <gtest/gtest.h>
 
+#include "analysis_config.hpp"
 #include "perfrunner/analysis/analysis.hpp"
 #include "perfrunner/analysis/series.hpp"
 
@@ -14,11 +15,7 @@ using perfrunner::config::Config;
 namespace {
 
 Config config_with_redis() {
-    Config c;
-    c.thresholds.memory_warning_percent = 70;
-    c.thresholds.memory_critical_percent = 85;
-    c.thresholds.cpu_warning_percent = 70;
-    c.thresholds.cpu_critical_percent = 85;
+    Config c = perfrunner::testing_config::test_config();
     c.containers.push_back({"rideshare-redis", "Redis", "core", 0.25, std::nullopt, ""});
     c.thresholds.container_overrides["rideshare-redis"].memory_warning_percent = 40.0;
     return c;

@@ -1,18 +1,15 @@
 // The real `perfrunner` binary: exit codes, one-line errors, and input files left byte-for-byte untouched.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "perfrunner_process.hpp"
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -22,72 +19,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-    std::ofstream(p, std::ios::binary) << text;
-}
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        // Parameterised test names contain '/': flatten them so the whole directory is removed afterwards.
-        std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        std::replace(name.begin(), name.end(), '/', '_');
-        path = fs::temp_directory_path() / ("perfrunner-cli-" + std::to_string(::getpid()) + "-" + name);
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
-
-// Runs the binary with argv (no shell), stdout/stderr captured through files, in `cwd`.
-Result run(const std::vector<std::string>& args, const fs::path& cwd, std::vector<std::string> env = {}) {
-    const fs::path out = cwd / ".stdout";
-    const fs::path err = cwd / ".stderr";
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(o, 1);
-        ::dup2(e, 2);
-        if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-        ::unsetenv("PERFRUNNER_API_KEY");
-        ::unsetenv("PERFRUNNER_API_URL");
-        ::unsetenv("PERFRUNNER_CADVISOR_URL");
-        ::unsetenv("PERFRUNNER_PROMETHEUS_URL");
-        ::unsetenv("PERFRUNNER_METRICS_SOURCE");
-        for (auto& kv : env) ::putenv(kv.data());
-        std::vector<char*> argv;
-        std::string binary = PERFRUNNER_BINARY;
-        argv.push_back(binary.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(binary.c_str(), argv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-}
+namespace test_support = perfrunner::test_support;
+using test_support::read_file;
+using test_support::run_perfrunner;
+using test_support::TempDir;
+using test_support::write_file;
+using Result = test_support::Outcome;
 
 const fs::path kReference = fs::path(PERFRUNNER_SHARED_DIR) / "reference-results/py-framework-results.json";
 
@@ -102,10 +39,10 @@ void expect_one_error_line(const Result& r, const std::string& part) {
 
 TEST(Cli, VersionAndHelpDocumentExitCodes) {
     TempDir dir;
-    auto v = run({"--version"}, dir.path);
+    auto v = run_perfrunner({"--version"}, dir.path);
     EXPECT_EQ(v.exit_code, 0);
     EXPECT_THAT(v.out, HasSubstr("perfrunner " PERFRUNNER_VERSION));
-    auto h = run({"--help"}, dir.path);
+    auto h = run_perfrunner({"--help"}, dir.path);
     EXPECT_EQ(h.exit_code, 0);
     for (const char* s : {"run", "check", "analyze", "config", "--config", "--set", "--log-level", "--quiet",
                           "0    verdict PASS or WARNING", "2    usage, config or input error",
@@ -116,23 +53,23 @@ TEST(Cli, VersionAndHelpDocumentExitCodes) {
 
 TEST(Cli, UsageErrorsExitTwoWithOneLine) {
     TempDir dir;
-    expect_one_error_line(run({}, dir.path), "subcommand");
-    auto r = run({"analyze", "--no-such-option", "x.json"}, dir.path);
+    expect_one_error_line(run_perfrunner({}, dir.path), "subcommand");
+    auto r = run_perfrunner({"analyze", "--no-such-option", "x.json"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "--no-such-option");
-    r = run({"analyze", "x.json", "--png", "sometimes"}, dir.path);
+    r = run_perfrunner({"analyze", "x.json", "--png", "sometimes"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "--png");
-    r = run({"analyze"}, dir.path);
+    r = run_perfrunner({"analyze"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "RESULTS_JSON");
 }
 
 TEST(Cli, ConfigPrintsEffectiveConfigWithKeyRedacted) {
     TempDir dir;
-    spit(dir.path / "c.json", "// partial\n{\"api\": {\"timeout\": 9}}");
-    auto r = run({"config", "--config", "c.json", "--set", "sampling.interval_seconds=0.5"}, dir.path,
-                 {"PERFRUNNER_API_KEY=secret-from-env"});
+    write_file(dir.path / "c.json", "// partial\n{\"api\": {\"timeout\": 9}}");
+    auto r = run_perfrunner({"config", "--config", "c.json", "--set", "sampling.interval_seconds=0.5"},
+                            dir.path, {"PERFRUNNER_API_KEY=secret-from-env"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
     EXPECT_EQ(j["api"]["timeout"], 9.0);
@@ -144,15 +81,15 @@ TEST(Cli, ConfigPrintsEffectiveConfigWithKeyRedacted) {
 
 TEST(Cli, ConfigErrorsExitTwoWithOneLine) {
     TempDir dir;
-    auto r = run({"config", "--set", "thresholds.memory_warning_percent=150"}, dir.path);
+    auto r = run_perfrunner({"config", "--set", "thresholds.memory_warning_percent=150"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(
         r, "config key thresholds.memory_warning_percent = 150: expected a percentage in (0, 100]");
-    r = run({"--config", "missing.json", "config"}, dir.path);
+    r = run_perfrunner({"--config", "missing.json", "config"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "missing.json");
-    spit(dir.path / "bad.json", "{\"api\": {\"timout\": 5}}");
-    r = run({"config", "--config", "bad.json"}, dir.path);
+    write_file(dir.path / "bad.json", "{\"api\": {\"timout\": 5}}");
+    r = run_perfrunner({"config", "--config", "bad.json"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "config key api.timout = 5: expected no such key");
 }
@@ -160,11 +97,11 @@ TEST(Cli, ConfigErrorsExitTwoWithOneLine) {
 // `--set api.api_key 123456789` (a space for the '='): the stray argument is the key; it is not echoed.
 TEST(Cli, StrayArgumentsAreNotEchoed) {
     TempDir dir;
-    auto r = run({"config", "--set", "api.api_key", "123456789"}, dir.path);
+    auto r = run_perfrunner({"config", "--set", "api.api_key", "123456789"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "not expected: ***");
     EXPECT_THAT(r.err, Not(HasSubstr("123456789")));
-    r = run({"config", "--set", "123456789"}, dir.path);
+    r = run_perfrunner({"config", "--set", "123456789"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "expected key.path=value");
     EXPECT_THAT(r.err, Not(HasSubstr("123456789")));
@@ -172,8 +109,8 @@ TEST(Cli, StrayArgumentsAreNotEchoed) {
 
 TEST(Cli, RunAndCheckExist) {
     TempDir dir;
-    EXPECT_THAT(run({"run", "--help"}, dir.path).out, HasSubstr("run"));
-    EXPECT_EQ(run({"check", "--help"}, dir.path).exit_code, 0);
+    EXPECT_THAT(run_perfrunner({"run", "--help"}, dir.path).out, HasSubstr("run"));
+    EXPECT_EQ(run_perfrunner({"check", "--help"}, dir.path).exit_code, 0);
 }
 
 // The one folder `analyze` created beside its input (named "<stem>-analysis-<UTC time>[-N]").
@@ -191,13 +128,13 @@ std::vector<fs::path> analysis_folders(const fs::path& dir, const std::string& s
 TEST(Cli, AnalyzeReferenceFileWritesANewFolderAndNeverItsInput) {
     TempDir dir;
     fs::copy_file(kReference, dir.path / "results.json");
-    auto r = run({"analyze", "results.json", "--png", "never"}, dir.path);
+    auto r = run_perfrunner({"analyze", "results.json", "--png", "never"}, dir.path);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.exit_code << " " << r.err;
-    EXPECT_EQ(slurp(dir.path / "results.json"), slurp(kReference));  // byte for byte
+    EXPECT_EQ(read_file(dir.path / "results.json"), read_file(kReference));  // byte for byte
     const auto folders = analysis_folders(dir.path, "results");
     ASSERT_EQ(folders.size(), 1u);
     const fs::path out = folders.front();
-    const auto j = nlohmann::json::parse(slurp(out / "results.json"));
+    const auto j = nlohmann::json::parse(read_file(out / "results.json"));
     ASSERT_TRUE(j.contains("verdict"));
     const std::string status = j["verdict"]["overall_status"];
     EXPECT_EQ(r.exit_code, status == "fail" ? 3 : 0);
@@ -206,7 +143,7 @@ TEST(Cli, AnalyzeReferenceFileWritesANewFolderAndNeverItsInput) {
     EXPECT_EQ(j["generator"]["name"], "perfrunner");
     EXPECT_EQ(j["analysis"]["scenario_summaries"].size(), 4u);
     // the reference data survives the rewrite
-    const auto original = nlohmann::json::parse(slurp(kReference));
+    const auto original = nlohmann::json::parse(read_file(kReference));
     EXPECT_EQ(j["scenarios"], original["scenarios"]);
     EXPECT_EQ(j["config"], original["config"]);
     for (const char* f : {"summary.json", "report.md", "report.html", "junit.xml", "charts/index.html"}) {
@@ -219,10 +156,10 @@ TEST(Cli, AnalyzeReferenceFileWritesANewFolderAndNeverItsInput) {
         EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
     }
     // A second analysis never reuses the first one's folder.
-    r = run({"analyze", "results.json", "--png", "never", "--quiet"}, dir.path);
+    r = run_perfrunner({"analyze", "results.json", "--png", "never", "--quiet"}, dir.path);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
     EXPECT_EQ(analysis_folders(dir.path, "results").size(), 2u);
-    EXPECT_EQ(slurp(dir.path / "results.json"), slurp(kReference));
+    EXPECT_EQ(read_file(dir.path / "results.json"), read_file(kReference));
 }
 
 // The reference framework's bug #29 and its relatives: analysing a backup must not replace the run's own
@@ -231,24 +168,25 @@ TEST(Cli, AnalyzeOfABackupLeavesTheRunsResultsAlone) {
     TempDir dir;
     fs::create_directories(dir.path / "old");
     fs::copy_file(kReference, dir.path / "old/backup.json");
-    spit(dir.path / "old/results.json", "another run's file");
-    auto r = run({"analyze", "old/backup.json", "--png", "never", "--quiet"}, dir.path);
+    write_file(dir.path / "old/results.json", "another run's file");
+    auto r = run_perfrunner({"analyze", "old/backup.json", "--png", "never", "--quiet"}, dir.path);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
-    EXPECT_EQ(slurp(dir.path / "old/results.json"), "another run's file");
-    EXPECT_EQ(slurp(dir.path / "old/backup.json"), slurp(kReference));
+    EXPECT_EQ(read_file(dir.path / "old/results.json"), "another run's file");
+    EXPECT_EQ(read_file(dir.path / "old/backup.json"), read_file(kReference));
     EXPECT_EQ(analysis_folders(dir.path / "old", "backup").size(), 1u);
 }
 
 TEST(Cli, AnalyzeOutputMustBeNewOrEmpty) {
     TempDir dir;
     fs::copy_file(kReference, dir.path / "results.json");
-    auto r = run({"analyze", "results.json", "--output", ".", "--png", "never"}, dir.path);
+    auto r = run_perfrunner({"analyze", "results.json", "--output", ".", "--png", "never"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "--output .: exists and is not an empty folder");
-    EXPECT_EQ(slurp(dir.path / "results.json"), slurp(kReference));
+    EXPECT_EQ(read_file(dir.path / "results.json"), read_file(kReference));
     EXPECT_TRUE(analysis_folders(dir.path, "results").empty());
     fs::create_directories(dir.path / "empty");
-    r = run({"analyze", "results.json", "--output", "empty", "--png", "never", "--quiet"}, dir.path);
+    r = run_perfrunner({"analyze", "results.json", "--output", "empty", "--png", "never", "--quiet"},
+                       dir.path);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
     EXPECT_TRUE(fs::exists(dir.path / "empty/results.json"));
 }
@@ -256,7 +194,7 @@ TEST(Cli, AnalyzeOutputMustBeNewOrEmpty) {
 // Nulls stay null and members perfrunner does not know survive, in the file analyze writes.
 TEST(Cli, AnalyzeKeepsNullsAndUnknownSampleMembers) {
     TempDir dir;
-    auto doc = nlohmann::json::parse(slurp(kReference));
+    auto doc = nlohmann::json::parse(read_file(kReference));
     auto& sample = doc["scenarios"][0]["samples"][0];
     auto& container = sample["containers"].begin().value();
     container["memory_used_mb"] = nullptr;
@@ -266,10 +204,10 @@ TEST(Cli, AnalyzeKeepsNullsAndUnknownSampleMembers) {
     sample["pace"] = {{"state", "running"}, {"future_pace", 1}};
     sample["agents_queued"] = {{"drivers", 1}, {"riders", 1}, {"total", 2}, {"future_queue", true}};
     sample["rolling_averages"] = {{"web", {{"memory_percent", 1.0}, {"cpu_percent", 2.0}, {"n", 3}}}};
-    spit(dir.path / "in.json", doc.dump(2));
-    auto r = run({"analyze", "in.json", "--output", "out", "--png", "never", "--quiet"}, dir.path);
+    write_file(dir.path / "in.json", doc.dump(2));
+    auto r = run_perfrunner({"analyze", "in.json", "--output", "out", "--png", "never", "--quiet"}, dir.path);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
-    const auto j = nlohmann::json::parse(slurp(dir.path / "out/results.json"));
+    const auto j = nlohmann::json::parse(read_file(dir.path / "out/results.json"));
     const auto& s = j["scenarios"][0]["samples"][0];
     EXPECT_TRUE(s["containers"].begin().value()["memory_used_mb"].is_null());
     EXPECT_EQ(s["host"]["future_host"], "x");
@@ -281,9 +219,9 @@ TEST(Cli, AnalyzeKeepsNullsAndUnknownSampleMembers) {
 TEST(Cli, AnalyzeToAnotherFolderLeavesTheInputUntouched) {
     TempDir dir;
     fs::copy_file(kReference, dir.path / "in.json");
-    auto r = run({"analyze", "in.json", "--output", "out", "--png", "never", "--quiet"}, dir.path);
+    auto r = run_perfrunner({"analyze", "in.json", "--output", "out", "--png", "never", "--quiet"}, dir.path);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.err;
-    EXPECT_EQ(slurp(dir.path / "in.json"), slurp(kReference));
+    EXPECT_EQ(read_file(dir.path / "in.json"), read_file(kReference));
     EXPECT_TRUE(fs::exists(dir.path / "out/results.json"));
     EXPECT_TRUE(r.out.empty()) << r.out;  // --quiet: no summary
 }
@@ -299,11 +237,11 @@ class HostileAnalyze : public ::testing::TestWithParam<Hostile> {};
 TEST_P(HostileAnalyze, ExitTwoOneLineInputUnchanged) {
     TempDir dir;
     const auto& p = GetParam();
-    spit(dir.path / "results.json", p.text);
-    auto r = run({"analyze", "results.json", "--png", "never"}, dir.path);
+    write_file(dir.path / "results.json", p.text);
+    auto r = run_perfrunner({"analyze", "results.json", "--png", "never"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, p.message);
-    EXPECT_EQ(slurp(dir.path / "results.json"), p.text);  // byte for byte
+    EXPECT_EQ(read_file(dir.path / "results.json"), p.text);  // byte for byte
     for (const char* f : {"summary.json", "report.md", "report.html", "junit.xml", "charts"}) {
         EXPECT_FALSE(fs::exists(dir.path / f)) << f;
     }
@@ -316,7 +254,7 @@ TEST_P(HostileAnalyze, ExitTwoOneLineInputUnchanged) {
 }
 
 std::string reference_text() {
-    return slurp(kReference);
+    return read_file(kReference);
 }
 
 std::string replace_first(std::string text, const std::string& from, const std::string& to) {
@@ -372,7 +310,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Cli, MissingInputFileIsExitTwo) {
     TempDir dir;
-    auto r = run({"analyze", "nope.json"}, dir.path);
+    auto r = run_perfrunner({"analyze", "nope.json"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "nope.json: no such results file");
 }
@@ -382,20 +320,20 @@ TEST(Cli, MissingInputFileIsExitTwo) {
 TEST(Cli, EscapeSequencesFromFilesAreNotPrintedRaw) {
     TempDir dir;
     const std::string esc = R"(\u001b]0;pwned\u0007\u001b[2J\u009b31m)";
-    std::string text = slurp(kReference);
+    std::string text = read_file(kReference);
     text = replace_first(text, "\"rideshare-kafka\"", "\"rideshare-kafka" + esc + "\"");
     text = replace_first(text, "\"abort_reason\": null", "\"abort_reason\": \"boom" + esc + "\"");
-    spit(dir.path / "esc.json", text);
-    auto r =
-        run({"analyze", "esc.json", "--output", "out", "--png", "never", "--log-level", "debug"}, dir.path);
+    write_file(dir.path / "esc.json", text);
+    auto r = run_perfrunner(
+        {"analyze", "esc.json", "--output", "out", "--png", "never", "--log-level", "debug"}, dir.path);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.exit_code << " " << r.err;
     for (const std::string* s : {&r.out, &r.err}) {
         EXPECT_EQ(s->find('\x1b'), std::string::npos) << *s;
         EXPECT_EQ(s->find("\xc2\x9b"), std::string::npos) << *s;
     }
-    spit(dir.path / "bad.json", replace_first(slurp(kReference), "\"memory_used_mb\": 222.9",
-                                              "\"memory_used_mb\": \"" + esc + "\""));
-    r = run({"analyze", "bad.json", "--png", "never"}, dir.path);
+    write_file(dir.path / "bad.json", replace_first(read_file(kReference), "\"memory_used_mb\": 222.9",
+                                                    "\"memory_used_mb\": \"" + esc + "\""));
+    r = run_perfrunner({"analyze", "bad.json", "--png", "never"}, dir.path);
     EXPECT_EQ(r.exit_code, 2);
     expect_one_error_line(r, "memory_used_mb: expected a number");
     EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;

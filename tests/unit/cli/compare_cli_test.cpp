@@ -2,14 +2,9 @@
 // (synthetic runs, and the reference framework's file). Exit 0 for the same build, 3 naming the container and
 // metric that got worse, 2 with one line for bad input; inputs byte-for-byte untouched; no secret in any
 // output.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,6 +14,7 @@
 
 #include "fakes/synthetic_runs.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner_process.hpp"
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -29,65 +25,11 @@ namespace {
 namespace fs = std::filesystem;
 namespace fakes = perfrunner::fakes;
 
-struct Result {
-    int exit_code = -1;
-    std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        path =
-            fs::temp_directory_path() / ("perfrunner-compare-cli-" + std::to_string(::getpid()) + "-" + name);
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
-
-// The binary with argv (no shell) in cwd; stdout and stderr captured through files.
-Result run(const std::vector<std::string>& args, const fs::path& cwd) {
-    const fs::path out = cwd / ".stdout";
-    const fs::path err = cwd / ".stderr";
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(o, 1);
-        ::dup2(e, 2);
-        if (::chdir(cwd.c_str()) != 0) {
-            ::_exit(127);
-        }
-        std::string binary = PERFRUNNER_BINARY;
-        std::vector<std::string> copy = args;
-        std::vector<char*> argv{binary.data()};
-        for (auto& a : copy) {
-            argv.push_back(a.data());
-        }
-        argv.push_back(nullptr);
-        ::execv(binary.c_str(), argv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-}
+namespace test_support = perfrunner::test_support;
+using test_support::read_file;
+using test_support::run_perfrunner;
+using test_support::TempDir;
+using Result = test_support::Outcome;
 
 void write_run(const fs::path& dir, const fakes::RunShape& shape, const std::string& api_key = "***") {
     auto run = fakes::make_run(shape);
@@ -111,20 +53,20 @@ TEST(CompareCli, SameBuildExitsZeroAndLeavesTheInputsAlone) {
     TempDir dir;
     write_run(dir.path / "base", {.seed = 1});
     write_run(dir.path / "new", {.seed = 2});
-    const auto before_base = slurp(dir.path / "base/results.json");
-    const auto before_new = slurp(dir.path / "new/results.json");
-    const auto r = run({"compare", "base/results.json", "new", "--output", "cmp"}, dir.path);
+    const auto before_base = read_file(dir.path / "base/results.json");
+    const auto before_new = read_file(dir.path / "new/results.json");
+    const auto r = run_perfrunner({"compare", "base/results.json", "new", "--output", "cmp"}, dir.path);
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("no regression (exit 0)"));
     EXPECT_THAT(r.out, HasSubstr("  ~  "));
     for (const char* name : {"compare.json", "compare.md", "compare.html", "junit.xml"}) {
         EXPECT_TRUE(fs::is_regular_file(dir.path / "cmp" / name)) << name;
     }
-    const auto j = nlohmann::json::parse(slurp(dir.path / "cmp/compare.json"));
+    const auto j = nlohmann::json::parse(read_file(dir.path / "cmp/compare.json"));
     EXPECT_EQ(j["exit_code"], 0);
     EXPECT_GT(j["metrics"].size(), 20U);
-    EXPECT_EQ(slurp(dir.path / "base/results.json"), before_base);
-    EXPECT_EQ(slurp(dir.path / "new/results.json"), before_new);
+    EXPECT_EQ(read_file(dir.path / "base/results.json"), before_base);
+    EXPECT_EQ(read_file(dir.path / "new/results.json"), before_new);
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path / "base"), fs::directory_iterator()), 1);
 }
 
@@ -133,32 +75,33 @@ TEST(CompareCli, MoreCpuExitsThreeNamingContainerAndMetric) {
     write_run(dir.path / "base", {.seed = 3});
     write_run(dir.path / "new",
               {.simulation_cpu = 60.0, .last_healthy = 100, .breaking_point = 110, .seed = 4});
-    const auto r = run({"compare", "base", "new", "--output", "cmp"}, dir.path);
+    const auto r = run_perfrunner({"compare", "base", "new", "--output", "cmp"}, dir.path);
     EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr("regressions (exit 3):"));
     EXPECT_THAT(r.out, HasSubstr("  duration_leak/active rideshare-simulation cpu_percent: +"));
     EXPECT_THAT(r.out, HasSubstr("stress_test capacity: last healthy 200 → 100"));
     EXPECT_THAT(r.out, Not(HasSubstr("rideshare-kafka cpu_percent: +")));
-    EXPECT_THAT(slurp(dir.path / "cmp/junit.xml"), HasSubstr("<failure type=\"regression\""));
+    EXPECT_THAT(read_file(dir.path / "cmp/junit.xml"), HasSubstr("<failure type=\"regression\""));
     // Per-metric tolerance from the config: +20 % CPU is inside 30 %; the capacity drop still counts.
     const auto tolerant =
-        run({"compare", "base", "new", "--output", "cmp2", "--set", "compare.cpu_tolerance_percent=30",
-             "--set", "compare.capacity_tolerance_percent=50"},
-            dir.path);
+        run_perfrunner({"compare", "base", "new", "--output", "cmp2", "--set",
+                        "compare.cpu_tolerance_percent=30", "--set", "compare.capacity_tolerance_percent=50"},
+                       dir.path);
     EXPECT_EQ(tolerant.exit_code, 0) << tolerant.out << tolerant.err;
     EXPECT_THAT(tolerant.out, HasSubstr("within tolerance"));
 }
 
 TEST(CompareCli, ReferenceFrameworkFileOnEitherSide) {
     TempDir dir;
-    const auto before = slurp(kReference);
-    auto r = run({"compare", kReference.string(), kReference.string(), "--output", "same"}, dir.path);
+    const auto before = read_file(kReference);
+    auto r =
+        run_perfrunner({"compare", kReference.string(), kReference.string(), "--output", "same"}, dir.path);
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    const auto j = nlohmann::json::parse(slurp(dir.path / "same/compare.json"));
+    const auto j = nlohmann::json::parse(read_file(dir.path / "same/compare.json"));
     EXPECT_FALSE(j["metrics"].empty());
-    EXPECT_EQ(slurp(kReference), before);
+    EXPECT_EQ(read_file(kReference), before);
     write_run(dir.path / "ours", {.seed = 5});
-    r = run({"compare", kReference.string(), "ours", "--output", "mixed"}, dir.path);
+    r = run_perfrunner({"compare", kReference.string(), "ours", "--output", "mixed"}, dir.path);
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 3) << r.out << r.err;
     EXPECT_TRUE(fs::is_regular_file(dir.path / "mixed/compare.html"));
 }
@@ -166,13 +109,14 @@ TEST(CompareCli, ReferenceFrameworkFileOnEitherSide) {
 TEST(CompareCli, BadInputExitsTwoWithOneLine) {
     TempDir dir;
     write_run(dir.path / "base", {.seed = 1});
-    expect_one_error_line(run({"compare", "base", "missing.json"}, dir.path), "NEW missing.json");
-    expect_one_error_line(run({"compare", "base"}, dir.path), "NEW");
+    expect_one_error_line(run_perfrunner({"compare", "base", "missing.json"}, dir.path), "NEW missing.json");
+    expect_one_error_line(run_perfrunner({"compare", "base"}, dir.path), "NEW");
     std::ofstream(dir.path / "broken.json") << "{\"test_id\": \"x\", \"scenarios\": [";
-    expect_one_error_line(run({"compare", "broken.json", "base"}, dir.path), "broken.json");
-    expect_one_error_line(run({"compare", "base", "base", "--output", "base"}, dir.path), "--output base");
+    expect_one_error_line(run_perfrunner({"compare", "broken.json", "base"}, dir.path), "broken.json");
+    expect_one_error_line(run_perfrunner({"compare", "base", "base", "--output", "base"}, dir.path),
+                          "--output base");
     expect_one_error_line(
-        run({"compare", "base", "base", "--output", "x", "--set", "compare.alpha=2"}, dir.path),
+        run_perfrunner({"compare", "base", "base", "--output", "x", "--set", "compare.alpha=2"}, dir.path),
         "compare.alpha");
     EXPECT_FALSE(fs::exists(dir.path / "base/junit.xml"));
 }
@@ -182,10 +126,10 @@ TEST(CompareCli, SecretsInTheInputsReachNoOutput) {
     const std::string key = "sk-live-0123456789abcdef";
     write_run(dir.path / "base", {.seed = 1}, key);
     write_run(dir.path / "new", {.simulation_cpu = 60.0, .seed = 2}, key);
-    const auto r = run({"compare", "base", "new", "--output", "cmp"}, dir.path);
+    const auto r = run_perfrunner({"compare", "base", "new", "--output", "cmp"}, dir.path);
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_THAT(r.out + r.err, Not(HasSubstr(key)));
     for (const auto& entry : fs::directory_iterator(dir.path / "cmp")) {
-        EXPECT_THAT(slurp(entry.path()), Not(HasSubstr(key))) << entry.path();
+        EXPECT_THAT(read_file(entry.path()), Not(HasSubstr(key))) << entry.path();
     }
 }

@@ -4,7 +4,6 @@
 // code is 130. Each input carries a 40 MB string that its output keeps, so that the write takes long enough
 // to be caught in the act. Before the commands caught the signal, the process died mid-write and left the
 // temporary file behind.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,8 +11,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -21,6 +20,7 @@
 
 #include "perfrunner/model/journal.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner_process.hpp"
 
 using ::testing::HasSubstr;
 
@@ -28,28 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace perfrunner;
+using test_support::TempDir;
 
 constexpr std::size_t kPadding = 40U << 20U;
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct TempDir {
-    fs::path path =
-        fs::temp_directory_path() / ("perfrunner-interrupt-" + std::to_string(::getpid()) + "-" +
-                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    TempDir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
 
 // The reference run with a 40 MB member no reader knows (kept by every lossless rewrite).
 model::RunResult padded_reference() {
@@ -70,24 +51,7 @@ struct Interrupted {
 // up in `watched`.
 Interrupted interrupt_while_writing(const fs::path& cwd, std::vector<std::string> args,
                                     const fs::path& watched) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int devnull = ::open("/dev/null", O_WRONLY);
-        ::dup2(devnull, 1);
-        const int err = ::open((cwd / ".stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(err, 2);
-        if (::chdir(cwd.c_str()) != 0) {
-            ::_exit(127);
-        }
-        std::string binary = PERFRUNNER_BINARY;
-        std::vector<char*> argv{binary.data()};
-        for (auto& a : args) {
-            argv.push_back(a.data());
-        }
-        argv.push_back(nullptr);
-        ::execv(binary.c_str(), argv.data());
-        ::_exit(127);
-    }
+    const pid_t pid = test_support::spawn_perfrunner(cwd, std::move(args), "/dev/null", cwd / ".stderr");
     Interrupted out;
     int status = 0;
     while (::waitpid(pid, &status, WNOHANG) == 0) {
@@ -101,8 +65,8 @@ Interrupted interrupt_while_writing(const fs::path& cwd, std::vector<std::string
         }
         ::usleep(500);
     }
-    out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    out.err = slurp(cwd / ".stderr");
+    out.exit_code = test_support::exit_code_of(status);
+    out.err = test_support::read_file(cwd / ".stderr");
     for (const auto& e : fs::directory_iterator(watched)) {
         out.left.push_back(e.path().filename().string());
     }

@@ -1,13 +1,8 @@
 // `perfrunner rebuild RUN_DIR` with the real binary: a journal cut off mid-line becomes results.json and
 // every report; a folder without a readable journal is exit 2 with one line.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +11,7 @@
 
 #include "perfrunner/model/journal.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "perfrunner_process.hpp"
 
 using namespace perfrunner;
 using ::testing::HasSubstr;
@@ -24,56 +20,9 @@ using ::testing::StartsWith;
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct Folder {
-    fs::path path =
-        fs::temp_directory_path() / ("perfrunner-rebuild-" + std::to_string(::getpid()) + "-" +
-                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    Folder() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~Folder() { fs::remove_all(path); }
-};
-
-Outcome perfrunner_in(const fs::path& cwd, std::vector<std::string> args) {
-    const fs::path out = cwd / ".stdout";
-    const fs::path err = cwd / ".stderr";
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(o, 1);
-        ::dup2(e, 2);
-        if (::chdir(cwd.c_str()) != 0) {
-            ::_exit(127);
-        }
-        std::string binary = PERFRUNNER_BINARY;
-        std::vector<char*> argv{binary.data()};
-        for (auto& a : args) {
-            argv.push_back(a.data());
-        }
-        argv.push_back(nullptr);
-        ::execv(binary.c_str(), argv.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
-}
+using test_support::Outcome;
+using test_support::run_perfrunner;
+using test_support::TempDir;
 
 // A journal of the reference run as a run that was killed while writing its 61st sample would leave it.
 std::string killed_journal(std::size_t* samples_kept) {
@@ -105,11 +54,11 @@ std::string killed_journal(std::size_t* samples_kept) {
 }  // namespace
 
 TEST(Rebuild, AKilledRunsJournalBecomesResultsAndEveryReport) {
-    Folder dir;
+    TempDir dir;
     fs::create_directories(dir.path / "run");
     std::size_t kept = 0;
     std::ofstream(dir.path / "run" / "journal.jsonl", std::ios::binary) << killed_journal(&kept);
-    const Outcome r = perfrunner_in(dir.path, {"rebuild", "run", "--png", "never"});
+    const Outcome r = run_perfrunner({"rebuild", "run", "--png", "never"}, dir.path);
     // The run ended without its final record: aborted, so 1 (or 3 when its verdict is FAIL).
     EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 3) << r.exit_code << "\n" << r.err;
     EXPECT_THAT(r.err, HasSubstr("did not reach its end"));
@@ -130,7 +79,7 @@ TEST(Rebuild, AKilledRunsJournalBecomesResultsAndEveryReport) {
 }
 
 TEST(Rebuild, NoReadableJournalIsExitTwoWithOneLine) {
-    Folder dir;
+    TempDir dir;
     fs::create_directories(dir.path / "empty");
     fs::create_directories(dir.path / "garbage");
     std::ofstream(dir.path / "garbage" / "journal.jsonl") << "{\"not\": \"a journal\"}\n{broken\n";
@@ -138,7 +87,7 @@ TEST(Rebuild, NoReadableJournalIsExitTwoWithOneLine) {
          std::vector<std::pair<std::string, std::string>>{{"missing", "no such run folder"},
                                                           {"empty", "no run journal"},
                                                           {"garbage", "journal.jsonl line 1"}}) {
-        const Outcome r = perfrunner_in(dir.path, {"rebuild", folder});
+        const Outcome r = run_perfrunner({"rebuild", folder}, dir.path);
         EXPECT_EQ(r.exit_code, 2) << folder;
         EXPECT_THAT(r.err, StartsWith("perfrunner: ")) << folder;
         EXPECT_THAT(r.err, HasSubstr(expected)) << folder;

@@ -2,11 +2,8 @@
 // Hand-built inputs for the report writers: a four-scenario run, its analysis and a config, including a
 // container whose name is an HTML/script injection attempt.
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +12,7 @@
 #include "perfrunner/config/config.hpp"
 #include "perfrunner/model/results.hpp"
 #include "perfrunner/report/writer.hpp"
+#include "support/files.hpp"
 
 namespace perfrunner::report::testing {
 
@@ -296,27 +294,8 @@ inline analysis::Analysis make_analysis() {
 }
 
 // A fresh directory under the system temp dir, removed with the object.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "perfrunner-report-test-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
-
-inline std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test_support::read_file;
+using test_support::TempDir;
 
 // The figure JSON embedded in a chart page.
 inline nlohmann::json embedded_figure(const std::string& html) {

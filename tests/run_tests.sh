@@ -56,9 +56,9 @@ ctest --test-dir "$BUILD" --output-on-failure ${CTEST_ARGS:-} || rc=$?
 #    takes ~22 s with gcc -O2 -g and ~15 s with clang ASan+UBSan at the preset's -O2 -gline-tables-only (~28 s
 #    at -O2 -g: debug info was half the cost, line tables keep file:line in every report); so the 151 files the
 #    sanitized unit suite adds beyond the fuzz step's libraries (85 library/CLI + 66 tests) cost about what the
-#    66 gcc unit files cost (~1,400 vs ~1,470 CPU s), and the net CI cost is the suite's run (529 tests: 63 s
+#    66 gcc unit files cost (~1,550 vs ~1,470 CPU s), and the net CI cost is the suite's run (529 tests: 63 s
 #    with -j2; the gcc run it replaces took ~67 s serially) and 9 links of ~1 s. Building the unit suite in both
-#    builds would have added ~12 minutes of compiling on 2 cores (~20 at -O2 -g).
+#    builds would have added ~13 minutes of compiling on 2 cores (~20 at -O2 -g).
 #    Not checked in CI any more: gcc's warnings on the unit test files (clang's -Werror checks them instead).
 #  - every libFuzzer target for PERFRUNNER_FUZZ_SECONDS (20 s) from its seeds, regression inputs included
 #    (only the fuzz targets and the libraries under them are built).

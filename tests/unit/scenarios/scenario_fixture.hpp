@@ -3,6 +3,7 @@
 
 #include "fakes/harness.hpp"
 #include "perfrunner/scenarios/context.hpp"
+#include "perfrunner/scenarios/stress.hpp"
 
 namespace perfrunner::scenarios::testing {
 
@@ -41,6 +42,21 @@ struct ScenarioFixture : ::testing::Test {
             return m;
         };
     }
+};
+
+// A run with a baseline (filled by the test, e.g. fill_stopped_baseline) and the stress test run on the
+// fixture's config after it: the stress scenario reads the baseline's calibration.
+struct BaselineThenStressFixture : ScenarioFixture {
+    bool reserved = (run.scenarios.reserve(4), true);  // the references below stay valid
+    model::ScenarioResult& baseline = add("baseline");
+    model::ScenarioResult& stress = add("stress_test");
+
+    void run_stress() {
+        StressScenario s(h.config);
+        stress.scenario_params = s.params();
+        s.run(ctx, stress);
+    }
+    const model::StressMetadata& md() const { return std::get<model::StressMetadata>(stress.metadata); }
 };
 
 }  // namespace perfrunner::scenarios::testing

@@ -111,20 +111,11 @@ TEST_F(StressTest, RealTimeRatioBelowTheFloorIsAnRtrHit) {
 
 // Ramp mode (the reference's) with scenarios.stress_baseline_triggers: the same calibrated limits as step
 // mode.
-struct RampCalibrationTest : ScenarioFixture {
-    bool reserved = (run.scenarios.reserve(2), true);  // the references below stay valid
-    model::ScenarioResult& baseline = add("baseline");
-    model::ScenarioResult& stress = add("stress_test");
+struct RampCalibrationTest : scenarios::testing::BaselineThenStressFixture {
     RampCalibrationTest() {
         h.config.scenarios.stress_mode = "ramp";
         h.config.scenarios.stress_max_duration_minutes = 2;
         fill_stopped_baseline(baseline, 10.0);
-    }
-    const model::StressMetadata& md() const { return std::get<model::StressMetadata>(stress.metadata); }
-    void run_stress() {
-        scenarios::StressScenario s(h.config);
-        stress.scenario_params = s.params();
-        s.run(ctx, stress);
     }
     // Status latency grows with load: 5 ms + 0.5 ms per live driver (15 ms = 1.5x the baseline at 20).
     void latency_grows_with_load() {

@@ -9,7 +9,6 @@
 #include "scenario_fixture.hpp"
 
 using namespace perfrunner;
-using scenarios::testing::ScenarioFixture;
 
 namespace {
 
@@ -19,11 +18,7 @@ double usl_of(double drivers) {
     return analysis::stats::usl_throughput(drivers, kLambda, kSigma, kKappa);
 }
 
-struct StepFixture : ScenarioFixture {
-    bool reserved = (run.scenarios.reserve(4), true);  // the references below stay valid
-    model::ScenarioResult& baseline = add("baseline");
-    model::ScenarioResult& stress = add("stress_test");
-
+struct StepFixture : scenarios::testing::BaselineThenStressFixture {
     StepFixture() {
         h.config.scenarios.stress_mode = "step";
         // Simulation CPU: 2.1 % of one core per live driver -> the CPU threshold (90 %) at 43 drivers.
@@ -35,14 +30,7 @@ struct StepFixture : ScenarioFixture {
             return usl_of(static_cast<double>(agents) / 2.0);
         };
     }
-    void run_stress() {
-        scenarios::StressScenario s(h.config);
-        stress.scenario_params = s.params();
-        s.run(ctx, stress);
-    }
-    const model::StressStepResult& step() const {
-        return std::get<model::StressMetadata>(stress.metadata).step_mode.value();
-    }
+    const model::StressStepResult& step() const { return md().step_mode.value(); }
     void baseline_latency(double latency_ms) { fill_stopped_baseline(baseline, latency_ms); }
 };
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # README's demo: sets up this machine, builds perfrunner, starts the Docker engine and the bundled miniature
 # rideshare stack (tests/stack), and runs `perfrunner run` against it with the short demo config
-# (config/demo.json, about 6 minutes). Results land in results/<YYYYmmdd_HHMMSS>/. Extra arguments go to
-# `perfrunner run` (e.g. --scenarios baseline,stress).
+# (config/demo.json: a run of about 8 minutes, plus 1-2 for the chart PNGs). Results land in
+# results/<YYYYmmdd_HHMMSS>/. Extra arguments go to `perfrunner run` (e.g. --scenarios baseline,stress).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"

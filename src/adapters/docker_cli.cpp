@@ -169,8 +169,14 @@ std::vector<std::string> DockerCli::compose_args(std::initializer_list<std::stri
     return argv;
 }
 
+std::vector<std::string> DockerCli::down_argv() {
+    return compose_args({"down", "-v"});
+}
+
 void DockerCli::down() {
-    run(compose_args({"down", "-v", "-t", "1"}), true);
+    auto argv = down_argv();
+    argv.insert(argv.end(), {"-t", "1"});
+    run(argv, true);
 }
 
 void DockerCli::up() {

@@ -21,20 +21,16 @@ std::string still_there(DockerCli& docker) {
     return names.empty() ? "no container" : names;
 }
 
-// The `down -v` a user types on that host: the compose command in use, else `docker compose`.
+// The `down -v` a user types on that host: the compose arguments perfrunner's own teardown uses (compose
+// command, file, project and profiles: without its profiles `down` leaves a profile's services running).
 std::string remove_command(DockerCli& docker, bool name_the_engine) {
     const auto& o = docker.options();
-    std::vector<std::string> down =
-        o.compose_command.empty() ? std::vector<std::string>{o.docker, "compose"} : o.compose_command;
-    down.emplace_back("-f");
-    down.push_back(o.compose_file);
-    if (!o.project_name.empty()) {
-        down.emplace_back("-p");
-        down.push_back(o.project_name);
+    std::string command;
+    try {
+        command = format_command(docker.down_argv());
+    } catch (const std::exception&) {
+        command = "docker compose -f " + o.compose_file + " down -v";  // no compose answered: the usual one
     }
-    down.emplace_back("down");
-    down.emplace_back("-v");
-    const std::string command = format_command(down);
     return name_the_engine && !o.docker_host.empty() ? "DOCKER_HOST=" + o.docker_host + " " + command
                                                      : command;
 }

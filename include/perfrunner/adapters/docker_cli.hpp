@@ -81,6 +81,9 @@ class DockerCli final : public ports::StackController {
     // `compose config --format json` for the active profiles (v2 only; throws for v1).
     nlohmann::json compose_config();
     std::string project_name();
+    // The `compose ... down -v` of the teardown (file, project, profiles), without its 1-s stop timeout:
+    // what a user types to remove a stack left running.
+    std::vector<std::string> down_argv();
 
     const DockerCliOptions& options() const noexcept { return options_; }
 

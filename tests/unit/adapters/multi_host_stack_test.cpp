@@ -66,6 +66,7 @@ esac
             o.docker_host = std::string("unix:///run/") + host + ".sock";
             o.compose_file = (dir / "compose.yml").string();
             o.project_name = "p";
+            o.profiles = {"core", "monitoring"};
             o.expected_containers = {"sim"};
             o.services = {std::string("svc-") + host};
             o.command_timeout_seconds = 10;
@@ -122,6 +123,8 @@ TEST_F(TwoFakeHosts, AnOomOnTheSecondHostNamesThatHost) {
         << "the event stream runs against its own host";
 }
 
+// The remove command is the teardown's own compose arguments, profiles included: without them `down` leaves a
+// profile's services running.
 TEST_F(TwoFakeHosts, WhatIsLeftRunningIsNamedOnEveryHostWithItsOwnRemoveCommand) {
     auto s = stack();
     std::ofstream(dir / "main" / "ps") << R"([{"Name":"kafka","State":"running"}])";
@@ -136,7 +139,8 @@ TEST_F(TwoFakeHosts, WhatIsLeftRunningIsNamedOnEveryHostWithItsOwnRemoveCommand)
     const auto lines = ad::left_running_lines(left);
     ASSERT_EQ(lines.size(), 2u);
     const std::string edge_down = "DOCKER_HOST=unix:///run/edge.sock " + (dir / "edge" / "docker").string() +
-                                  " compose -f " + (dir / "compose.yml").string() + " -p p down -v";
+                                  " compose -f " + (dir / "compose.yml").string() +
+                                  " -p p --profile core --profile monitoring down -v";
     EXPECT_EQ(lines[1], "the stack is left running on edge: sim (running), new (created); remove it with `" +
                             edge_down + "`");
     EXPECT_NE(lines[0].find("on main: kafka (running); remove it with `DOCKER_HOST=unix:///run/main.sock "),

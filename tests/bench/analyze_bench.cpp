@@ -4,7 +4,9 @@
 // For each size (default 100,000 and 1,000,000 container samples: 20 containers x 5,000 / 50,000 ticks, see
 // analyze_bench_input.hpp) it writes a results.json with the model writer, then measures, each in its own
 // child process (so every figure starts from an empty heap):
-//   1. `perfrunner analyze --png never` (the real binary): wall time, CPU (user + system), peak RSS (wait4);
+//   1. `perfrunner analyze --png never` (the real binary): wall time, CPU (user + system), peak RSS and minor
+//      page faults (wait4); then the same with GLIBC_TUNABLES=glibc.malloc.hugetlb=1, which shows what the
+//      page faults of the model's memory cost (README "Big results files");
 //   2. the same steps in this process with a clock around each: read + parse (read_results_file), analysis
 //      (analysis::analyze + its JSON), results.json (write_results_file, streamed, fsynced), reports (every
 //      writer; no PNG), and the peak RSS after the read.
@@ -70,13 +72,16 @@ struct ChildFigures {
     double wall_s = 0;
     double cpu_s = 0;  // user + system
     double max_rss_mib = 0;
+    long minor_faults = 0;  // first touches of a page: on these VMs each costs several microseconds
 };
 
-// Runs argv as a child (no shell) and measures it with wait4.
-ChildFigures measure(const std::vector<std::string>& args) {
+// Runs argv as a child (no shell) and measures it with wait4; `tunables` (if not empty) is the child's
+// GLIBC_TUNABLES.
+ChildFigures measure(const std::vector<std::string>& args, const std::string& tunables = {}) {
     const auto t0 = std::chrono::steady_clock::now();
     const pid_t pid = ::fork();
     if (pid == 0) {
+        if (!tunables.empty()) ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1);
         std::vector<char*> argv;
         std::vector<std::string> copy = args;
         for (auto& a : copy) argv.push_back(a.data());
@@ -93,6 +98,7 @@ ChildFigures measure(const std::vector<std::string>& args) {
     f.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     f.cpu_s = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     f.max_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
+    f.minor_faults = usage.ru_minflt;
     return f;
 }
 
@@ -157,10 +163,15 @@ int stages_child(const fs::path& input, const fs::path& out_dir, const fs::path&
     }
 }
 
+// glibc >= 2.35: malloc asks for transparent huge pages (madvise) for its heap, so the model's memory is
+// faulted in 2 MiB at a time instead of 4 KiB.
+constexpr const char* kHugePageTunable = "glibc.malloc.hugetlb=1";
+
 struct Column {
     long samples = 0;
     double file_mib = 0;
-    ChildFigures analyze;  // the real binary
+    ChildFigures analyze;       // the real binary
+    ChildFigures analyze_huge;  // the same with glibc's malloc on transparent huge pages
     ChildFigures stages_child;
     Stages stages;
 };
@@ -181,6 +192,9 @@ Column measure_size(const Options& o, long samples) {
 
     col.analyze = measure({o.binary, "analyze", input.string(), "--png", "never", "--output",
                            (dir / "analyze").string(), "--quiet"});
+    col.analyze_huge = measure({o.binary, "analyze", input.string(), "--png", "never", "--output",
+                                (dir / "analyze-huge").string(), "--quiet"},
+                               kHugePageTunable);
     const std::string self = fs::canonical("/proc/self/exe").string();
     const fs::path figures = dir / "stages.txt";
     col.stages_child =
@@ -263,6 +277,15 @@ int main(int argc, char** argv) {
     row(
         cols, "  peak RSS / file", "%15.2f",
         [](const Column& c) { return c.analyze.max_rss_mib / c.file_mib; }, "goal: <= 2");
+    row(cols, "  minor page faults", "%15.0f",
+        [](const Column& c) { return static_cast<double>(c.analyze.minor_faults); });
+    std::printf("the same with GLIBC_TUNABLES=%s (malloc on transparent huge pages)\n", kHugePageTunable);
+    row(cols, "  wall (s)", "%15.3f", [](const Column& c) { return c.analyze_huge.wall_s; });
+    row(cols, "  CPU user+sys (s)", "%15.3f", [](const Column& c) { return c.analyze_huge.cpu_s; });
+    row(cols, "  peak RSS / file", "%15.2f",
+        [](const Column& c) { return c.analyze_huge.max_rss_mib / c.file_mib; });
+    row(cols, "  minor page faults", "%15.0f",
+        [](const Column& c) { return static_cast<double>(c.analyze_huge.minor_faults); });
     std::printf("stages (the same steps in one process): wall s / CPU s\n");
     stage_row(cols, "  read + parse", [](const Column& c) { return c.stages.read; });
     stage_row(cols, "  analysis", [](const Column& c) { return c.stages.analysis; });
@@ -277,7 +300,10 @@ int main(int argc, char** argv) {
     if (!o.keep) fs::remove_all(o.dir);
     bool ok = true;
     for (const auto& c : cols) {
-        ok = ok && (c.analyze.exit_code == 0 || c.analyze.exit_code == 3) && c.stages_child.exit_code == 0;
+        for (const auto* a : {&c.analyze, &c.analyze_huge}) {
+            ok = ok && (a->exit_code == 0 || a->exit_code == 3);
+        }
+        ok = ok && c.stages_child.exit_code == 0;
     }
     return ok ? 0 : 1;
 }

@@ -22,7 +22,7 @@ struct RunOutcome {
 RunOutcome run_build(const std::string& name, const std::string& cpu_per_agent) {
     RunOutcome r;
     r.dir = e2e::fresh_dir(name);
-    e2e::Process p(e2e::run_argv(r.dir, {"--scenarios", "stress,duration", "--agents", "40", "--keep-stack"},
+    e2e::Process p(e2e::run_argv(r.dir, {"--scenarios", "stress,duration", "--agents", "40"},
                                  {// a busy CI host must not end stress at its first level
                                   "scenarios.host_cpu_threshold_percent=100",
                                   // 45 samples: compare tests a series of at least 30 per side
@@ -80,12 +80,24 @@ std::string simulation_leak_verdict(const nlohmann::json& results) {
     return la.value("rideshare-simulation", nlohmann::json::object()).value("verdict", "(none)");
 }
 
+// Brings the stack back up when the test ends, also when an assertion ends it early.
+struct StackRestoredAtExit {
+    StackRestoredAtExit() = default;
+    StackRestoredAtExit(const StackRestoredAtExit&) = delete;
+    StackRestoredAtExit& operator=(const StackRestoredAtExit&) = delete;
+    ~StackRestoredAtExit() {
+        e2e::run_quiet({"bash", (e2e::source_dir() / "tests/stack/up.sh").string()}, 240.0);
+    }
+};
+
 }  // namespace
 
 TEST(CompareE2E, SameBuildPassesAndTwentyPercentMoreCpuPerAgentIsARegression) {
     PERFRUNNER_REQUIRE_STACK_OR_SKIP();
-    // Every run starts from a clean restart; the stack is kept at the end (the e2e tests after this one
-    // expect it up, as the ctest fixture left it), and the last run is the default build's.
+    // Each run starts from a clean restart and ends with `down -v`; whatever happens, the test leaves the
+    // stack as the ctest fixture started it (tests/stack/up.sh: fresh containers), which the tests after it
+    // expect.
+    const StackRestoredAtExit restore_stack;
     const auto base = run_build("cmp-base", "0.0025");
     const auto costly = run_build("cmp-costly", "0.003");
     const auto same = run_build("cmp-same", "0.0025");

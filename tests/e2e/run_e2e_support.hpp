@@ -118,6 +118,11 @@ inline int run_quiet(const std::vector<std::string>& argv, double timeout_second
     return code.value_or(-1);
 }
 
+// Brings the stack back as the ctest fixture starts it (tests/stack/up.sh), for a test that took it down.
+inline void restore_stack() {
+    run_quiet({"bash", (source_dir() / "tests/stack/up.sh").string()}, 240.0);
+}
+
 // The real stack can run here: docker answers and the stand-in images exist.
 inline bool stack_usable(std::string& why) {
     if (run_quiet({"docker", "info"}) != 0) {

@@ -237,7 +237,7 @@ TEST(FaultE2E, DockerEngineStopped) {
     EXPECT_TRUE(f.code == 0 || f.code == 1 || f.code == 3) << outcome;
     table_line("(d) stop the Docker engine for 8 s", outcome, results_samples(*f.run), f.taken.size());
     // Whatever the stack did while the engine was away, the test leaves it as the next one expects.
-    e2e::run_quiet({"bash", (e2e::source_dir() / "tests/stack/up.sh").string()}, 240.0);
+    e2e::restore_stack();
 }
 
 TEST(FaultE2E, RunFolderDiskFull) {

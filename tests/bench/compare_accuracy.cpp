@@ -1,26 +1,32 @@
 // Accuracy benchmark of `perfrunner compare`'s regression rule (issue 14). Not a test: prints a table.
 //
-// A "pair of runs" is a family of m comparisons (default 50: the bundled stack's 4 containers × CPU and
-// memory plus the simulation's throughput, latency and real-time ratio, over baseline, duration and a few
-// speed steps). Each comparison draws a base series and a new series of 2-s samples (values rounded to 0.1
-// like results.json) around a level of 50 (a CPU %) with a marginal standard deviation of CV × level: white
-// noise, or AR(1) with ρ = 0.9 started in its stationary distribution. In "same" pairs every comparison has
-// the same distribution on both sides; in "+x %" pairs the first comparison's new level is 50·(1 + x) (a CPU
-// increase, higher is worse). Every family goes through analysis::compare_series, the path of `perfrunner
+// Two tables. ONE PHASE: a "pair of runs" is a family of m comparisons (default 50) of one phase length, the
+// first of them shifted: what one phase alone can detect. WHOLE RUNS: a pair of runs is every window that
+// compare_runs.cpp takes from a run of the default config (baseline, the duration scenario's active phase,
+// each speed step x2…x1024), each with CPU and memory of every configured container plus the simulation's
+// throughput, status latency and real-time ratio; a CPU increase of one container is a shift of its CPU in
+// every loaded window (duration active and each speed step, not the idle baseline), and it is detected when
+// compare reports it in at least one — the gate's exit 3. The same whole-run family without speed scaling
+// shows what a shorter run gives up. Each comparison draws a base series and a new series of 2-s samples
+// (values rounded to 0.1 like results.json) around a level of 50 (a CPU %) with a marginal standard deviation
+// of CV × level: white noise, or AR(1) with ρ = 0.9 started in its stationary distribution. Every series is
+// judged as a CPU % (the smallest floor: the strictest case for false alarms). In "same" pairs every
+// comparison has the same distribution on both sides; in "+x %" pairs the shifted comparisons' new level is
+// 50·(1 + x) (higher is worse). Every family goes through analysis::compare_series, the path of `perfrunner
 // compare`: stats::median_shift per comparison, the Holm adjustment over the family, the regression rule with
 // the default CPU tolerance (10 %) and floor (2 points). Phase lengths are the defaults of
-// config/perfrunner.json: baseline, the duration scenario's active phase and one speed-scaling step;
-// COMPARE_EXTRA_SAMPLES="30,60" adds rows of other lengths (in samples).
+// config/perfrunner.json; COMPARE_EXTRA_SAMPLES="30,60" adds one-phase rows of other lengths (in samples).
 //
 // Columns: fwer = pairs with at least one false regression (the compare gate's false alarm, exit 3 on a same
 // build); cmp = false regressions per null comparison; sig = null comparisons with raw p < 0.05 (the test's
 // own calibration, before Holm and tolerance: ≈ 5 % when exact, less when conservative); +x % = pairs in
-// which the shifted comparison is reported as a regression; "+20% ρ=" = the same +20 % pairs when the test
+// which a shifted comparison is reported as a regression; "+20% ρ=" = the same +20 % pairs when the test
 // is given the true lag-1 autocorrelation instead of estimating it (0 for white noise): the ceiling, what
 // estimating ρ costs. No real run knows its ρ; the column says how far the estimate is from the limit.
 //
-// Usage: compare_accuracy [trials]   (default 400 pairs per cell)
-// Environment: COMPARE_FAMILY=m, COMPARE_CVS="0.05,0.10" (marginal SD / level), COMPARE_RHO=0.9.
+// Usage: compare_accuracy [trials]   (default 400 pairs per cell; ~7 min on one core)
+// Environment: COMPARE_FAMILY=m (one-phase table), COMPARE_CVS="0.05,0.10" (marginal SD / level),
+// COMPARE_RHO=0.9.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -44,12 +50,6 @@ enum class Noise { white, ar1 };
 struct Phase {
     std::string name;
     std::size_t samples;
-};
-
-struct Cell {
-    Noise noise;
-    double cv;
-    double shift;
 };
 
 struct Rates {
@@ -77,30 +77,39 @@ std::vector<double> generate(Noise noise, double rho, double level, double sd, s
     return y;
 }
 
-Rates run_cell(const Cell& cell, std::size_t n, int family, double rho, int trials, std::uint64_t seed,
-               bool rho_known = false) {
+// One comparison of a family: its length in samples, and whether the new run's level is shifted in it.
+struct Comparison {
+    std::size_t samples = 0;
+    bool shifted = false;
+};
+
+// A family of comparisons = what `perfrunner compare` compares for one pair of runs. Detected = at least one
+// shifted comparison is reported as a regression (the gate's exit 3 names it); every other comparison is a
+// null one, and a regression there is a false alarm.
+Rates run_family(Noise noise, double cv, double shift, const std::vector<Comparison>& family, double rho,
+                 int trials, std::uint64_t seed, bool rho_known = false) {
     std::mt19937_64 rng(seed);
     Rates rates;
     analysis::CompareSettings settings;  // defaults: α 0.05, CPU tolerance 10 %, floor 2 points
     settings.alpha = kAlpha;
     if (rho_known) {
-        settings.known_lag1 = cell.noise == Noise::ar1 ? rho : 0.0;
+        settings.known_lag1 = noise == Noise::ar1 ? rho : 0.0;
     }
-    std::vector<analysis::SeriesPair> pairs(static_cast<std::size_t>(family));
+    std::vector<analysis::SeriesPair> pairs(family.size());
     for (int trial = 0; trial < trials; ++trial) {
-        for (int k = 0; k < family; ++k) {
-            auto& pair = pairs[static_cast<std::size_t>(k)];
+        for (std::size_t k = 0; k < family.size(); ++k) {
+            auto& pair = pairs[k];
             pair.key = {"bench", "phase", "c" + std::to_string(k), analysis::CompareMetric::cpu_percent};
-            const double new_level = k == 0 ? kLevel * (1.0 + cell.shift) : kLevel;
-            pair.base = generate(cell.noise, rho, kLevel, cell.cv * kLevel, n, rng);
-            pair.next = generate(cell.noise, rho, new_level, cell.cv * kLevel, n, rng);
+            const double new_level = family[k].shifted ? kLevel * (1.0 + shift) : kLevel;
+            pair.base = generate(noise, rho, kLevel, cv * kLevel, family[k].samples, rng);
+            pair.next = generate(noise, rho, new_level, cv * kLevel, family[k].samples, rng);
         }
         const auto comparisons = analysis::compare_series(pairs, settings);
-        bool false_alarm = false;
+        bool false_alarm = false, detected = false;
         for (std::size_t k = 0; k < comparisons.size(); ++k) {
             const bool regression = comparisons[k].verdict.change_class == analysis::ChangeClass::regression;
-            if (k == 0 && cell.shift > 0) {
-                rates.detected += regression ? 1 : 0;
+            if (family[k].shifted && shift > 0) {
+                detected = detected || regression;
                 continue;
             }
             ++rates.null_comparisons;
@@ -108,10 +117,60 @@ Rates run_cell(const Cell& cell, std::size_t n, int family, double rho, int tria
             rates.raw_significant += comparisons[k].shift.valid && comparisons[k].shift.p < kAlpha ? 1 : 0;
             false_alarm = false_alarm || regression;
         }
+        rates.detected += detected ? 1 : 0;
         rates.pairs_with_false_regression += false_alarm ? 1 : 0;
         ++rates.pairs;
     }
     return rates;
+}
+
+// Prints one table row per noise model and CV for a family; collects the cells that miss the targets.
+void print_rows(const std::string& name, const std::vector<Comparison>& family, double rho, int trials,
+                const std::vector<double>& cvs, std::vector<std::string>& misses) {
+    const double shifts[] = {0.05, 0.10, 0.20, 0.40};
+    std::printf("%-10s %5s | %6s %6s %6s | %6s %6s %6s %6s | %9s\n", "noise", "CV", "fwer", "cmp", "sig",
+                "+5%", "+10%", "+20%", "+40%", "+20% ρ=");
+    std::size_t total_samples = 0;
+    for (const auto& c : family) {
+        total_samples += c.samples;
+    }
+    for (const Noise noise : {Noise::white, Noise::ar1}) {
+        for (const double cv : cvs) {
+            const auto seed = [&](double shift) {
+                return 0xc0'3a'7eULL * 1000003ULL + total_samples * 7919ULL + family.size() * 613ULL +
+                       static_cast<std::uint64_t>(noise) * 104729ULL +
+                       static_cast<std::uint64_t>(cv * 1000) * 31ULL +
+                       static_cast<std::uint64_t>(shift * 100);
+            };
+            const Rates same = run_family(noise, cv, 0.0, family, rho, trials, seed(0.0));
+            const auto pct = [](long v, long total) {
+                return total > 0 ? 100.0 * static_cast<double>(v) / static_cast<double>(total) : 0.0;
+            };
+            const double fwer = pct(same.pairs_with_false_regression, same.pairs);
+            std::printf("%-10s %4.0f%% | %6.1f %6.2f %6.2f |", noise == Noise::white ? "white" : "AR(1)",
+                        cv * 100, fwer, pct(same.false_regressions, same.null_comparisons),
+                        pct(same.raw_significant, same.null_comparisons));
+            const std::string cell = name + ", " + (noise == Noise::white ? "white" : "AR(1)") + ", CV " +
+                                     std::to_string(static_cast<int>(cv * 100)) + " %";
+            if (fwer > 2.0) {
+                misses.push_back("false regressions " + cell);
+            }
+            for (const double shift : shifts) {
+                const Rates r = run_family(noise, cv, shift, family, rho, trials, seed(shift));
+                const double detected = pct(r.detected, r.pairs);
+                std::printf(" %6.1f", detected);
+                if (shift == 0.20 && detected < 95.0) {
+                    misses.push_back("+20 % detected " + std::to_string(detected).substr(0, 5) +
+                                     " %: " + cell);
+                }
+            }
+            // The ceiling: the same pairs (same seed) with the true ρ given to the test instead of estimated.
+            const Rates ceiling =
+                run_family(noise, cv, 0.20, family, rho, trials, seed(0.20), /*rho_known=*/true);
+            std::printf(" | %9.1f\n", pct(ceiling.detected, ceiling.pairs));
+        }
+    }
+    std::printf("\n");
 }
 
 std::vector<double> parse_list(const char* text, std::vector<double> fallback) {
@@ -130,80 +189,101 @@ std::vector<double> parse_list(const char* text, std::vector<double> fallback) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // rows as they are computed (the whole table takes minutes)
     const int trials = argc > 1 ? std::max(1, std::atoi(argv[1])) : 400;
-    const int family =
+    const int family_size =
         std::getenv("COMPARE_FAMILY") ? std::max(1, std::atoi(std::getenv("COMPARE_FAMILY"))) : 50;
     const double rho = std::getenv("COMPARE_RHO") ? std::atof(std::getenv("COMPARE_RHO")) : 0.9;
     const auto cvs = parse_list(std::getenv("COMPARE_CVS"), {0.05, 0.10});
     const auto config = perfrunner::config::defaults();
     const double interval = config.sampling.interval_seconds;
+    const auto samples_of = [&](double seconds) { return static_cast<std::size_t>(seconds / interval); };
+    const std::size_t baseline = samples_of(config.scenarios.baseline_duration_seconds);
+    const std::size_t active = samples_of(config.scenarios.duration_active_minutes * 60.0);
+    const std::size_t speed_step = samples_of(config.scenarios.speed_scaling_step_duration_minutes * 60.0);
     std::vector<Phase> phases{
         {"baseline " + std::to_string(static_cast<int>(config.scenarios.baseline_duration_seconds)) + " s",
-         static_cast<std::size_t>(config.scenarios.baseline_duration_seconds / interval)},
+         baseline},
         {"duration active " + std::to_string(static_cast<int>(config.scenarios.duration_active_minutes)) +
              " min",
-         static_cast<std::size_t>(config.scenarios.duration_active_minutes * 60.0 / interval)},
+         active},
         {"speed step " +
              std::to_string(static_cast<int>(config.scenarios.speed_scaling_step_duration_minutes)) + " min",
-         static_cast<std::size_t>(config.scenarios.speed_scaling_step_duration_minutes * 60.0 / interval)},
+         speed_step},
     };
     for (const double samples : parse_list(std::getenv("COMPARE_EXTRA_SAMPLES"), {})) {
         phases.push_back(
             {std::to_string(static_cast<int>(samples * interval)) + " s", static_cast<std::size_t>(samples)});
     }
-    const double shifts[] = {0.05, 0.10, 0.20, 0.40};
     std::printf(
-        "compare accuracy: %d pairs of runs per cell, family of %d comparisons per pair (Holm), "
-        "%.0f-s samples, level %.0f, tolerance 10 %%, floor 2, alpha %.2f, AR(1) rho %.2f\n",
-        trials, family, interval, kLevel, kAlpha, rho);
+        "compare accuracy: %d pairs of runs per cell, %.0f-s samples, level %.0f, tolerance 10 %%, floor 2, "
+        "alpha %.2f, AR(1) rho %.2f\n",
+        trials, interval, kLevel, kAlpha, rho);
     std::printf(
         "same: fwer = pairs with >= 1 false regression, cmp = per null comparison, sig = raw p < .05 per "
-        "null comparison; +x %%: shifted comparison reported as a regression. Rates in %%.\n\n");
+        "null comparison; +x %%: the shifted series reported as a regression. Rates in %%.\n\n");
     std::vector<std::string> misses;
+
+    std::printf(
+        "ONE PHASE: a family of %d comparisons of that length, one of them shifted (what one phase alone "
+        "detects)\n\n",
+        family_size);
     for (const auto& phase : phases) {
         std::printf("%s (n = %zu per side)\n", phase.name.c_str(), phase.samples);
-        std::printf("%-10s %5s | %6s %6s %6s | %6s %6s %6s %6s | %9s\n", "noise", "CV", "fwer", "cmp", "sig",
-                    "+5%", "+10%", "+20%", "+40%", "+20% ρ=");
-        for (const Noise noise : {Noise::white, Noise::ar1}) {
-            for (const double cv : cvs) {
-                const auto cell_seed = [&](double shift) {
-                    return 0xc0'3a'7eULL * 1000003ULL + phase.samples * 7919ULL +
-                           static_cast<std::uint64_t>(noise) * 104729ULL +
-                           static_cast<std::uint64_t>(cv * 1000) * 31ULL +
-                           static_cast<std::uint64_t>(shift * 100);
-                };
-                const Rates same =
-                    run_cell({noise, cv, 0.0}, phase.samples, family, rho, trials, cell_seed(0.0));
-                const auto pct = [](long v, long total) {
-                    return total > 0 ? 100.0 * static_cast<double>(v) / static_cast<double>(total) : 0.0;
-                };
-                const double fwer = pct(same.pairs_with_false_regression, same.pairs);
-                std::printf("%-10s %4.0f%% | %6.1f %6.2f %6.2f |", noise == Noise::white ? "white" : "AR(1)",
-                            cv * 100, fwer, pct(same.false_regressions, same.null_comparisons),
-                            pct(same.raw_significant, same.null_comparisons));
-                const std::string cell = phase.name + ", " + (noise == Noise::white ? "white" : "AR(1)") +
-                                         ", CV " + std::to_string(static_cast<int>(cv * 100)) + " %";
-                if (fwer > 2.0) {
-                    misses.push_back("false regressions " + cell);
-                }
-                for (const double shift : shifts) {
-                    const Rates r =
-                        run_cell({noise, cv, shift}, phase.samples, family, rho, trials, cell_seed(shift));
-                    const double detected = pct(r.detected, r.pairs);
-                    std::printf(" %6.1f", detected);
-                    if (shift == 0.20 && detected < 95.0) {
-                        misses.push_back("+20 % detected " + std::to_string(detected).substr(0, 5) +
-                                         " %: " + cell);
-                    }
-                }
-                // The ceiling: the same pairs (same seed) with the true ρ given to the test instead of
-                // estimated.
-                const Rates ceiling = run_cell({noise, cv, 0.20}, phase.samples, family, rho, trials,
-                                               cell_seed(0.20), /*rho_known=*/true);
-                std::printf(" | %9.1f\n", pct(ceiling.detected, ceiling.pairs));
+        std::vector<Comparison> family(static_cast<std::size_t>(family_size), {phase.samples, false});
+        family.front().shifted = true;
+        print_rows(phase.name, family, rho, trials, cvs, misses);
+    }
+
+    // Whole runs: the windows `perfrunner compare` takes from a run (compare_runs.cpp: baseline, the duration
+    // scenario's active phase, each speed step), each with CPU and memory of every configured container and
+    // the simulation's throughput, status latency and real-time ratio, all at the default phase lengths. A
+    // CPU increase of the simulation container shows in every loaded window (duration active, each speed
+    // step), not in the idle baseline. Every series is modelled as a CPU % (the smallest floor: the strictest
+    // case for false alarms).
+    const std::size_t containers = config.containers.size();
+    const std::size_t per_window = containers * 2 + 3;
+    int speed_steps = 0;
+    for (int m = 2; m <= config.scenarios.speed_scaling_max_multiplier; m *= 2) {
+        ++speed_steps;
+    }
+    const auto run_family_of = [&](int steps) {
+        std::vector<Comparison> family;
+        const auto window = [&](std::size_t samples, bool loaded) {
+            for (std::size_t k = 0; k < per_window; ++k) {
+                family.push_back({samples, loaded && k == 0});
             }
+        };
+        window(baseline, false);
+        window(active, true);
+        for (int s = 0; s < steps; ++s) {
+            window(speed_step, true);
         }
-        std::printf("\n");
+        return family;
+    };
+    std::printf(
+        "WHOLE RUNS: every window compare takes from a run of the default config (%zu containers x CPU, "
+        "memory + 3 simulation figures = %zu series per window), the simulation's CPU shifted in every "
+        "loaded window; detected = compare reports it in at least one\n\n",
+        containers, per_window);
+    struct RunShape {
+        std::string name;
+        int steps;
+    };
+    const std::vector<RunShape> shapes{
+        {"default run: baseline, duration, speed x2..x" +
+             std::to_string(config.scenarios.speed_scaling_max_multiplier),
+         speed_steps},
+        {"run without speed scaling (--scenarios baseline,stress,duration)", 0},
+    };
+    for (const auto& shape : shapes) {
+        const auto family = run_family_of(shape.steps);
+        std::size_t shifted = 0;
+        for (const auto& c : family) {
+            shifted += c.shifted ? 1 : 0;
+        }
+        std::printf("%s (%zu comparisons, %zu shifted)\n", shape.name.c_str(), family.size(), shifted);
+        print_rows(shape.name, family, rho, trials, cvs, misses);
     }
     std::printf(
         "cells outside the targets (false regressions <= 2 %% per pair, +20 %% detected >= 95 %%):%s\n",

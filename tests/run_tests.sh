@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine (as root): installs what is missing, builds, starts the
 # Docker engine and the bundled stack's images, runs every test (unit, real stack, end-to-end) with ctest, and
-# cleans up after itself. Exit code = ctest's (1 when a lint gate, tests/lint.sh, fails first).
+# cleans up after itself. Exit code = ctest's (1 when a lint gate, tests/lint.sh, fails first; a default-build
+# test that fails is run once more, below).
 #
 #   PERFRUNNER_BUILD_DIR     build directory (default <repo>/build)
 #   PERFRUNNER_SANITIZE_DIR  build directory of the sanitize preset (default <repo>/build-sanitize)
@@ -44,8 +45,15 @@ STACK_BIN_DIR="$BUILD/tests/stack" bash tests/stack/build-images.sh
 # Tests that need the real stack, docker or Chromium fail (not skip) when those are missing.
 export PERFRUNNER_REQUIRE_STACK=1 PERFRUNNER_REQUIRE_CHROMIUM=1
 rc=0
+# A test that fails is run once more (with its fixtures: a fresh stack), and named first: the real-stack tests
+# measure CPU thresholds on a 2-core machine shared with the stack, where one run in many can land on the other
+# side of a threshold. A test that fails twice fails the suite; one that passed only the second time stays in
+# the log as "failed once".
 # shellcheck disable=SC2086
-ctest --test-dir "$BUILD" --output-on-failure ${CTEST_ARGS:-} || rc=$?
+if ! ctest --test-dir "$BUILD" --output-on-failure ${CTEST_ARGS:-}; then
+  echo "[run_tests] failed once, run again: $(tr "\n" " " <"$BUILD/Testing/Temporary/LastTestsFailed.log" 2>/dev/null)"
+  ctest --test-dir "$BUILD" --output-on-failure --rerun-failed || rc=$?
+fi
 
 # Sanitizers and fuzzing (issue 11), in the clang "sanitize" preset (ASan + UBSan on every object; a report
 # ends the process: halt_on_error, abort_on_error; leaks are reports too):

@@ -37,6 +37,7 @@
 
 #include "perfrunner/analysis/compare.hpp"
 #include "perfrunner/config/config.hpp"
+#include "perfrunner/scenarios/speed_scaling.hpp"
 
 namespace {
 
@@ -243,10 +244,9 @@ int main(int argc, char** argv) {
     // case for false alarms).
     const std::size_t containers = config.containers.size();
     const std::size_t per_window = containers * 2 + 3;
-    int speed_steps = 0;
-    for (int m = 2; m <= config.scenarios.speed_scaling_max_multiplier; m *= 2) {
-        ++speed_steps;
-    }
+    const auto speed_steps = static_cast<int>(perfrunner::scenarios::SpeedScalingScenario::multipliers(
+                                                  config.scenarios.speed_scaling_max_multiplier)
+                                                  .size());
     const auto run_family_of = [&](int steps) {
         std::vector<Comparison> family;
         const auto window = [&](std::size_t samples, bool loaded) {

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 
+#include <fmt/format.h>
+
+#include "perfrunner/analysis/stats/distributions.hpp"
 #include "perfrunner/analysis/stats/holm.hpp"
 
 namespace perfrunner::analysis {
@@ -63,25 +67,135 @@ CompareSettings compare_settings(const config::CompareConfig& config) {
     return s;
 }
 
+stats::MedianShift pooled_shift(const std::vector<const stats::MedianShift*>& windows, double alpha) {
+    stats::MedianShift r;
+    std::vector<const stats::MedianShift*> used;
+    for (const auto* w : windows) {
+        if (w->valid && w->base.median != 0.0) {
+            used.push_back(w);
+        }
+    }
+    const auto count = static_cast<double>(used.size());
+    double relative = 0, variance = 0, variance_sq_over_df = 0, base_scale = 0, rho = 0;
+    for (const auto* w : used) {
+        const double scale = std::fabs(w->base.median);
+        const double v = (w->se / scale) * (w->se / scale);
+        relative += w->change / scale;
+        variance += v;
+        variance_sq_over_df += w->df > 0 ? v * v / w->df : 0.0;
+        base_scale += scale;
+        rho += w->rho;
+        r.base.median += w->base.median;
+        r.next.median += w->next.median;
+        r.base.n += w->base.n;
+        r.next.n += w->next.n;
+        r.base.n_eff += w->base.n_eff;
+        r.next.n_eff += w->next.n_eff;
+    }
+    if (used.size() < 2) {
+        r.why_not = fmt::format("{} loaded window{} with a test, needs 2 to pool", used.size(),
+                                used.size() == 1 ? "" : "s");
+        return r;
+    }
+    relative /= count;
+    variance /= count * count;
+    base_scale /= count;
+    r.rho = rho / count;
+    r.base.median /= count;
+    r.next.median /= count;
+    r.base.lower = r.base.upper = r.base.median;
+    r.next.lower = r.next.upper = r.next.median;
+    r.change = relative * base_scale;
+    r.valid = true;
+    if (!(variance > 0)) {
+        r.df = r.base.n_eff + r.next.n_eff - 2.0;
+        r.lower = r.upper = r.change;
+        r.p = relative == 0.0 ? 1.0 : 0.0;
+        return r;
+    }
+    r.df = variance_sq_over_df > 0 ? variance * variance * count * count * count * count / variance_sq_over_df
+                                   : r.base.n_eff + r.next.n_eff - 2.0;
+    const double se_relative = std::sqrt(variance);
+    r.se = se_relative * base_scale;
+    r.t = relative / se_relative;
+    r.p = std::clamp(2.0 * stats::student_t_cdf(-std::fabs(r.t), r.df), 0.0, 1.0);
+    const double q = stats::student_t_quantile(1.0 - alpha / 2.0, r.df);
+    r.lower = (relative - q * se_relative) * base_scale;
+    r.upper = (relative + q * se_relative) * base_scale;
+    return r;
+}
+
+namespace {
+
+std::string where(const SeriesKey& key) {
+    return key.phase.empty() ? key.scenario : key.scenario + "/" + key.phase;
+}
+
+// One pooled comparison per container and metric tested in two or more loaded windows, in the order their
+// first window appears (container order, then metric order).
+std::vector<MetricComparison> pooled_comparisons(const std::vector<SeriesPair>& pairs,
+                                                 const std::vector<MetricComparison>& windows, double alpha) {
+    struct Group {
+        SeriesKey key;
+        std::vector<const stats::MedianShift*> shifts;
+        std::vector<std::string> from;
+    };
+    std::vector<Group> groups;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        if (!pairs[i].loaded || !windows[i].shift.valid || windows[i].shift.base.median == 0.0) {
+            continue;
+        }
+        const auto& key = pairs[i].key;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+            return g.key.container == key.container && g.key.metric == key.metric;
+        });
+        if (it == groups.end()) {
+            groups.push_back({{kPooledScenario, "", key.container, key.metric}, {}, {}});
+            it = std::prev(groups.end());
+        }
+        it->shifts.push_back(&windows[i].shift);
+        it->from.push_back(where(key));
+    }
+    std::vector<MetricComparison> out;
+    for (auto& g : groups) {
+        if (g.shifts.size() < 2) {
+            continue;
+        }
+        MetricComparison c;
+        c.key = g.key;
+        c.shift = pooled_shift(g.shifts, alpha);
+        c.pooled_from = std::move(g.from);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<MetricComparison> compare_series(const std::vector<SeriesPair>& pairs,
                                              const CompareSettings& settings) {
     std::vector<MetricComparison> out;
     out.reserve(pairs.size());
-    std::vector<double> p;
-    std::vector<std::size_t> tested;  // indexes into out of the comparisons that have a test
     for (const auto& pair : pairs) {
         MetricComparison c;
         c.key = pair.key;
         c.shift = stats::median_shift(pair.base, pair.next, settings.alpha, settings.known_lag1);
         c.base_values = pair.base;
         c.next_values = pair.next;
-        if (c.shift.valid) {
-            tested.push_back(out.size());
-            p.push_back(c.shift.p);
-        }
         out.push_back(std::move(c));
     }
+    auto pooled = pooled_comparisons(pairs, out, settings.alpha);
+    std::move(pooled.begin(), pooled.end(), std::back_inserter(out));
+
     // The family is every comparison that has a test: one without cannot reject, so it cannot spend α.
+    std::vector<double> p;
+    std::vector<std::size_t> tested;  // indexes into out of the comparisons that have a test
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (out[i].shift.valid) {
+            tested.push_back(i);
+            p.push_back(out[i].shift.p);
+        }
+    }
     const auto adjusted = stats::holm_adjust(p);
     std::vector<double> p_adjusted(out.size(), 1.0);
     for (std::size_t i = 0; i < tested.size(); ++i) {

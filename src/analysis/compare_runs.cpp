@@ -144,6 +144,7 @@ std::vector<SeriesPair> series_pairs(const model::RunResult& base, const Analysi
                                 where, *a, *b));
             }
         }
+        const bool loaded = bw.scenario != names::kBaseline;
         auto containers = containers_in(base, bw);
         const auto in_next = containers_in(next, *nw);
         std::erase_if(containers, [&](const std::string& c) {
@@ -154,14 +155,16 @@ std::vector<SeriesPair> series_pairs(const model::RunResult& base, const Analysi
             for (const auto metric : {CompareMetric::cpu_percent, CompareMetric::memory_mb}) {
                 pairs.push_back({{bw.scenario, bw.phase, container, metric},
                                  series(base, bw, container, metric),
-                                 series(next, *nw, container, metric)});
+                                 series(next, *nw, container, metric),
+                                 loaded});
             }
         }
         for (const auto metric :
              {CompareMetric::throughput, CompareMetric::status_latency_ms, CompareMetric::real_time_ratio}) {
             SeriesPair pair{{bw.scenario, bw.phase, "", metric},
                             series(base, bw, "", metric),
-                            series(next, *nw, "", metric)};
+                            series(next, *nw, "", metric),
+                            loaded};
             if (!pair.base.empty() && !pair.next.empty()) {
                 pairs.push_back(std::move(pair));
             }
@@ -257,8 +260,10 @@ void list_regressions(CompareResult& out) {
         const std::string change = m.verdict.relative
                                        ? percent(m.verdict.relative)
                                        : fmt::format("{:+.3g} {}", m.shift.change, unit_of(m.key.metric));
+        const std::string median =
+            m.pooled() ? fmt::format("mean of {} loaded windows' medians", m.pooled_from.size()) : "median";
         out.regressions.push_back(fmt::format(
-            "{}: {} (median {:.4g} → {:.4g} {}, p = {:.2g} after Holm)", describe(m.key), change,
+            "{}: {} ({} {:.4g} → {:.4g} {}, p = {:.2g} after Holm)", describe(m.key), change, median,
             m.shift.base.median, m.shift.next.median, unit_of(m.key.metric), m.verdict.p_adjusted));
     }
     if (out.capacity.regression) {

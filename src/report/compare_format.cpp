@@ -58,6 +58,10 @@ std::string evidence(const analysis::MetricComparison& m) {
     if (!m.shift.valid) {
         return m.shift.why_not.empty() ? "no test" : m.shift.why_not;
     }
+    if (m.pooled()) {
+        return fmt::format("p={:.3f} holm={:.3f} {} windows", m.shift.p, m.verdict.p_adjusted,
+                           m.pooled_from.size());
+    }
     return fmt::format("p={:.3f} holm={:.3f} n={}+{}", m.shift.p, m.verdict.p_adjusted, m.shift.base.n,
                        m.shift.next.n);
 }

@@ -17,7 +17,14 @@ std::string delta(const analysis::MetricComparison& m);
 // "[+18.1%, +22.5%]" (relative when the base median is not 0); "" without a test.
 std::string interval(const analysis::MetricComparison& m);
 
-// "p=0.003 holm=0.041 n=150+150", or why there is no test ("too few samples ...").
+// What a "pooled" row is, in one sentence every writer prints beside its table.
+inline constexpr const char* kPooledNote =
+    "Rows \"pooled\": one container and metric over every loaded window (the duration scenario's active "
+    "phase, each speed step), the mean of the windows' relative changes of the median, tested once more in "
+    "the same Holm family; base and new are the means of the windows' medians.";
+
+// "p=0.003 holm=0.041 n=150+150", "p=0.001 holm=0.020 11 windows" for a pooled comparison, or why there is
+// no test ("too few samples ...").
 std::string evidence(const analysis::MetricComparison& m);
 
 // "REGRESSION" | "improvement" | "within tolerance" | "" (not significant) | "no test".

@@ -147,8 +147,8 @@ std::string render_compare_html(const CompareReportContext& context) {
              "Change of the median with its {:g} % confidence interval; p from the effective sample "
              "size (lag-1 autocorrelation), Holm-adjusted over every tested comparison; a regression "
              "needs holm < {:g}, the worse direction, and a change beyond the metric's tolerance and "
-             "floor. \"~\": not significant.",
-             (1.0 - context.settings.alpha) * 100.0, context.settings.alpha))
+             "floor. \"~\": not significant. {}",
+             (1.0 - context.settings.alpha) * 100.0, context.settings.alpha, compare_text::kPooledNote))
       << "</p>\n";
     b << "<table><tr><th>scenario</th><th>container</th><th>metric</th><th>base</th><th>new</th><th>delta</"
          "th>"

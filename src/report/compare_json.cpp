@@ -60,6 +60,7 @@ Json metric(const analysis::MetricComparison& m) {
     j["p"] = m.shift.valid ? num(m.shift.p) : Json(nullptr);
     j["p_holm"] = m.shift.valid ? num(m.verdict.p_adjusted) : Json(nullptr);
     j["why_no_test"] = m.shift.valid ? Json(nullptr) : Json(m.shift.why_not);
+    j["pooled_from"] = m.pooled() ? Json(m.pooled_from) : Json(nullptr);
     return j;
 }
 

@@ -53,8 +53,8 @@ std::string render_compare_markdown(const CompareReportContext& context) {
         "standard errors with the effective sample size n(1 − ρ)/(1 + ρ) of the lag-1 autocorrelation ρ "
         "(samples 2 s apart are not independent); `holm` is Holm-adjusted over every tested comparison. A "
         "change is a regression only when holm < {:g}, it is in the worse direction, and it is beyond the "
-        "metric's tolerance and absolute floor. `~`: not significant.\n\n",
-        (1.0 - context.settings.alpha) * 100.0, context.settings.alpha);
+        "metric's tolerance and absolute floor. `~`: not significant. {}\n\n",
+        (1.0 - context.settings.alpha) * 100.0, context.settings.alpha, compare_text::kPooledNote);
     if (r.metrics.empty()) {
         b << "No series the two runs share.\n\n";
     } else {

@@ -49,8 +49,12 @@ std::string render_compare_text(const CompareReportContext& context) {
                        context.next.test_id.empty() ? "" : " (" + context.next.test_id + ")");
     out << fmt::format(
         "change of the median, {:g} % CI; p from the effective sample size (lag-1 autocorrelation), "
-        "Holm over the tested comparisons; regression = holm < {:g}, worse, beyond tolerance and floor\n\n",
+        "Holm over the tested comparisons; regression = holm < {:g}, worse, beyond tolerance and floor\n",
         (1.0 - context.settings.alpha) * 100.0, context.settings.alpha);
+    if (std::any_of(r.metrics.begin(), r.metrics.end(), [](const auto& m) { return m.pooled(); })) {
+        out << compare_text::kPooledNote << '\n';
+    }
+    out << '\n';
 
     std::vector<Row> rows;
     rows.push_back({"scenario", "container", "metric", "base", "new", "delta", "", ""});

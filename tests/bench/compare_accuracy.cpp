@@ -6,27 +6,31 @@
 // each speed step x2…x1024), each with CPU and memory of every configured container plus the simulation's
 // throughput, status latency and real-time ratio; a CPU increase of one container is a shift of its CPU in
 // every loaded window (duration active and each speed step, not the idle baseline), and it is detected when
-// compare reports it in at least one — the gate's exit 3. The same whole-run family without speed scaling
-// shows what a shorter run gives up. Each comparison draws a base series and a new series of 2-s samples
-// (values rounded to 0.1 like results.json) around a level of 50 (a CPU %) with a marginal standard deviation
-// of CV × level: white noise, or AR(1) with ρ = 0.9 started in its stationary distribution. Every series is
-// judged as a CPU % (the smallest floor: the strictest case for false alarms). In "same" pairs every
-// comparison has the same distribution on both sides; in "+x %" pairs the shifted comparisons' new level is
-// 50·(1 + x) (higher is worse). Every family goes through analysis::compare_series, the path of `perfrunner
-// compare`: stats::median_shift per comparison, the Holm adjustment over the family, the regression rule with
-// the default CPU tolerance (10 %) and floor (2 points). Phase lengths are the defaults of
-// config/perfrunner.json; COMPARE_EXTRA_SAMPLES="30,60" adds one-phase rows of other lengths (in samples).
+// compare reports it in at least one window or in the pooled comparison of that series over the loaded
+// windows — the gate's exit 3. The same whole-run family without speed scaling (one loaded window: nothing to
+// pool) shows what a shorter run gives up. Each comparison draws a base series and a new series of 2-s
+// samples (values rounded to 0.1 like results.json) around a level of 50 (a CPU %) with a marginal standard
+// deviation of CV × level: white noise, or AR(1) with ρ = 0.9 started in its stationary distribution. Every
+// series is judged as a CPU % (the smallest floor: the strictest case for false alarms). In "same" pairs
+// every comparison has the same distribution on both sides; in "+x %" pairs the shifted comparisons' new
+// level is 50·(1 + x) (higher is worse). Every family goes through analysis::compare_series, the path of
+// `perfrunner compare`: stats::median_shift per comparison, the Holm adjustment over the family, the
+// regression rule with the default CPU tolerance (10 %) and floor (2 points). Phase lengths are the defaults
+// of config/perfrunner.json; COMPARE_EXTRA_SAMPLES="30,60" adds one-phase rows of other lengths (in samples).
 //
 // Columns: fwer = pairs with at least one false regression (the compare gate's false alarm, exit 3 on a same
 // build); cmp = false regressions per null comparison; sig = null comparisons with raw p < 0.05 (the test's
 // own calibration, before Holm and tolerance: ≈ 5 % when exact, less when conservative); +x % = pairs in
-// which a shifted comparison is reported as a regression; "+20% ρ=" = the same +20 % pairs when the test
+// which a shifted comparison (or the pooled comparison of the shifted series) is reported as a regression;
+// "+20% win" = the +20 % pairs in which a comparison of one window reports it (without the pooled one);
+// "+20% ρ=" = the same +20 % pairs when the test
 // is given the true lag-1 autocorrelation instead of estimating it (0 for white noise): the ceiling, what
 // estimating ρ costs. No real run knows its ρ; the column says how far the estimate is from the limit.
 //
 // Usage: compare_accuracy [trials]   (default 400 pairs per cell; ~7 min on one core)
 // Environment: COMPARE_FAMILY=m (one-phase table), COMPARE_CVS="0.05,0.10" (marginal SD / level),
 // COMPARE_RHO=0.9.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -55,6 +59,7 @@ struct Phase {
 
 struct Rates {
     int pairs = 0, pairs_with_false_regression = 0, detected = 0;
+    int detected_by_a_window = 0;  // by the comparison of one window (not only by a pooled one)
     long null_comparisons = 0, false_regressions = 0, raw_significant = 0;
 };
 
@@ -78,15 +83,20 @@ std::vector<double> generate(Noise noise, double rho, double level, double sd, s
     return y;
 }
 
-// One comparison of a family: its length in samples, and whether the new run's level is shifted in it.
+// One comparison of a family: its length in samples, whether the new run's level is shifted in it, the window
+// it belongs to and its series in that window (a container and metric: compare pools one series over the
+// loaded windows), and whether the window is loaded.
 struct Comparison {
     std::size_t samples = 0;
     bool shifted = false;
+    std::size_t window = 0, series = 0;
+    bool loaded = true;
 };
 
-// A family of comparisons = what `perfrunner compare` compares for one pair of runs. Detected = at least one
-// shifted comparison is reported as a regression (the gate's exit 3 names it); every other comparison is a
-// null one, and a regression there is a false alarm.
+// A family of comparisons = what `perfrunner compare` compares for one pair of runs, followed by the pooled
+// comparisons compare_series adds (a series over the loaded windows). Detected = a shifted comparison, or the
+// pooled comparison of a shifted series, is reported as a regression (the gate's exit 3 names it); every
+// other comparison is a null one, and a regression there is a false alarm.
 Rates run_family(Noise noise, double cv, double shift, const std::vector<Comparison>& family, double rho,
                  int trials, std::uint64_t seed, bool rho_known = false) {
     std::mt19937_64 rng(seed);
@@ -97,20 +107,33 @@ Rates run_family(Noise noise, double cv, double shift, const std::vector<Compari
         settings.known_lag1 = noise == Noise::ar1 ? rho : 0.0;
     }
     std::vector<analysis::SeriesPair> pairs(family.size());
+    std::vector<std::string> shifted_series;  // key.container of the series shifted in some window
+    for (const auto& c : family) {
+        if (c.shifted) {
+            shifted_series.push_back("c" + std::to_string(c.series));
+        }
+    }
     for (int trial = 0; trial < trials; ++trial) {
         for (std::size_t k = 0; k < family.size(); ++k) {
             auto& pair = pairs[k];
-            pair.key = {"bench", "phase", "c" + std::to_string(k), analysis::CompareMetric::cpu_percent};
+            pair.key = {"bench", "w" + std::to_string(family[k].window),
+                        "c" + std::to_string(family[k].series), analysis::CompareMetric::cpu_percent};
+            pair.loaded = family[k].loaded;
             const double new_level = family[k].shifted ? kLevel * (1.0 + shift) : kLevel;
             pair.base = generate(noise, rho, kLevel, cv * kLevel, family[k].samples, rng);
             pair.next = generate(noise, rho, new_level, cv * kLevel, family[k].samples, rng);
         }
         const auto comparisons = analysis::compare_series(pairs, settings);
-        bool false_alarm = false, detected = false;
+        bool false_alarm = false, detected = false, by_a_window = false;
         for (std::size_t k = 0; k < comparisons.size(); ++k) {
             const bool regression = comparisons[k].verdict.change_class == analysis::ChangeClass::regression;
-            if (family[k].shifted && shift > 0) {
+            const bool shifted = k < family.size()
+                                     ? family[k].shifted
+                                     : std::find(shifted_series.begin(), shifted_series.end(),
+                                                 comparisons[k].key.container) != shifted_series.end();
+            if (shifted && shift > 0) {
                 detected = detected || regression;
+                by_a_window = by_a_window || (regression && k < family.size());
                 continue;
             }
             ++rates.null_comparisons;
@@ -119,6 +142,7 @@ Rates run_family(Noise noise, double cv, double shift, const std::vector<Compari
             false_alarm = false_alarm || regression;
         }
         rates.detected += detected ? 1 : 0;
+        rates.detected_by_a_window += by_a_window ? 1 : 0;
         rates.pairs_with_false_regression += false_alarm ? 1 : 0;
         ++rates.pairs;
     }
@@ -129,8 +153,8 @@ Rates run_family(Noise noise, double cv, double shift, const std::vector<Compari
 void print_rows(const std::string& name, const std::vector<Comparison>& family, double rho, int trials,
                 const std::vector<double>& cvs, std::vector<std::string>& misses) {
     const double shifts[] = {0.05, 0.10, 0.20, 0.40};
-    std::printf("%-10s %5s | %6s %6s %6s | %6s %6s %6s %6s | %9s\n", "noise", "CV", "fwer", "cmp", "sig",
-                "+5%", "+10%", "+20%", "+40%", "+20% ρ=");
+    std::printf("%-10s %5s | %6s %6s %6s | %6s %6s %6s %6s | %9s %9s\n", "noise", "CV", "fwer", "cmp", "sig",
+                "+5%", "+10%", "+20%", "+40%", "+20% win", "+20% ρ=");
     std::size_t total_samples = 0;
     for (const auto& c : family) {
         total_samples += c.samples;
@@ -156,10 +180,14 @@ void print_rows(const std::string& name, const std::vector<Comparison>& family, 
             if (fwer > 2.0) {
                 misses.push_back("false regressions " + cell);
             }
+            double by_a_window = 0;
             for (const double shift : shifts) {
                 const Rates r = run_family(noise, cv, shift, family, rho, trials, seed(shift));
                 const double detected = pct(r.detected, r.pairs);
                 std::printf(" %6.1f", detected);
+                if (shift == 0.20) {
+                    by_a_window = pct(r.detected_by_a_window, r.pairs);
+                }
                 if (shift == 0.20 && detected < 95.0) {
                     misses.push_back("+20 % detected " + std::to_string(detected).substr(0, 5) +
                                      " %: " + cell);
@@ -168,7 +196,7 @@ void print_rows(const std::string& name, const std::vector<Comparison>& family, 
             // The ceiling: the same pairs (same seed) with the true ρ given to the test instead of estimated.
             const Rates ceiling =
                 run_family(noise, cv, 0.20, family, rho, trials, seed(0.20), /*rho_known=*/true);
-            std::printf(" | %9.1f\n", pct(ceiling.detected, ceiling.pairs));
+            std::printf(" | %9.1f %9.1f\n", by_a_window, pct(ceiling.detected, ceiling.pairs));
         }
     }
     std::printf("\n");
@@ -223,7 +251,10 @@ int main(int argc, char** argv) {
     std::printf(
         "same: fwer = pairs with >= 1 false regression, cmp = per null comparison, sig = raw p < .05 per "
         "null comparison; +x %%: the shifted series reported as a regression. Rates in %%.\n\n");
-    std::vector<std::string> misses;
+    // The targets (issue 14: false regressions <= 2 % of same-build pairs, +20 % detected in >= 95 %) are for
+    // runs of the default config; a single phase and a run without speed scaling are shown for what they give
+    // up, and their cells below the targets are listed apart.
+    std::vector<std::string> misses, shorter_below;
 
     std::printf(
         "ONE PHASE: a family of %d comparisons of that length, one of them shifted (what one phase alone "
@@ -231,9 +262,11 @@ int main(int argc, char** argv) {
         family_size);
     for (const auto& phase : phases) {
         std::printf("%s (n = %zu per side)\n", phase.name.c_str(), phase.samples);
-        std::vector<Comparison> family(static_cast<std::size_t>(family_size), {phase.samples, false});
-        family.front().shifted = true;
-        print_rows(phase.name, family, rho, trials, cvs, misses);
+        std::vector<Comparison> family;
+        for (int k = 0; k < family_size; ++k) {
+            family.push_back({phase.samples, k == 0, 0, static_cast<std::size_t>(k), true});
+        }
+        print_rows(phase.name, family, rho, trials, cvs, shorter_below);
     }
 
     // Whole runs: the windows `perfrunner compare` takes from a run (compare_runs.cpp: baseline, the duration
@@ -249,10 +282,12 @@ int main(int argc, char** argv) {
                                                   .size());
     const auto run_family_of = [&](int steps) {
         std::vector<Comparison> family;
+        std::size_t windows = 0;
         const auto window = [&](std::size_t samples, bool loaded) {
             for (std::size_t k = 0; k < per_window; ++k) {
-                family.push_back({samples, loaded && k == 0});
+                family.push_back({samples, loaded && k == 0, windows, k, loaded});
             }
+            ++windows;
         };
         window(baseline, false);
         window(active, true);
@@ -282,13 +317,22 @@ int main(int argc, char** argv) {
         for (const auto& c : family) {
             shifted += c.shifted ? 1 : 0;
         }
-        std::printf("%s (%zu comparisons, %zu shifted)\n", shape.name.c_str(), family.size(), shifted);
-        print_rows(shape.name, family, rho, trials, cvs, misses);
+        // compare_series adds one pooled comparison per series when two or more windows are loaded.
+        const std::size_t pooled = shape.steps + 1 >= 2 ? per_window : 0;
+        std::printf("%s (%zu comparisons + %zu pooled, %zu shifted)\n", shape.name.c_str(), family.size(),
+                    pooled, shifted);
+        print_rows(shape.name, family, rho, trials, cvs, shape.steps == speed_steps ? misses : shorter_below);
     }
     std::printf(
-        "cells outside the targets (false regressions <= 2 %% per pair, +20 %% detected >= 95 %%):%s\n",
+        "default run: cells outside the targets (false regressions <= 2 %% per pair, +20 %% detected >= 95 "
+        "%%):%s\n",
         misses.empty() ? " none" : "");
     for (const auto& m : misses) {
+        std::printf("  %s\n", m.c_str());
+    }
+    std::printf("one phase alone, run without speed scaling: cells below the same targets:%s\n",
+                shorter_below.empty() ? " none" : "");
+    for (const auto& m : shorter_below) {
         std::printf("  %s\n", m.c_str());
     }
     return 0;

@@ -61,18 +61,48 @@ struct SeriesKey {
 struct SeriesPair {
     SeriesKey key;
     std::vector<double> base, next;
+    // The window runs the platform under load (the duration scenario's active phase, a speed step; not the
+    // idle baseline): pooled with the other loaded windows of the same container and metric.
+    bool loaded = false;
 };
+
+// The scenario of a pooled comparison's key (its phase is ""): one container and metric over every loaded
+// window.
+inline constexpr const char* kPooledScenario = "pooled";
 
 struct MetricComparison {
     SeriesKey key;
     stats::MedianShift shift;
     ChangeVerdict verdict;
     std::vector<double> base_values, next_values;  // the series compared (for side-by-side charts)
+    // A pooled comparison: the windows it combines ("duration_leak/active", "speed_scaling/x2", ...); empty
+    // for the comparison of one window. It has no series of its own (base_values and next_values are empty).
+    std::vector<std::string> pooled_from;
+
+    bool pooled() const { return !pooled_from.empty(); }
 };
 
-// Every pair tested, Holm-adjusted over the pairs that have a test, judged with the metric's tolerance.
+// Every pair tested; then, for each container and metric tested in two or more loaded windows, one pooled
+// comparison (pooled_shift) appended after them. Holm-adjusted over every comparison that has a test, each
+// judged with its metric's tolerance.
+//
+// Why pool: a regression in how much a container costs per unit of load (+20 % CPU per agent) shows in every
+// loaded window, and each window alone is short: under strongly autocorrelated noise (lag-1 ρ = 0.9, CV 10 %)
+// one 5-minute phase detects +20 % in a fifth of pairs. The pooled test uses all of the run's loaded
+// windows together (tests/bench/compare_accuracy, WHOLE RUNS).
 std::vector<MetricComparison> compare_series(const std::vector<SeriesPair>& pairs,
                                              const CompareSettings& settings);
+
+// One container and metric over several windows: the equal-weight mean R of the windows' relative changes of
+// the median (change / |base median|), its variance Σ (se_i / |base median_i|)² / W², Welch–Satterthwaite
+// degrees of freedom from the windows' own, and a two-sided t-test of R = 0. The returned shift is in the
+// metric's unit so that the regression rule applies unchanged: base and new medians are the means of the
+// windows' medians, change = R × the mean |base median| (what the floor is held against), and so is its
+// interval; the relative change the rule sees is R. Equal weights, not inverse-variance ones: weights
+// estimated from the same noisy variances favour the windows whose variance was underestimated, which makes
+// the test's false alarms more frequent than its α. Windows without a test or with a base median of 0 are
+// left out; invalid (why_not says so) when fewer than two remain.
+stats::MedianShift pooled_shift(const std::vector<const stats::MedianShift*>& windows, double alpha);
 
 // Step-mode stress capacity of one run (live drivers) and the USL peak when the fit gave one.
 struct CapacityFigures {

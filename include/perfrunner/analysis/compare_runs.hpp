@@ -14,7 +14,9 @@
 namespace perfrunner::analysis {
 
 struct CompareResult {
-    std::vector<MetricComparison> metrics;  // scenario order, then container order, then metric order
+    // Scenario order, then container order, then metric order; the pooled comparisons (one per container and
+    // metric over the loaded windows) last.
+    std::vector<MetricComparison> metrics;
     CapacityComparison capacity;
     std::string capacity_kind;  // "live drivers (step mode)" | "drivers queued (ramp)" | "" (not comparable)
     SpeedComparison speed;

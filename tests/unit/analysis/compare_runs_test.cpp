@@ -2,6 +2,7 @@
 // regressions — a container's CPU, capacity, max speed passed, OOM events — and which do not.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -133,6 +134,36 @@ TEST(CompareRuns, AutocorrelatedTrueRegressionIsStillFound) {
         found += m != nullptr && m->verdict.change_class == analysis::ChangeClass::regression ? 1 : 0;
     }
     EXPECT_GE(found, 19) << "of 20 pairs with +40 % CPU";
+}
+
+// A run's loaded windows (duration active and the speed steps x2, x4, x8) pooled per container and metric,
+// after the windows' own comparisons; the baseline is not loaded, so not pooled. (What pooling adds to the
+// detection rate: CompareSeries.PoolsEachContainerAndMetricOverTheLoadedWindows and
+// tests/bench/compare_accuracy; its same-build false alarms are counted in
+// AutocorrelatedSameBuildPairsStayAtTheNominalRate above.)
+TEST(CompareRuns, PooledComparisonOverTheLoadedWindows) {
+    const auto r = compare({.seed = 9}, {.simulation_cpu = 60.0, .seed = 10});
+    const auto* pooled = find(r, "pooled rideshare-simulation cpu_percent");
+    ASSERT_NE(pooled, nullptr);
+    EXPECT_EQ(pooled->pooled_from, (std::vector<std::string>{"duration_leak/active", "speed_scaling/x2",
+                                                             "speed_scaling/x4", "speed_scaling/x8"}));
+    EXPECT_EQ(pooled->verdict.change_class, analysis::ChangeClass::regression);
+    EXPECT_NEAR(*pooled->verdict.relative, 0.2, 0.03);
+    EXPECT_EQ(pooled->shift.base.n, 150U + 3U * 60U);
+    // Every pooled row comes after the windows' rows, one per container and metric.
+    std::size_t first_pooled = r.metrics.size();
+    std::size_t pooled_rows = 0;
+    for (std::size_t i = 0; i < r.metrics.size(); ++i) {
+        if (r.metrics[i].pooled()) {
+            first_pooled = std::min(first_pooled, i);
+            ++pooled_rows;
+        }
+    }
+    EXPECT_EQ(first_pooled + pooled_rows, r.metrics.size());
+    EXPECT_NE(find(r, "pooled rideshare-kafka memory_mb"), nullptr);
+    EXPECT_NE(find(r, "pooled status_latency_ms"), nullptr);
+    EXPECT_NE(find(r, "pooled rideshare-kafka cpu_percent")->verdict.change_class,
+              analysis::ChangeClass::regression);
 }
 
 // The tolerance comes from the config's compare section, per metric: +20 % CPU within a 30 % CPU tolerance

@@ -86,6 +86,13 @@ TEST(CompareText, RegressionRowAndSummaryNameContainerAndMetric) {
     EXPECT_THAT(row, ::testing::MatchesRegex(".*\\+(19|20|21)\\.[0-9]% \\[\\+[0-9.]+%, \\+[0-9.]+%\\].*"));
     EXPECT_THAT(text, HasSubstr(std::to_string(c.result.regressions.size()) + " regressions (exit 3):"));
     EXPECT_THAT(text, HasSubstr("  duration_leak/active rideshare-simulation cpu_percent: +"));
+    // The pooled row over the four loaded windows (duration active, speed x2, x4, x8), and what it is.
+    const auto pooled = line_with(text, "pooled", "rideshare-simulation", "cpu_percent");
+    EXPECT_THAT(pooled, HasSubstr("4 windows)"));
+    EXPECT_THAT(pooled, HasSubstr("REGRESSION"));
+    EXPECT_THAT(text, HasSubstr("Rows \"pooled\": one container and metric over every loaded window"));
+    EXPECT_THAT(text, HasSubstr("  pooled rideshare-simulation cpu_percent: +"));
+    EXPECT_THAT(text, HasSubstr("mean of 4 loaded windows' medians"));
 }
 
 TEST(CompareJson, EveryComparisonWithItsClassAndEvidence) {
@@ -95,7 +102,7 @@ TEST(CompareJson, EveryComparisonWithItsClassAndEvidence) {
     EXPECT_EQ(j["exit_code"], 3);
     EXPECT_TRUE(j["regression"].get<bool>());
     ASSERT_EQ(j["metrics"].size(), c.result.metrics.size());
-    bool seen = false;
+    bool seen = false, pooled_seen = false;
     for (const auto& m : j["metrics"]) {
         if (m["scenario"] == "duration_leak" && m["container"] == "rideshare-simulation" &&
             m["metric"] == "cpu_percent") {
@@ -107,12 +114,22 @@ TEST(CompareJson, EveryComparisonWithItsClassAndEvidence) {
             EXPECT_GE(m["p_holm"].get<double>(), m["p"].get<double>());
             EXPECT_EQ(m["base"]["n"], 150);
         }
+        if (m["scenario"] == "pooled" && m["container"] == "rideshare-simulation" &&
+            m["metric"] == "cpu_percent") {
+            pooled_seen = true;
+            EXPECT_EQ(m["class"], "regression");
+            EXPECT_EQ(m["pooled_from"], nlohmann::json({"duration_leak/active", "speed_scaling/x2",
+                                                        "speed_scaling/x4", "speed_scaling/x8"}));
+            EXPECT_EQ(m["base"]["n"], 150 + 3 * 60);
+        }
+        EXPECT_EQ(m["pooled_from"].is_null(), m["scenario"] != "pooled");
         if (m["scenario"] == "baseline") {
             EXPECT_TRUE(m["p"].is_null());
             EXPECT_THAT(m["why_no_test"].get<std::string>(), HasSubstr("too few samples"));
         }
     }
     EXPECT_TRUE(seen);
+    EXPECT_TRUE(pooled_seen);
     EXPECT_DOUBLE_EQ(j["method"]["tolerances"]["cpu_percent"]["relative"].get<double>(), 0.10);
     EXPECT_EQ(j["method"]["tolerances"]["throughput"]["worse"], "lower");
     EXPECT_EQ(j["regressions"].size(), c.result.regressions.size());

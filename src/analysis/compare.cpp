@@ -49,6 +49,10 @@ WorseDirection worse_direction(CompareMetric m) {
                                                                                  : WorseDirection::higher;
 }
 
+std::string window_name(const std::string& scenario, const std::string& phase) {
+    return phase.empty() ? scenario : scenario + "/" + phase;
+}
+
 CompareSettings compare_settings(const config::CompareConfig& config) {
     const auto tolerance = [](double percent, double floor, CompareMetric m) {
         return ChangeTolerance{percent / 100.0, floor, worse_direction(m)};
@@ -127,10 +131,6 @@ stats::MedianShift pooled_shift(const std::vector<const stats::MedianShift*>& wi
 
 namespace {
 
-std::string where(const SeriesKey& key) {
-    return key.phase.empty() ? key.scenario : key.scenario + "/" + key.phase;
-}
-
 // One pooled comparison per container and metric tested in two or more loaded windows, in the order their
 // first window appears (container order, then metric order).
 std::vector<MetricComparison> pooled_comparisons(const std::vector<SeriesPair>& pairs,
@@ -154,7 +154,7 @@ std::vector<MetricComparison> pooled_comparisons(const std::vector<SeriesPair>& 
             it = std::prev(groups.end());
         }
         it->shifts.push_back(&windows[i].shift);
-        it->from.push_back(where(key));
+        it->from.push_back(window_name(key.scenario, key.phase));
     }
     std::vector<MetricComparison> out;
     for (auto& g : groups) {

@@ -130,7 +130,7 @@ std::vector<SeriesPair> series_pairs(const model::RunResult& base, const Analysi
     const auto next_windows = windows_of(next, next_analysis);
     for (const auto& bw : windows_of(base, base_analysis)) {
         const Window* nw = find_window(next_windows, bw);
-        const std::string where = bw.phase.empty() ? bw.scenario : bw.scenario + "/" + bw.phase;
+        const std::string where = window_name(bw.scenario, bw.phase);
         if (nw == nullptr) {
             notes.push_back(where + ": only in the base run, not compared");
             continue;
@@ -291,10 +291,7 @@ void list_regressions(CompareResult& out) {
 }  // namespace
 
 std::string describe(const SeriesKey& key) {
-    std::string s = key.scenario;
-    if (!key.phase.empty()) {
-        s += "/" + key.phase;
-    }
+    std::string s = window_name(key.scenario, key.phase);
     if (!key.container.empty()) {
         s += " " + key.container;
     }

@@ -83,7 +83,7 @@ std::string label(analysis::ChangeClass c) {
 }
 
 std::string where(const analysis::SeriesKey& key) {
-    return key.phase.empty() ? key.scenario : key.scenario + "/" + key.phase;
+    return analysis::window_name(key.scenario, key.phase);
 }
 
 std::string who(const analysis::SeriesKey& key) {

@@ -58,6 +58,10 @@ struct SeriesKey {
     CompareMetric metric = CompareMetric::cpu_percent;
 };
 
+// A window's name: "baseline", "duration_leak/active", "speed_scaling/x4" (the scenario, then "/" and the
+// phase when it has one). The one spelling of it in notes, pooled_from, describe() and every compare writer.
+std::string window_name(const std::string& scenario, const std::string& phase);
+
 struct SeriesPair {
     SeriesKey key;
     std::vector<double> base, next;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "huge_pages.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/utf8.hpp"
 
@@ -164,6 +165,9 @@ int run_cli(int argc, char** argv) {
         return static_cast<int>(ExitCode::usage_error);
     }
 
+    if (analyze->parsed() || compare->parsed() || rebuild->parsed()) {
+        cli::restart_with_huge_pages(argv);  // before anything is printed: the new start does it all again
+    }
     try {
         setup_logging(global);
         // SIGINT/SIGTERM handlers are installed by the commands that stop gracefully (run; analyze, which

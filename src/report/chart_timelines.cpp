@@ -41,8 +41,8 @@ ChartFigure duration_timeline(const ReportContext& ctx, const ChartPlan& plan) {
                     if (!c || c->missing) {
                         continue;
                     }
-                    const std::optional<double> v =
-                        memory ? std::optional<double>(c->memory_used_mb) : c->cpu_percent;
+                    const std::optional<double> v = memory ? std::optional<double>(c->memory_used_mb)
+                                                           : std::optional<double>(c->cpu_percent);
                     if (!v || !std::isfinite(*v)) {
                         continue;
                     }
@@ -158,7 +158,8 @@ ChartFigure stress_timeline(const ReportContext& ctx, const ChartPlan& plan) {
                         }
                     }
                 } else if (const auto* c = s.find(*id); c && !c->missing) {
-                    v = memory ? std::optional<double>(c->memory_percent) : c->cpu_percent;
+                    v = memory ? std::optional<double>(c->memory_percent)
+                               : std::optional<double>(c->cpu_percent);
                 }
                 if (!v || !std::isfinite(*v)) {
                     continue;

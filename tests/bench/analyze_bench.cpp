@@ -4,20 +4,25 @@
 // For each size (default 100,000 and 1,000,000 container samples: 20 containers x 5,000 / 50,000 ticks, see
 // analyze_bench_input.hpp) it writes a results.json with the model writer, then measures, each in its own
 // child process (so every figure starts from an empty heap):
-//   1. `perfrunner analyze --png never` (the real binary): wall time, CPU (user + system), peak RSS and minor
-//      page faults (wait4); then the same with GLIBC_TUNABLES=glibc.malloc.hugetlb=1, which shows what the
-//      page faults of the model's memory cost (README "Big results files");
+//   1. `perfrunner analyze --png never` (the real binary, which restarts itself with glibc's malloc on
+//      transparent huge pages, src/cli/huge_pages.hpp): wall time, CPU (user + system), peak RSS and minor
+//      page faults (wait4); then the same with GLIBC_TUNABLES=glibc.malloc.hugetlb=0 (4 KiB pages, no
+//      restart), which shows what the page faults of the model's memory cost (README "Big results files");
 //   2. the same steps in this process with a clock around each: read + parse (read_results_file), analysis
 //      (analysis::analyze + its JSON), results.json (write_results_file, streamed, fsynced), reports (every
-//      writer; no PNG), and the peak RSS after the read.
+//      writer; no PNG), and the peak RSS after the read; on huge pages, like the real binary.
+// Each child runs --repeat times (default 3) and the run with the median wall time is shown: these VMs'
+// timings vary by a quarter from one run to the next.
 // and prints one column per size, so the cost's growth with size shows side by side.
 // Goals (issue 12): 1 M samples <= 1 s wall and peak RSS <= 2x the file; 100 k samples <= 0.15 s.
 //
-// Usage: analyze_bench [--samples N[,N...]] [--containers N] [--dir DIR] [--binary PATH] [--keep]
+// Usage: analyze_bench [--samples N[,N...]] [--containers N] [--repeat N] [--dir DIR] [--binary PATH]
+// [--keep]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +48,7 @@ struct Options {
     fs::path dir = fs::temp_directory_path() / "perfrunner-analyze-bench";
     std::vector<long> samples{100'000, 1'000'000};
     int containers = 20;
+    int repeat = 3;
     std::string binary = PERFRUNNER_BINARY;
     bool keep = false;
 };
@@ -100,6 +106,13 @@ ChildFigures measure(const std::vector<std::string>& args, const std::string& tu
     f.max_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;
     f.minor_faults = usage.ru_minflt;
     return f;
+}
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 // One stage's wall and CPU (user + system) time.
@@ -164,14 +177,28 @@ int stages_child(const fs::path& input, const fs::path& out_dir, const fs::path&
 }
 
 // glibc >= 2.35: malloc asks for transparent huge pages (madvise) for its heap, so the model's memory is
-// faulted in 2 MiB at a time instead of 4 KiB.
+// faulted in 2 MiB at a time instead of 4 KiB. perfrunner sets the first itself; the second turns it off.
 constexpr const char* kHugePageTunable = "glibc.malloc.hugetlb=1";
+constexpr const char* kSmallPageTunable = "glibc.malloc.hugetlb=0";
+
+// `repeat` runs of a child (each after `before`), and the figures of the one with the median wall time.
+template <class Before>
+ChildFigures median_of(int repeat, const std::vector<std::string>& args, const std::string& tunables,
+                       Before&& before) {
+    std::vector<ChildFigures> runs;
+    for (int i = 0; i < repeat; ++i) {
+        before();
+        runs.push_back(measure(args, tunables));
+    }
+    std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.wall_s < b.wall_s; });
+    return runs[runs.size() / 2];
+}
 
 struct Column {
     long samples = 0;
     double file_mib = 0;
-    ChildFigures analyze;       // the real binary
-    ChildFigures analyze_huge;  // the same with glibc's malloc on transparent huge pages
+    ChildFigures analyze;              // the real binary
+    ChildFigures analyze_small_pages;  // the same with glibc's malloc on 4 KiB pages
     ChildFigures stages_child;
     Stages stages;
 };
@@ -190,16 +217,28 @@ Column measure_size(const Options& o, long samples) {
     }  // the generator's copy is freed before anything is measured
     col.file_mib = static_cast<double>(fs::file_size(input)) / (1024.0 * 1024.0);
 
-    col.analyze = measure({o.binary, "analyze", input.string(), "--png", "never", "--output",
-                           (dir / "analyze").string(), "--quiet"});
-    col.analyze_huge = measure({o.binary, "analyze", input.string(), "--png", "never", "--output",
-                                (dir / "analyze-huge").string(), "--quiet"},
-                               kHugePageTunable);
+    const fs::path out = dir / "analyze";
+    const std::vector<std::string> analyze{o.binary, "analyze",  input.string(), "--png",
+                                           "never",  "--output", out.string(),   "--quiet"};
+    const auto fresh = [&] { fs::remove_all(out); };
+    col.analyze = median_of(o.repeat, analyze, "", fresh);
+    col.analyze_small_pages = median_of(o.repeat, analyze, kSmallPageTunable, fresh);
     const std::string self = fs::canonical("/proc/self/exe").string();
     const fs::path figures = dir / "stages.txt";
-    col.stages_child =
-        measure({self, "--child-stages", input.string(), (dir / "stages").string(), figures.string()});
-    std::ifstream in(figures);
+    const fs::path stages_out = dir / "stages";
+    // The stages are read from the median run's file: each run writes its own, kept beside its wall time.
+    std::vector<std::pair<ChildFigures, std::string>> stage_runs;
+    for (int i = 0; i < o.repeat; ++i) {
+        fs::remove_all(stages_out);
+        const ChildFigures f =
+            measure({self, "--child-stages", input.string(), stages_out.string(), figures.string()},
+                    kHugePageTunable);
+        stage_runs.emplace_back(f, read_text(figures));
+    }
+    std::sort(stage_runs.begin(), stage_runs.end(),
+              [](const auto& a, const auto& b) { return a.first.wall_s < b.first.wall_s; });
+    col.stages_child = stage_runs[stage_runs.size() / 2].first;
+    std::istringstream in(stage_runs[stage_runs.size() / 2].second);
     for (Timed* t : {&col.stages.read, &col.stages.analysis, &col.stages.results, &col.stages.reports}) {
         in >> t->wall_s >> t->cpu_s;
     }
@@ -248,27 +287,32 @@ int main(int argc, char** argv) {
             o.samples = parse_list(next());
         } else if (a == "--containers") {
             o.containers = std::stoi(next());
+        } else if (a == "--repeat") {
+            o.repeat = std::max(1, std::stoi(next()));
         } else if (a == "--binary") {
             o.binary = next();
         } else if (a == "--keep") {
             o.keep = true;
         } else {
-            std::fprintf(stderr,
-                         "usage: analyze_bench [--samples N[,N...]] [--containers N] [--dir DIR] "
-                         "[--binary PATH] [--keep]\n");
+            std::fprintf(
+                stderr,
+                "usage: analyze_bench [--samples N[,N...]] [--containers N] [--repeat N] [--dir DIR] "
+                "[--binary PATH] [--keep]\n");
             return 2;
         }
     }
     std::vector<Column> cols;
     for (long n : o.samples) cols.push_back(measure_size(o, n));
 
-    std::printf("analyze_bench: %d containers; each column one results.json; children measured with wait4\n",
-                o.containers);
+    std::printf(
+        "analyze_bench: %d containers; each column one results.json; children measured with wait4, "
+        "median of %d runs\n",
+        o.containers, o.repeat);
     std::printf("%-34s", "container samples");
     for (const auto& c : cols) std::printf("%15ld", c.samples);
     std::printf("\n");
     row(cols, "file size (MiB)", "%15.1f", [](const Column& c) { return c.file_mib; });
-    std::printf("perfrunner analyze --png never\n");
+    std::printf("perfrunner analyze --png never (restarts itself on huge pages)\n");
     row(
         cols, "  wall (s)", "%15.3f", [](const Column& c) { return c.analyze.wall_s; },
         "goal: 100 k <= 0.15, 1 M <= 1");
@@ -279,14 +323,16 @@ int main(int argc, char** argv) {
         [](const Column& c) { return c.analyze.max_rss_mib / c.file_mib; }, "goal: <= 2");
     row(cols, "  minor page faults", "%15.0f",
         [](const Column& c) { return static_cast<double>(c.analyze.minor_faults); });
-    std::printf("the same with GLIBC_TUNABLES=%s (malloc on transparent huge pages)\n", kHugePageTunable);
-    row(cols, "  wall (s)", "%15.3f", [](const Column& c) { return c.analyze_huge.wall_s; });
-    row(cols, "  CPU user+sys (s)", "%15.3f", [](const Column& c) { return c.analyze_huge.cpu_s; });
+    std::printf("the same with GLIBC_TUNABLES=%s (malloc on 4 KiB pages, no restart)\n", kSmallPageTunable);
+    row(cols, "  wall (s)", "%15.3f", [](const Column& c) { return c.analyze_small_pages.wall_s; });
+    row(cols, "  CPU user+sys (s)", "%15.3f", [](const Column& c) { return c.analyze_small_pages.cpu_s; });
     row(cols, "  peak RSS / file", "%15.2f",
-        [](const Column& c) { return c.analyze_huge.max_rss_mib / c.file_mib; });
+        [](const Column& c) { return c.analyze_small_pages.max_rss_mib / c.file_mib; });
     row(cols, "  minor page faults", "%15.0f",
-        [](const Column& c) { return static_cast<double>(c.analyze_huge.minor_faults); });
-    std::printf("stages (the same steps in one process): wall s / CPU s\n");
+        [](const Column& c) { return static_cast<double>(c.analyze_small_pages.minor_faults); });
+    row(cols, "  wall, huge pages / 4 KiB pages", "%15.2f",
+        [](const Column& c) { return c.analyze.wall_s / c.analyze_small_pages.wall_s; });
+    std::printf("stages (the same steps in one process, on huge pages): wall s / CPU s\n");
     stage_row(cols, "  read + parse", [](const Column& c) { return c.stages.read; });
     stage_row(cols, "  analysis", [](const Column& c) { return c.stages.analysis; });
     stage_row(cols, "  writer: results.json (fsynced)", [](const Column& c) { return c.stages.results; });
@@ -300,7 +346,7 @@ int main(int argc, char** argv) {
     if (!o.keep) fs::remove_all(o.dir);
     bool ok = true;
     for (const auto& c : cols) {
-        for (const auto* a : {&c.analyze, &c.analyze_huge}) {
+        for (const auto* a : {&c.analyze, &c.analyze_small_pages}) {
             ok = ok && (a->exit_code == 0 || a->exit_code == 3);
         }
         ok = ok && c.stages_child.exit_code == 0;

@@ -30,6 +30,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analyze_bench_input.hpp"
@@ -181,6 +182,14 @@ int stages_child(const fs::path& input, const fs::path& out_dir, const fs::path&
 constexpr const char* kHugePageTunable = "glibc.malloc.hugetlb=1";
 constexpr const char* kSmallPageTunable = "glibc.malloc.hugetlb=0";
 
+// The run with the median wall time; `figures(run)` gives a run's ChildFigures.
+template <class Run, class Figures>
+Run median_by_wall(std::vector<Run> runs, Figures&& figures) {
+    std::sort(runs.begin(), runs.end(),
+              [&](const Run& a, const Run& b) { return figures(a).wall_s < figures(b).wall_s; });
+    return runs[runs.size() / 2];
+}
+
 // `repeat` runs of a child (each after `before`), and the figures of the one with the median wall time.
 template <class Before>
 ChildFigures median_of(int repeat, const std::vector<std::string>& args, const std::string& tunables,
@@ -190,8 +199,7 @@ ChildFigures median_of(int repeat, const std::vector<std::string>& args, const s
         before();
         runs.push_back(measure(args, tunables));
     }
-    std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.wall_s < b.wall_s; });
-    return runs[runs.size() / 2];
+    return median_by_wall(std::move(runs), [](const ChildFigures& f) -> const ChildFigures& { return f; });
 }
 
 struct Column {
@@ -235,10 +243,10 @@ Column measure_size(const Options& o, long samples) {
                     kHugePageTunable);
         stage_runs.emplace_back(f, read_text(figures));
     }
-    std::sort(stage_runs.begin(), stage_runs.end(),
-              [](const auto& a, const auto& b) { return a.first.wall_s < b.first.wall_s; });
-    col.stages_child = stage_runs[stage_runs.size() / 2].first;
-    std::istringstream in(stage_runs[stage_runs.size() / 2].second);
+    const auto median = median_by_wall(std::move(stage_runs),
+                                       [](const auto& run) -> const ChildFigures& { return run.first; });
+    col.stages_child = median.first;
+    std::istringstream in(median.second);
     for (Timed* t : {&col.stages.read, &col.stages.analysis, &col.stages.results, &col.stages.reports}) {
         in >> t->wall_s >> t->cpu_s;
     }

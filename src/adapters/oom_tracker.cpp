@@ -1,6 +1,7 @@
 #include "perfrunner/adapters/oom_tracker.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -13,11 +14,25 @@ namespace perfrunner::adapters {
 void OomTracker::begin(double epoch_seconds, const std::vector<ports::ContainerState>& baseline) {
     window_start_ = epoch_seconds;
     known_.clear();
-    seen_event_ids_.clear();
+    kill_times_.clear();
     for (const auto& s : baseline) {
         known_[s.name] =
             Known{s.restart_count, s.oom_killed, !s.running && s.exit_code == 137, s.started_at, 0};
     }
+}
+
+bool OomTracker::is_new_kill(const DockerOomEvent& event) {
+    auto& times = kill_times_[event.container_id];
+    // The nearest kills before and after: events can arrive out of order across polls.
+    const auto after = times.lower_bound(event.time_nano);
+    if (after != times.end() && *after - event.time_nano < kOneKillNanos) {
+        return false;
+    }
+    if (after != times.begin() && event.time_nano - *std::prev(after) < kOneKillNanos) {
+        return false;
+    }
+    times.insert(event.time_nano);
+    return true;
 }
 
 std::vector<model::OomEvent> OomTracker::update(double now, const std::vector<ports::ContainerState>& current,
@@ -26,8 +41,8 @@ std::vector<model::OomEvent> OomTracker::update(double now, const std::vector<po
     // docker `oom` events: one per kill, including child processes of a container that keeps running.
     std::map<std::string, std::size_t> first_event_of;
     for (const auto& o : oom_events) {
-        if (!seen_event_ids_.insert(o.container_id + "@" + std::to_string(o.time_nano)).second) {
-            continue;
+        if (!is_new_kill(o)) {
+            continue;  // a repeat (overlapping windows), or one kill docker announced twice
         }
         const std::string short_id = o.container_id.substr(0, 12);
         model::OomEvent e;

@@ -4,6 +4,9 @@
 // baseline (RestartCount increase, State.OOMKilled, exit code 137). Each kill is reported once, also when
 // both sources see it, and also when they see it in different polls (an `oom` event reported while the
 // inspect that should have come with it failed: the change a later inspect finds is that same kill).
+// Docker sometimes sends one kill's `oom` event twice, a few ms apart (5.4 ms seen here, with different
+// timeNano): one container's `oom` events less than kOneKillNanos apart are one kill.
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -17,6 +20,8 @@ namespace perfrunner::adapters {
 
 class OomTracker {
   public:
+    static constexpr std::int64_t kOneKillNanos = 100'000'000;
+
     void begin(double epoch_seconds, const std::vector<ports::ContainerState>& baseline);
     // `current`: the inspected states of some (or all, or none) of the containers; the others keep what was
     // known of them. `oom_events`: docker `oom` events (repeats are dropped).
@@ -26,6 +31,9 @@ class OomTracker {
     double window_start() const noexcept { return window_start_; }
 
   private:
+    // False for an event less than kOneKillNanos from a kill already taken for the same container.
+    bool is_new_kill(const DockerOomEvent& event);
+
     struct Known {
         long restart_count = 0;
         bool oom_killed = false;
@@ -36,7 +44,8 @@ class OomTracker {
         int unconfirmed_events = 0;
     };
     std::map<std::string, Known> known_;
-    std::set<std::string> seen_event_ids_;
+    // Per container id: the timeNano of every `oom` event taken as a kill.
+    std::map<std::string, std::set<std::int64_t>> kill_times_;
     double window_start_ = 0.0;
 };
 

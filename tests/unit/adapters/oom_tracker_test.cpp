@@ -119,3 +119,42 @@ TEST(OomTracker, AChildKillsUnconfirmedEventDoesNotHideALaterRestart) {
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(*events[0].source, "restart_count");
 }
+
+// Recorded in CI (pr-e2e-oomchild, one busybox `dd` killed in a 32 MB container): docker sent the one kill's
+// `oom` event twice, 5.4 ms apart. The tracker reported two kills before it merged them.
+TEST(OomTracker, OneKillThatDockerAnnouncedTwiceIsOneEvent) {
+    const std::string id = "4f1c0de5a9b24e7d8c6b5a4f3e2d1c0b";
+    const ad::DockerOomEvent first{id, "pr-e2e-oomchild", 1796234147246925527LL};
+    const ad::DockerOomEvent second{id, "pr-e2e-oomchild", 1796234147252288406LL};
+    {
+        ad::OomTracker tracker;
+        tracker.begin(1796234140.0, {state("pr-e2e-oomchild", 0)});
+        const auto events = tracker.update(1796234148.0, {state("pr-e2e-oomchild", 0)}, {first, second});
+        ASSERT_EQ(events.size(), 1u);
+        EXPECT_DOUBLE_EQ(events[0].timestamp, 1796234147.246925527);
+    }
+    {
+        // The two copies in different polls, the later one first: still one kill.
+        ad::OomTracker tracker;
+        tracker.begin(1796234140.0, {state("pr-e2e-oomchild", 0)});
+        EXPECT_EQ(tracker.update(1796234148.0, {}, {second}).size(), 1u);
+        EXPECT_TRUE(tracker.update(1796234150.0, {}, {first}).empty());
+    }
+}
+
+TEST(OomTracker, KillsFarEnoughApartOrInOtherContainersAreEachReported) {
+    const std::int64_t t = 1796234147246925527LL;
+    ad::OomTracker tracker;
+    tracker.begin(1796234140.0, {});
+    const auto events = tracker.update(
+        1796234150.0, {},
+        {ad::DockerOomEvent{"aaaa", "hog", t}, ad::DockerOomEvent{"bbbb", "other", t + 1'000'000},
+         ad::DockerOomEvent{"aaaa", "hog", t + ad::OomTracker::kOneKillNanos},
+         ad::DockerOomEvent{"aaaa", "hog", t + ad::OomTracker::kOneKillNanos - 1}});
+    // hog at t, other at t + 1 ms, hog again 100 ms later; the last is 1 ns from hog's second kill.
+    ASSERT_EQ(events.size(), 3u);
+    EXPECT_EQ(events[0].container_name, "hog");
+    EXPECT_EQ(events[1].container_name, "other");
+    EXPECT_EQ(events[2].container_name, "hog");
+    EXPECT_DOUBLE_EQ(events[2].timestamp, 1796234147.346925527);
+}

@@ -31,14 +31,56 @@ double median_inplace(std::vector<double>& values) {
     return 0.5 * (lower + upper);
 }
 
+namespace {
+
+// Percentiles as percentile_sorted takes them from a sorted copy, found by selection, asked from the highest
+// down. `work[0, end)` holds the `end` smallest values in any order; `work[end]` is the value of sorted rank
+// `end` and `after_end` the one after it (when end < n).
+class DescendingPercentiles {
+  public:
+    explicit DescendingPercentiles(std::span<const double> values)
+        : work_(values.begin(), values.end()), end_(work_.size()) {}
+
+    double at(double p) {
+        const std::size_t n = work_.size();
+        const double pos = (p / 100.0) * static_cast<double>(n - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(pos));
+        const double frac = pos - static_cast<double>(lo);
+        const auto first = work_.begin();
+        const auto offset = [&](std::size_t i) { return first + static_cast<std::ptrdiff_t>(i); };
+        double at_hi = 0;
+        if (lo == end_) {
+            at_hi = after_end_;  // the same rank as the last percentile
+        } else {
+            std::nth_element(first, offset(lo), offset(end_));
+            if (lo + 1 < end_) {
+                at_hi = *std::min_element(offset(lo + 1), offset(end_));
+            } else {
+                at_hi = end_ < n ? work_[end_] : work_[lo];
+            }
+        }
+        const double at_lo = work_[lo];
+        end_ = lo;
+        after_end_ = at_hi;
+        return at_lo + (at_hi - at_lo) * frac;
+    }
+
+  private:
+    std::vector<double> work_;
+    std::size_t end_;
+    double after_end_ = 0;
+};
+
+}  // namespace
+
+// Selection instead of a full sort: three nth_element passes are linear, and analyze calls this for every
+// container, metric and window (tens of sorts of 50,000 values at a million samples).
 SeriesStats describe(std::span<const double> values) {
     SeriesStats s;
     s.n = values.size();
     if (values.empty()) {
         return s;
     }
-    std::vector<double> sorted(values.begin(), values.end());
-    std::sort(sorted.begin(), sorted.end());
     // Compensated (Neumaier) summation: the mean is exact to the last bit, so values that sit on a rounding
     // half (e.g. 16.85 from 1-dp inputs) round like numpy's pairwise sum rather than drifting below it.
     double sum = 0, compensation = 0;
@@ -49,15 +91,17 @@ SeriesStats describe(std::span<const double> values) {
     }
     s.mean = (sum + compensation) / static_cast<double>(s.n);
     double ss = 0;
-    for (double v : sorted) {
+    for (double v : values) {
         ss += (v - s.mean) * (v - s.mean);
     }
     s.std = std::sqrt(ss / static_cast<double>(s.n));
-    s.min = sorted.front();
-    s.max = sorted.back();
-    s.p50 = percentile_sorted(sorted, 50);
-    s.p95 = percentile_sorted(sorted, 95);
-    s.p99 = percentile_sorted(sorted, 99);
+    const auto [min, max] = std::minmax_element(values.begin(), values.end());
+    s.min = *min;
+    s.max = *max;
+    DescendingPercentiles percentiles(values);
+    s.p99 = percentiles.at(99);
+    s.p95 = percentiles.at(95);
+    s.p50 = percentiles.at(50);
     return s;
 }
 

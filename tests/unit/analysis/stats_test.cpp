@@ -56,6 +56,30 @@ TEST(Descriptive, PercentilesInterpolateLinearlyLikeNumpy) {
     EXPECT_EQ(stats::describe(std::vector<double>{}).n, 0u);
 }
 
+// describe selects its percentiles (nth_element) instead of sorting: the same values as from a sorted copy,
+// for every size from 1 (where ranks coincide) up, with ties and in any order.
+TEST(Descriptive, SelectedPercentilesEqualThoseOfASortedCopy) {
+    std::mt19937_64 rng(12);
+    for (std::size_t n = 1; n <= 600; n += (n < 40 ? 1 : 37)) {
+        for (const int distinct : {3, 1000000}) {
+            std::vector<double> v(n);
+            std::uniform_int_distribution<int> pick(0, distinct - 1);
+            for (auto& x : v) {
+                x = pick(rng) * 0.25;
+            }
+            std::vector<double> sorted = v;
+            std::sort(sorted.begin(), sorted.end());
+            const auto s = stats::describe(v);
+            SCOPED_TRACE(::testing::Message() << "n " << n << ", distinct " << distinct);
+            EXPECT_EQ(s.min, sorted.front());
+            EXPECT_EQ(s.max, sorted.back());
+            EXPECT_EQ(s.p50, stats::percentile_sorted(sorted, 50));
+            EXPECT_EQ(s.p95, stats::percentile_sorted(sorted, 95));
+            EXPECT_EQ(s.p99, stats::percentile_sorted(sorted, 99));
+        }
+    }
+}
+
 TEST(Ols, PlainSlopeAndReferenceVariant) {
     // y = 2t + 1 exactly, plus a bump: Sxx = 10, Sxy by hand.
     const std::vector<double> t{0, 1, 2, 3, 4};

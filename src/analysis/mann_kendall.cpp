@@ -17,14 +17,70 @@ double two_sided_p(double z) {
 }
 }  // namespace
 
-double mann_kendall_s(std::span<const double> y) {
-    long long s = 0;
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        for (std::size_t j = i + 1; j < y.size(); ++j) {
-            s += sgn(y[j] - y[i]);
+namespace {
+
+// Pairs i < j with y_i > y_j, counted while `v` is merge-sorted bottom-up (the merge takes from the right run
+// only when its value is strictly smaller, so equal values are neither moved past each other nor counted).
+long long sort_counting_inversions(std::vector<double>& v) {
+    const std::size_t n = v.size();
+    std::vector<double> merged(n);
+    long long inversions = 0;
+    for (std::size_t width = 1; width < n; width *= 2) {
+        for (std::size_t lo = 0; lo < n; lo += 2 * width) {
+            const std::size_t mid = std::min(lo + width, n);
+            const std::size_t hi = std::min(lo + 2 * width, n);
+            std::size_t a = lo, b = mid, out = lo;
+            while (a < mid && b < hi) {
+                if (v[b] < v[a]) {
+                    inversions += static_cast<long long>(mid - a);
+                    merged[out++] = v[b++];
+                } else {
+                    merged[out++] = v[a++];
+                }
+            }
+            std::copy(v.begin() + static_cast<std::ptrdiff_t>(a),
+                      v.begin() + static_cast<std::ptrdiff_t>(mid),
+                      merged.begin() + static_cast<std::ptrdiff_t>(out));
+            out += mid - a;
+            std::copy(v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(hi),
+                      merged.begin() + static_cast<std::ptrdiff_t>(out));
         }
+        v.swap(merged);
     }
-    return static_cast<double>(s);
+    return inversions;
+}
+
+}  // namespace
+
+// S = Σ_{i<j} sgn(y_j − y_i) = (increasing pairs) − (decreasing pairs), in O(n log n) (Knight's method): the
+// decreasing pairs are the inversions of a merge sort, the tied pairs come from the sorted runs, and the
+// increasing ones are the rest. A NaN compares with nothing (sgn 0) and has no place in a sort: the series
+// is then counted pair by pair, as the definition reads.
+double mann_kendall_s(std::span<const double> y) {
+    if (std::any_of(y.begin(), y.end(), [](double v) { return std::isnan(v); })) {
+        long long s = 0;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            for (std::size_t j = i + 1; j < y.size(); ++j) {
+                s += sgn(y[j] - y[i]);
+            }
+        }
+        return static_cast<double>(s);
+    }
+    std::vector<double> sorted(y.begin(), y.end());
+    const long long decreasing = sort_counting_inversions(sorted);
+    long long tied = 0;
+    for (std::size_t i = 0; i < sorted.size();) {
+        std::size_t j = i;
+        while (j < sorted.size() && sorted[j] == sorted[i]) {
+            ++j;
+        }
+        const auto g = static_cast<long long>(j - i);
+        tied += g * (g - 1) / 2;
+        i = j;
+    }
+    const auto n = static_cast<long long>(sorted.size());
+    const long long increasing = n * (n - 1) / 2 - decreasing - tied;
+    return static_cast<double>(increasing - decreasing);
 }
 
 double mann_kendall_variance(std::span<const double> y) {

@@ -122,6 +122,42 @@ TEST(EndpointSlope, ReferenceFormulaOne) {
     EXPECT_FALSE(stats::endpoint_slope(std::vector<double>{1}, std::vector<double>{1}).has_value());
 }
 
+// mann_kendall_s counts by merge sort (O(n log n)); it must equal the definition, sum of sgn(y_j - y_i) over
+// i < j, with ties, infinities, signed zeros, and NaN (which compares with nothing).
+TEST(MannKendall, ScoreEqualsThePairByPairDefinition) {
+    const auto by_definition = [](const std::vector<double>& y) {
+        long long s = 0;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            for (std::size_t j = i + 1; j < y.size(); ++j) {
+                const double d = y[j] - y[i];
+                s += (d > 0) - (d < 0);
+            }
+        }
+        return static_cast<double>(s);
+    };
+    std::mt19937_64 rng(7);
+    const double inf = std::numeric_limits<double>::infinity();
+    for (std::size_t n = 0; n <= 300; n += (n < 20 ? 1 : 31)) {
+        for (const int distinct : {2, 9, 1000000}) {
+            std::vector<double> y(n);
+            std::uniform_int_distribution<int> pick(0, distinct - 1);
+            for (auto& v : y) {
+                v = pick(rng) - distinct / 2;
+            }
+            SCOPED_TRACE(::testing::Message() << "n " << n << ", distinct " << distinct);
+            EXPECT_EQ(stats::mann_kendall_s(y), by_definition(y));
+            if (n >= 4) {
+                y[1] = -0.0;
+                y[2] = inf;
+                y[3] = -inf;
+                EXPECT_EQ(stats::mann_kendall_s(y), by_definition(y));
+                y[n / 2] = std::nan("");
+                EXPECT_EQ(stats::mann_kendall_s(y), by_definition(y));
+            }
+        }
+    }
+}
+
 TEST(MannKendall, ScoreAndTieCorrectedVariance) {
     const std::vector<double> y{1, 2, 4, 3, 5};
     // pairs: 10, discordant only (4,3) ⇒ S = 9 − 1 = 8

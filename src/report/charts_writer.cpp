@@ -1,7 +1,12 @@
 #include "perfrunner/report/charts_writer.hpp"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include <spdlog/spdlog.h>
 
+#include "perfrunner/analysis/parallel.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/report/chart_page.hpp"
 #include "perfrunner/report/chart_plan.hpp"
@@ -23,23 +28,40 @@ void ChartsWriter::write(const ReportContext& context) {
             "charts/plotly.min.js to display (run tests/stack/setup.sh and rebuild)");
     }
 
-    // One chart that cannot be built (odd metadata in a hand-edited file) does not cost the others.
-    std::vector<ScreenshotJob> jobs;
-    std::vector<std::string> chart_errors;
-    for (const auto& plan : plans) {
+    // One chart that cannot be built (odd metadata in a hand-edited file) does not cost the others. The
+    // charts are independent pure functions of the context, each into its own file: they are built on the
+    // analysis's workers (a big run's timelines take most of the reports' time), in plan order for jobs and
+    // errors.
+    struct Built {
+        std::optional<ScreenshotJob> job;
+        std::string error;
+    };
+    const auto built = analysis::parallel_map(plans.size(), [&](std::size_t i) {
+        const auto& plan = plans[i];
         const auto png_path = charts_dir / (plan.path + ".png");
         std::error_code ec;
         std::filesystem::remove(png_path, ec);  // a PNG of an earlier analysis would not match the new page
+        Built b;
         try {
             const auto figure = build_chart(context, plan);
             const auto html_path = charts_dir / (plan.path + ".html");
             write_text_file(html_path,
                             render_chart_page(plan, figure, path_to_charts_root(plan) + "plotly.min.js"));
-            jobs.push_back({html_path, png_path, figure.width, figure.height + 20});
+            b.job = ScreenshotJob{html_path, png_path, figure.width, figure.height + 20};
         } catch (const RuntimeFailure&) {
             throw;  // the file system or a missing template: the next chart would fail the same way
         } catch (const std::exception& e) {
-            chart_errors.push_back(plan.path + ": " + e.what());
+            b.error = plan.path + ": " + e.what();
+        }
+        return b;
+    });
+    std::vector<ScreenshotJob> jobs;
+    std::vector<std::string> chart_errors;
+    for (const auto& b : built) {
+        if (b.job) {
+            jobs.push_back(*b.job);
+        } else {
+            chart_errors.push_back(b.error);
         }
     }
 

@@ -15,9 +15,19 @@ int sgn(double v) {
 double two_sided_p(double z) {
     return 2.0 * (1.0 - normal_cdf(std::fabs(z)));
 }
-}  // namespace
 
-namespace {
+// f(g) for each run of g equal values in `sorted`: the tied groups of S and of its variance.
+template <class F>
+void for_each_tie_group(const std::vector<double>& sorted, F f) {
+    for (std::size_t i = 0; i < sorted.size();) {
+        std::size_t j = i;
+        while (j < sorted.size() && sorted[j] == sorted[i]) {
+            ++j;
+        }
+        f(static_cast<long long>(j - i));
+        i = j;
+    }
+}
 
 // Pairs i < j with y_i > y_j, counted while `v` is merge-sorted bottom-up (the merge takes from the right run
 // only when its value is strictly smaller, so equal values are neither moved past each other nor counted).
@@ -69,15 +79,7 @@ double mann_kendall_s(std::span<const double> y) {
     std::vector<double> sorted(y.begin(), y.end());
     const long long decreasing = sort_counting_inversions(sorted);
     long long tied = 0;
-    for (std::size_t i = 0; i < sorted.size();) {
-        std::size_t j = i;
-        while (j < sorted.size() && sorted[j] == sorted[i]) {
-            ++j;
-        }
-        const auto g = static_cast<long long>(j - i);
-        tied += g * (g - 1) / 2;
-        i = j;
-    }
+    for_each_tie_group(sorted, [&](long long g) { tied += g * (g - 1) / 2; });
     const auto n = static_cast<long long>(sorted.size());
     const long long increasing = n * (n - 1) / 2 - decreasing - tied;
     return static_cast<double>(increasing - decreasing);
@@ -88,15 +90,10 @@ double mann_kendall_variance(std::span<const double> y) {
     std::vector<double> sorted(y.begin(), y.end());
     std::sort(sorted.begin(), sorted.end());
     double ties = 0;
-    for (std::size_t i = 0; i < sorted.size();) {
-        std::size_t j = i;
-        while (j < sorted.size() && sorted[j] == sorted[i]) {
-            ++j;
-        }
-        const auto g = static_cast<double>(j - i);
+    for_each_tie_group(sorted, [&](long long size) {
+        const auto g = static_cast<double>(size);
         ties += g * (g - 1) * (2 * g + 5);
-        i = j;
-    }
+    });
     return (n * (n - 1) * (2 * n + 5) - ties) / 18.0;
 }
 

@@ -31,50 +31,47 @@ double RankSelector::at_rank(std::size_t k_1based) {
     return select(values_, final_, std::clamp<std::size_t>(k_1based, 1, values_.size()) - 1);
 }
 
-// Why: nth_element over all N values costs a few passes that move values for every rank asked; the ranks
-// asked together (a median and its interval) lie close. A sorted sample of 4096 values, taken at even
-// strides, tells values a and b that very probably enclose them with a margin; one read-only pass counts the
-// values below a and copies those in [a, b]; if the count shows the ranks inside, the selection runs on the
-// copy. The answer is the same value either way (a rank's value does not depend on how it was found); a
-// sample that missed, or a NaN (no order to select by), falls back to the plain selection.
+std::optional<RankBracket> RankBracket::from_sample(std::vector<double> sample, std::size_t n,
+                                                    std::size_t lowest, std::size_t highest) {
+    constexpr std::size_t kMargin = 112;  // sample positions each side: ~3.5 standard errors of a quantile
+    const std::size_t size = sample.size();
+    if (size == 0 || std::any_of(sample.begin(), sample.end(), [](double v) { return std::isnan(v); })) {
+        return std::nullopt;
+    }
+    std::sort(sample.begin(), sample.end());
+    const auto sample_position = [&](std::size_t rank) { return (rank - 1) * size / n; };
+    const std::size_t lo_pos = sample_position(lowest);
+    const std::size_t hi_pos = sample_position(highest) + kMargin;
+    RankBracket out;
+    out.lower_ = lo_pos >= kMargin ? sample[lo_pos - kMargin] : -std::numeric_limits<double>::infinity();
+    out.upper_ = hi_pos < size ? sample[hi_pos] : std::numeric_limits<double>::infinity();
+    out.inside_.reserve(std::min(n, (hi_pos + kMargin - std::min(lo_pos, hi_pos)) * (n / size) + 1024));
+    return out;
+}
+
 bool RankSelector::bracket(std::size_t lowest, std::size_t highest) {
     const std::size_t n = values_.size();
     if (!bracket_values_.empty() && lowest > bracket_first_ &&
         highest <= bracket_first_ + bracket_values_.size()) {
         return true;
     }
-    constexpr std::size_t kSample = 4096;
-    constexpr std::size_t kMargin = 112;  // sample positions each side: ~3.5 standard errors of a quantile
-    std::vector<double> sample(kSample);
-    for (std::size_t i = 0; i < kSample; ++i) {
-        sample[i] = values_[i * (n / kSample)];
-        if (std::isnan(sample[i])) {
-            return false;
-        }
+    std::vector<double> sample(RankBracket::kSample);
+    SamplePositions positions(n);
+    for (double& v : sample) {
+        v = values_[positions.next()];
     }
-    std::sort(sample.begin(), sample.end());
-    const auto sample_position = [&](std::size_t rank) { return (rank - 1) * kSample / n; };
-    const std::size_t lo_pos = sample_position(lowest);
-    const std::size_t hi_pos = sample_position(highest) + kMargin;
-    const double a = lo_pos >= kMargin ? sample[lo_pos - kMargin] : -std::numeric_limits<double>::infinity();
-    const double b = hi_pos < kSample ? sample[hi_pos] : std::numeric_limits<double>::infinity();
-    std::size_t below = 0;
-    std::vector<double> inside;
-    inside.reserve(std::min(n, (hi_pos + kMargin - std::min(lo_pos, hi_pos)) * (n / kSample) + 1024));
-    for (const double v : values_) {
-        if (v < a) {
-            ++below;
-        } else if (v <= b) {
-            inside.push_back(v);
-        } else if (!(v > b)) {
-            return false;  // NaN
-        }
-    }
-    if (below >= lowest || below + inside.size() < highest) {
+    auto bracket = RankBracket::from_sample(std::move(sample), n, lowest, highest);
+    if (!bracket) {
         return false;
     }
-    bracket_first_ = below;
-    bracket_values_ = std::move(inside);
+    for (const double v : values_) {
+        bracket->add(v);
+    }
+    if (!bracket->holds(lowest, highest)) {
+        return false;
+    }
+    bracket_first_ = bracket->below();
+    bracket_values_ = bracket->take_inside();
     bracket_final_.clear();
     return true;
 }
@@ -136,8 +133,9 @@ std::pair<std::size_t, std::size_t> sen_ci_ranks(std::size_t n_pairs, double c) 
     return {clamp_rank(lo), clamp_rank(hi)};
 }
 
-MedianInterval median_with_interval(RankSelector& values, double c) {
-    const std::size_t m = values.size();
+MedianInterval median_with_interval(
+    std::size_t m, double c,
+    const std::function<std::vector<double>(const std::vector<std::size_t>&)>& values_at) {
     const auto [lo, hi] = sen_ci_ranks(m, c);
     std::vector<std::size_t> ranks{lo, hi};
     if (m % 2 == 1) {
@@ -146,13 +144,14 @@ MedianInterval median_with_interval(RankSelector& values, double c) {
         ranks.push_back(m / 2);
         ranks.push_back(m / 2 + 1);
     }
-    const auto v = values.at_ranks(ranks);
+    const auto v = values_at(ranks);
     return {m % 2 == 1 ? v[2] : 0.5 * (v[2] + v[3]), v[0], v[1]};
 }
 
 MedianInterval median_with_interval(std::vector<double>& values, double c) {
     RankSelector selector(std::move(values));
-    const MedianInterval out = median_with_interval(selector, c);
+    const MedianInterval out = median_with_interval(
+        selector.size(), c, [&](const std::vector<std::size_t>& ranks) { return selector.at_ranks(ranks); });
     values = selector.take();
     return out;
 }

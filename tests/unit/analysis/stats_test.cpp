@@ -354,6 +354,57 @@ TEST(TheilSen, OneSetOfSlopesGivesEveryIntervalTheSeparateFitsGive) {
     }
 }
 
+TEST(TheilSen, SlopesComputedOnTheFlyGiveTheValuesOfTheSortedSlopes) {
+    // Above kBracketFrom pairs, with strictly increasing times, the slopes are not stored: each fit computes
+    // them into a bracket. The median, the interval and the intercept must be exactly those of every slope
+    // sorted, for every interval width (the later fits reach past the first bracket), on series with ties,
+    // a spike, a step, infinities and a NaN (no bracket: every slope stored), and on times with repeats
+    // (not strictly increasing: every slope stored, the pairs with equal times left out).
+    const std::size_t n = 420;  // 87,990 pairs
+    std::mt19937_64 rng(11);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    std::vector<std::pair<std::vector<double>, std::vector<double>>> series;
+    for (int shape = 0; shape < 6; ++shape) {
+        std::vector<double> t, y;
+        for (std::size_t i = 0; i < n; ++i) {
+            t.push_back(shape == 5 ? static_cast<double>(i / 3) : static_cast<double>(i) / 30.0);
+            double v = 100 + 0.2 * t.back() + noise(rng);
+            if (shape == 1) v = std::round(v);             // heavy ties
+            if (shape == 2 && i == n / 2) v += 1e6;        // one spike
+            if (shape == 3) v += i >= n / 3 ? 50.0 : 0.0;  // a step
+            if (shape == 4 && i == 7) v = std::numeric_limits<double>::quiet_NaN();
+            if (shape == 0 && (i == 97 || i == 300))
+                v = std::numeric_limits<double>::infinity() * (i == 97 ? 1 : -1);
+            y.push_back(v);
+        }
+        series.emplace_back(t, y);
+    }
+    for (const auto& [t, y] : series) {
+        std::vector<double> sorted;
+        for (std::size_t i = 0; i < n; ++i) {
+            for (std::size_t j = i + 1; j < n; ++j) {
+                if (t[j] - t[i] != 0) sorted.push_back((y[j] - y[i]) / (t[j] - t[i]));
+            }
+        }
+        const bool has_nan =
+            std::any_of(sorted.begin(), sorted.end(), [](double v) { return std::isnan(v); });
+        if (!has_nan) std::sort(sorted.begin(), sorted.end());
+        const std::size_t m = sorted.size();
+        stats::PairwiseSlopes slopes(t, y);
+        for (const double var : {2.0e4, 1.0e7, 4.0e8, 1.0e5, 3.0e9}) {
+            const auto fit = slopes.fit(0.05, var);
+            ASSERT_EQ(fit.n_pairs, m);
+            if (has_nan) continue;  // no order to compare with; answered without a crash
+            const auto [lo, hi] =
+                stats::sen_ci_ranks(m, stats::normal_quantile(1.0 - 0.05 / 2.0) * std::sqrt(var));
+            const double median = m % 2 == 1 ? sorted[m / 2] : 0.5 * (sorted[m / 2 - 1] + sorted[m / 2]);
+            EXPECT_EQ(fit.slope, median) << "var " << var;
+            EXPECT_EQ(fit.lower, sorted[lo - 1]) << "var " << var;
+            EXPECT_EQ(fit.upper, sorted[hi - 1]) << "var " << var;
+        }
+    }
+}
+
 TEST(Mser, DropsTheTransientBatch) {
     std::vector<double> y(30, 0.0);
     for (int i = 0; i < 5; ++i) y[static_cast<std::size_t>(i)] = 10.0;

@@ -2,10 +2,70 @@
 // Selection of order statistics without a full sort (nth_element), and the rank rule shared by Sen's slope CI
 // and the Hodges–Lehmann CI (statistics.md §3, §9).
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <utility>
 #include <vector>
 
 namespace perfrunner::analysis::stats {
+
+// The values that very probably hold the ranks [lowest, highest] of a large multiset, found in one read-only
+// pass, so that a selection runs on a few thousand values instead of all of them. Why: nth_element over all N
+// values costs a few passes that move values for every rank asked; the ranks asked together (a median and its
+// interval) lie close. A sorted random sample of the values gives values a and b that very probably enclose
+// those ranks with a margin; the pass counts the values below a and keeps those in [a, b]. The values need
+// not be stored: Sen's pairwise slopes are computed on the fly (PairwiseSlopes).
+class RankBracket {
+  public:
+    static constexpr std::size_t kSample = 4096;
+    // From a random sample of the n values (SamplePositions); nullopt when the sample holds a NaN (no order
+    // to select by).
+    static std::optional<RankBracket> from_sample(std::vector<double> sample, std::size_t n,
+                                                  std::size_t lowest, std::size_t highest);
+    void add(double v) {
+        if (v < lower_) {
+            ++below_;
+        } else if (v <= upper_) {
+            inside_.push_back(v);
+        } else if (!(v > upper_)) {
+            nan_ = true;
+        }
+    }
+    // After every value was added: whether ranks [lowest, highest] lie among the values kept (a sample that
+    // missed, or a NaN, answers false: then the plain selection answers).
+    bool holds(std::size_t lowest_1based, std::size_t highest_1based) const {
+        return !nan_ && below_ < lowest_1based && below_ + inside_.size() >= highest_1based;
+    }
+    std::size_t below() const { return below_; }  // the kept values have ranks below() + 1 …
+    std::vector<double> take_inside() { return std::move(inside_); }
+
+  private:
+    double lower_ = 0.0, upper_ = 0.0;
+    std::size_t below_ = 0;
+    std::vector<double> inside_;
+    bool nan_ = false;
+};
+
+// Positions in [0, n) for a RankBracket's sample, from a fixed-seed splitmix64. Why not an even stride: one
+// aliases with a periodic series (a sawtooth, pairwise slopes in (i, j) order) and the bracket then misses,
+// which costs a pass for nothing. The seed is fixed so that the same values cost the same work; the values
+// selected never depend on the sample, only whether the bracket holds them.
+class SamplePositions {
+  public:
+    explicit SamplePositions(std::size_t n) : n_(n) {}
+    std::size_t next() {
+        state_ += 0x9E3779B97F4A7C15ULL;
+        std::uint64_t z = state_;
+        z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+        return static_cast<std::size_t>((z ^ (z >> 31U)) % n_);
+    }
+
+  private:
+    std::size_t n_;
+    std::uint64_t state_ = 0x9E3779B97F4A7C15ULL;
+};
 
 // Order statistics of one vector, selected one rank at a time; every selection leaves its position final
 // (all before it ≤, all after it ≥), so a later rank only partitions the stretch between the two nearest
@@ -28,9 +88,8 @@ class RankSelector {
     static constexpr std::size_t kBracketFrom = 1U << 16;
 
   private:
-    // The values whose ranks are `bracket_first_ + 1 …` (a sub-selector), or false when no bracket holding
-    // ranks [lowest, highest] could be built (NaN among the values, or the sample missed): then the plain
-    // selection answers.
+    // The values whose ranks are `bracket_first_ + 1 …` (a sub-selector, see RankBracket), or false when
+    // no bracket holding ranks [lowest, highest] could be built: then the plain selection answers.
     bool bracket(std::size_t lowest_1based, std::size_t highest_1based);
 
     std::vector<double> values_;
@@ -59,7 +118,10 @@ struct MedianInterval {
     double upper = 0.0;
 };
 MedianInterval median_with_interval(std::vector<double>& values, double c);
-// The same on a selector, which keeps what earlier selections found (another c costs little).
-MedianInterval median_with_interval(RankSelector& values, double c);
+// The same for m values reached through `values_at` (1-based ranks → their values), which may keep what
+// earlier selections found (another c costs little).
+MedianInterval median_with_interval(
+    std::size_t m, double c,
+    const std::function<std::vector<double>(const std::vector<std::size_t>&)>& values_at);
 
 }  // namespace perfrunner::analysis::stats

@@ -97,9 +97,7 @@ bool PairwiseSlopes::bracket(std::size_t lowest, std::size_t highest) {
     for (std::size_t i = 0; i + 1 < n; ++i) {
         const std::size_t width = n - i - 1;
         row_slopes(row.data(), &y_[i + 1], &t_[i + 1], y_[i], t_[i], width);
-        for (std::size_t k = 0; k < width; ++k) {
-            band->add(row[k]);
-        }
+        band->add(std::span<const double>(row).first(width));
     }
     if (!band->holds(lowest, highest)) {
         return false;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -23,15 +24,8 @@ class RankBracket {
     // to select by).
     static std::optional<RankBracket> from_sample(std::vector<double> sample, std::size_t n,
                                                   std::size_t lowest, std::size_t highest);
-    void add(double v) {
-        if (v < lower_) {
-            ++below_;
-        } else if (v <= upper_) {
-            inside_.push_back(v);
-        } else if (!(v > upper_)) {
-            nan_ = true;
-        }
-    }
+    // Some of the values (a stretch of a vector, or one row of pairwise slopes).
+    void add(std::span<const double> values);
     // After every value was added: whether ranks [lowest, highest] lie among the values kept (a sample that
     // missed, or a NaN, answers false: then the plain selection answers).
     bool holds(std::size_t lowest_1based, std::size_t highest_1based) const {

@@ -13,11 +13,14 @@
 //      writer; no PNG), and the peak RSS after the read; on huge pages, like the real binary.
 // Each child runs --repeat times (default 3) and the run with the median wall time is shown: these VMs'
 // timings vary by a quarter from one run to the next.
+// --against BASELINE (another perfrunner binary, e.g. main's before a change): step 1 alternates the two
+// binaries run by run (baseline, this, baseline, this, ...) and prints both medians and their ratio. Why
+// alternating: two sequential bench runs minutes apart differed by 15 % here, more than most changes gain.
 // and prints one column per size, so the cost's growth with size shows side by side.
 // Goals (issue 12): 1 M samples <= 1 s wall and peak RSS <= 2x the file; 100 k samples <= 0.15 s.
 //
 // Usage: analyze_bench [--samples N[,N...]] [--containers N] [--repeat N] [--dir DIR] [--binary PATH]
-// [--keep]
+// [--against BASELINE] [--keep]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +54,7 @@ struct Options {
     int containers = 20;
     int repeat = 3;
     std::string binary = PERFRUNNER_BINARY;
+    std::string against;  // a baseline binary run alternately with `binary`; empty: none
     bool keep = false;
 };
 
@@ -206,6 +210,7 @@ struct Column {
     long samples = 0;
     double file_mib = 0;
     ChildFigures analyze;              // the real binary
+    ChildFigures analyze_baseline;     // --against: the baseline binary, in runs alternating with `analyze`
     ChildFigures analyze_small_pages;  // the same with glibc's malloc on 4 KiB pages
     ChildFigures stages_child;
     Stages stages;
@@ -229,7 +234,22 @@ Column measure_size(const Options& o, long samples) {
     const std::vector<std::string> analyze{o.binary, "analyze",  input.string(), "--png",
                                            "never",  "--output", out.string(),   "--quiet"};
     const auto fresh = [&] { fs::remove_all(out); };
-    col.analyze = median_of(o.repeat, analyze, "", fresh);
+    if (o.against.empty()) {
+        col.analyze = median_of(o.repeat, analyze, "", fresh);
+    } else {
+        std::vector<std::string> baseline = analyze;
+        baseline.front() = o.against;
+        std::vector<ChildFigures> runs, baseline_runs;
+        for (int i = 0; i < o.repeat; ++i) {
+            fresh();
+            baseline_runs.push_back(measure(baseline));
+            fresh();
+            runs.push_back(measure(analyze));
+        }
+        const auto self_of = [](const ChildFigures& f) -> const ChildFigures& { return f; };
+        col.analyze = median_by_wall(std::move(runs), self_of);
+        col.analyze_baseline = median_by_wall(std::move(baseline_runs), self_of);
+    }
     col.analyze_small_pages = median_of(o.repeat, analyze, kSmallPageTunable, fresh);
     const std::string self = fs::canonical("/proc/self/exe").string();
     const fs::path figures = dir / "stages.txt";
@@ -299,13 +319,15 @@ int main(int argc, char** argv) {
             o.repeat = std::max(1, std::stoi(next()));
         } else if (a == "--binary") {
             o.binary = next();
+        } else if (a == "--against") {
+            o.against = next();
         } else if (a == "--keep") {
             o.keep = true;
         } else {
             std::fprintf(
                 stderr,
                 "usage: analyze_bench [--samples N[,N...]] [--containers N] [--repeat N] [--dir DIR] "
-                "[--binary PATH] [--keep]\n");
+                "[--binary PATH] [--against BASELINE] [--keep]\n");
             return 2;
         }
     }
@@ -331,6 +353,17 @@ int main(int argc, char** argv) {
         [](const Column& c) { return c.analyze.max_rss_mib / c.file_mib; }, "goal: <= 2");
     row(cols, "  minor page faults", "%15.0f",
         [](const Column& c) { return static_cast<double>(c.analyze.minor_faults); });
+    if (!o.against.empty()) {
+        std::printf("baseline %s, in runs alternating with the above\n", o.against.c_str());
+        row(cols, "  wall (s)", "%15.3f", [](const Column& c) { return c.analyze_baseline.wall_s; });
+        row(cols, "  CPU user+sys (s)", "%15.3f", [](const Column& c) { return c.analyze_baseline.cpu_s; });
+        row(cols, "  peak RSS (MiB)", "%15.1f",
+            [](const Column& c) { return c.analyze_baseline.max_rss_mib; });
+        row(cols, "  wall, this / baseline", "%15.2f",
+            [](const Column& c) { return c.analyze.wall_s / c.analyze_baseline.wall_s; });
+        row(cols, "  CPU, this / baseline", "%15.2f",
+            [](const Column& c) { return c.analyze.cpu_s / c.analyze_baseline.cpu_s; });
+    }
     std::printf("the same with GLIBC_TUNABLES=%s (malloc on 4 KiB pages, no restart)\n", kSmallPageTunable);
     row(cols, "  wall (s)", "%15.3f", [](const Column& c) { return c.analyze_small_pages.wall_s; });
     row(cols, "  CPU user+sys (s)", "%15.3f", [](const Column& c) { return c.analyze_small_pages.cpu_s; });
@@ -357,6 +390,8 @@ int main(int argc, char** argv) {
         for (const auto* a : {&c.analyze, &c.analyze_small_pages}) {
             ok = ok && (a->exit_code == 0 || a->exit_code == 3);
         }
+        ok = ok &&
+             (o.against.empty() || c.analyze_baseline.exit_code == 0 || c.analyze_baseline.exit_code == 3);
         ok = ok && c.stages_child.exit_code == 0;
     }
     return ok ? 0 : 1;

@@ -23,9 +23,10 @@ bool strictly_increasing(std::span<const double> t) {
     return true;
 }
 
-std::size_t count_pairs(std::span<const double> t) {
+// The pairs with t[j] − t[i] ≠ 0, as slopes_of keeps them; `increasing`: strictly_increasing(t), so all.
+std::size_t count_pairs(std::span<const double> t, bool increasing) {
     const std::size_t n = t.size();
-    if (strictly_increasing(t)) {
+    if (increasing) {
         return n * (n - (n > 0 ? 1 : 0)) / 2;
     }
     std::size_t pairs = 0;
@@ -70,8 +71,9 @@ std::vector<double> slopes_of(std::span<const double> t, std::span<const double>
 
 PairwiseSlopes::PairwiseSlopes(std::span<const double> t, std::span<const double> y)
     : t_(t.first(std::min(t.size(), y.size()))), y_(y.first(std::min(t.size(), y.size()))) {
-    n_pairs_ = count_pairs(t_);
-    stream_ = n_pairs_ >= RankSelector::kBracketFrom && strictly_increasing(t_);
+    const bool increasing = strictly_increasing(t_);
+    n_pairs_ = count_pairs(t_, increasing);
+    stream_ = increasing && n_pairs_ >= RankSelector::kBracketFrom;
 }
 
 bool PairwiseSlopes::bracket(std::size_t lowest, std::size_t highest) {

@@ -13,6 +13,7 @@ namespace {
 // A burst of up to kHalf consecutive samples (8 s at 2-s sampling) cannot move the median of the window.
 constexpr std::size_t kHalf = 4;
 constexpr std::size_t kWindow = 2 * kHalf + 1;
+static_assert(kWindow == 9, "the window median is median_of_nine");
 
 // 1.4826·MAD (σ for Gaussian values); the mean absolute deviation·1.2533 when the MAD is 0 (quantised data).
 double robust_sd(const std::vector<double>& v) {
@@ -44,8 +45,7 @@ std::vector<bool> upward_spikes(std::span<const double> y, double k) {
         const std::size_t lo = std::min(i - kHalf, n - kWindow);
         std::array<double, kWindow> w{};
         std::copy_n(y.begin() + static_cast<std::ptrdiff_t>(lo), kWindow, w.begin());
-        std::nth_element(w.begin(), w.begin() + kHalf, w.end());
-        r[i - kHalf] = y[i] - w[kHalf];
+        r[i - kHalf] = y[i] - median_of_nine(w);
     }
     // Noise scale from the first differences (1.4826·MAD/√2 = σ for white noise; a ramp shifts their median,
     // not their spread; a spike moves only 2-4 of them), floored by the spread of the residuals themselves.

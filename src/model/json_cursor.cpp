@@ -13,14 +13,15 @@ namespace perfrunner::model::detail {
 
 std::string JsonCursor::path_text() const {
     std::string out;
-    for (const auto& s : path_) {
-        if (const auto* k = std::get_if<std::string_view>(&s.part)) {
+    for (std::size_t i = 0; i < depth_; ++i) {
+        const Segment& s = path_[i];
+        if (s.index == kKeySegment) {
             if (!out.empty()) {
                 out.push_back('.');
             }
-            out.append(*k);
+            out.append(s.key);
         } else {
-            fmt::format_to(std::back_inserter(out), "[{}]", std::get<std::size_t>(s.part));
+            fmt::format_to(std::back_inserter(out), "[{}]", s.index);
         }
     }
     return out.empty() ? std::string("(top level)") : out;
@@ -28,6 +29,10 @@ std::string JsonCursor::path_text() const {
 
 void JsonCursor::fail(std::string_view what) const {
     throw InputError(fmt::format("{}: {}: {}", source_, path_text(), what));
+}
+
+void JsonCursor::too_deep() const {
+    fail(fmt::format("nested more than {} levels deep (not a results file)", kMaxDepth));
 }
 
 void JsonCursor::malformed(simdjson::error_code e) const {
@@ -77,9 +82,7 @@ bool JsonCursor::is_null(od::value& v) const {
 }
 
 double JsonCursor::number(od::value& v, double limit) const {
-    if (type_of(v, "a number") != od::json_type::number) {
-        wrong_type(v, "a number");
-    }
+    // No type check first: get_double refuses anything but a number, and a file holds millions of them.
     double d = 0;
     if (v.get_double().get(d) != simdjson::SUCCESS) {
         wrong_type(v, "a number");
@@ -193,24 +196,17 @@ std::string_view JsonCursor::key_of(od::field& field) const {
     return key;
 }
 
-void JsonCursor::note_key(std::size_t first, std::string_view key,
-                          std::unordered_set<std::string_view>& many) {
-    // Objects of results.json have a few dozen members: a linear search over them is cheapest. Past
-    // kLinearLimit (only a hostile or foreign file) a hash set keeps the check linear in the input size.
-    constexpr std::size_t kLinearLimit = 64;
-    const std::size_t count = keys_.size() - first;
-    if (count < kLinearLimit) {
-        if (std::find(keys_.begin() + static_cast<std::ptrdiff_t>(first), keys_.end(), key) != keys_.end()) {
-            fail("duplicate member (each key may appear once in an object)");
-        }
-        keys_.push_back(key);
-        return;
-    }
+void JsonCursor::duplicate() const {
+    fail("duplicate member (each key may appear once in an object)");
+}
+
+void JsonCursor::note_many_keys(std::size_t first, std::string_view key,
+                                std::unordered_set<std::string_view>& many) {
     if (many.empty()) {
         many.insert(keys_.begin() + static_cast<std::ptrdiff_t>(first), keys_.end());
     }
     if (!many.insert(key).second) {
-        fail("duplicate member (each key may appear once in an object)");
+        duplicate();
     }
 }
 
@@ -218,8 +214,8 @@ template <class Json>
 Json JsonCursor::generic_as(od::value& v) {
     // Generic values are read recursively: a limit on the depth keeps hostile nesting from exhausting the
     // stack (and every later recursive pass over the value: writing, destroying).
-    if (path_.size() > kMaxDepth) {
-        fail(fmt::format("nested more than {} levels deep (not a results file)", kMaxDepth));
+    if (depth_ > kMaxDepth) {
+        too_deep();
     }
     switch (type_of(v)) {
         case od::json_type::object: {

@@ -3,13 +3,14 @@
 // being read, so every problem becomes one InputError line naming the source and the path, e.g.
 //   results.json: scenarios[1].samples[3].containers.web.cpu_percent: expected a number, got "abc"
 // One pass, no DOM: path segments point into the parsed buffer, so reading allocates nothing per value.
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include <simdjson.h>
@@ -83,17 +84,37 @@ class JsonCursor {
     void for_each_member(od::object object, Fn&& fn) {
         const std::size_t first_key = keys_.size();
         std::unordered_set<std::string_view> many_keys;  // only for objects with very many members
+        for_each_member_unchecked(std::move(object), [&](std::string_view key, od::value& value) {
+            // Objects of results.json have a few dozen members: a linear search over them is cheapest (and
+            // inline: it runs for every member read). Past kLinearKeys (only a hostile or foreign file) a
+            // hash set keeps the check linear in the input size.
+            if (keys_.size() - first_key < kLinearKeys) {
+                if (std::find(keys_.begin() + static_cast<std::ptrdiff_t>(first_key), keys_.end(), key) !=
+                    keys_.end()) {
+                    duplicate();
+                }
+                keys_.push_back(key);
+            } else {
+                note_many_keys(first_key, key, many_keys);
+            }
+            fn(key, value);
+        });
+        keys_.resize(first_key);
+    }
+
+    // The same, with repeated keys left to the caller to refuse: one that maps each key to an id (container
+    // names) checks a seen-mark per id, where comparing every key with the ones before is quadratic.
+    template <typename Fn>
+    void for_each_member_unchecked(od::object object, Fn&& fn) {
         for (auto field_result : object) {
             od::field field;
             check(std::move(field_result).get(field));
             const std::string_view key = key_of(field);
-            path_.push_back(Segment{key});
-            note_key(first_key, key, many_keys);
+            push(Segment{key, kKeySegment});
             od::value value = field.value();
             fn(key, value);
-            path_.pop_back();
+            --depth_;
         }
-        keys_.resize(first_key);
     }
 
     // Iterates an array's elements: fn(value), with the index on the path.
@@ -103,9 +124,9 @@ class JsonCursor {
         for (auto element_result : array) {
             od::value value;
             check(element_result.get(value));
-            path_.push_back(Segment{i});
+            push(Segment{{}, i});
             fn(value);
-            path_.pop_back();
+            --depth_;
             ++i;
         }
     }
@@ -114,20 +135,37 @@ class JsonCursor {
     template <class Json>
     Json generic_as(od::value& v);
 
+    // A member's key, or an element's index (`index` != kKeySegment). Trivial to copy: a path segment is
+    // pushed and popped for every value read.
+    static constexpr std::size_t kKeySegment = static_cast<std::size_t>(-1);
     struct Segment {
-        std::variant<std::string_view, std::size_t> part;
+        std::string_view key;
+        std::size_t index = kKeySegment;
     };
 
     std::string path_text() const;
     std::string got(od::value& v) const;
     std::string_view key_of(od::field& field) const;
-    // Records `key` among the keys of the object whose first key is keys_[first] (`many` takes over for
-    // objects with very many members); fails on a repeat.
-    void note_key(std::size_t first, std::string_view key, std::unordered_set<std::string_view>& many);
+    static constexpr std::size_t kLinearKeys = 64;
+    [[noreturn]] void duplicate() const;
+    // Records `key` among the keys of the object whose first key is keys_[first], once it has kLinearKeys or
+    // more (`many` takes over from the linear search); fails on a repeat.
+    void note_many_keys(std::size_t first, std::string_view key, std::unordered_set<std::string_view>& many);
 
     std::string_view source_;
     std::string_view document_kind_;
-    std::vector<Segment> path_;
+    [[noreturn]] void too_deep() const;
+    void push(Segment segment) {
+        if (depth_ == path_.size()) {
+            too_deep();
+        }
+        path_[depth_++] = segment;
+    }
+
+    // The path being read: path_[0, depth_). A fixed array, as generic values fail past kMaxDepth levels
+    // and the schema's own reads go about 8 deep; a vector's push_back was a call for every value read.
+    std::array<Segment, kMaxDepth + 2> path_{};
+    std::size_t depth_ = 0;
     // The keys of every object being read, innermost last (views into the parsed buffer, like the path).
     std::vector<std::string_view> keys_;
 };

@@ -1,7 +1,9 @@
 // results.json reading (results-schema.md): one pass with simdjson On-Demand straight into the model, no DOM,
 // so a file of a million container samples needs little more memory than the file itself. Type checks and
 // error lines naming the JSON path come from JsonCursor; this file only knows the schema.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <iterator>
 #include <string>
@@ -186,15 +188,37 @@ class ResultsReader {
         // Collected in a reused scratch vector, then copied at exact size: vector growth would leave ~60 %
         // slack per sample (20 containers -> capacity 32), a third of the model's memory.
         scratch_.clear();
-        in_.for_each_member(in_.object(v), [&](std::string_view name, value& cv) {
+        next_mark();
+        in_.for_each_member_unchecked(in_.object(v), [&](std::string_view name, value& cv) {
             scratch_.emplace_back();
-            read_container(run, name, cv, scratch_.back());
+            read_container(run, name, cv, scratch_.back(), scratch_.size() - 1);
+            // A repeated key is refused here, by its container: the same key twice is the same container.
+            const ContainerId id = scratch_.back().container;
+            if (seen_.size() <= id) {
+                seen_.resize(run.containers.size(), 0);
+            }
+            if (seen_[id] == mark_) {
+                in_.fail(
+                    "duplicate member (each key may appear once in an object, each container once in a "
+                    "sample)");
+            }
+            seen_[id] = mark_;
         });
         s.containers.reserve(scratch_.size());
         std::move(scratch_.begin(), scratch_.end(), std::back_inserter(s.containers));
     }
 
-    void read_container(RunResult& run, std::string_view name, value& v, ContainerSample& c) {
+    // A new mark for the seen_ table (a wrap of the counter clears it, so an old mark is never mistaken).
+    void next_mark() {
+        if (++mark_ == 0) {
+            std::fill(seen_.begin(), seen_.end(), 0);
+            mark_ = 1;
+        }
+    }
+
+    // `position`: the container's place in its sample, which in nearly every file is its id.
+    void read_container(RunResult& run, std::string_view name, value& v, ContainerSample& c,
+                        std::size_t position) {
         std::string host;  // "" = the only host (files without hosts)
         // A null reference figure reads as 0.0 (what the analysis expects) and is remembered, so that it is
         // written back as null.
@@ -241,7 +265,7 @@ class ResultsReader {
                 in_.append_member(c.extra_json, key, f);
             }
         });
-        c.container = host.empty() ? intern(run, name) : intern_on_host(run, name, host);
+        c.container = host.empty() ? intern_at(run, name, position) : intern_on_host(run, name, host);
     }
 
     // A member the writer leaves out when it is absent: a null goes to the extra members as it is.
@@ -407,6 +431,16 @@ class ResultsReader {
         return id;
     }
 
+    // intern(), trying first the id the container has when samples list the containers in the order they
+    // were first seen: one comparison instead of hashing the name.
+    ContainerId intern_at(RunResult& run, std::string_view name, std::size_t position) {
+        if (position < run.containers.size() && run.containers[position] == name &&
+            run.container_host(static_cast<ContainerId>(position)).empty()) {
+            return static_cast<ContainerId>(position);
+        }
+        return intern(run, name);
+    }
+
     // A container with a host: its key is "name@host" when written by perfrunner (the name is the key without
     // that suffix), or just the name when written by another tool.
     ContainerId intern_on_host(RunResult& run, std::string_view key, const std::string& host) {
@@ -438,6 +472,9 @@ class ResultsReader {
     std::unordered_map<std::string, std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>>>
         hosted_;
     std::vector<ContainerSample> scratch_;
+    // seen_[id] == mark_: that container is already in the sample being read.
+    std::vector<std::uint32_t> seen_;
+    std::uint32_t mark_ = 0;
 };
 
 RunResult parse_padded(simdjson::padded_string_view text, std::string_view source_name,

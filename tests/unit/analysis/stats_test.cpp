@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -452,4 +453,32 @@ TEST(Power, MinimumDetectableSlopeTable) {
     EXPECT_NEAR(stats::minimum_detectable_slope(1.0), 1.644854 + 0.841621, 1e-5);
     // SE ∝ D^(-3/2): halving the MDS needs 2^(2/3) times the length.
     EXPECT_NEAR(stats::duration_for_mds(5.0, 2.0, 1.0), 5.0 * std::pow(2.0, 2.0 / 3.0), 1e-12);
+}
+
+// The window median of upward_spikes: the fifth smallest of nine, for every order and with ties (values drawn
+// from a few levels), as nth_element gives it.
+TEST(Descriptive, MedianOfNineIsTheFifthSmallest) {
+    std::mt19937_64 rng(20261203);
+    std::uniform_int_distribution<int> level(0, 4);
+    std::normal_distribution<double> noise(100.0, 15.0);
+    for (int trial = 0; trial < 20000; ++trial) {
+        std::array<double, 9> v{};
+        for (auto& x : v) {
+            x = trial % 2 == 0 ? static_cast<double>(level(rng)) : noise(rng);
+        }
+        std::array<double, 9> sorted = v;
+        std::sort(sorted.begin(), sorted.end());
+        ASSERT_EQ(stats::median_of_nine(v), sorted[4]) << "trial " << trial;
+    }
+    // Every placement of the median: a sorted run rotated through all nine positions, both directions.
+    for (int shift = 0; shift < 9; ++shift) {
+        std::array<double, 9> up{};
+        std::array<double, 9> down{};
+        for (int i = 0; i < 9; ++i) {
+            up[static_cast<std::size_t>((i + shift) % 9)] = i;
+            down[static_cast<std::size_t>((i + shift) % 9)] = -i;
+        }
+        EXPECT_EQ(stats::median_of_nine(up), 4.0);
+        EXPECT_EQ(stats::median_of_nine(down), -4.0);
+    }
 }

@@ -338,6 +338,9 @@ TEST(HostileInput, EveryKindGivesOneLineInputError) {
          "scenarios[0].aborted: duplicate member"},
         {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1, "containers": {"c": {}, "c": {}}}]}]})",
          "scenarios[0].samples[0].containers.c: duplicate member"},
+        // The same container under two keys ("name@host", and the name with a "host" member) is a repeat too.
+        {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1, "containers": {"c@h": {"host": "h"}, "c": {"host": "h"}}}]}]})",
+         "scenarios[0].samples[0].containers.c: duplicate member"},
         {R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1, "future": 1, "future": 2}]}]})",
          "scenarios[0].samples[0].future: duplicate member"},
         {R"({"scenarios": [{"scenario_name": "b", "metadata": {"x": {"y": 1, "y": 1}}}]})",
@@ -367,6 +370,22 @@ TEST(HostileInput, DuplicateKeyInALargeObject) {
     const std::string head = R"({"scenarios": [{"scenario_name": "b"}], "future": {)";
     EXPECT_NO_THROW(parse_results(head + members + R"("last": 0}})"));
     EXPECT_THAT(parse_error(head + members + R"("k7": 0}})"), HasSubstr("future.k7: duplicate member"));
+}
+
+// A sample of many containers (the repeat check goes by container id, not by comparing keys): distinct
+// names pass, and a repeat late in the object is found.
+TEST(HostileInput, DuplicateContainerInALargeSample) {
+    std::string containers;
+    for (int i = 0; i < 300; ++i) {
+        containers += "\"c" + std::to_string(i) + "\": {\"memory_used_mb\": 1}, ";
+    }
+    const std::string head =
+        R"({"scenarios": [{"scenario_name": "b", "samples": [{"timestamp": 1, "containers": {)";
+    const RunResult run = parse_results(head + containers + R"("last": {}}}]}]})");
+    EXPECT_EQ(run.scenarios[0].samples[0].containers.size(), 301u);
+    EXPECT_EQ(run.containers.size(), 301u);
+    EXPECT_THAT(parse_error(head + containers + R"("c299": {}}}]}]})"),
+                HasSubstr("samples[0].containers.c299: duplicate member"));
 }
 
 TEST(HostileInput, MissingFileIsAnInputError) {

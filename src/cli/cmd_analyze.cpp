@@ -2,10 +2,11 @@
 // today's config and write a new folder with the analysed results.json and every report. The input is never
 // written: a results file a soak run wrote for hours is worth more than any analysis of it.
 //
-// SIGINT/SIGTERM are caught and checked between the steps (read; analyse while results.json is written;
+// SIGINT/SIGTERM are caught and checked between the steps (read while results.json is written, then analyse;
 // reports; signals.hpp, stop_if_requested), so a Ctrl-C never leaves a half-written temporary file behind:
 // the file being written is finished and renamed, the steps after it are skipped (a running Chromium is
-// stopped), and the command exits 130.
+// stopped), and the command exits 130. A file that cannot be read leaves nothing: the output folder, made
+// before the read, is removed.
 #include <cctype>
 #include <chrono>
 #include <ctime>
@@ -108,18 +109,17 @@ int analyze_command(const config::Config& config, const AnalyzeOptions& options)
     }
     check_output_option(options);
     const ports::StopToken& stop = install_signal_handlers();
-    spdlog::debug("reading {}", input.string());
-    model::RunResult run = model::read_results_file(input);
-    stop_if_requested(stop, "nothing written");
-
     const fs::path out_dir = create_output_directory(options, input);
     const fs::path results_path = out_dir / "results.json";
-    // The analysis runs while another thread writes the samples into results.json (nearly all of its bytes,
-    // none of which the analysis changes); its members follow when both are done.
+    // Read, and written again while it is read (another thread follows the reader: the samples are nearly all
+    // of the bytes, and none of them does the analysis change); the analysis runs when the read is done, and
+    // its members follow.
     std::optional<analysis::Analysis> analysed;
     int exit_code = 0;
+    spdlog::debug("reading {}", input.string());
+    model::RunResult run;
     try {
-        model::write_results_file(results_path, run, [&](model::RunResult& r) {
+        run = model::rewrite_results_file(input, results_path, [&](model::RunResult& r) {
             spdlog::debug("analysing {} scenarios", r.scenarios.size());
             analysed = analysis::analyze(r, config);
             // As `run` exits: FAIL 3; no scenario completed 1 (like the run's own abort); else 0.

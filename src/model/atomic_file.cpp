@@ -106,7 +106,9 @@ class WritebackSink {
   private:
     static constexpr off_t kWritebackChunk = off_t{8} << 20;
 
-    // As write(2): -1 with errno set on an error (fwrite and fflush then fail, and the callers name errno).
+    // The bytes written; fewer than `size` (errno set) on an error, after which fwrite and fflush fail and
+    // the callers name errno. Never -1: fopencookie(3) forbids a negative count, and glibc then miscounts
+    // what is left to write and reads past the caller's buffer.
     static ssize_t write(void* cookie, const char* data, std::size_t size) {
         auto* self = static_cast<WritebackSink*>(cookie);
         std::size_t done = 0;
@@ -116,7 +118,7 @@ class WritebackSink {
                 if (errno == EINTR) {
                     continue;
                 }
-                return -1;
+                return static_cast<ssize_t>(done);
             }
             done += static_cast<std::size_t>(n);
         }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -16,6 +17,7 @@
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/results_json.hpp"
 #include "perfrunner/model/scenario_metadata_json.hpp"
+#include "read_progress.hpp"
 
 namespace perfrunner::model {
 namespace {
@@ -27,50 +29,68 @@ using detail::od::value;
 class ResultsReader {
   public:
     // `input`, when the text is a mapped file, has the pages the reading has passed dropped as it goes.
-    explicit ResultsReader(std::string_view source, detail::MappedInput* input = nullptr)
-        : in_(source, "results.json"), input_(input) {}
+    // `progress`, when given, is told what in the model is final as the reading goes (read_progress.hpp).
+    explicit ResultsReader(std::string_view source, detail::MappedInput* input = nullptr,
+                           detail::ReadProgress* progress = nullptr)
+        : in_(source, "results.json"), input_(input), progress_(progress) {}
 
     [[noreturn]] void malformed(simdjson::error_code e) const { in_.malformed(e); }
 
-    RunResult read_run(document& doc) {
-        RunResult run;
+    void read_run(document& doc, RunResult& run) {
         bool has_scenarios = false;
+        int head_members =
+            0;  // test_id, started_at, config read so far (the writer's members before scenarios)
         bool has_aborted = false;
         bool has_abort_reason = false;
-        in_.for_each_member(
-            in_.document_object(doc, "a results object"), [&](std::string_view key, value& f) {
-                if (key == "test_id") {
-                    run.test_id = in_.string(f);
-                } else if (key == "started_at") {
-                    run.started_at = in_.string(f);
-                } else if (key == "completed_at") {
-                    run.completed_at = in_.string(f);
-                } else if (key == "config") {
-                    run.config = in_.object_or_empty(f);
-                } else if (key == "scenarios") {
-                    has_scenarios = true;
-                    in_.for_each_element(in_.array(f, "an array of scenarios"), [&](value& sv) {
-                        run.scenarios.emplace_back();
-                        read_scenario(run, sv, run.scenarios.back());
-                    });
-                } else if (key == "derived_config") {
-                    if (in_.is_null(f)) {
-                        run.extra["derived_config"] = nullptr;  // kept as it was
-                    } else {
-                        run.derived_config = in_.object_or_empty(f);
-                    }
-                } else if (key == "aborted") {
-                    run.aborted = in_.boolean(f);
-                    has_aborted = true;
-                } else if (key == "abort_reason") {
-                    run.abort_reason = in_.optional_string(f);
-                    has_abort_reason = true;
-                } else if (key == "analysis") {
-                    run.analysis = in_.object_or_empty(f);
-                } else {
-                    run.extra[std::string(key)] = in_.generic(f);
-                }
-            });
+        in_.for_each_member(in_.document_object(doc, "a results object"),
+                            [&](std::string_view key, value& f) {
+                                if (key == "test_id") {
+                                    run.test_id = in_.string(f);
+                                    ++head_members;
+                                } else if (key == "started_at") {
+                                    run.started_at = in_.string(f);
+                                    ++head_members;
+                                } else if (key == "completed_at") {
+                                    run.completed_at = in_.string(f);
+                                } else if (key == "config") {
+                                    run.config = in_.object_or_empty(f);
+                                    ++head_members;
+                                } else if (key == "scenarios") {
+                                    has_scenarios = true;
+                                    detail::od::array scenarios = in_.array(f, "an array of scenarios");
+                                    const auto count = reserve_exactly(run.scenarios, scenarios);
+                                    streaming_ = progress_ != nullptr && count && head_members == 3;
+                                    if (streaming_) {
+                                        progress_->head_final(*count);
+                                    }
+                                    in_.for_each_element(scenarios, [&](value& sv) {
+                                        const std::size_t index = run.scenarios.size();
+                                        room_for_one_more(run.scenarios);
+                                        run.scenarios.emplace_back();
+                                        read_scenario(run, sv, run.scenarios.back(), index);
+                                        if (streaming_) {
+                                            progress_->scenario_final(index, run);
+                                        }
+                                    });
+                                    streaming_ = false;  // what follows is final only when the read is
+                                } else if (key == "derived_config") {
+                                    if (in_.is_null(f)) {
+                                        run.extra["derived_config"] = nullptr;  // kept as it was
+                                    } else {
+                                        run.derived_config = in_.object_or_empty(f);
+                                    }
+                                } else if (key == "aborted") {
+                                    run.aborted = in_.boolean(f);
+                                    has_aborted = true;
+                                } else if (key == "abort_reason") {
+                                    run.abort_reason = in_.optional_string(f);
+                                    has_abort_reason = true;
+                                } else if (key == "analysis") {
+                                    run.analysis = in_.object_or_empty(f);
+                                } else {
+                                    run.extra[std::string(key)] = in_.generic(f);
+                                }
+                            });
         in_.expect_end(doc);
         if (!run.aborted) {
             // The writer writes both only for an aborted run; a run that was not aborted keeps what it had.
@@ -89,12 +109,13 @@ class ResultsReader {
         if (run.scenarios.empty()) {
             in_.fail("\"scenarios\" is empty: nothing to analyze");
         }
-        return run;
     }
 
   private:
-    void read_scenario(RunResult& run, value& v, ScenarioResult& s) {
+    // `index`: the scenario's place in run.scenarios.
+    void read_scenario(RunResult& run, value& v, ScenarioResult& s, std::size_t index) {
         bool has_name = false;
+        int head_members = 0;  // name, params, times and duration read so far (written before the samples)
         // Mapped once the scenario's name is known (the members may come in any order).
         nlohmann::ordered_json metadata;
         std::string metadata_path;
@@ -102,24 +123,38 @@ class ResultsReader {
             if (key == "scenario_name") {
                 s.scenario_name = in_.string(f);
                 has_name = true;
+                ++head_members;
             } else if (key == "scenario_params") {
                 s.scenario_params = in_.object_or_empty(f);
+                ++head_members;
             } else if (key == "started_at") {
                 s.started_at = in_.string(f);
+                ++head_members;
             } else if (key == "completed_at") {
                 s.completed_at = in_.string(f);
+                ++head_members;
             } else if (key == "duration_seconds") {
                 s.duration_seconds = in_.number(f);
+                ++head_members;
             } else if (key == "samples") {
                 if (in_.is_null(f)) {
                     return;
                 }
                 detail::od::array samples = in_.array(f);
-                reserve_exactly(s.samples, samples);
+                const bool stream = reserve_exactly(s.samples, samples) && streaming_ && head_members == 5;
+                if (stream) {
+                    progress_->scenario_head_final(index);
+                }
                 in_.for_each_element(samples, [&](value& sv) {
                     release_before(sv);
+                    if (stream) {
+                        room_for_one_more(s.samples);
+                    }
                     s.samples.emplace_back();
                     read_sample(run, sv, s.samples.back());
+                    if (stream && s.samples.size() % kSamplesPerProgress == 0) {
+                        progress_->samples_final(index, s.samples.size(), run);
+                    }
                 });
             } else if (key == "oom_events") {
                 if (in_.is_null(f)) {
@@ -405,11 +440,23 @@ class ResultsReader {
     // A scenario's samples are counted before they are read (a skip over the parsed index, no values read):
     // vector growth would copy every Sample and leave up to half of the last block unused, a tenth of the
     // model's memory in a million-sample file, touched for nothing.
+    // The count, or nullopt when the array could not be counted (it is malformed: reading it fails).
     template <class T>
-    void reserve_exactly(std::vector<T>& into, detail::od::array& elements) {
+    std::optional<std::size_t> reserve_exactly(std::vector<T>& into, detail::od::array& elements) {
         std::size_t count = 0;
-        if (elements.count_elements().get(count) == simdjson::SUCCESS) {
-            into.reserve(count);
+        if (elements.count_elements().get(count) != simdjson::SUCCESS) {
+            return std::nullopt;
+        }
+        into.reserve(count);
+        return count;
+    }
+
+    // While a writer reads a vector's elements, it must never reallocate: it was reserved at the counted
+    // size, and a well-formed array has no more elements than counted. Checked all the same.
+    template <class T>
+    void room_for_one_more(const std::vector<T>& v) const {
+        if (streaming_ && v.size() == v.capacity()) {
+            in_.fail("more elements than the array was counted to have (malformed JSON)");
         }
     }
 
@@ -464,8 +511,13 @@ class ResultsReader {
         std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
     };
 
+    // Samples read between two reports to progress_ (each takes a lock and may wake the writer).
+    static constexpr std::size_t kSamplesPerProgress = 64;
+
     JsonCursor in_;
     detail::MappedInput* input_;
+    detail::ReadProgress* progress_;
+    bool streaming_ = false;  // progress_ is being told what is final
     std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>> ids_;
     std::unordered_map<std::string, ContainerId, NameHash, std::equal_to<>> labels_;  // "name@host" -> id
     // host -> member key -> id, for containers with a host
@@ -477,32 +529,26 @@ class ResultsReader {
     std::uint32_t mark_ = 0;
 };
 
-RunResult parse_padded(simdjson::padded_string_view text, std::string_view source_name,
-                       detail::MappedInput* input = nullptr) {
+void parse_padded(simdjson::padded_string_view text, std::string_view source_name, RunResult& run,
+                  detail::MappedInput* input = nullptr, detail::ReadProgress* progress = nullptr) {
     simdjson::ondemand::parser parser;
     document doc;
-    ResultsReader reader(source_name, input);
+    ResultsReader reader(source_name, input, progress);
     if (auto e = parser.iterate(text).get(doc); e != simdjson::SUCCESS) {
         reader.malformed(e);
     }
     try {
-        return reader.read_run(doc);
+        reader.read_run(doc, run);
     } catch (const simdjson::simdjson_error& e) {
         reader.malformed(e.error());
     }
 }
 
-}  // namespace
-
-RunResult parse_results(std::string_view json_text, std::string_view source_name) {
-    simdjson::padded_string padded(json_text);
-    return parse_padded(padded, source_name);
-}
-
-RunResult read_results_file(const std::filesystem::path& path) {
+void read_file_into(const std::filesystem::path& path, RunResult& run, detail::ReadProgress* progress) {
     // Mapped, not copied (mapped_input.hpp): the file is never resident twice, and only a window of it.
     if (auto mapped = detail::MappedInput::open(path)) {
-        return parse_padded(mapped->view(), path.string(), &*mapped);
+        parse_padded(mapped->view(), path.string(), run, &*mapped, progress);
+        return;
     }
     simdjson::padded_string text;
     if (auto e = simdjson::padded_string::load(path.string()).get(text); e != simdjson::SUCCESS) {
@@ -511,7 +557,30 @@ RunResult read_results_file(const std::filesystem::path& path) {
         throw InputError(fmt::format("{}: cannot be read ({}; check the path)", path.string(),
                                      exists ? simdjson::error_message(e) : "no such file"));
     }
-    return parse_padded(text, path.string());
+    parse_padded(text, path.string(), run, nullptr, progress);
 }
+
+}  // namespace
+
+RunResult parse_results(std::string_view json_text, std::string_view source_name) {
+    simdjson::padded_string padded(json_text);
+    RunResult run;
+    parse_padded(padded, source_name, run);
+    return run;
+}
+
+RunResult read_results_file(const std::filesystem::path& path) {
+    RunResult run;
+    read_file_into(path, run, nullptr);
+    return run;
+}
+
+namespace detail {
+
+void read_results_into(const std::filesystem::path& path, RunResult& run, ReadProgress& progress) {
+    read_file_into(path, run, &progress);
+}
+
+}  // namespace detail
 
 }  // namespace perfrunner::model

@@ -6,6 +6,7 @@
 #include "perfrunner/model/atomic_file.hpp"
 #include "perfrunner/model/results_json.hpp"
 #include "perfrunner/model/scenario_metadata_json.hpp"
+#include "read_progress.hpp"
 #include "results_key_order.hpp"
 
 namespace perfrunner::model {
@@ -13,17 +14,13 @@ namespace {
 
 using detail::JsonWriter;
 
-// Every container's key in `containers` and `rolling_averages` ("name", or "name@host" when it has a host,
-// so the same name on two hosts is no duplicate key), quoted once: a million samples repeat 20 names.
-using ContainerKeys = std::vector<std::string>;
+// Container keys quoted once per file (a million samples repeat 20 names), and hosts: read_progress.hpp.
+using detail::ContainerTable;
 
-ContainerKeys container_keys(const RunResult& run) {
-    ContainerKeys keys;
-    keys.reserve(run.containers.size());
-    for (std::size_t id = 0; id < run.containers.size(); ++id) {
-        keys.push_back(JsonWriter::quote(run.container_label(static_cast<ContainerId>(id))));
-    }
-    return keys;
+ContainerTable container_table(const RunResult& run) {
+    ContainerTable table;
+    table.extend(run);
+    return table;
 }
 
 void optional_number(JsonWriter& w, std::string_view key, const std::optional<double>& v) {
@@ -53,13 +50,11 @@ void optional_integer(JsonWriter& w, std::string_view key, const std::optional<l
     }
 }
 
-// `keys`: every container's label, quoted once per file (container_keys).
-void write_container(JsonWriter& w, const RunResult& run, const ContainerKeys& keys,
-                     const ContainerSample& c) {
+void write_container(JsonWriter& w, const ContainerTable& table, const ContainerSample& c) {
     // Keyed "name@host" when it has a host (the same name on two hosts must not be a duplicate key), and the
     // host written as a member too: readers that know hosts take it from there.
-    const std::string_view host = run.container_host(c.container);
-    w.quoted_key(keys.at(c.container));
+    const std::string_view host = table.hosts.at(c.container);
+    w.quoted_key(table.keys.at(c.container));
     w.begin_object();
     const auto figure = [&](std::string_view key, double value, std::uint8_t null_bit) {
         w.plain_key(key);
@@ -109,7 +104,7 @@ void write_container(JsonWriter& w, const RunResult& run, const ContainerKeys& k
     w.end_object();
 }
 
-void write_sample(JsonWriter& w, const RunResult& run, const ContainerKeys& keys, const Sample& s) {
+void write_sample(JsonWriter& w, const ContainerTable& table, const Sample& s) {
     w.begin_object();
     w.plain_key("timestamp");
     w.number(s.timestamp);
@@ -121,7 +116,7 @@ void write_sample(JsonWriter& w, const RunResult& run, const ContainerKeys& keys
     } else {
         w.begin_object();
         for (const auto& c : s.containers) {
-            write_container(w, run, keys, c);
+            write_container(w, table, c);
         }
         w.end_object();
     }
@@ -129,7 +124,7 @@ void write_sample(JsonWriter& w, const RunResult& run, const ContainerKeys& keys
         w.plain_key("rolling_averages");
         w.begin_object();
         for (const auto& r : s.rolling_averages) {
-            w.quoted_key(keys.at(r.container));
+            w.quoted_key(table.keys.at(r.container));
             w.begin_object();
             w.plain_key("memory_percent");
             w.number(r.memory_percent);
@@ -229,7 +224,8 @@ void write_oom_event(JsonWriter& w, const OomEvent& e) {
     w.end_object();
 }
 
-void write_scenario(JsonWriter& w, const RunResult& run, const ContainerKeys& keys, const ScenarioResult& s) {
+// A scenario's members up to its samples, and the samples array opened.
+void write_scenario_start(JsonWriter& w, const ScenarioResult& s) {
     w.begin_object();
     w.plain_key("scenario_name");
     w.string(s.scenario_name);
@@ -244,9 +240,10 @@ void write_scenario(JsonWriter& w, const RunResult& run, const ContainerKeys& ke
     w.number(s.duration_seconds);
     w.plain_key("samples");
     w.begin_array();
-    for (const auto& sample : s.samples) {
-        write_sample(w, run, keys, sample);
-    }
+}
+
+// The samples array closed, and the scenario's members after it.
+void write_scenario_end(JsonWriter& w, const ScenarioResult& s) {
     w.end_array();
     w.plain_key("oom_events");
     w.begin_array();
@@ -268,8 +265,8 @@ void write_scenario(JsonWriter& w, const RunResult& run, const ContainerKeys& ke
     w.end_object();
 }
 
-// Every member before "analysis": nothing `analyze` changes (write_results_file with `complete`).
-void write_run_head(JsonWriter& w, const RunResult& run) {
+// The run's members before its scenarios, and the scenarios array opened.
+void write_run_start(JsonWriter& w, const RunResult& run) {
     w.begin_object();
     w.plain_key("test_id");
     w.string(run.test_id);
@@ -279,10 +276,10 @@ void write_run_head(JsonWriter& w, const RunResult& run) {
     w.json(run.config.is_null() ? nlohmann::json::object() : run.config, "config");
     w.plain_key("scenarios");
     w.begin_array();
-    const ContainerKeys keys = container_keys(run);
-    for (const auto& s : run.scenarios) {
-        write_scenario(w, run, keys, s);
-    }
+}
+
+// The scenarios array closed, and the members after it up to "analysis".
+void write_run_after_scenarios(JsonWriter& w, const RunResult& run) {
     w.end_array();
     if (run.derived_config) {
         w.plain_key("derived_config");
@@ -295,6 +292,70 @@ void write_run_head(JsonWriter& w, const RunResult& run) {
         w.boolean(true);
         optional_string(w, "abort_reason", run.abort_reason);
     }
+}
+
+// Every member before "analysis": nothing `analyze` changes (write_results_file with `complete`).
+void write_run_head(JsonWriter& w, const RunResult& run) {
+    write_run_start(w, run);
+    const ContainerTable table = container_table(run);
+    for (const auto& s : run.scenarios) {
+        write_scenario_start(w, s);
+        for (const auto& sample : s.samples) {
+            write_sample(w, table, sample);
+        }
+        write_scenario_end(w, s);
+    }
+    write_run_after_scenarios(w, run);
+}
+
+// The same members, written while `run` is being read on another thread: each part once `progress` says it
+// is final (read_progress.hpp), so nothing is read from `run` that the reader may still change. Stops,
+// leaving the file unfinished, when the read failed.
+void write_run_head_following(JsonWriter& w, const RunResult& run, detail::ReadProgress& progress) {
+    using State = detail::ReadProgress::State;
+    State now = progress.wait([](const State& s) { return s.scenario_count != detail::ReadProgress::kNone; });
+    if (now.failed) {
+        return;
+    }
+    write_run_start(w, run);
+    ContainerTable table;
+    for (std::size_t k = 0; k < now.scenario_count; ++k) {
+        now = progress.wait(
+            [k](const State& s) { return s.scenarios_final > k || (s.scenario == k && s.scenario_head); });
+        if (now.failed) {
+            return;
+        }
+        const ScenarioResult& scenario = run.scenarios[k];
+        write_scenario_start(w, scenario);
+        std::size_t written = 0;
+        while (true) {
+            const bool whole = now.scenarios_final > k;
+            // Until the scenario is final its vector's size is the reader's: only the published count is
+            // read.
+            const std::size_t final_samples = whole ? scenario.samples.size() : now.samples;
+            if (table.keys.size() != now.containers) {
+                table = progress.containers();
+            }
+            for (; written < final_samples; ++written) {
+                write_sample(w, table, scenario.samples[written]);
+            }
+            if (whole) {
+                break;
+            }
+            now = progress.wait([k, written](const State& s) {
+                return s.scenarios_final > k || (s.scenario == k && s.samples > written);
+            });
+            if (now.failed) {
+                return;
+            }
+        }
+        write_scenario_end(w, scenario);
+    }
+    now = progress.wait([](const State& s) { return s.finished; });
+    if (now.failed) {
+        return;
+    }
+    write_run_after_scenarios(w, run);
 }
 
 // "analysis" and the members perfrunner adds after it (verdict, generator, exit code, unknown keys).
@@ -365,6 +426,50 @@ void write_results_file(const std::filesystem::path& path, RunResult& run,
         w.raw("\n");
         w.flush();
     });
+}
+
+RunResult rewrite_results_file(const std::filesystem::path& input, const std::filesystem::path& output,
+                               const std::function<void(RunResult&)>& complete) {
+    RunResult run;
+    stream_file_atomically(output, [&](std::FILE* f) {
+        JsonWriter w(&detail::results_key_order(), f);
+        detail::ReadProgress progress;
+        std::exception_ptr read_error;
+        std::exception_ptr complete_error;
+        std::exception_ptr head_error;
+        {
+            std::jthread head([&] {
+                try {
+                    write_run_head_following(w, run, progress);
+                } catch (...) {
+                    head_error = std::current_exception();
+                }
+            });
+            try {
+                detail::read_results_into(input, run, progress);
+                progress.finished(run);
+            } catch (...) {
+                read_error = std::current_exception();
+                progress.failed();  // the writer stops where it is: the temporary file is removed
+            }
+            if (!read_error) {
+                try {
+                    complete(run);
+                } catch (...) {
+                    complete_error = std::current_exception();
+                }
+            }
+        }  // joined: `w` is this thread's again
+        for (const auto& error : {read_error, complete_error, head_error}) {
+            if (error) {
+                std::rethrow_exception(error);
+            }
+        }
+        write_run_tail(w, run);
+        w.raw("\n");
+        w.flush();
+    });
+    return run;
 }
 
 }  // namespace perfrunner::model

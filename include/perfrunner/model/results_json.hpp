@@ -31,4 +31,13 @@ void write_results_file(const std::filesystem::path& path, const RunResult& run)
 void write_results_file(const std::filesystem::path& path, RunResult& run,
                         const std::function<void(RunResult&)>& complete);
 
+// read_results_file(input), then the second write_results_file(output, run, complete), in one pass: the
+// samples are written while they are read, by another thread that follows the reader (it writes each part
+// once the reader has finished it), so `analyze` rewrites a results file on the core its parse leaves idle.
+// The output is the same byte for byte. A failed read or write leaves no output file; the errors are the
+// ones read_results_file and write_results_file throw (the read's first, then `complete`'s, then the
+// write's).
+RunResult rewrite_results_file(const std::filesystem::path& input, const std::filesystem::path& output,
+                               const std::function<void(RunResult&)>& complete);
+
 }  // namespace perfrunner::model

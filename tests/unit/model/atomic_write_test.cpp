@@ -17,6 +17,7 @@
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/atomic_file.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "support/full_disk.hpp"
 
 namespace fs = std::filesystem;
 using namespace perfrunner::model;
@@ -98,30 +99,18 @@ TEST(AtomicWrite, FailureLeavesTheOldFileWholeAndNoTempFile) {
 }
 
 TEST(AtomicWrite, FullDiskKeepsTheOldFile) {
-    // /dev/full-like failure: a file system without space is hard to get as a test; a too-small tmpfs is not
-    // available unprivileged everywhere, so use RLIMIT_FSIZE instead (writes beyond it fail with EFBIG).
     TempDir dir;
     const auto target = dir.path / "results.json";
     write_file_atomically(target, "old content");
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        ::signal(SIGXFSZ, SIG_IGN);
-        struct rlimit lim {
-            1000, 1000
-        };
-        ::setrlimit(RLIMIT_FSIZE, &lim);
+    const int code = perfrunner::test_support::exit_code_on_a_full_disk(1000, [&] {
         try {
             write_file_atomically(target, std::string(5000, 'x'));
         } catch (const perfrunner::RuntimeFailure&) {
-            ::_exit(0);
+            return 0;
         }
-        ::_exit(1);
-    }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "the write beyond the size limit did not throw RuntimeFailure";
+        return 1;
+    });
+    EXPECT_EQ(code, 0) << "the write beyond the size limit did not throw RuntimeFailure";
     EXPECT_EQ(slurp(target), "old content");
     EXPECT_EQ(dir.entries(), 1u);
 }
@@ -149,13 +138,7 @@ TEST(AtomicWrite, StreamedWriteOnAFullDiskThrowsAndKeepsTheOldFile) {
     TempDir dir;
     const auto target = dir.path / "results.json";
     write_file_atomically(target, "old content");
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        ::signal(SIGXFSZ, SIG_IGN);
-        constexpr rlim_t kLimit = rlim_t{1} << 20;
-        const rlimit lim{kLimit, kLimit};
-        ::setrlimit(RLIMIT_FSIZE, &lim);
+    const int code = perfrunner::test_support::exit_code_on_a_full_disk(rlim_t{1} << 20, [&] {
         try {
             stream_file_atomically(target, [](std::FILE* f) {
                 const std::string block(std::size_t{3} << 20, 'x');
@@ -165,14 +148,11 @@ TEST(AtomicWrite, StreamedWriteOnAFullDiskThrowsAndKeepsTheOldFile) {
             });
         } catch (const perfrunner::RuntimeFailure& e) {
             // The reason is errno's (EFBIG here, ENOSPC on a full disk), not a made-up one.
-            ::_exit(std::string(e.what()).find(std::strerror(EFBIG)) != std::string::npos ? 0 : 2);
+            return std::string(e.what()).find(std::strerror(EFBIG)) != std::string::npos ? 0 : 2;
         }
-        ::_exit(1);
-    }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no RuntimeFailure; 2: its message does not name the error";
+        return 1;
+    });
+    EXPECT_EQ(code, 0) << "1: no RuntimeFailure; 2: its message does not name the error";
     EXPECT_TRUE(slurp(target) == "old content") << fs::file_size(target) << " bytes replaced the old file";
     EXPECT_EQ(dir.entries(), 1u);
 }

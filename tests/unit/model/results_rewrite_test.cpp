@@ -1,11 +1,6 @@
 // rewrite_results_file (analyze's read and write in one pass, a writer thread following the reader): the same
 // bytes as read_results_file then write_results_file, whatever order the file's members come in, and nothing
 // left behind (and no hang) when the read, the completion or the write fails.
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,6 +14,8 @@
 #include "bench/analyze_bench_input.hpp"
 #include "perfrunner/error.hpp"
 #include "perfrunner/model/results_json.hpp"
+#include "support/files.hpp"
+#include "support/full_disk.hpp"
 
 namespace {
 
@@ -26,26 +23,15 @@ namespace fs = std::filesystem;
 using namespace perfrunner;
 using ::testing::HasSubstr;
 
-struct TempDir {
-    fs::path path =
-        fs::temp_directory_path() / ("pr-rewrite-" + std::to_string(::getpid()) + "-" +
-                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    TempDir() {
-        fs::remove_all(path);
-        fs::create_directories(path / "out");
-    }
-    ~TempDir() { fs::remove_all(path); }
+using test_support::write_file;
+
+// A private folder with an empty "out" folder in it, for the outputs (a failure must leave it empty).
+struct TempDir : test_support::TempDir {
+    TempDir() { fs::create_directories(path / "out"); }
 };
 
 std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-    std::ofstream(p, std::ios::binary) << text;
+    return test_support::read_file(p);
 }
 
 void complete(model::RunResult& run) {
@@ -109,7 +95,7 @@ TEST(ResultsRewrite, MembersInAnotherOrderSameBytes) {
         }
     }
     head_last["test_id"] = ordered["test_id"];
-    spit(dir.path / "head-last.json", head_last.dump(2));
+    write_file(dir.path / "head-last.json", head_last.dump(2));
     expect_same_as_read_then_write(dir, dir.path / "head-last.json");
 
     nlohmann::ordered_json late_start = ordered;
@@ -117,7 +103,7 @@ TEST(ResultsRewrite, MembersInAnotherOrderSameBytes) {
     const auto started = scenario["started_at"];
     scenario.erase("started_at");
     scenario["started_at"] = started;
-    spit(dir.path / "late-start.json", late_start.dump(2));
+    write_file(dir.path / "late-start.json", late_start.dump(2));
     expect_same_as_read_then_write(dir, dir.path / "late-start.json");
 }
 
@@ -132,7 +118,7 @@ TEST(ResultsRewrite, ReferenceFileSameBytes) {
 TEST(ResultsRewrite, ATruncatedFileLeavesNothing) {
     TempDir dir;
     const std::string text = model::to_json_text(changing_run());
-    spit(dir.path / "cut.json", text.substr(0, text.size() * 6 / 10));
+    write_file(dir.path / "cut.json", text.substr(0, text.size() * 6 / 10));
     try {
         model::rewrite_results_file(dir.path / "cut.json", dir.path / "out" / "results.json", complete);
         ADD_FAILURE() << "no error";
@@ -157,24 +143,15 @@ TEST(ResultsRewrite, AFailingCompletionLeavesNothing) {
 TEST(ResultsRewrite, AFailingWriteLeavesNothing) {
     TempDir dir;
     model::write_results_file(dir.path / "in.json", changing_run());
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        ::signal(SIGXFSZ, SIG_IGN);
-        constexpr rlim_t kLimit = rlim_t{1} << 20;
-        const rlimit lim{kLimit, kLimit};
-        ::setrlimit(RLIMIT_FSIZE, &lim);
+    const int code = test_support::exit_code_on_a_full_disk(rlim_t{1} << 20, [&] {
         try {
             model::rewrite_results_file(dir.path / "in.json", dir.path / "out" / "results.json", complete);
         } catch (const RuntimeFailure&) {
-            ::_exit(fs::is_empty(dir.path / "out") ? 0 : 2);
+            return fs::is_empty(dir.path / "out") ? 0 : 2;
         }
-        ::_exit(1);
-    }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no RuntimeFailure; 2: a file was left";
+        return 1;
+    });
+    EXPECT_EQ(code, 0) << "1: no RuntimeFailure; 2: a file was left";
 }
 
 }  // namespace

@@ -151,9 +151,6 @@ class JsonCursor {
     // Records `key` among the keys of the object whose first key is keys_[first], once it has kLinearKeys or
     // more (`many` takes over from the linear search); fails on a repeat.
     void note_many_keys(std::size_t first, std::string_view key, std::unordered_set<std::string_view>& many);
-
-    std::string_view source_;
-    std::string_view document_kind_;
     [[noreturn]] void too_deep() const;
     void push(Segment segment) {
         if (depth_ == path_.size()) {
@@ -161,6 +158,9 @@ class JsonCursor {
         }
         path_[depth_++] = segment;
     }
+
+    std::string_view source_;
+    std::string_view document_kind_;
 
     // The path being read: path_[0, depth_). A fixed array, as generic values fail past kMaxDepth levels
     // and the schema's own reads go about 8 deep; a vector's push_back was a call for every value read.

@@ -38,8 +38,8 @@ class ResultsReader {
 
     void read_run(document& doc, RunResult& run) {
         bool has_scenarios = false;
-        int head_members =
-            0;  // test_id, started_at, config read so far (the writer's members before scenarios)
+        // test_id, started_at and config read so far: the writer's members before the scenarios.
+        int head_members = 0;
         bool has_aborted = false;
         bool has_abort_reason = false;
         in_.for_each_member(in_.document_object(doc, "a results object"),

@@ -294,7 +294,7 @@ void write_run_after_scenarios(JsonWriter& w, const RunResult& run) {
     }
 }
 
-// Every member before "analysis": nothing `analyze` changes (write_results_file with `complete`).
+// Every member before "analysis": nothing `analyze` changes (rewrite_results_file).
 void write_run_head(JsonWriter& w, const RunResult& run) {
     write_run_start(w, run);
     const ContainerTable table = container_table(run);
@@ -391,38 +391,6 @@ void write_results_file(const std::filesystem::path& path, const RunResult& run)
     stream_file_atomically(path, [&](std::FILE* f) {
         JsonWriter w(&detail::results_key_order(), f);
         write_run(w, run);
-        w.raw("\n");
-        w.flush();
-    });
-}
-
-void write_results_file(const std::filesystem::path& path, RunResult& run,
-                        const std::function<void(RunResult&)>& complete) {
-    stream_file_atomically(path, [&](std::FILE* f) {
-        JsonWriter w(&detail::results_key_order(), f);
-        std::exception_ptr head_error;
-        std::exception_ptr complete_error;
-        {
-            std::jthread head([&] {
-                try {
-                    write_run_head(w, run);
-                } catch (...) {
-                    head_error = std::current_exception();
-                }
-            });
-            try {
-                complete(run);
-            } catch (...) {
-                complete_error = std::current_exception();
-            }
-        }  // joined: `w` is this thread's again
-        if (complete_error) {
-            std::rethrow_exception(complete_error);
-        }
-        if (head_error) {
-            std::rethrow_exception(head_error);
-        }
-        write_run_tail(w, run);
         w.raw("\n");
         w.flush();
     });

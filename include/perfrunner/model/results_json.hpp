@@ -23,20 +23,13 @@ std::string to_json_text(const RunResult& run);
 // RuntimeFailure.
 void write_results_file(const std::filesystem::path& path, const RunResult& run);
 
-// The same file, with `complete(run)` called on this thread while another thread writes every member before
-// "analysis" (the samples: nearly all of the file), so that `analyze` analyses while the bulk is written.
-// `complete` may set run.analysis and run.extra only (the members written after it returns); it reads the
-// rest of `run` like the writer does. An exception from either side leaves no file (and is rethrown, the
-// one from `complete` first).
-void write_results_file(const std::filesystem::path& path, RunResult& run,
-                        const std::function<void(RunResult&)>& complete);
-
-// read_results_file(input), then the second write_results_file(output, run, complete), in one pass: the
-// samples are written while they are read, by another thread that follows the reader (it writes each part
-// once the reader has finished it), so `analyze` rewrites a results file on the core its parse leaves idle.
-// The output is the same byte for byte. A failed read or write leaves no output file; the errors are the
-// ones read_results_file and write_results_file throw (the read's first, then `complete`'s, then the
-// write's).
+// `analyze`'s read and write in one pass: read_results_file(input), then `complete(run)` on this thread, and
+// the file write_results_file(output, run) would write with the completed run. The samples are written while
+// they are read, by another thread that follows the reader (it writes each part once the reader has finished
+// it), so the write uses the core the parse leaves idle; `complete` runs once the read is done, beside the
+// rest of the write. `complete` may set run.analysis and run.extra only (the members written after it
+// returns). A failed read, `complete` or write leaves no output file; the error is rethrown (the read's
+// first, then `complete`'s, then the write's).
 RunResult rewrite_results_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                const std::function<void(RunResult&)>& complete);
 

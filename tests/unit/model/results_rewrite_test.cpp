@@ -1,6 +1,6 @@
 // rewrite_results_file (analyze's read and write in one pass, a writer thread following the reader): the same
-// bytes as read_results_file then write_results_file, whatever order the file's members come in, and nothing
-// left behind (and no hang) when the read, the completion or the write fails.
+// bytes as read_results_file, then the completion, then write_results_file, whatever order the file's members
+// come in, and nothing left behind (and no hang) when the read, the completion or the write fails.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -61,7 +61,8 @@ model::RunResult changing_run() {
 // Rewrites `input` both ways and expects the same bytes; returns them.
 std::string expect_same_as_read_then_write(const TempDir& dir, const fs::path& input) {
     model::RunResult read = model::read_results_file(input);
-    model::write_results_file(dir.path / "two-steps.json", read, complete);
+    complete(read);
+    model::write_results_file(dir.path / "two-steps.json", read);
     const model::RunResult returned =
         model::rewrite_results_file(input, dir.path / "out" / "one-pass.json", complete);
     const std::string expected = slurp(dir.path / "two-steps.json");

@@ -76,17 +76,27 @@ struct TempFile {
     }
 };
 
-void write_all_fd(int fd, std::string_view content, const std::filesystem::path& path) {
-    while (!content.empty()) {
-        const ssize_t n = ::write(fd, content.data(), content.size());
+// Writes all of `data` unless an error stops it (EINTR is retried): the bytes written, with errno set when
+// fewer than `size`.
+std::size_t write_fully(int fd, const char* data, std::size_t size) {
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::write(fd, data + done, size - done);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
             }
-            throw RuntimeFailure(
-                fmt::format("cannot write {}: {} (check free disk space)", path.string(), errno_text()));
+            break;
         }
-        content.remove_prefix(static_cast<std::size_t>(n));
+        done += static_cast<std::size_t>(n);
+    }
+    return done;
+}
+
+void write_all_fd(int fd, std::string_view content, const std::filesystem::path& path) {
+    if (write_fully(fd, content.data(), content.size()) != content.size()) {
+        throw RuntimeFailure(
+            fmt::format("cannot write {}: {} (check free disk space)", path.string(), errno_text()));
     }
 }
 
@@ -111,16 +121,9 @@ class WritebackSink {
     // what is left to write and reads past the caller's buffer.
     static ssize_t write(void* cookie, const char* data, std::size_t size) {
         auto* self = static_cast<WritebackSink*>(cookie);
-        std::size_t done = 0;
-        while (done < size) {
-            const ssize_t n = ::write(self->fd_, data + done, size - done);
-            if (n < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                return static_cast<ssize_t>(done);
-            }
-            done += static_cast<std::size_t>(n);
+        const std::size_t done = write_fully(self->fd_, data, size);
+        if (done != size) {
+            return static_cast<ssize_t>(done);
         }
         self->written_ += static_cast<off_t>(size);
         if (self->written_ - self->started_ >= kWritebackChunk) {

@@ -1,7 +1,5 @@
 #include "read_progress.hpp"
 
-#include <utility>
-
 #include "json_writer.hpp"
 
 namespace perfrunner::model::detail {
@@ -13,63 +11,56 @@ void ContainerTable::extend(const RunResult& run) {
     }
 }
 
-void ReadProgress::head_final(std::size_t scenario_count) {
+template <class Change>
+void ReadProgress::update(Change&& change) {
     {
         const std::lock_guard lock(mutex_);
-        state_.scenario_count = scenario_count;
+        change();
     }
     changed_.notify_all();
+}
+
+void ReadProgress::head_final(std::size_t scenario_count) {
+    update([&] { state_.scenario_count = scenario_count; });
 }
 
 void ReadProgress::scenario_head_final(std::size_t scenario) {
-    {
-        const std::lock_guard lock(mutex_);
+    update([&] {
         state_.scenario = scenario;
         state_.scenario_head = true;
         state_.samples = 0;
-    }
-    changed_.notify_all();
+    });
 }
 
 void ReadProgress::samples_final(std::size_t scenario, std::size_t count, const RunResult& run) {
-    {
-        const std::lock_guard lock(mutex_);
+    update([&] {
         publish_containers(run);
         state_.scenario = scenario;
         state_.samples = count;
-    }
-    changed_.notify_all();
+    });
 }
 
 void ReadProgress::scenario_final(std::size_t scenario, const RunResult& run) {
-    {
-        const std::lock_guard lock(mutex_);
+    update([&] {
         publish_containers(run);
         state_.scenarios_final = scenario + 1;
         state_.scenario = scenario + 1;
         state_.scenario_head = false;
         state_.samples = 0;
-    }
-    changed_.notify_all();
+    });
 }
 
 void ReadProgress::finished(const RunResult& run) {
-    {
-        const std::lock_guard lock(mutex_);
+    update([&] {
         publish_containers(run);
         state_.scenario_count = run.scenarios.size();
         state_.scenarios_final = run.scenarios.size();
         state_.finished = true;
-    }
-    changed_.notify_all();
+    });
 }
 
 void ReadProgress::failed() {
-    {
-        const std::lock_guard lock(mutex_);
-        state_.failed = true;
-    }
-    changed_.notify_all();
+    update([&] { state_.failed = true; });
 }
 
 ReadProgress::State ReadProgress::wait(const std::function<bool(const State&)>& ready) {

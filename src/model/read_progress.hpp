@@ -46,7 +46,7 @@ class ReadProgress {
     void finished(const RunResult& run);
     void failed();
 
-    // Writer side: what is final now, waiting until `ready(state)` holds; nullopt once the read failed.
+    // Writer side: what is final now, waiting until `ready(state)` holds or the read has finished or failed.
     struct State {
         std::size_t scenario_count = kNone;  // kNone: the head is not final yet
         std::size_t scenario = 0;            // the scenario being read
@@ -62,6 +62,9 @@ class ReadProgress {
     ContainerTable containers() const;
 
   private:
+    // Runs `change` on the state with mutex_ held, then wakes the writer.
+    template <class Change>
+    void update(Change&& change);
     void publish_containers(const RunResult& run);  // with mutex_ held
 
     mutable std::mutex mutex_;

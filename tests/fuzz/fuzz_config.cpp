@@ -14,13 +14,10 @@
 
 namespace {
 
-// The config file of this fuzzing process (one per process, rewritten for every input).
+// The config file of this fuzzing process, written for one input and removed after it (not at exit: an atexit
+// handler registered while this string is built runs after its destructor, and so removed nothing).
 const std::string& config_path() {
-    static const std::string path = [] {
-        std::string p = "/tmp/perfrunner-fuzz-config-" + std::to_string(::getpid()) + ".json";
-        std::atexit([] { std::remove(config_path().c_str()); });
-        return p;
-    }();
+    static const std::string path = "/tmp/perfrunner-fuzz-config-" + std::to_string(::getpid()) + ".json";
     return path;
 }
 
@@ -48,5 +45,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const perfrunner::Error&) {
         // refused with one line naming the key
     }
+    std::remove(config_path().c_str());
     return 0;
 }

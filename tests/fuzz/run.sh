@@ -44,9 +44,18 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 set +e
 "$BIN" -seed="${PERFRUNNER_FUZZ_SEED:-0}" -max_total_time="$SECONDS_TO_RUN" -print_final_stats=1 -max_len=$MAX_LEN -timeout=10 -rss_limit_mb=2048 \
-  -artifact_prefix="$DIR/" "$DIR/corpus" "$DIR/seeds" >"$LOG" 2>&1
+  -artifact_prefix="$DIR/" "$DIR/corpus" "$DIR/seeds" >"$LOG" 2>&1 &
+pid=$!
+wait "$pid"
 rc=$?
 set -e
+# A target that writes a scratch file (config: /tmp/perfrunner-fuzz-<target>-<pid>.*) must remove it.
+left=$(find /tmp -maxdepth 1 -name "perfrunner-fuzz-*-$pid.*" 2>/dev/null)
+if [ -n "$left" ]; then
+  echo "fuzz $TARGET: FAILED, left behind: $left" >&2
+  rm -f $left
+  exit 1
+fi
 execs=$(awk '/stat::number_of_executed_units:/ {print $NF}' "$LOG" | tail -1)
 crashes=$(find "$DIR" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
 echo "fuzz $TARGET: ${execs:-0} executions in $SECONDS_TO_RUN s, $crashes crashes (corpus $(find "$DIR/corpus" -type f | wc -l) inputs)"

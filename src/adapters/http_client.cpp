@@ -1,27 +1,19 @@
 #include "perfrunner/adapters/http_client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
-#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "curl_library.hpp"
 #include "perfrunner/config/secrets.hpp"
 #include "perfrunner/model/utf8.hpp"
 
 namespace perfrunner::adapters {
 namespace {
-
-// libcurl's global state is initialised exactly once per process, before the first handle.
-void ensure_curl_global_init() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // The body, held only up to the source's limit: a larger answer aborts the transfer (the write callback
 // returning less than it got makes curl fail with CURLE_WRITE_ERROR) instead of filling memory.
@@ -118,17 +110,17 @@ double retry_after_seconds(const std::optional<std::string>& header_value, doubl
 }
 
 struct HttpClient::Handle {
+    const CurlLibrary& lib;
     CURL* curl = nullptr;
-    Handle() {
-        ensure_curl_global_init();
-        curl = curl_easy_init();
+    Handle() : lib(curl_library()) {
+        curl = lib.easy_init();
         if (curl == nullptr) {
             throw RuntimeFailure("http: curl_easy_init failed (out of memory?)");
         }
     }
     ~Handle() {
         if (curl != nullptr) {
-            curl_easy_cleanup(curl);
+            lib.easy_cleanup(curl);
         }
     }
     Handle(const Handle&) = delete;
@@ -146,9 +138,10 @@ HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 HttpResponse HttpClient::attempt(const HttpRequest& request) {
+    const CurlLibrary& lib = handle_->lib;
     CURL* curl = handle_->curl;
     // reset keeps the connection cache, so keep-alive connections survive between requests.
-    curl_easy_reset(curl);
+    lib.easy_reset(curl);
     HttpResponse response;
     char error_buffer[CURL_ERROR_SIZE] = {0};
     // The options whose failure would change what is sent or remove a limit are checked.
@@ -157,59 +150,59 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
     const auto required = [&](CURLcode code, const char* what) {
         if (code != CURLE_OK) {
             throw HttpError(fmt::format("{} {}: cannot set {} ({})", request.method, shown_url, what,
-                                        curl_easy_strerror(code)),
+                                        lib.easy_strerror(code)),
                             request.method, shown_url, 0, "");
         }
     };
-    required(curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str()), "the URL");
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-    required(curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, to_ms(options_.connect_timeout_seconds)),
+    required(lib.easy_setopt(curl, CURLOPT_URL, request.url.c_str()), "the URL");
+    lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    required(lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, to_ms(options_.connect_timeout_seconds)),
              "the connect timeout");
-    required(curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                              to_ms(request.timeout_seconds.value_or(options_.timeout_seconds))),
+    required(lib.easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                             to_ms(request.timeout_seconds.value_or(options_.timeout_seconds))),
              "the timeout");
     BodySink sink{&response.body, options_.max_body_bytes, false};
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
-    curl_easy_setopt(curl, CURLOPT_PROXY, "");  // test traffic goes to 127.0.0.1 directly, never via a proxy
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "perfrunner/" PERFRUNNER_VERSION);
+    lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    lib.easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    lib.easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+    lib.easy_setopt(curl, CURLOPT_PROXY, "");  // test traffic goes to 127.0.0.1 directly, never via a proxy
+    lib.easy_setopt(curl, CURLOPT_USERAGENT, "perfrunner/" PERFRUNNER_VERSION);
 
     curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Accept: application/json");
+    headers = lib.slist_append(headers, "Accept: application/json");
     std::string key_header;
     if (!options_.api_key.empty()) {
         key_header = "X-API-Key: " + options_.api_key;
-        headers = curl_slist_append(headers, key_header.c_str());
+        headers = lib.slist_append(headers, key_header.c_str());
     }
     if (request.body) {
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body->c_str());
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body->size()));
+        headers = lib.slist_append(headers, "Content-Type: application/json");
+        lib.easy_setopt(curl, CURLOPT_POSTFIELDS, request.body->c_str());
+        lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body->size()));
     }
     if (request.method == "POST" && !request.body) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, 0L);
+        lib.easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+        lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE, 0L);
     }
     if (request.method != "GET" && request.method != "POST") {
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+        lib.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     } else if (request.method == "GET" && request.body) {
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "GET");  // cAdvisor's v1 API reads a body on GET
+        lib.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "GET");  // cAdvisor's v1 API reads a body on GET
     }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    lib.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
     const auto t0 = std::chrono::steady_clock::now();
-    const CURLcode rc = curl_easy_perform(curl);
+    const CURLcode rc = lib.easy_perform(curl);
     response.elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-    curl_slist_free_all(headers);
+    lib.easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+    lib.slist_free_all(headers);
     std::fill(key_header.begin(), key_header.end(), '\0');
 
     if (rc != CURLE_OK) {
-        std::string why = error_buffer[0] != '\0' ? std::string(error_buffer) : curl_easy_strerror(rc);
+        std::string why = error_buffer[0] != '\0' ? std::string(error_buffer) : lib.easy_strerror(rc);
         std::string what;
         if (sink.too_large) {
             what = fmt::format("answer larger than {} MiB, not read (is the URL right?)",
@@ -228,7 +221,7 @@ HttpResponse HttpClient::attempt(const HttpRequest& request) {
         error.set_timed_out(rc == CURLE_OPERATION_TIMEDOUT);
         throw error;
     }
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
 }
 

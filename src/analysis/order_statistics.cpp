@@ -49,19 +49,26 @@ std::optional<RankBracket> RankBracket::from_sample(std::vector<double> sample, 
     return out;
 }
 
-// Why the locals and the count without a branch: a member updated beside push_back is reloaded and stored on
-// every value (the vector could alias it), and whether a value lies below the bracket is a coin toss for a
-// branch predictor; the pass over Sen's slopes spent most of its time there.
+// Why no branch at all: whether a value lies below the bracket, or inside it, is a coin toss for a branch
+// predictor (a third of the pass over Sen's slopes went to mispredicted branches). Every value of a chunk is
+// stored at the end of `kept_chunk_` and kept by counting it; and locals, because a member updated beside a
+// store is reloaded and stored on every value (the store could alias it).
 void RankBracket::add(std::span<const double> values) {
+    constexpr std::size_t kChunk = 4096;  // stays in the L1 cache
     const double lower = lower_, upper = upper_;
+    kept_chunk_.resize(kChunk);
+    double* const kept = kept_chunk_.data();
     std::size_t below = 0;
     bool nan = false;
-    for (const double v : values) {
-        below += v < lower ? 1 : 0;
-        nan = nan || std::isnan(v);
-        if (v >= lower && v <= upper) {
-            inside_.push_back(v);
+    for (std::size_t from = 0; from < values.size(); from += kChunk) {
+        std::size_t n_kept = 0;
+        for (const double v : values.subspan(from, std::min(kChunk, values.size() - from))) {
+            kept[n_kept] = v;
+            n_kept += static_cast<std::size_t>(v >= lower) & static_cast<std::size_t>(v <= upper);
+            below += v < lower ? 1 : 0;
+            nan |= std::isnan(v);
         }
+        inside_.insert(inside_.end(), kept, kept + n_kept);
     }
     below_ += below;
     nan_ = nan_ || nan;

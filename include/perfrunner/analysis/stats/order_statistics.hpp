@@ -38,6 +38,7 @@ class RankBracket {
     double lower_ = 0.0, upper_ = 0.0;
     std::size_t below_ = 0;
     std::vector<double> inside_;
+    std::vector<double> kept_chunk_;  // add()'s scratch: a chunk of the values, the kept ones first
     bool nan_ = false;
 };
 

@@ -148,7 +148,14 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     tmp.commit(path);
 }
 
-void stream_file_atomically(const std::filesystem::path& path, const std::function<void(std::FILE*)>& write) {
+void StreamedFile::sync_written() {
+    if (std::fflush(stream_) != 0 || std::ferror(stream_) != 0 || ::fdatasync(fd_) != 0) {
+        throw RuntimeFailure(
+            fmt::format("cannot write {}: {} (check free disk space)", path_.string(), errno_text()));
+    }
+}
+
+void stream_file_atomically(const std::filesystem::path& path, const std::function<void(StreamedFile&)>& write) {
     TempFile tmp(path);
     WritebackSink sink(tmp.fd);
     std::FILE* f = sink.open();
@@ -156,7 +163,8 @@ void stream_file_atomically(const std::filesystem::path& path, const std::functi
         throw RuntimeFailure(fmt::format("cannot write {}: {}", tmp.path.string(), errno_text()));
     }
     try {
-        write(f);
+        StreamedFile file(f, tmp.fd, tmp.path);
+        write(file);
         // ferror too: a write that failed inside `write` leaves the buffer empty, so fflush alone succeeds.
         if (std::fflush(f) != 0 || std::ferror(f) != 0) {
             throw RuntimeFailure(

@@ -310,12 +310,12 @@ void write_run_head(JsonWriter& w, const RunResult& run) {
 
 // The same members, written while `run` is being read on another thread: each part once `progress` says it
 // is final (read_progress.hpp), so nothing is read from `run` that the reader may still change. Stops,
-// leaving the file unfinished, when the read failed.
-void write_run_head_following(JsonWriter& w, const RunResult& run, detail::ReadProgress& progress) {
+// leaving the file unfinished, when the read failed: false then.
+bool write_run_head_following(JsonWriter& w, const RunResult& run, detail::ReadProgress& progress) {
     using State = detail::ReadProgress::State;
     State now = progress.wait([](const State& s) { return s.scenario_count != detail::ReadProgress::kNone; });
     if (now.failed) {
-        return;
+        return false;
     }
     write_run_start(w, run);
     ContainerTable table;
@@ -323,7 +323,7 @@ void write_run_head_following(JsonWriter& w, const RunResult& run, detail::ReadP
         now = progress.wait(
             [k](const State& s) { return s.scenarios_final > k || (s.scenario == k && s.scenario_head); });
         if (now.failed) {
-            return;
+            return false;
         }
         const ScenarioResult& scenario = run.scenarios[k];
         write_scenario_start(w, scenario);
@@ -346,16 +346,17 @@ void write_run_head_following(JsonWriter& w, const RunResult& run, detail::ReadP
                 return s.scenarios_final > k || (s.scenario == k && s.samples > written);
             });
             if (now.failed) {
-                return;
+                return false;
             }
         }
         write_scenario_end(w, scenario);
     }
     now = progress.wait([](const State& s) { return s.finished; });
     if (now.failed) {
-        return;
+        return false;
     }
     write_run_after_scenarios(w, run);
+    return true;
 }
 
 // "analysis" and the members perfrunner adds after it (verdict, generator, exit code, unknown keys).
@@ -388,8 +389,8 @@ std::string to_json_text(const RunResult& run) {
 
 void write_results_file(const std::filesystem::path& path, const RunResult& run) {
     // Streamed in 1 MiB chunks: a million-sample run never needs a second copy of the file in memory.
-    stream_file_atomically(path, [&](std::FILE* f) {
-        JsonWriter w(&detail::results_key_order(), f);
+    stream_file_atomically(path, [&](StreamedFile& file) {
+        JsonWriter w(&detail::results_key_order(), file.stream());
         write_run(w, run);
         w.raw("\n");
         w.flush();
@@ -399,8 +400,8 @@ void write_results_file(const std::filesystem::path& path, const RunResult& run)
 RunResult rewrite_results_file(const std::filesystem::path& input, const std::filesystem::path& output,
                                const std::function<void(RunResult&)>& complete) {
     RunResult run;
-    stream_file_atomically(output, [&](std::FILE* f) {
-        JsonWriter w(&detail::results_key_order(), f);
+    stream_file_atomically(output, [&](StreamedFile& file) {
+        JsonWriter w(&detail::results_key_order(), file.stream());
         detail::ReadProgress progress;
         std::exception_ptr read_error;
         std::exception_ptr complete_error;
@@ -408,7 +409,12 @@ RunResult rewrite_results_file(const std::filesystem::path& input, const std::fi
         {
             std::jthread head([&] {
                 try {
-                    write_run_head_following(w, run, progress);
+                    if (write_run_head_following(w, run, progress)) {
+                        // The samples are nearly all of the file, and the tail waits for the analysis: the
+                        // disk catches up with them meanwhile.
+                        w.flush();
+                        file.sync_written();
+                    }
                 } catch (...) {
                     head_error = std::current_exception();
                 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -121,7 +122,8 @@ TEST(AtomicWrite, StreamedFileOfManyWritebackChunksArrivesWhole) {
     TempDir dir;
     const auto target = dir.path / "big.json";
     std::string expected;
-    stream_file_atomically(target, [&](std::FILE* f) {
+    stream_file_atomically(target, [&](StreamedFile& file) {
+        std::FILE* f = file.stream();
         for (std::size_t i = 0; expected.size() < (std::size_t{20} << 20); ++i) {
             // Blocks of 1..1 MiB+ of a byte that changes with i: a lost, repeated or reordered block shows.
             const std::string block((i * 7919) % (std::size_t{1} << 20) + 1, static_cast<char>('a' + i % 26));
@@ -134,17 +136,52 @@ TEST(AtomicWrite, StreamedFileOfManyWritebackChunksArrivesWhole) {
     EXPECT_EQ(dir.entries(), 1u);
 }
 
+// sync_written (a writer about to pause lets the disk catch up): what was written so far is in the temporary
+// file, not in the stream's buffer, and the write goes on to a whole file; on a full disk it throws.
+TEST(AtomicWrite, SyncWrittenFlushesWhatWasWrittenAndTheWriteGoesOn) {
+    TempDir dir;
+    const auto target = dir.path / "results.json";
+    stream_file_atomically(target, [&](StreamedFile& file) {
+        ASSERT_EQ(std::fputs("first part,", file.stream()), 1);
+        file.sync_written();
+        std::vector<fs::path> temporary;
+        for (const auto& e : fs::directory_iterator(dir.path)) {
+            temporary.push_back(e.path());
+        }
+        ASSERT_EQ(temporary.size(), 1u);
+        EXPECT_EQ(slurp(temporary.front()), "first part,");
+        ASSERT_GE(std::fputs("second part", file.stream()), 0);
+    });
+    EXPECT_EQ(slurp(target), "first part,second part");
+    EXPECT_EQ(dir.entries(), 1u);
+
+    const int code = perfrunner::test_support::exit_code_on_a_full_disk(rlim_t{1} << 20, [&] {
+        try {
+            stream_file_atomically(dir.path / "full.json", [](StreamedFile& file) {
+                const std::string block(std::size_t{3} << 20, 'x');
+                (void)std::fwrite(block.data(), 1, block.size(), file.stream());
+                file.sync_written();
+            });
+        } catch (const perfrunner::RuntimeFailure& e) {
+            return std::string(e.what()).find("check free disk space") != std::string::npos ? 0 : 2;
+        }
+        return 1;
+    });
+    EXPECT_EQ(code, 0) << "1: no RuntimeFailure; 2: its message does not say what to do";
+    EXPECT_EQ(dir.entries(), 1u);
+}
+
 TEST(AtomicWrite, StreamedWriteOnAFullDiskThrowsAndKeepsTheOldFile) {
     TempDir dir;
     const auto target = dir.path / "results.json";
     write_file_atomically(target, "old content");
     const int code = perfrunner::test_support::exit_code_on_a_full_disk(rlim_t{1} << 20, [&] {
         try {
-            stream_file_atomically(target, [](std::FILE* f) {
+            stream_file_atomically(target, [](StreamedFile& file) {
                 const std::string block(std::size_t{3} << 20, 'x');
                 // The return value unchecked on purpose: a writer that misses a failed write must not
                 // get a committed, truncated file either.
-                (void)std::fwrite(block.data(), 1, block.size(), f);
+                (void)std::fwrite(block.data(), 1, block.size(), file.stream());
             });
         } catch (const perfrunner::RuntimeFailure& e) {
             // The reason is errno's (EFBIG here, ENOSPC on a full disk), not a made-up one.

@@ -155,7 +155,8 @@ void StreamedFile::sync_written() {
     }
 }
 
-void stream_file_atomically(const std::filesystem::path& path, const std::function<void(StreamedFile&)>& write) {
+void stream_file_atomically(const std::filesystem::path& path,
+                            const std::function<void(StreamedFile&)>& write) {
     TempFile tmp(path);
     WritebackSink sink(tmp.fd);
     std::FILE* f = sink.open();

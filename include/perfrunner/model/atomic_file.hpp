@@ -31,6 +31,7 @@ class StreamedFile {
 
 // For content too large to hold twice in memory: `write` streams it into the temporary file and throws on
 // error; the target is replaced only after `write` returns and everything is flushed and synced.
-void stream_file_atomically(const std::filesystem::path& path, const std::function<void(StreamedFile&)>& write);
+void stream_file_atomically(const std::filesystem::path& path,
+                            const std::function<void(StreamedFile&)>& write);
 
 }  // namespace perfrunner::model

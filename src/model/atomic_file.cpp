@@ -140,6 +140,15 @@ class WritebackSink {
     off_t started_ = 0;  // writeback was started for [0, started_)
 };
 
+// Flushes what `stream` buffers into the file. ferror too: a write that failed earlier leaves the buffer
+// empty, so fflush alone succeeds.
+void flush_stream(std::FILE* stream, const std::filesystem::path& path) {
+    if (std::fflush(stream) != 0 || std::ferror(stream) != 0) {
+        throw RuntimeFailure(
+            fmt::format("cannot write {}: {} (check free disk space)", path.string(), errno_text()));
+    }
+}
+
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
@@ -149,7 +158,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 }
 
 void StreamedFile::sync_written() {
-    if (std::fflush(stream_) != 0 || std::ferror(stream_) != 0 || ::fdatasync(fd_) != 0) {
+    flush_stream(stream_, path_);
+    if (::fdatasync(fd_) != 0) {
         throw RuntimeFailure(
             fmt::format("cannot write {}: {} (check free disk space)", path_.string(), errno_text()));
     }
@@ -166,11 +176,7 @@ void stream_file_atomically(const std::filesystem::path& path,
     try {
         StreamedFile file(f, tmp.fd, tmp.path);
         write(file);
-        // ferror too: a write that failed inside `write` leaves the buffer empty, so fflush alone succeeds.
-        if (std::fflush(f) != 0 || std::ferror(f) != 0) {
-            throw RuntimeFailure(
-                fmt::format("cannot write {}: {} (check free disk space)", tmp.path.string(), errno_text()));
-        }
+        flush_stream(f, tmp.path);
     } catch (...) {
         std::fclose(f);
         throw;

@@ -14,6 +14,7 @@ class HtmlReportWriter : public Writer {
   public:
     std::string name() const override { return "report.html"; }
     void write(const ReportContext& context) override;
+    bool reads_other_outputs() const override { return true; }
 };
 
 }  // namespace perfrunner::report

@@ -28,12 +28,16 @@ class Writer {
     virtual std::string name() const = 0;
     // Throws RuntimeFailure (or InputError) with one clear line.
     virtual void write(const ReportContext& context) = 0;
+    // True for a writer that looks at what the others wrote (report.html links the PNGs that exist): it runs
+    // after them. The others run at the same time as each other.
+    virtual bool reads_other_outputs() const { return false; }
 };
 
 // summary.json, report.md, report.html, junit.xml, charts (HTML + PNG, taken with `screenshots`).
 std::vector<std::unique_ptr<Writer>> default_writers(const ScreenshotOptions& screenshots = {});
 
-// Runs every writer; one writer failing does not stop the others. Returns the error lines (empty = all fine).
+// Runs every writer; one writer failing does not stop the others. Returns the error lines (empty = all fine),
+// in the writers' order whatever their threads' timing.
 std::vector<std::string> write_all(const ReportContext& context, const ScreenshotOptions& screenshots = {});
 
 }  // namespace perfrunner::report

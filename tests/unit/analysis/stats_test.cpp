@@ -288,6 +288,37 @@ TEST(OrderStatistics, ASelectorAnswersEveryRankInAnyOrderLikeSorting) {
     EXPECT_EQ(selector.at_rank(5000), sorted.back());  // clamped
 }
 
+TEST(OrderStatistics, BranchFreeSelectionGivesTheSortedValueForEveryRankSizeAndTiePattern) {
+    // Values without NaN take the branch-free partition: a pivot that is the least value (all equal, mostly
+    // the minimum) must still make progress, and stretches around its insertion-sort cut-off (32) must
+    // answer. A fresh selector per rank, so that each rank partitions the whole vector.
+    std::mt19937_64 rng(11);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::uniform_int_distribution<int> small(0, 3), tenth(0, 9);
+    for (const std::size_t n : {1U, 2U, 31U, 32U, 33U, 34U, 63U, 64U, 65U, 100U, 257U, 1000U}) {
+        std::vector<std::vector<double>> inputs(8);
+        for (std::size_t i = 0; i < n; ++i) {
+            inputs[0].push_back(2.5);                                      // all equal
+            inputs[1].push_back(tenth(rng) == 0 ? 7.0 : -1.0);             // mostly the minimum
+            inputs[2].push_back(tenth(rng) == 0 ? -1.0 : 7.0);             // mostly the maximum
+            inputs[3].push_back(small(rng));                               // four values, ties everywhere
+            inputs[4].push_back(static_cast<double>(i));                   // sorted
+            inputs[5].push_back(static_cast<double>(n - i));               // reversed
+            inputs[6].push_back(static_cast<double>(std::min(i, n - i)));  // organ pipe
+            inputs[7].push_back(normal(rng));
+        }
+        for (const auto& input : inputs) {
+            std::vector<double> sorted = input;
+            std::sort(sorted.begin(), sorted.end());
+            const std::size_t step = n <= 257 ? 1 : 7;
+            for (std::size_t k = 1; k <= n; k += step) {
+                stats::RankSelector selector(input);
+                ASSERT_EQ(selector.at_rank(k), sorted[k - 1]) << "n " << n << ", rank " << k;
+            }
+        }
+    }
+}
+
 TEST(OrderStatistics, ManyValuesAnswerEveryRankSetLikeSortingWhetherBracketedOrNot) {
     // Above kBracketFrom the ranks asked together are selected inside a sampled bracket: every rank set
     // (close ranks as Sen's interval asks, far apart, the extremes) must give the sorted values, on data with

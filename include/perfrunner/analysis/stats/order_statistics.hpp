@@ -69,7 +69,7 @@ class SamplePositions {
 // of the requests.
 class RankSelector {
   public:
-    explicit RankSelector(std::vector<double> values) : values_(std::move(values)) {}
+    explicit RankSelector(std::vector<double> values);
     std::size_t size() const { return values_.size(); }
     // The value of 1-based rank k, clamped to [1, N]. Not empty.
     double at_rank(std::size_t k_1based);
@@ -88,6 +88,7 @@ class RankSelector {
     bool bracket(std::size_t lowest_1based, std::size_t highest_1based);
 
     std::vector<double> values_;
+    bool nan_free_ = true;            // whether the branch-free selection may run on values_
     std::vector<std::size_t> final_;  // sorted 0-based positions already selected
     std::vector<double> bracket_values_;
     std::vector<std::size_t> bracket_final_;

@@ -149,23 +149,57 @@ MannKendall mann_kendall(std::span<const double> t, std::span<const double> y, d
     }
     const std::vector<double> ranks = average_ranks(detrended);
     const double mean_rank = (nd + 1) / 2.0;
+    std::vector<double> centred(n);
     double denom = 0;
-    for (double v : ranks) {
-        denom += (v - mean_rank) * (v - mean_rank);
+    for (std::size_t i = 0; i < n; ++i) {
+        centred[i] = ranks[i] - mean_rank;
+        denom += centred[i] * centred[i];
     }
     double sum = 0;
     if (denom > 0) {
         const double band = normal_quantile(1.0 - alpha / 2.0) / std::sqrt(nd);
-        for (std::size_t k = 1; k < n; ++k) {
-            double num = 0;
-            for (std::size_t i = 0; i + k < n; ++i) {
-                num += (ranks[i] - mean_rank) * (ranks[i + k] - mean_rank);
-            }
+        const auto add_lag = [&](std::size_t k, double num) {
             const double rho = num / denom;
             if (std::fabs(rho) > band) {
                 const auto nk = static_cast<double>(n - k);
                 sum += nk * (nk - 1) * (nk - 2) * rho;
             }
+        };
+        // Why four lags at a time: each lag's sum is a chain of dependent additions (their order is kept, so
+        // the figures are the same to the bit), and one chain waits for the adder's latency on every term;
+        // four independent chains share the wait. The lags are n² / 2 terms in all (4 % of analyze's CPU on
+        // 100 k samples, with one chain).
+        std::size_t k = 1;
+        for (; k + 3 < n; k += 4) {
+            double num0 = 0, num1 = 0, num2 = 0, num3 = 0;
+            const std::size_t common = n - k - 3;  // the terms all four lags have (lag k + 3 has no more)
+            const double* const c = centred.data();
+            for (std::size_t i = 0; i < common; ++i) {
+                num0 += c[i] * c[i + k];
+                num1 += c[i] * c[i + k + 1];
+                num2 += c[i] * c[i + k + 2];
+                num3 += c[i] * c[i + k + 3];
+            }
+            for (std::size_t i = common; i + k < n; ++i) {
+                num0 += c[i] * c[i + k];
+            }
+            for (std::size_t i = common; i + k + 1 < n; ++i) {
+                num1 += c[i] * c[i + k + 1];
+            }
+            for (std::size_t i = common; i + k + 2 < n; ++i) {
+                num2 += c[i] * c[i + k + 2];
+            }
+            add_lag(k, num0);
+            add_lag(k + 1, num1);
+            add_lag(k + 2, num2);
+            add_lag(k + 3, num3);
+        }
+        for (; k < n; ++k) {
+            double num = 0;
+            for (std::size_t i = 0; i + k < n; ++i) {
+                num += centred[i] * centred[i + k];
+            }
+            add_lag(k, num);
         }
     }
     r.n_ns_ratio = 1.0 + 2.0 / (nd * (nd - 1) * (nd - 2)) * sum;

@@ -217,6 +217,50 @@ TEST(MannKendall, HamedRaoByHand) {
     EXPECT_DOUBLE_EQ(mk3.n_ns_ratio, 1.0);
 }
 
+TEST(MannKendall, HamedRaoIsTheSameToTheBitAsOneLagAtATime) {
+    // The lags' sums run four at a time, each in its own order of terms: n/n* must equal, bit for bit, the
+    // one-lag-at-a-time loop of the definition, for every n around the blocks of four (and their remainder),
+    // on a random walk whose many significant lags all count.
+    const auto one_lag_at_a_time = [](const std::vector<double>& ranks, double alpha) {
+        const auto nd = static_cast<double>(ranks.size());
+        const double mean = (nd + 1) / 2.0;
+        double denom = 0;
+        for (const double v : ranks) {
+            denom += (v - mean) * (v - mean);
+        }
+        double sum = 0;
+        const double band = stats::normal_quantile(1.0 - alpha / 2.0) / std::sqrt(nd);
+        for (std::size_t k = 1; k < ranks.size(); ++k) {
+            double num = 0;
+            for (std::size_t i = 0; i + k < ranks.size(); ++i) {
+                num += (ranks[i] - mean) * (ranks[i + k] - mean);
+            }
+            if (std::fabs(num / denom) > band) {
+                const auto nk = static_cast<double>(ranks.size() - k);
+                sum += nk * (nk - 1) * (nk - 2) * (num / denom);
+            }
+        }
+        return 1.0 + 2.0 / (nd * (nd - 1) * (nd - 2)) * sum;
+    };
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> step(0.0, 1.0);
+    for (const std::size_t n : {3U, 4U, 5U, 6U, 7U, 8U, 9U, 10U, 11U, 12U, 97U, 1000U, 1001U, 1002U, 1003U}) {
+        std::vector<double> t, y;
+        double level = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            level += step(rng);
+            t.push_back(static_cast<double>(i));
+            y.push_back(level);
+        }
+        const auto mk = stats::mann_kendall(t, y, 0.0);
+        double expected = one_lag_at_a_time(stats::average_ranks(y), 0.05);
+        if (!(expected > 0)) {
+            expected = 1.0;
+        }
+        EXPECT_EQ(mk.n_ns_ratio, expected) << "n " << n;
+    }
+}
+
 TEST(MannKendall, AverageRanksForTies) {
     const auto r = stats::average_ranks(std::vector<double>{10, 20, 10, 30});
     EXPECT_EQ(r, (std::vector<double>{1.5, 3, 1.5, 4}));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "perfrunner/analysis/stats/order_statistics.hpp"
+
 namespace perfrunner::analysis::stats {
 
 double percentile_sorted(std::span<const double> sorted, double p) {
@@ -51,7 +53,11 @@ double median_inplace(std::vector<double>& values) {
     }
     const std::size_t n = values.size();
     const auto mid = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
-    std::nth_element(values.begin(), mid, values.end());
+    if (std::none_of(values.begin(), values.end(), [](double v) { return std::isnan(v); })) {
+        nth_element_without_nan(values, n / 2);
+    } else {
+        std::nth_element(values.begin(), mid, values.end());
+    }
     const double upper = *mid;
     if (n % 2 == 1) {
         return upper;
@@ -67,8 +73,8 @@ namespace {
 // `end` and `after_end` the one after it (when end < n).
 class DescendingPercentiles {
   public:
-    explicit DescendingPercentiles(std::span<const double> values)
-        : work_(values.begin(), values.end()), end_(work_.size()) {}
+    DescendingPercentiles(std::span<const double> values, bool nan_free)
+        : work_(values.begin(), values.end()), end_(work_.size()), nan_free_(nan_free) {}
 
     double at(double p) {
         const std::size_t n = work_.size();
@@ -81,7 +87,11 @@ class DescendingPercentiles {
         if (lo == end_) {
             at_hi = after_end_;  // the same rank as the last percentile
         } else {
-            std::nth_element(first, offset(lo), offset(end_));
+            if (nan_free_) {
+                nth_element_without_nan(std::span<double>(work_).first(end_), lo);
+            } else {
+                std::nth_element(first, offset(lo), offset(end_));
+            }
             if (lo + 1 < end_) {
                 at_hi = *std::min_element(offset(lo + 1), offset(end_));
             } else {
@@ -97,6 +107,7 @@ class DescendingPercentiles {
   private:
     std::vector<double> work_;
     std::size_t end_;
+    bool nan_free_;
     double after_end_ = 0;
 };
 
@@ -127,7 +138,7 @@ SeriesStats describe(std::span<const double> values) {
     const auto [min, max] = std::minmax_element(values.begin(), values.end());
     s.min = *min;
     s.max = *max;
-    DescendingPercentiles percentiles(values);
+    DescendingPercentiles percentiles(values, !std::isnan(sum));  // a NaN among them makes the sum NaN
     s.p99 = percentiles.at(99);
     s.p95 = percentiles.at(95);
     s.p50 = percentiles.at(50);

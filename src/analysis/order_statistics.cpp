@@ -8,14 +8,14 @@
 
 namespace perfrunner::analysis::stats {
 
-namespace {
-
-// Why not std::nth_element on values without NaN: its partition branches on every comparison, and on values
-// in no order (Sen's slopes) about half of those branches are mispredicted; that selection was 13 % of
-// analyze's CPU on 100 k samples. This Lomuto partition stores every value and advances by the comparison's
-// 0 or 1, with no branch on it. The value at k is the same; only the order of the others differs. With a NaN
-// there is no order to select by, and std::nth_element keeps whatever it does there.
-void select_without_nan(double* values, std::size_t n, std::size_t k) {
+// Why not std::nth_element: its partition branches on every comparison, and on values in no order (Sen's
+// slopes, samples) about half of those branches are mispredicted; that selection was 13 % of analyze's CPU
+// on 100 k samples. This Lomuto partition stores every value and advances by the comparison's 0 or 1, with no
+// branch on it. The value at k is the same; only the order of the others differs. Not with a NaN: there is no
+// order to select by, and callers keep whatever std::nth_element does there.
+void nth_element_without_nan(std::span<double> span, std::size_t k) {
+    double* values = span.data();
+    std::size_t n = span.size();
     constexpr std::size_t kSmall = 32;  // below this, std::nth_element's insertion sort is as quick
     // More rounds than this means the pivots keep missing (values built to defeat a median of three): the
     // rest goes to std::nth_element, whose introselect bounds the work.
@@ -60,6 +60,8 @@ void select_without_nan(double* values, std::size_t n, std::size_t k) {
     std::nth_element(values, values + k, values + n);
 }
 
+namespace {
+
 // The value of 0-based rank k of `values`, whose sorted 0-based positions `final` are already in place.
 double select(std::vector<double>& values, std::vector<std::size_t>& final, std::size_t k, bool nan_free) {
     const auto after = std::lower_bound(final.begin(), final.end(), k);
@@ -70,7 +72,7 @@ double select(std::vector<double>& values, std::vector<std::size_t>& final, std:
     const std::size_t from = after == final.begin() ? 0 : *std::prev(after) + 1;
     const std::size_t to = after == final.end() ? values.size() : *after;
     if (nan_free) {
-        select_without_nan(values.data() + from, to - from, k - from);
+        nth_element_without_nan(std::span<double>(values).subspan(from, to - from), k - from);
     } else {
         std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(from),
                          values.begin() + static_cast<std::ptrdiff_t>(k),
@@ -97,13 +99,24 @@ std::optional<RankBracket> RankBracket::from_sample(std::vector<double> sample, 
     if (size == 0 || std::any_of(sample.begin(), sample.end(), [](double v) { return std::isnan(v); })) {
         return std::nullopt;
     }
-    std::sort(sample.begin(), sample.end());
     const auto sample_position = [&](std::size_t rank) { return (rank - 1) * size / n; };
     const std::size_t lo_pos = sample_position(lowest);
     const std::size_t hi_pos = sample_position(highest) + kMargin;
+    // Two order statistics of the sample, not a sort of it: the upper one first, so that the lower one is
+    // selected among the values before it.
     RankBracket out;
-    out.lower_ = lo_pos >= kMargin ? sample[lo_pos - kMargin] : -std::numeric_limits<double>::infinity();
-    out.upper_ = hi_pos < size ? sample[hi_pos] : std::numeric_limits<double>::infinity();
+    std::span<double> below_upper(sample);
+    out.upper_ = std::numeric_limits<double>::infinity();
+    if (hi_pos < size) {
+        nth_element_without_nan(sample, hi_pos);
+        out.upper_ = sample[hi_pos];
+        below_upper = below_upper.first(hi_pos);
+    }
+    out.lower_ = -std::numeric_limits<double>::infinity();
+    if (lo_pos >= kMargin) {
+        nth_element_without_nan(below_upper, lo_pos - kMargin);
+        out.lower_ = sample[lo_pos - kMargin];
+    }
     out.inside_.reserve(std::min(n, (hi_pos + kMargin - std::min(lo_pos, hi_pos)) * (n / size) + 1024));
     return out;
 }

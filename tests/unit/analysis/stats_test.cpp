@@ -57,8 +57,8 @@ TEST(Descriptive, PercentilesInterpolateLinearlyLikeNumpy) {
     EXPECT_EQ(stats::describe(std::vector<double>{}).n, 0u);
 }
 
-// describe selects its percentiles (nth_element) instead of sorting: the same values as from a sorted copy,
-// for every size from 1 (where ranks coincide) up, with ties and in any order.
+// describe selects its percentiles (and median_inplace its median) instead of sorting: the same values as
+// from a sorted copy, for every size from 1 (where ranks coincide) up, with ties and in any order.
 TEST(Descriptive, SelectedPercentilesEqualThoseOfASortedCopy) {
     std::mt19937_64 rng(12);
     for (std::size_t n = 1; n <= 600; n += (n < 40 ? 1 : 37)) {
@@ -77,6 +77,9 @@ TEST(Descriptive, SelectedPercentilesEqualThoseOfASortedCopy) {
             EXPECT_EQ(s.p50, stats::percentile_sorted(sorted, 50));
             EXPECT_EQ(s.p95, stats::percentile_sorted(sorted, 95));
             EXPECT_EQ(s.p99, stats::percentile_sorted(sorted, 99));
+            std::vector<double> copy = v;
+            EXPECT_EQ(stats::median_inplace(copy),
+                      n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]));
         }
     }
 }

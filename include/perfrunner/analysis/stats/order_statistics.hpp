@@ -11,6 +11,10 @@
 
 namespace perfrunner::analysis::stats {
 
+// std::nth_element(values.begin(), values.begin() + k, values.end()) for values the caller knows hold no
+// NaN, by a branch-free partition (order_statistics.cpp says why). k < values.size().
+void nth_element_without_nan(std::span<double> values, std::size_t k);
+
 // The values that very probably hold the ranks [lowest, highest] of a large multiset, found in one read-only
 // pass, so that a selection runs on a few thousand values instead of all of them. Why: nth_element over all N
 // values costs a few passes that move values for every rank asked; the ranks asked together (a median and its

@@ -16,7 +16,7 @@ namespace perfrunner::analysis::stats {
 void nth_element_without_nan(std::span<double> span, std::size_t k) {
     double* values = span.data();
     std::size_t n = span.size();
-    constexpr std::size_t kSmall = 32;  // below this, std::nth_element's insertion sort is as quick
+    constexpr std::size_t kSmall = 32;  // below this, the branches std::nth_element mispredicts cost little
     // More rounds than this means the pivots keep missing (values built to defeat a median of three): the
     // rest goes to std::nth_element, whose introselect bounds the work.
     std::size_t rounds_left = 2 * static_cast<std::size_t>(std::bit_width(n)) + 8;

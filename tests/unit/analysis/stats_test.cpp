@@ -337,8 +337,8 @@ TEST(OrderStatistics, ASelectorAnswersEveryRankInAnyOrderLikeSorting) {
 
 TEST(OrderStatistics, BranchFreeSelectionGivesTheSortedValueForEveryRankSizeAndTiePattern) {
     // Values without NaN take the branch-free partition: a pivot that is the least value (all equal, mostly
-    // the minimum) must still make progress, and stretches around its insertion-sort cut-off (32) must
-    // answer. A fresh selector per rank, so that each rank partitions the whole vector.
+    // the minimum) must still make progress, and stretches around its hand-over to std::nth_element (32)
+    // must answer. A fresh selector per rank, so that each rank partitions the whole vector.
     std::mt19937_64 rng(11);
     std::normal_distribution<double> normal(0.0, 1.0);
     std::uniform_int_distribution<int> small(0, 3), tenth(0, 9);
